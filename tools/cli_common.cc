@@ -1,0 +1,50 @@
+#include "cli_common.h"
+
+#include <iostream>
+
+namespace wembed::cli {
+
+std::optional<int> ParseCommandLine(
+    int argc, char** argv, const std::string& usage,
+    const std::string& description, po::options_description& options,
+    const po::positional_options_description* positional,
+    po::variables_map* vm) {
+  options.add_options()("help,h", "show this help and exit");
+  const std::string command = argc > 0 ? argv[0] : "wembed";
+  try {
+    po::command_line_parser parser(argc - 1, argv + 1);
+    parser.options(options);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), *vm);
+    if (vm->count("help")) {
+      std::cout << "usage: " << usage << "\n\n" << description << "\n\n"
+                << options << std::flush;
+      return kExitOk;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    std::cerr << "wembed " << command << ": usage error: " << e.what()
+              << " (see 'wembed " << command << " --help')\n";
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
+int ReportError(const std::string& command, const Status& status) {
+  std::cerr << "wembed " << command << ": error: " << status.message() << "\n";
+  return kExitError;
+}
+
+void AddTokenizerOptions(po::options_description& desc,
+                         TokenizerOptions* options) {
+  desc.add_options()(
+      "lowercase", po::bool_switch(&options->lowercase),
+      "lowercase tokens (Unicode-aware); off by default")(
+      "strip-punct", po::bool_switch(&options->strip_punct),
+      "treat Unicode punctuation as a separator; off by default")(
+      "max-token-bytes",
+      po::value<size_t>(&options->max_token_bytes)->default_value(100),
+      "cut longer tokens at a UTF-8 character boundary");
+}
+
+}  // namespace wembed::cli

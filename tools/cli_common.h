@@ -1,0 +1,42 @@
+// Shared plumbing for the wembed subcommands: option parsing with uniform
+// --help and usage errors, and the mapping from Status to exit codes.
+#ifndef WEMBED_TOOLS_CLI_COMMON_H_
+#define WEMBED_TOOLS_CLI_COMMON_H_
+
+#include <boost/program_options.hpp>
+#include <optional>
+#include <string>
+
+#include "wembed/status.h"
+#include "wembed/tokenizer.h"
+
+namespace wembed::cli {
+
+namespace po = boost::program_options;
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;  // bad input, I/O error, bad value
+inline constexpr int kExitUsage = 2;  // unknown option, missing argument
+
+// Parses argv[1..] (argv[0] is the subcommand name) against `options` and the
+// optional positional spec. `--help`/`-h` prints "usage: <usage>" and the
+// options with their defaults to stdout. Returns an exit code if the command
+// should stop now (0 after --help, kExitUsage after a parse error, with one
+// line on stderr), or nullopt to go on.
+std::optional<int> ParseCommandLine(
+    int argc, char** argv, const std::string& usage,
+    const std::string& description, po::options_description& options,
+    const po::positional_options_description* positional,
+    po::variables_map* vm);
+
+// Prints "wembed <command>: error: <message>" to stderr; returns kExitError
+// (or kExitUsage for StatusCode::kInvalidArgument when `usage_error`).
+int ReportError(const std::string& command, const Status& status);
+
+// Adds --lowercase, --strip-punct and --max-token-bytes bound to `options`.
+void AddTokenizerOptions(po::options_description& desc,
+                         TokenizerOptions* options);
+
+}  // namespace wembed::cli
+
+#endif  // WEMBED_TOOLS_CLI_COMMON_H_

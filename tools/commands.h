@@ -1,0 +1,18 @@
+// Entry points of the wembed subcommands. Each takes the arguments after
+// "wembed" (argv[0] is the subcommand name) and returns the exit code.
+#ifndef WEMBED_TOOLS_COMMANDS_H_
+#define WEMBED_TOOLS_COMMANDS_H_
+
+namespace wembed::cli {
+
+int RunVocabCommand(int argc, char** argv);     // vocab_main.cc
+int RunTrainCommand(int argc, char** argv);     // train_main.cc
+int RunEvalCommand(int argc, char** argv);      // eval_main.cc
+int RunSimilarCommand(int argc, char** argv);   // query_main.cc
+int RunAnalogyCommand(int argc, char** argv);   // query_main.cc
+int RunInfoCommand(int argc, char** argv);      // checkpoint_main.cc
+int RunExportCommand(int argc, char** argv);    // checkpoint_main.cc
+
+}  // namespace wembed::cli
+
+#endif  // WEMBED_TOOLS_COMMANDS_H_

@@ -1,0 +1,6 @@
+// TEMPORARY placeholder: replaced by the real implementation in progress.
+#include <iostream>
+#include "commands.h"
+namespace wembed::cli {
+int RunEvalCommand(int, char**) { std::cerr << "not implemented yet\n"; return 1; }
+}

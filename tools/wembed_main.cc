@@ -1,0 +1,77 @@
+// wembed: the command-line front end. Dispatches to one subcommand.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "cli_common.h"
+#include "commands.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"vocab", wembed::cli::RunVocabCommand,
+     "count words and write a word2vec vocabulary file"},
+    {"train", wembed::cli::RunTrainCommand,
+     "train skip-gram word embeddings with negative sampling"},
+    {"eval", wembed::cli::RunEvalCommand,
+     "score vectors on analogy or similarity benchmarks"},
+    {"similar", wembed::cli::RunSimilarCommand,
+     "nearest neighbours of words by cosine"},
+    {"analogy", wembed::cli::RunAnalogyCommand,
+     "answer a is to b as c is to ? (b - a + c)"},
+    {"info", wembed::cli::RunInfoCommand,
+     "describe a checkpoint (options, vocabulary, progress)"},
+    {"export", wembed::cli::RunExportCommand,
+     "write word2vec-format vectors from a checkpoint"},
+};
+
+void PrintUsage(std::ostream& out) {
+  out << "usage: wembed <command> [options]\n\n"
+         "wembed learns word embeddings (skip-gram, negative sampling) and\n"
+         "evaluates them.\n\ncommands:\n";
+  for (const Subcommand& c : kSubcommands) {
+    out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ')
+        << c.summary << "\n";
+  }
+  out << "\n'wembed <command> --help' lists a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return wembed::cli::kExitUsage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(std::cout);
+    return wembed::cli::kExitOk;
+  }
+  if (name == "--version") {
+    std::cout << "wembed 0.1.0\n";
+    return wembed::cli::kExitOk;
+  }
+  for (const Subcommand& c : kSubcommands) {
+    if (name == c.name) {
+      try {
+        return c.run(argc - 1, argv + 1);
+      } catch (const std::bad_alloc&) {
+        std::cerr << "wembed " << name << ": error: out of memory\n";
+        return wembed::cli::kExitError;
+      } catch (const std::exception& e) {
+        std::cerr << "wembed " << name << ": error: " << e.what() << "\n";
+        return wembed::cli::kExitError;
+      }
+    }
+  }
+  std::cerr << "wembed: unknown command '" << name
+            << "' (see 'wembed --help')\n";
+  return wembed::cli::kExitUsage;
+}
