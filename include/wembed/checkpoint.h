@@ -18,6 +18,7 @@ namespace wembed {
 // [begin, end) of the EncodedCorpus each epoch; `position` is the next
 // sentence start it will read.
 struct ThreadProgress {
+  uint32_t epoch = 0;  // epochs this thread has completed over its range
   uint64_t begin = 0;
   uint64_t end = 0;
   uint64_t position = 0;
@@ -27,7 +28,7 @@ struct ThreadProgress {
 };
 
 struct TrainProgress {
-  uint32_t epoch = 0;                // epochs completed
+  uint32_t epoch = 0;                // epochs completed by every thread
   uint64_t words_processed = 0;      // global lr-schedule counter
   uint64_t corpus_tokens = 0;        // EncodedCorpus::num_tokens()
   uint64_t corpus_fingerprint = 0;   // EncodedCorpus::Fingerprint()
