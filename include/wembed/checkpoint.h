@@ -14,6 +14,8 @@
 
 namespace wembed {
 
+class FaultInjector;  // test hook, src/file_util.h
+
 // One training thread's position. A thread owns the byte range
 // [begin, end) of the EncodedCorpus each epoch; `position` is the next
 // sentence start it will read.
@@ -32,6 +34,7 @@ struct TrainProgress {
   uint64_t words_processed = 0;      // global lr-schedule counter
   uint64_t corpus_tokens = 0;        // EncodedCorpus::num_tokens()
   uint64_t corpus_fingerprint = 0;   // EncodedCorpus::Fingerprint()
+  uint64_t corpus_bytes = 0;  // EncodedCorpus::size_bytes(); 0 = not recorded
   double elapsed_seconds = 0;        // training wall time so far
   double loss_sum = 0;               // running loss accumulator
   uint64_t loss_count = 0;
@@ -49,12 +52,23 @@ struct Checkpoint {
 };
 
 inline constexpr uint32_t kCheckpointFormatVersion = 1;
+inline constexpr uint32_t kMaxCheckpointThreads = 4096;
 
 // Writes `ckpt` to `path` crash-safely: temp file in the same directory,
 // fsync, rename over `path`, fsync the directory. On any error (ENOSPC...)
 // the temp file is removed, `path` is untouched, and the Status names the
-// file and the failed step.
+// file and the failed step. A checkpoint that ReadCheckpoint would reject is
+// not written (InvalidArgument): input and output must both be
+// vocab.size() x dim (dim >= 1 unless the vocabulary is empty), option keys
+// non-empty and unique, at most kMaxCheckpointThreads threads, each with
+// begin <= position <= end (<= corpus_bytes when that is non-zero) and
+// epoch >= progress.epoch, and elapsed_seconds finite and >= 0.
+// Temp files of writers that were killed mid-write ("<path>.tmp.<pid>" of a
+// process that no longer exists) are removed first.
 Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt);
+// The same with a fault-injection hook (tests only; may be null).
+Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt,
+                       FaultInjector* faults);
 
 // Reads and fully validates a checkpoint (magic, version, every CRC, every
 // size against the file size). Errors name the file and the failed check.

@@ -1,0 +1,103 @@
+// AtomicFileWriter: writes a file so that a crash, a full disk or a kill at
+// any moment leaves either the old file or the complete new one at the path,
+// never a half-written one. Also the FaultInjector test hook it consults
+// before every system call.
+#ifndef WEMBED_SRC_FILE_UTIL_H_
+#define WEMBED_SRC_FILE_UTIL_H_
+
+#include <cstddef>
+#include <string>
+
+#include "wembed/status.h"
+
+namespace wembed {
+
+// The system calls AtomicFileWriter makes, in order.
+enum class FileOp {
+  kCreate,   // open(2) of the temp file
+  kWrite,    // each write(2) of the temp file
+  kFsync,    // fsync(2) of the temp file
+  kClose,    // close(2) of the temp file
+  kRename,   // rename(2) of the temp file over the target
+  kSyncDir,  // open(2) + fsync(2) of the containing directory
+};
+
+// Name of the step for error messages ("write", "fsync", ...).
+const char* FileOpName(FileOp op);
+
+// Test hook: lets a test make individual system calls fail (ENOSPC, EIO...),
+// write fewer bytes than asked, or stop the process mid-write. Production code
+// passes nullptr.
+class FaultInjector {
+ public:
+  virtual ~FaultInjector() = default;
+  // Called before each system call `op`. Return 0 to let it run, or an errno
+  // value to make it fail with that error without running. For kWrite,
+  // `*size` holds the bytes about to be written and may be lowered (to >= 1)
+  // to force a short write; it is nullptr for other ops.
+  virtual int BeforeOp(FileOp op, size_t* size) = 0;
+};
+
+// Writes `path` crash-safely: Open() creates "<path>.tmp.<pid>" in the same
+// directory, Append() writes to it (handling short writes), Commit() fsyncs
+// it, closes it, renames it over `path` and fsyncs the directory. If anything
+// fails before the rename, or the writer is destroyed uncommitted, the temp
+// file is removed and `path` is untouched. Errors name the step and the file,
+// e.g. "write /x/ck.tmp.123: No space left on device"; after the first error
+// every later call returns it again.
+//
+// Not thread-safe. Two writers for the same path must not run at once in one
+// process (they would share the temp file name).
+class AtomicFileWriter {
+ public:
+  // `faults` may be null; it must outlive the writer.
+  explicit AtomicFileWriter(std::string path, FaultInjector* faults = nullptr);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  Status Open();
+  Status Append(const void* data, size_t size);
+  // After an OK Commit() the new file is at `path` and durable. If only the
+  // final directory fsync fails, `path` already holds the complete new file
+  // and the error says so.
+  Status Commit();
+  // Closes and removes the temp file (no-op after Commit()).
+  void Abandon();
+
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
+  uint64_t bytes_written() const { return bytes_written_; }
+
+ private:
+  Status Fail(FileOp op, const std::string& file, int err);
+  int Inject(FileOp op, size_t* size);
+
+  std::string path_;
+  std::string temp_path_;
+  FaultInjector* faults_;
+  int fd_ = -1;
+  bool committed_ = false;
+  uint64_t bytes_written_ = 0;
+  Status error_;
+};
+
+// Fsyncs directory `dir` so that a rename inside it is durable. File systems
+// that cannot fsync directories (EINVAL) count as success.
+Status SyncDirectory(const std::string& dir, FaultInjector* faults = nullptr);
+
+// Directory part of `path` ("." if it has none).
+std::string DirName(const std::string& path);
+
+// Removes "<path>.tmp.<pid>" files left by AtomicFileWriters of processes
+// that no longer exist (killed mid-write). Best effort: files of live
+// processes and of this process are kept; errors are ignored. Returns the
+// number of files removed.
+int RemoveStaleTempFiles(const std::string& path);
+
+// strerror() text of `err`, thread-safe.
+std::string ErrnoMessage(int err);
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_FILE_UTIL_H_
