@@ -1,6 +1,322 @@
-// TEMPORARY placeholder: replaced by the real implementation in progress.
+// wembed train: tokenizes the corpus once, trains skip-gram with negative
+// sampling, writes word2vec-format vectors and (optionally) checkpoints.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
 #include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli_common.h"
 #include "commands.h"
+#include "progress_format.h"
+#include "wembed/checkpoint.h"
+#include "wembed/corpus_scanner.h"
+#include "wembed/embeddings.h"
+#include "wembed/trainer.h"
+
 namespace wembed::cli {
-int RunTrainCommand(int, char**) { std::cerr << "not implemented yet\n"; return 1; }
+namespace {
+
+// Set by the SIGINT/SIGTERM handler (a signal handler can only reach
+// process-wide state); read by the trainer at safe points.
+std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void HandleStopSignal(int sig) {
+  g_stop_signal.store(sig);
+  g_stop_requested.store(true);
 }
+
+void InstallSignalHandlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = HandleStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+int ExitCodeForSignal() {
+  return g_stop_signal.load() == SIGTERM ? 143 : 130;
+}
+
+struct Args {
+  TrainOptions options;
+  std::string output;
+  std::string format = "bin";
+  std::string output_vectors = "input";
+  std::string update = "batch";
+  std::string read_vocab;
+  std::string save_vocab;
+  std::string checkpoint;
+  double checkpoint_every = 600;
+  std::string resume;
+  bool quiet = false;
+};
+
+StatusOr<OutputVectors> ParseOutputVectors(const std::string& s) {
+  if (s == "input") return OutputVectors::kInput;
+  if (s == "output") return OutputVectors::kOutput;
+  if (s == "sum") return OutputVectors::kSum;
+  return Status::InvalidArgument("--output-vectors must be input, output or "
+                                 "sum, not '" + s + "'");
+}
+
+StatusOr<VectorFormat> ParseFormat(const std::string& s) {
+  if (s == "bin") return VectorFormat::kBinary;
+  if (s == "txt") return VectorFormat::kText;
+  return Status::InvalidArgument("--format must be bin or txt, not '" + s +
+                                 "'");
+}
+
+int Fail(const Status& s) { return ReportError("train", s); }
+
+}  // namespace
+
+int RunTrainCommand(int argc, char** argv) {
+  Args a;
+  TrainOptions& o = a.options;
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  po::options_description desc("options");
+  desc.add_options()
+      ("input,i", po::value<std::vector<std::string>>(&o.inputs)->multitoken(),
+       "corpus files (plain or gzip), or - for stdin")
+      ("output,o", po::value<std::string>(&a.output),
+       "where to write the vectors (word2vec format)")
+      ("format", po::value<std::string>(&a.format)->default_value("bin"),
+       "vector file format: bin or txt")
+      ("output-vectors",
+       po::value<std::string>(&a.output_vectors)->default_value("input"),
+       "which vectors to write: input (W_E), output (context) or sum")
+      ("dim", po::value<int>(&o.dim)->default_value(100), "vector size")
+      ("window", po::value<int>(&o.window)->default_value(5),
+       "max context radius; each center draws a radius in 1..window")
+      ("negative", po::value<int>(&o.negative)->default_value(5),
+       "negative samples per positive")
+      ("sample", po::value<double>(&o.sample)->default_value(1e-4, "1e-4"),
+       "subsampling threshold for frequent words (0 = off)")
+      ("min-count", po::value<uint64_t>(&o.vocab.min_count)->default_value(5),
+       "drop words seen fewer times")
+      ("max-vocab", po::value<uint64_t>(&o.vocab.max_vocab)->default_value(0),
+       "keep only the N most frequent words (0 = no limit)")
+      ("epochs", po::value<int>(&o.epochs)->default_value(5),
+       "passes over the corpus")
+      ("threads", po::value<int>(&o.threads)->default_value(cores),
+       "worker threads (default: all cores)")
+      ("alpha", po::value<double>(&o.alpha)->default_value(0.025, "0.025"),
+       "initial learning rate (decays linearly to alpha * min-alpha-ratio)")
+      ("min-alpha-ratio",
+       po::value<double>(&o.min_alpha_ratio)->default_value(1e-4, "1e-4"),
+       "final learning rate as a fraction of alpha (word2vec: 1e-4)")
+      ("noise-exponent",
+       po::value<double>(&o.noise_exponent)->default_value(0.75, "0.75"),
+       "negatives drawn from unigram counts raised to this power")
+      ("update", po::value<std::string>(&a.update)->default_value("batch"),
+       "batch: negatives shared across a window (HogBatch, fast); exact: "
+       "word2vec.c's per-pair update")
+      ("max-sentence-length",
+       po::value<int>(&o.max_sentence_length)->default_value(1000),
+       "longer sentences are trained in pieces (word2vec: 1000)")
+      ("seed", po::value<uint64_t>(&o.seed)->default_value(1),
+       "random seed (with --threads 1 the run is bitwise reproducible)")
+      ("read-vocab", po::value<std::string>(&a.read_vocab),
+       "use this vocabulary file (word count lines) instead of counting")
+      ("save-vocab", po::value<std::string>(&a.save_vocab),
+       "also write the vocabulary (word count lines)")
+      ("checkpoint", po::value<std::string>(&a.checkpoint),
+       "write a resumable checkpoint here periodically and at the end")
+      ("checkpoint-every",
+       po::value<double>(&a.checkpoint_every)->default_value(600),
+       "seconds between checkpoints")
+      ("resume", po::value<std::string>(&a.resume),
+       "continue the run saved in this checkpoint (its options are used; "
+       "--epochs may raise the total)")
+      ("quiet,q", po::bool_switch(&a.quiet), "no progress output");
+  AddTokenizerOptions(desc, &o.tokenizer);
+
+  po::variables_map vm;
+  if (auto code = ParseCommandLine(
+          argc, argv,
+          "wembed train --input F... --output PATH [options]\n"
+          "       wembed train --resume CHECKPOINT [--output PATH] "
+          "[--epochs N]",
+          "Trains skip-gram word embeddings with negative sampling "
+          "(word2vec semantics).",
+          desc, nullptr, &vm)) {
+    return *code;
+  }
+
+  Checkpoint resume_from;
+  const bool resuming = !a.resume.empty();
+  if (resuming) {
+    auto ckpt = ReadCheckpoint(a.resume);
+    if (!ckpt.ok()) return Fail(ckpt.status());
+    resume_from = std::move(ckpt).value();
+    auto stored = TrainOptions::FromKeyValues(resume_from.options);
+    if (!stored.ok()) {
+      return Fail(Status::Corruption(a.resume + ": " +
+                                     stored.status().message()));
+    }
+    TrainOptions resumed = std::move(stored).value();
+    if (!vm["epochs"].defaulted()) resumed.epochs = o.epochs;
+    if (!vm["threads"].defaulted() &&
+        o.threads != int(resume_from.progress.threads.size())) {
+      return Fail(Status::InvalidArgument(
+          "--threads: a resumed run keeps the checkpoint's " +
+          std::to_string(resume_from.progress.threads.size()) + " threads"));
+    }
+    for (const char* opt : {"dim", "window", "negative", "sample", "min-count",
+                            "alpha", "seed", "input"}) {
+      if (vm.count(opt) && !vm[opt].defaulted()) {
+        std::cerr << "wembed train: note: --" << opt
+                  << " is ignored when resuming (the checkpoint's value is "
+                     "used)\n";
+      }
+    }
+    o = resumed;
+    if (a.checkpoint.empty()) a.checkpoint = a.resume;
+  } else {
+    if (o.inputs.empty()) {
+      std::cerr << "wembed train: usage error: --input is required (see "
+                   "'wembed train --help')\n";
+      return kExitUsage;
+    }
+    if (a.output.empty() && a.checkpoint.empty()) {
+      std::cerr << "wembed train: usage error: --output (or --checkpoint) is "
+                   "required (see 'wembed train --help')\n";
+      return kExitUsage;
+    }
+    if (a.update == "exact") {
+      o.update = UpdateRule::kExact;
+    } else if (a.update == "batch") {
+      o.update = UpdateRule::kBatch;
+    } else {
+      return Fail(Status::InvalidArgument("--update must be batch or exact, "
+                                          "not '" + a.update + "'"));
+    }
+  }
+  auto format = ParseFormat(a.format);
+  if (!format.ok()) return Fail(format.status());
+  auto which = ParseOutputVectors(a.output_vectors);
+  if (!which.ok()) return Fail(which.status());
+  if (!(a.checkpoint_every > 0)) {
+    return Fail(Status::InvalidArgument("--checkpoint-every must be > 0"));
+  }
+  if (Status s = o.Validate(); !s.ok()) return Fail(s);
+
+  // Vocabulary given up front: --read-vocab, or the checkpoint's.
+  Vocabulary fixed_vocab;
+  const Vocabulary* fixed = nullptr;
+  if (resuming) {
+    fixed = &resume_from.vocab;
+  } else if (!a.read_vocab.empty()) {
+    auto v = Vocabulary::Load(a.read_vocab);
+    if (!v.ok()) return Fail(v.status());
+    fixed_vocab = std::move(v).value();
+    fixed = &fixed_vocab;
+  }
+
+  InstallSignalHandlers();
+  ProgressPrinter printer(a.quiet);
+  ScanRequest request;
+  request.inputs = o.inputs;
+  request.tokenizer = o.tokenizer;
+  request.vocab = o.vocab;
+  request.encode = true;
+  request.fixed_vocab = fixed;
+  request.progress = [&](const ScanStats& s) {
+    printer.Update(FormatScanProgress(s));
+  };
+  auto scanned = ScanCorpus(request);
+  if (!scanned.ok()) return Fail(scanned.status());
+  ScanResult scan = std::move(scanned).value();
+  printer.Finish(FormatScanSummary(scan.stats, scan.vocab.size(),
+                                   scan.corpus.num_tokens()));
+  if (scan.stats.prune_rounds > 0) {
+    printer.Line("vocab: note: the count table was pruned " +
+                 std::to_string(scan.stats.prune_rounds) +
+                 " times (counts <= " +
+                 std::to_string(scan.stats.prune_threshold) +
+                 " dropped while counting); rare-word counts are approximate");
+  }
+  if (!a.save_vocab.empty()) {
+    if (Status s = scan.vocab.Save(a.save_vocab); !s.ok()) return Fail(s);
+  }
+  if (g_stop_requested.load()) {
+    std::cerr << "wembed train: interrupted before training started\n";
+    return ExitCodeForSignal();
+  }
+
+  std::unique_ptr<Trainer> trainer;
+  if (resuming) {
+    resume_from.vocab = std::move(scan.vocab);
+    auto t = Trainer::Resume(std::move(resume_from), o, &scan.corpus);
+    if (!t.ok()) return Fail(t.status());
+    trainer = std::move(t).value();
+    const TrainProgress& p = trainer->progress();
+    printer.Line("train: resuming " + a.resume + " at " +
+                 FormatPercent(double(p.words_processed) /
+                               double(std::max<uint64_t>(
+                                   1, p.corpus_tokens * uint64_t(o.epochs)))));
+  } else {
+    auto t = Trainer::Create(o, std::move(scan.vocab), &scan.corpus);
+    if (!t.ok()) return Fail(t.status());
+    trainer = std::move(t).value();
+  }
+
+  TrainHooks hooks;
+  hooks.stop_requested = &g_stop_requested;
+  if (!a.checkpoint.empty()) {
+    hooks.checkpoint_every_seconds = a.checkpoint_every;
+    hooks.write_checkpoint = [&](const Checkpoint& c) {
+      return WriteCheckpoint(a.checkpoint, c);
+    };
+  }
+  hooks.progress_every_seconds = printer.is_terminal() ? 1.0 : 10.0;
+  hooks.on_progress = [&](const TrainStatus& s) {
+    printer.Update(FormatTrainProgress(s));
+  };
+  auto summary = trainer->Train(hooks);
+  if (!summary.ok()) {
+    printer.Finish("");
+    return Fail(summary.status());
+  }
+  printer.Finish(FormatTrainSummary(*summary, trainer->options().threads > 0
+                                                  ? trainer->options().threads
+                                                  : cores));
+
+  if (!a.checkpoint.empty()) {
+    if (Status s = WriteCheckpoint(a.checkpoint, trainer->MakeCheckpoint());
+        !s.ok()) {
+      return Fail(s);
+    }
+  }
+  if (summary->stopped) {
+    if (a.checkpoint.empty()) {
+      std::cerr << "wembed train: stopped; no --checkpoint was given, so this "
+                   "run cannot be resumed\n";
+    } else {
+      std::cerr << "wembed train: stopped; checkpoint written to "
+                << a.checkpoint << "\n  resume with: wembed train --resume "
+                << a.checkpoint
+                << (a.output.empty() ? "" : " --output " + a.output) << "\n";
+    }
+    return ExitCodeForSignal();
+  }
+  if (!a.output.empty()) {
+    const Matrix vectors = trainer->ExportVectors(*which);
+    if (Status s = WriteWord2Vec(a.output, trainer->vocab().words(), vectors,
+                                 *format);
+        !s.ok()) {
+      return Fail(s);
+    }
+    printer.Line("train: wrote " + std::to_string(vectors.rows()) + " x " +
+                 std::to_string(vectors.cols()) + " vectors to " + a.output);
+  }
+  return kExitOk;
+}
+
+}  // namespace wembed::cli

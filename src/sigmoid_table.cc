@@ -1,0 +1,18 @@
+#include "sigmoid_table.h"
+
+#include <cmath>
+
+namespace wembed {
+
+SigmoidTable::SigmoidTable(int size)
+    : scale_(float(size) / (2 * kMaxInput)), sigmoid_(size), log_sigmoid_(size) {
+  for (int i = 0; i < size; ++i) {
+    // Bin centre, so the error is at most half a bin either way.
+    const double x = (i + 0.5) / scale_ - kMaxInput;
+    const double s = 1.0 / (1.0 + std::exp(-x));
+    sigmoid_[i] = float(s);
+    log_sigmoid_[i] = float(std::log(s));
+  }
+}
+
+}  // namespace wembed

@@ -1,0 +1,37 @@
+// SigmoidTable: word2vec.c's precomputed logistic function on [-max, max],
+// plus log-sigmoid for the loss. Outside the range the sigmoid is clamped to
+// 0 or 1 (as word2vec.c does). Immutable after construction; thread-safe.
+#ifndef WEMBED_SRC_SIGMOID_TABLE_H_
+#define WEMBED_SRC_SIGMOID_TABLE_H_
+
+#include <vector>
+
+namespace wembed {
+
+class SigmoidTable {
+ public:
+  static constexpr float kMaxInput = 6.0f;
+
+  explicit SigmoidTable(int size = 1024);
+
+  float Sigmoid(float x) const {
+    if (x >= kMaxInput) return 1.0f;
+    if (x <= -kMaxInput) return 0.0f;
+    return sigmoid_[int((x + kMaxInput) * scale_)];
+  }
+  // log(sigmoid(x)), clamped to [log(sigmoid(-max)), 0].
+  float LogSigmoid(float x) const {
+    if (x >= kMaxInput) return 0.0f;
+    if (x <= -kMaxInput) x = -kMaxInput + 1e-6f;
+    return log_sigmoid_[int((x + kMaxInput) * scale_)];
+  }
+
+ private:
+  float scale_;
+  std::vector<float> sigmoid_;
+  std::vector<float> log_sigmoid_;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_SIGMOID_TABLE_H_

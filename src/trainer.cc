@@ -1,0 +1,598 @@
+#include "wembed/trainer.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "noise_sampler.h"
+#include "rng.h"
+#include "sgns_kernels.h"
+#include "sigmoid_table.h"
+
+namespace wembed {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Words a thread consumes before it publishes them to the global counter and
+// recomputes its learning rate (word2vec.c uses 10,000).
+constexpr uint64_t kReportEveryWords = 10000;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace
+
+struct Trainer::Tables {
+  Tables(const Vocabulary& vocab, const TrainOptions& options,
+         uint64_t train_words)
+      : noise(vocab.counts(), options.noise_exponent),
+        keep_threshold(vocab.size()),
+        kernels(SelectKernels()) {
+    // word2vec.c: keep with probability (sqrt(f/s) + 1) * s/f, f = count/N.
+    const double threshold = options.sample * double(train_words);
+    for (size_t i = 0; i < vocab.size(); ++i) {
+      double keep = 1.0;
+      if (options.sample > 0) {
+        const double c = double(vocab.count(int32_t(i)));
+        keep = (std::sqrt(c / threshold) + 1) * threshold / c;
+      }
+      keep_threshold[i] = keep >= 1.0 ? kAlwaysKeep
+                                       : uint64_t(keep * 4294967296.0);
+    }
+  }
+  static constexpr uint64_t kAlwaysKeep = uint64_t(1) << 32;
+
+  NoiseSampler noise;
+  SigmoidTable sigmoid;
+  // Keep a word if (32 random bits) < threshold; kAlwaysKeep skips the draw.
+  std::vector<uint64_t> keep_threshold;
+  const SgnsKernels& kernels;
+};
+
+// ---------------------------------------------------------------------------
+// One Train() call: the worker threads, their shared counters and the
+// monitor that prints progress and writes periodic checkpoints.
+class Trainer::Run {
+ public:
+  Run(Trainer* trainer, const TrainHooks& hooks)
+      : trainer_(*trainer),
+        hooks_(hooks),
+        options_(trainer->options_),
+        num_threads_(int(trainer->progress_.threads.size())),
+        stride_(trainer->input_.stride()),
+        words_total_(uint64_t(options_.epochs) *
+                     trainer->progress_.corpus_tokens),
+        words_processed_(trainer->progress_.words_processed),
+        workers_(num_threads_) {}
+
+  StatusOr<TrainSummary> Execute();
+
+ private:
+  // Per-thread counters the monitor reads; own cache line each.
+  struct alignas(64) WorkerShared {
+    std::atomic<uint64_t> words{0};   // tokens consumed in this process
+    std::atomic<double> loss_sum{0};  // in this process
+    std::atomic<uint64_t> loss_count{0};
+    std::atomic<double> alpha{0};
+    std::atomic<uint32_t> epoch{0};
+  };
+
+  void Worker(int t);
+  // Returns false if the worker must stop. Called between sentences.
+  bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
+  void Monitor();
+  double AlphaFor(uint64_t words_processed) const {
+    const double remaining =
+        1.0 - double(words_processed) / double(words_total_ + 1);
+    return options_.alpha * std::max(remaining, options_.min_alpha_ratio);
+  }
+  TrainStatus Snapshot(Clock::time_point now);
+
+  // Word2vec.c's update: every (context, center) pair draws its own
+  // negatives; targets are processed one after another.
+  void TrainSentenceExact(const int32_t* sentence, int length, float alpha,
+                          Rng& rng, std::vector<float>& neu1e,
+                          double& loss_sum, uint64_t& loss_count);
+  // HogBatch: the window's contexts share one set of negatives, so the
+  // update is a small dense block product.
+  void TrainSentenceBatch(const int32_t* sentence, int length, float alpha,
+                          Rng& rng, std::vector<float*>& in_rows,
+                          std::vector<float*>& out_rows,
+                          std::vector<float>& scores, std::vector<float>& grads,
+                          float* scratch, double& loss_sum,
+                          uint64_t& loss_count);
+
+  Trainer& trainer_;
+  const TrainHooks& hooks_;
+  const TrainOptions& options_;
+  const int num_threads_;
+  const size_t stride_;
+  const uint64_t words_total_;
+  std::atomic<uint64_t> words_processed_;
+  std::vector<WorkerShared> workers_;
+
+  // Pause/stop protocol (guarded by mutex_).
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::atomic<bool> pause_requested_{false};
+  std::atomic<bool> abort_{false};  // a checkpoint write failed
+  int paused_ = 0;
+  int done_ = 0;
+  bool monitor_exit_ = false;
+  Status monitor_status_;
+  Clock::time_point start_;
+  double elapsed_before_ = 0;
+};
+
+bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
+  const bool stop = abort_.load(std::memory_order_relaxed) ||
+                    (hooks_.stop_requested != nullptr &&
+                     hooks_.stop_requested->load(std::memory_order_relaxed));
+  if (!stop && !pause_requested_.load(std::memory_order_acquire)) return true;
+  rng.GetState(state.rng_state);
+  if (stop) return false;
+  std::unique_lock<std::mutex> lock(mutex_);
+  ++paused_;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return !pause_requested_.load(); });
+  --paused_;
+  (void)t;
+  return true;
+}
+
+void Trainer::Run::Worker(int t) {
+  ThreadProgress& state = trainer_.progress_.threads[t];
+  WorkerShared& shared = workers_[t];
+  const Tables& tables = *trainer_.tables_;
+  const uint8_t* const corpus = trainer_.corpus_->data();
+  const int max_length = options_.max_sentence_length;
+
+  Rng rng;
+  rng.SetState(state.rng_state);
+  std::vector<int32_t> sentence(max_length);
+  std::vector<float> neu1e(stride_);
+  const int max_in = 2 * options_.window;
+  const int max_out = options_.negative + 1;
+  std::vector<float*> in_rows(max_in), out_rows(max_out);
+  std::vector<float> scores(size_t(max_in) * max_out);
+  std::vector<float> grads(size_t(max_in) * max_out);
+  Matrix scratch(size_t(max_in), stride_);
+
+  float alpha = float(AlphaFor(words_processed_.load()));
+  shared.alpha.store(alpha, std::memory_order_relaxed);
+  uint64_t words_here = 0;
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  bool stopped = false;
+
+  while (state.epoch < uint32_t(options_.epochs) && !stopped) {
+    shared.epoch.store(state.epoch, std::memory_order_relaxed);
+    while (state.position < state.end) {
+      if (!SafePoint(t, state, rng)) {
+        stopped = true;
+        break;
+      }
+      // Read up to max_length kept words, subsampling as we go.
+      const uint8_t* p = corpus + state.position;
+      const uint8_t* const end = corpus + state.end;
+      int length = 0;
+      uint64_t consumed = 0;
+      while (p < end && length < max_length) {
+        if (*p == 0) {  // sentence end
+          ++p;
+          break;
+        }
+        const uint32_t id = DecodeTokenId(p);
+        ++consumed;
+        const uint64_t keep = tables.keep_threshold[id];
+        if (keep != Tables::kAlwaysKeep && (rng.Next() >> 32) >= keep) {
+          continue;
+        }
+        sentence[length++] = int32_t(id);
+      }
+      state.position = uint64_t(p - corpus);
+      state.words_done += consumed;
+      state.words_unreported += consumed;
+      words_here += consumed;
+      if (state.words_unreported >= kReportEveryWords) {
+        const uint64_t total =
+            words_processed_.fetch_add(state.words_unreported) +
+            state.words_unreported;
+        state.words_unreported = 0;
+        alpha = float(AlphaFor(total));
+        shared.alpha.store(alpha, std::memory_order_relaxed);
+      }
+      if (options_.update == UpdateRule::kExact) {
+        TrainSentenceExact(sentence.data(), length, alpha, rng, neu1e,
+                           loss_sum, loss_count);
+      } else {
+        TrainSentenceBatch(sentence.data(), length, alpha, rng, in_rows,
+                           out_rows, scores, grads, scratch.data(), loss_sum,
+                           loss_count);
+      }
+      shared.words.store(words_here, std::memory_order_relaxed);
+      shared.loss_sum.store(loss_sum, std::memory_order_relaxed);
+      shared.loss_count.store(loss_count, std::memory_order_relaxed);
+    }
+    if (!stopped) {
+      ++state.epoch;
+      state.position = state.begin;
+      state.words_done = 0;
+    }
+  }
+  if (!stopped) {
+    words_processed_.fetch_add(state.words_unreported);
+    state.words_unreported = 0;
+    rng.GetState(state.rng_state);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++done_;
+  cv_.notify_all();
+}
+
+void Trainer::Run::TrainSentenceExact(const int32_t* sentence, int length,
+                                      float alpha, Rng& rng,
+                                      std::vector<float>& neu1e,
+                                      double& loss_sum, uint64_t& loss_count) {
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  Matrix& input = trainer_.input_;
+  Matrix& output = trainer_.output_;
+  const int window = options_.window;
+  for (int i = 0; i < length; ++i) {
+    const int32_t center = sentence[i];
+    const int radius = window - int(rng.Below(uint32_t(window)));
+    const int lo = std::max(0, i - radius);
+    const int hi = std::min(length - 1, i + radius);
+    for (int c = lo; c <= hi; ++c) {
+      if (c == i) continue;
+      // Hogwild: rows may be written by other threads concurrently; the
+      // races are intended (word2vec.c does the same).
+      float* l1 = input.row(sentence[c]);
+      std::fill(neu1e.begin(), neu1e.end(), 0.0f);
+      for (int d = 0; d <= options_.negative; ++d) {
+        int32_t target = center;
+        float label = 1.0f;
+        if (d > 0) {
+          target = tables.noise.Sample(rng);
+          if (target == center) continue;
+          label = 0.0f;
+        }
+        float* l2 = output.row(target);
+        const float f = k.dot(l1, l2, stride_);
+        const float g = (label - tables.sigmoid.Sigmoid(f)) * alpha;
+        loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
+        ++loss_count;
+        k.axpy(g, l2, neu1e.data(), stride_);
+        k.axpy(g, l1, l2, stride_);
+      }
+      k.axpy(1.0f, neu1e.data(), l1, stride_);
+    }
+  }
+}
+
+void Trainer::Run::TrainSentenceBatch(
+    const int32_t* sentence, int length, float alpha, Rng& rng,
+    std::vector<float*>& in_rows, std::vector<float*>& out_rows,
+    std::vector<float>& scores, std::vector<float>& grads, float* scratch,
+    double& loss_sum, uint64_t& loss_count) {
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  Matrix& input = trainer_.input_;
+  Matrix& output = trainer_.output_;
+  const int window = options_.window;
+  for (int i = 0; i < length; ++i) {
+    const int32_t center = sentence[i];
+    const int radius = window - int(rng.Below(uint32_t(window)));
+    const int lo = std::max(0, i - radius);
+    const int hi = std::min(length - 1, i + radius);
+    int num_in = 0;
+    for (int c = lo; c <= hi; ++c) {
+      if (c != i) in_rows[num_in++] = input.row(sentence[c]);
+    }
+    if (num_in == 0) continue;
+    int num_out = 0;
+    out_rows[num_out++] = output.row(center);
+    for (int d = 0; d < options_.negative; ++d) {
+      const int32_t target = tables.noise.Sample(rng);
+      if (target != center) out_rows[num_out++] = output.row(target);
+    }
+    // Hogwild: rows may be written by other threads concurrently; the races
+    // are intended (as in word2vec.c and pWord2Vec).
+    k.dot_block(in_rows.data(), num_in, out_rows.data(), num_out, stride_,
+                scores.data());
+    for (int j = 0; j < num_in; ++j) {
+      const float* s = scores.data() + j * num_out;
+      float* g = grads.data() + j * num_out;
+      g[0] = (1.0f - tables.sigmoid.Sigmoid(s[0])) * alpha;
+      loss_sum -= tables.sigmoid.LogSigmoid(s[0]);
+      for (int o = 1; o < num_out; ++o) {
+        g[o] = -tables.sigmoid.Sigmoid(s[o]) * alpha;
+        loss_sum -= tables.sigmoid.LogSigmoid(-s[o]);
+      }
+    }
+    loss_count += uint64_t(num_in) * num_out;
+    k.apply_block(in_rows.data(), num_in, out_rows.data(), num_out, stride_,
+                  grads.data(), scratch);
+  }
+}
+
+TrainStatus Trainer::Run::Snapshot(Clock::time_point now) {
+  static_assert(std::atomic<double>::is_always_lock_free);
+  TrainStatus s;
+  s.words_processed = words_processed_.load();
+  s.words_total = words_total_;
+  s.progress = words_total_ ? double(s.words_processed) / words_total_ : 1.0;
+  s.epochs = options_.epochs;
+  s.elapsed_seconds = Seconds(start_, now);
+  uint32_t min_epoch = uint32_t(options_.epochs);
+  double alpha = 0;
+  for (int t = 0; t < num_threads_; ++t) {
+    min_epoch = std::min(min_epoch, workers_[t].epoch.load());
+    alpha = std::max(alpha, double(workers_[t].alpha.load()));
+  }
+  s.epoch = int(std::min<uint32_t>(min_epoch + 1, uint32_t(options_.epochs)));
+  s.alpha = alpha;
+  return s;
+}
+
+void Trainer::Run::Monitor() {
+  const double progress_every =
+      hooks_.progress_every_seconds > 0 ? hooks_.progress_every_seconds : 1.0;
+  Clock::time_point last_progress = start_;
+  Clock::time_point last_checkpoint = start_;
+  std::vector<uint64_t> last_words(num_threads_, 0);
+  double last_loss_sum = 0;
+  uint64_t last_loss_count = 0;
+  uint64_t last_processed = words_processed_.load();
+  const uint64_t first_processed = last_processed;
+
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!monitor_exit_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(100));
+    if (monitor_exit_) break;
+    const Clock::time_point now = Clock::now();
+    if (hooks_.on_progress && Seconds(last_progress, now) >= progress_every) {
+      TrainStatus s = Snapshot(now);
+      const double dt = Seconds(last_progress, now);
+      double loss_sum = 0;
+      uint64_t loss_count = 0, words = 0;
+      s.thread_words_per_second.resize(num_threads_);
+      for (int t = 0; t < num_threads_; ++t) {
+        const uint64_t w = workers_[t].words.load();
+        s.thread_words_per_second[t] = double(w - last_words[t]) / dt;
+        words += w - last_words[t];
+        last_words[t] = w;
+        loss_sum += workers_[t].loss_sum.load();
+        loss_count += workers_[t].loss_count.load();
+      }
+      s.words_per_second = double(words) / dt;
+      s.average_loss = loss_count > last_loss_count
+                           ? (loss_sum - last_loss_sum) /
+                                 double(loss_count - last_loss_count)
+                           : 0;
+      last_loss_sum = loss_sum;
+      last_loss_count = loss_count;
+      const double overall_rate =
+          double(s.words_processed - first_processed) /
+          std::max(1e-9, s.elapsed_seconds);
+      s.eta_seconds = overall_rate > 0
+                          ? double(words_total_ - std::min(words_total_,
+                                                           s.words_processed)) /
+                                overall_rate
+                          : 0;
+      last_processed = s.words_processed;
+      last_progress = now;
+      lock.unlock();
+      hooks_.on_progress(s);
+      lock.lock();
+    }
+    if (hooks_.checkpoint_every_seconds > 0 && hooks_.write_checkpoint &&
+        Seconds(last_checkpoint, now) >= hooks_.checkpoint_every_seconds) {
+      pause_requested_.store(true, std::memory_order_release);
+      cv_.wait(lock, [&] { return paused_ + done_ == num_threads_; });
+      if (done_ < num_threads_) {
+        trainer_.progress_.words_processed = words_processed_.load();
+        trainer_.progress_.elapsed_seconds =
+            elapsed_before_ + Seconds(start_, Clock::now());
+        Status st = hooks_.write_checkpoint(trainer_.MakeCheckpoint());
+        if (!st.ok()) {
+          monitor_status_ = st;
+          abort_.store(true);
+        }
+      }
+      pause_requested_.store(false, std::memory_order_release);
+      cv_.notify_all();
+      last_checkpoint = Clock::now();
+    }
+  }
+}
+
+StatusOr<TrainSummary> Trainer::Run::Execute() {
+  start_ = Clock::now();
+  elapsed_before_ = trainer_.progress_.elapsed_seconds;
+  const uint64_t processed_before = words_processed_.load();
+  std::thread monitor(&Run::Monitor, this);
+
+#pragma omp parallel num_threads(num_threads_)
+  {
+    // One worker per OpenMP thread; all of them update the shared matrices
+    // without locks (hogwild).
+    Worker(omp_get_thread_num());
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    monitor_exit_ = true;
+  }
+  cv_.notify_all();
+  monitor.join();
+
+  const double seconds = Seconds(start_, Clock::now());
+  TrainProgress& progress = trainer_.progress_;
+  progress.words_processed = words_processed_.load();
+  progress.elapsed_seconds = elapsed_before_ + seconds;
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  bool all_finished = true;
+  for (int t = 0; t < num_threads_; ++t) {
+    loss_sum += workers_[t].loss_sum.load();
+    loss_count += workers_[t].loss_count.load();
+    all_finished &= progress.threads[t].epoch >= uint32_t(options_.epochs);
+  }
+  progress.loss_sum += loss_sum;
+  progress.loss_count += loss_count;
+  progress.finished = all_finished;
+  progress.epoch = options_.epochs;
+  for (const ThreadProgress& t : progress.threads) {
+    progress.epoch = std::min(progress.epoch, t.epoch);
+  }
+  if (!monitor_status_.ok()) return monitor_status_;
+
+  TrainSummary summary;
+  summary.words_trained = progress.words_processed - processed_before;
+  summary.seconds = seconds;
+  summary.words_per_second = summary.words_trained / std::max(seconds, 1e-9);
+  summary.final_loss = loss_count ? loss_sum / double(loss_count) : 0;
+  summary.stopped = !all_finished;
+  summary.kernels = trainer_.tables_->kernels.name;
+  return summary;
+}
+
+// ---------------------------------------------------------------------------
+
+Trainer::Trainer(const TrainOptions& options, Vocabulary vocab,
+                 const EncodedCorpus* corpus)
+    : options_(options), vocab_(std::move(vocab)), corpus_(corpus) {}
+
+Trainer::~Trainer() = default;
+
+void Trainer::BuildTables() {
+  tables_ = std::make_unique<Tables>(vocab_, options_, corpus_->num_tokens());
+}
+
+void Trainer::InitializeFresh() {
+  const size_t dim = size_t(options_.dim);
+  input_ = Matrix(vocab_.size(), dim);
+  output_ = Matrix(vocab_.size(), dim);
+  Rng init_rng(options_.seed);
+  for (size_t r = 0; r < vocab_.size(); ++r) {
+    float* row = input_.row(r);
+    for (size_t c = 0; c < dim; ++c) {
+      row[c] = (init_rng.UniformFloat() - 0.5f) / float(dim);
+    }
+  }
+  int threads = options_.threads;
+  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  progress_ = TrainProgress();
+  progress_.corpus_tokens = corpus_->num_tokens();
+  progress_.corpus_fingerprint = corpus_->Fingerprint();
+  progress_.threads.resize(threads);
+  const uint64_t size = corpus_->size_bytes();
+  for (int t = 0; t < threads; ++t) {
+    ThreadProgress& tp = progress_.threads[t];
+    tp.begin = corpus_->NextSentenceStart(size * t / threads);
+    tp.end = corpus_->NextSentenceStart(size * (t + 1) / threads);
+    tp.position = tp.begin;
+    Rng rng(options_.seed * 0x9e3779b97f4a7c15ULL + uint64_t(t) + 1);
+    rng.GetState(tp.rng_state);
+  }
+}
+
+StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
+    const TrainOptions& options, Vocabulary vocab,
+    const EncodedCorpus* corpus) {
+  WEMBED_RETURN_IF_ERROR(options.Validate());
+  if (vocab.empty()) return Status::InvalidArgument("the vocabulary is empty");
+  if (corpus->num_tokens() == 0) {
+    return Status::InvalidArgument("the corpus has no in-vocabulary words");
+  }
+  std::unique_ptr<Trainer> trainer(
+      new Trainer(options, std::move(vocab), corpus));
+  trainer->InitializeFresh();
+  trainer->BuildTables();
+  return trainer;
+}
+
+StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
+    Checkpoint checkpoint, const TrainOptions& options,
+    const EncodedCorpus* corpus) {
+  WEMBED_RETURN_IF_ERROR(options.Validate());
+  TrainProgress& p = checkpoint.progress;
+  if (p.corpus_tokens != corpus->num_tokens() ||
+      p.corpus_fingerprint != corpus->Fingerprint()) {
+    return Status::InvalidArgument(
+        "the corpus differs from the one the checkpoint was trained on "
+        "(same --input files, unchanged, are needed to resume)");
+  }
+  const size_t rows = checkpoint.vocab.size();
+  if (checkpoint.input.rows() != rows || checkpoint.output.rows() != rows ||
+      checkpoint.input.cols() != size_t(options.dim) ||
+      checkpoint.output.cols() != size_t(options.dim)) {
+    return Status::Corruption("checkpoint matrices do not match its options");
+  }
+  if (p.threads.empty()) {
+    return Status::Corruption("checkpoint has no thread progress");
+  }
+  for (const ThreadProgress& t : p.threads) {
+    if (t.begin > t.end || t.end > corpus->size_bytes() ||
+        t.position < t.begin || t.position > t.end) {
+      return Status::Corruption("checkpoint thread position out of range");
+    }
+  }
+  std::unique_ptr<Trainer> trainer(
+      new Trainer(options, std::move(checkpoint.vocab), corpus));
+  trainer->input_ = std::move(checkpoint.input);
+  trainer->output_ = std::move(checkpoint.output);
+  trainer->progress_ = std::move(checkpoint.progress);
+  trainer->progress_.finished = false;
+  for (const ThreadProgress& t : trainer->progress_.threads) {
+    if (t.epoch >= uint32_t(options.epochs)) continue;
+    trainer->progress_.finished = false;
+  }
+  trainer->BuildTables();
+  return trainer;
+}
+
+StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
+  Run run(this, hooks);
+  return run.Execute();
+}
+
+Checkpoint Trainer::MakeCheckpoint() const {
+  Checkpoint c;
+  c.format_version = kCheckpointFormatVersion;
+  c.options = options_.ToKeyValues();
+  c.vocab = vocab_;
+  c.input = input_;
+  c.output = output_;
+  c.progress = progress_;
+  return c;
+}
+
+Matrix Trainer::ExportVectors(OutputVectors which) const {
+  switch (which) {
+    case OutputVectors::kInput: return input_;
+    case OutputVectors::kOutput: return output_;
+    case OutputVectors::kSum: {
+      Matrix sum = input_;
+      for (size_t r = 0; r < sum.rows(); ++r) {
+        float* s = sum.row(r);
+        const float* o = output_.row(r);
+        for (size_t c = 0; c < sum.stride(); ++c) s[c] += o[c];
+      }
+      return sum;
+    }
+  }
+  return input_;
+}
+
+}  // namespace wembed

@@ -1,0 +1,111 @@
+#include "progress_format.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace wembed::cli {
+
+ProgressPrinter::ProgressPrinter(bool quiet)
+    : quiet_(quiet), terminal_(isatty(STDERR_FILENO) == 1) {}
+
+void ProgressPrinter::Update(const std::string& text) {
+  if (quiet_) return;
+  if (terminal_) {
+    std::string line = "\r" + text;
+    if (text.size() < last_width_) line += std::string(last_width_ - text.size(), ' ');
+    last_width_ = text.size();
+    std::cerr << line << std::flush;
+  } else {
+    std::cerr << text << "\n" << std::flush;
+  }
+}
+
+void ProgressPrinter::Finish(const std::string& text) {
+  if (quiet_) return;
+  if (terminal_ && last_width_ > 0) {
+    std::cerr << "\r" << std::string(last_width_, ' ') << "\r";
+    last_width_ = 0;
+  }
+  if (!text.empty()) std::cerr << text << "\n" << std::flush;
+}
+
+void ProgressPrinter::Line(const std::string& text) { Finish(text); }
+
+std::string FormatCount(double n) {
+  char buf[32];
+  if (n >= 1e9) {
+    std::snprintf(buf, sizeof(buf), "%.2fG", n / 1e9);
+  } else if (n >= 1e6) {
+    std::snprintf(buf, sizeof(buf), "%.2fM", n / 1e6);
+  } else if (n >= 1e4) {
+    std::snprintf(buf, sizeof(buf), "%.0fk", n / 1e3);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.0f", n);
+  }
+  return buf;
+}
+
+std::string FormatDuration(double seconds) {
+  if (seconds < 0) seconds = 0;
+  const long s = long(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof(buf), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60,
+                  s % 60);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%ld:%02ld", s / 60, s % 60);
+  }
+  return buf;
+}
+
+std::string FormatPercent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f%%", 100.0 * fraction);
+  return buf;
+}
+
+std::string FormatScanProgress(const ScanStats& s) {
+  return "reading: " + FormatCount(double(s.bytes_read)) + "B, " +
+         FormatCount(double(s.total_tokens)) + " words";
+}
+
+std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
+                              uint64_t encoded_tokens) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.2f s", s.seconds);
+  return "read " + FormatCount(double(s.total_tokens)) + " words (" +
+         FormatCount(double(s.distinct_tokens)) + " distinct) in " + buf +
+         "; vocabulary " + std::to_string(vocab_size) + " words covering " +
+         FormatCount(double(encoded_tokens)) + " tokens";
+}
+
+std::string FormatTrainProgress(const TrainStatus& s) {
+  char buf[256];
+  std::snprintf(buf, sizeof(buf),
+                "train: %5.1f%%  epoch %d/%d  %s words/s (", 100 * s.progress,
+                s.epoch, s.epochs, FormatCount(s.words_per_second).c_str());
+  std::string line = buf;
+  for (size_t t = 0; t < s.thread_words_per_second.size(); ++t) {
+    if (t > 0) line += " ";
+    line += FormatCount(s.thread_words_per_second[t]);
+  }
+  std::snprintf(buf, sizeof(buf), " per thread)  lr %.6f  loss %.4f  eta %s",
+                s.alpha, s.average_loss, FormatDuration(s.eta_seconds).c_str());
+  return line + buf;
+}
+
+std::string FormatTrainSummary(const TrainSummary& s, int threads) {
+  char buf[256];
+  std::snprintf(buf, sizeof(buf),
+                "train: %s %s words in %.1f s, %s words/s, final loss %.4f "
+                "(%d threads, %s kernels)",
+                s.stopped ? "stopped after" : "done:",
+                FormatCount(double(s.words_trained)).c_str(), s.seconds,
+                FormatCount(s.words_per_second).c_str(), s.final_loss, threads,
+                s.kernels);
+  return buf;
+}
+
+}  // namespace wembed::cli

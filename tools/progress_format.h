@@ -1,0 +1,41 @@
+// Progress output on stderr: one refreshing line on a terminal, plain lines
+// otherwise; and the formatting of scan and training progress.
+#ifndef WEMBED_TOOLS_PROGRESS_FORMAT_H_
+#define WEMBED_TOOLS_PROGRESS_FORMAT_H_
+
+#include <string>
+
+#include "wembed/corpus_scanner.h"
+#include "wembed/trainer.h"
+
+namespace wembed::cli {
+
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool quiet);
+  bool is_terminal() const { return terminal_; }
+  // Replaces the current status line (terminal) or prints it as a line.
+  void Update(const std::string& text);
+  // Ends the status line and prints `text` (if non-empty) as a final line.
+  void Finish(const std::string& text);
+  // Prints a line (after ending any status line).
+  void Line(const std::string& text);
+
+ private:
+  bool quiet_;
+  bool terminal_;
+  size_t last_width_ = 0;
+};
+
+std::string FormatCount(double n);          // 1234567 -> "1.23M"
+std::string FormatDuration(double seconds); // 75 -> "1:15"
+std::string FormatPercent(double fraction); // 0.4567 -> "45.7%"
+std::string FormatScanProgress(const ScanStats& s);
+std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
+                              uint64_t encoded_tokens);
+std::string FormatTrainProgress(const TrainStatus& s);
+std::string FormatTrainSummary(const TrainSummary& s, int threads);
+
+}  // namespace wembed::cli
+
+#endif  // WEMBED_TOOLS_PROGRESS_FORMAT_H_
