@@ -13,6 +13,7 @@
 #include "rng.h"
 #include "sgns_kernels.h"
 #include "sigmoid_table.h"
+#include "subsampling.h"
 
 namespace wembed {
 
@@ -36,14 +37,9 @@ struct Trainer::Tables {
       : noise(vocab.counts(), options.noise_exponent),
         keep_threshold(vocab.size()),
         kernels(SelectKernels()) {
-    // word2vec.c: keep with probability (sqrt(f/s) + 1) * s/f, f = count/N.
-    const double threshold = options.sample * double(train_words);
     for (size_t i = 0; i < vocab.size(); ++i) {
-      double keep = 1.0;
-      if (options.sample > 0) {
-        const double c = double(vocab.count(int32_t(i)));
-        keep = (std::sqrt(c / threshold) + 1) * threshold / c;
-      }
+      const double keep =
+          KeepProbability(vocab.count(int32_t(i)), train_words, options.sample);
       keep_threshold[i] = keep >= 1.0 ? kAlwaysKeep
                                        : uint64_t(keep * 4294967296.0);
     }
