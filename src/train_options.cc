@@ -84,7 +84,7 @@ std::vector<std::pair<std::string, std::string>> TrainOptions::ToKeyValues()
     const {
   std::vector<std::pair<std::string, std::string>> kv;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    kv.emplace_back("input", inputs[i]);
+    kv.emplace_back("input." + std::to_string(i), inputs[i]);
   }
   kv.emplace_back("lowercase", tokenizer.lowercase ? "1" : "0");
   kv.emplace_back("strip-punct", tokenizer.strip_punct ? "1" : "0");
@@ -111,7 +111,7 @@ StatusOr<TrainOptions> TrainOptions::FromKeyValues(
   TrainOptions o;
   for (const auto& [key, value] : kv) {
     bool ok = true;
-    if (key == "input") {
+    if (key.rfind("input.", 0) == 0) {  // "input.<i>", in order
       o.inputs.push_back(value);
     } else if (key == "lowercase") {
       o.tokenizer.lowercase = value == "1";

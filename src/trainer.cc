@@ -399,6 +399,7 @@ void Trainer::Run::Monitor() {
         trainer_.progress_.words_processed = words_processed_.load();
         trainer_.progress_.elapsed_seconds =
             elapsed_before_ + Seconds(start_, Clock::now());
+        trainer_.UpdateEpoch();
         Status st = hooks_.write_checkpoint(trainer_.MakeCheckpoint());
         if (!st.ok()) {
           monitor_status_ = st;
@@ -447,10 +448,7 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   progress.loss_sum += loss_sum;
   progress.loss_count += loss_count;
   progress.finished = all_finished;
-  progress.epoch = options_.epochs;
-  for (const ThreadProgress& t : progress.threads) {
-    progress.epoch = std::min(progress.epoch, t.epoch);
-  }
+  trainer_.UpdateEpoch();
   if (!monitor_status_.ok()) return monitor_status_;
 
   TrainSummary summary;
@@ -491,6 +489,7 @@ void Trainer::InitializeFresh() {
   progress_ = TrainProgress();
   progress_.corpus_tokens = corpus_->num_tokens();
   progress_.corpus_fingerprint = corpus_->Fingerprint();
+  progress_.corpus_bytes = corpus_->size_bytes();
   progress_.threads.resize(threads);
   const uint64_t size = corpus_->size_bytes();
   for (int t = 0; t < threads; ++t) {
@@ -556,6 +555,13 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   }
   trainer->BuildTables();
   return trainer;
+}
+
+void Trainer::UpdateEpoch() {
+  progress_.epoch = uint32_t(options_.epochs);
+  for (const ThreadProgress& t : progress_.threads) {
+    progress_.epoch = std::min(progress_.epoch, t.epoch);
+  }
 }
 
 StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {

@@ -102,6 +102,8 @@ class Trainer {
           const EncodedCorpus* corpus);
   void InitializeFresh();
   void BuildTables();
+  // progress_.epoch = the smallest epoch count over the threads.
+  void UpdateEpoch();
 
   TrainOptions options_;
   Vocabulary vocab_;
