@@ -12,7 +12,7 @@ std::optional<int> ParseCommandLine(
   options.add_options()("help,h", "show this help and exit");
   const std::string command = argc > 0 ? argv[0] : "wembed";
   try {
-    po::command_line_parser parser(argc - 1, argv + 1);
+    po::command_line_parser parser(argc, argv);  // skips argv[0]
     parser.options(options);
     if (positional != nullptr) parser.positional(*positional);
     po::store(parser.run(), *vm);
