@@ -28,12 +28,12 @@ struct VocabOptions {
 };
 
 struct ScanStats {
-  uint64_t bytes_read = 0;        // uncompressed bytes
-  uint64_t total_tokens = 0;      // all tokens, in vocabulary or not
-  uint64_t distinct_tokens = 0;   // distinct tokens seen (after pruning)
+  uint64_t bytes_read = 0;       // uncompressed bytes
+  uint64_t total_tokens = 0;     // all tokens, in vocabulary or not
+  uint64_t distinct_tokens = 0;  // distinct tokens seen (after pruning)
   uint64_t sentences = 0;
-  uint64_t prune_rounds = 0;      // times the count table was pruned
-  uint64_t prune_threshold = 0;   // counts <= this were dropped when pruning
+  uint64_t prune_rounds = 0;     // times the count table was pruned
+  uint64_t prune_threshold = 0;  // counts <= this were dropped when pruning
   double seconds = 0;
 };
 

@@ -1,0 +1,171 @@
+#include "wembed/vocabulary.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+#include "file_util.h"
+#include "string_hash.h"
+
+namespace wembed {
+
+namespace {
+
+bool IsSeparatorByte(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f' || c == '\0';
+}
+
+size_t IndexCapacity(size_t n) {
+  size_t cap = 16;
+  while (cap < n * 2) cap *= 2;
+  return cap;
+}
+
+}  // namespace
+
+StatusOr<Vocabulary> Vocabulary::FromWordsAndCounts(
+    std::vector<std::string> words, std::vector<uint64_t> counts) {
+  if (words.size() != counts.size()) {
+    return Status::InvalidArgument(
+        "vocabulary: " + std::to_string(words.size()) + " words but " +
+        std::to_string(counts.size()) + " counts");
+  }
+  if (words.size() >=
+      static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return Status::InvalidArgument("vocabulary: too many words");
+  }
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i].empty()) {
+      return Status::InvalidArgument("vocabulary: word " + std::to_string(i) +
+                                     " is empty");
+    }
+    for (char c : words[i]) {
+      if (IsSeparatorByte(c)) {
+        return Status::InvalidArgument("vocabulary: word " + std::to_string(i) +
+                                       " contains whitespace or NUL");
+      }
+    }
+  }
+  Vocabulary v;
+  v.words_ = std::move(words);
+  v.counts_ = std::move(counts);
+  for (uint64_t c : v.counts_) v.total_count_ += c;
+  v.BuildIndex();
+  // BuildIndex keeps the first of duplicates; detect them.
+  for (size_t i = 0; i < v.words_.size(); ++i) {
+    if (v.Find(v.words_[i]) != static_cast<int32_t>(i)) {
+      return Status::InvalidArgument("vocabulary: duplicate word '" +
+                                     v.words_[i] + "' (ids " +
+                                     std::to_string(v.Find(v.words_[i])) +
+                                     " and " + std::to_string(i) + ")");
+    }
+  }
+  return v;
+}
+
+void Vocabulary::BuildIndex() {
+  index_.assign(IndexCapacity(words_.size()), 0);
+  const size_t mask = index_.size() - 1;
+  for (size_t id = 0; id < words_.size(); ++id) {
+    size_t i = HashBytes(words_[id]) & mask;
+    bool duplicate = false;
+    while (index_[i] != 0) {
+      if (words_[index_[i] - 1] == words_[id]) {
+        duplicate = true;
+        break;
+      }
+      i = (i + 1) & mask;
+    }
+    if (!duplicate) index_[i] = static_cast<int32_t>(id + 1);
+  }
+}
+
+int32_t Vocabulary::Find(std::string_view word) const {
+  if (index_.empty()) return -1;
+  const size_t mask = index_.size() - 1;
+  size_t i = HashBytes(word) & mask;
+  while (true) {
+    const int32_t slot = index_[i];
+    if (slot == 0) return -1;
+    if (words_[slot - 1] == word) return slot - 1;
+    i = (i + 1) & mask;
+  }
+}
+
+Status Vocabulary::Save(const std::string& path) const {
+  AtomicFileWriter writer(path);
+  WEMBED_RETURN_IF_ERROR(writer.Open());
+  std::string buf;
+  constexpr size_t kFlushBytes = 1 << 20;
+  buf.reserve(kFlushBytes + 256);
+  char num[24];
+  for (size_t i = 0; i < words_.size(); ++i) {
+    buf += words_[i];
+    buf += ' ';
+    const auto r = std::to_chars(num, num + sizeof(num), counts_[i]);
+    buf.append(num, r.ptr);
+    buf += '\n';
+    if (buf.size() >= kFlushBytes) {
+      WEMBED_RETURN_IF_ERROR(writer.Append(buf.data(), buf.size()));
+      buf.clear();
+    }
+  }
+  WEMBED_RETURN_IF_ERROR(writer.Append(buf.data(), buf.size()));
+  return writer.Commit();
+}
+
+StatusOr<Vocabulary> Vocabulary::Load(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return Status::IoError(path + ": is a directory, not a file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  }
+  std::vector<std::string> words;
+  std::vector<uint64_t> counts;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const size_t space = line.find(' ');
+    const auto bad = [&](const std::string& why) {
+      return Status::Corruption(path + ":" + std::to_string(line_no) + ": " +
+                                why + " (expected 'word count')");
+    };
+    if (space == std::string::npos || space == 0) {
+      return bad("malformed line");
+    }
+    const char* first = line.data() + space + 1;
+    const char* last = line.data() + line.size();
+    uint64_t count = 0;
+    const auto r = std::from_chars(first, last, count);
+    if (r.ec != std::errc() || r.ptr != last || first == last) {
+      return bad("bad count '" + std::string(first, last) + "'");
+    }
+    std::string word = line.substr(0, space);
+    for (char c : word) {
+      if (IsSeparatorByte(c)) return bad("word contains whitespace or NUL");
+    }
+    if (word == "</s>") continue;
+    words.push_back(std::move(word));
+    counts.push_back(count);
+  }
+  if (in.bad()) return Status::IoError(path + ": read failed");
+  if (words.empty()) return Status::Corruption(path + ": no words");
+  StatusOr<Vocabulary> v =
+      FromWordsAndCounts(std::move(words), std::move(counts));
+  if (!v.ok()) return Status::Corruption(path + ": " + v.status().message());
+  return v;
+}
+
+}  // namespace wembed
