@@ -351,9 +351,13 @@ void Trainer::Run::Monitor() {
   uint64_t last_processed = words_processed_.load();
   const uint64_t first_processed = last_processed;
 
+  double tick = std::min(0.1, progress_every);
+  if (hooks_.checkpoint_every_seconds > 0) {
+    tick = std::min(tick, hooks_.checkpoint_every_seconds);
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   while (!monitor_exit_) {
-    cv_.wait_for(lock, std::chrono::milliseconds(100));
+    cv_.wait_for(lock, std::chrono::duration<double>(tick));
     if (monitor_exit_) break;
     const Clock::time_point now = Clock::now();
     if (hooks_.on_progress && Seconds(last_progress, now) >= progress_every) {

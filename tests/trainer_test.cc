@@ -1,0 +1,284 @@
+// End-to-end training on a generated corpus with planted analogies, plus the
+// trainer's determinism, stop/resume and validation contracts.
+#include "wembed/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "test_util.h"
+#include "wembed/analogy_evaluator.h"
+#include "wembed/checkpoint.h"
+#include "wembed/corpus_scanner.h"
+#include "wembed/embeddings.h"
+#include "wembed/synthetic_corpus.h"
+
+namespace wembed {
+namespace {
+
+using testing::TempDir;
+
+struct Fixture {
+  TempDir dir;
+  SyntheticCorpus synthetic;
+  ScanResult scan;
+  AnalogyQuestionSet questions;
+};
+
+std::unique_ptr<Fixture> MakeFixture(int sentences = 30000) {
+  auto f = std::make_unique<Fixture>();
+  SyntheticCorpusOptions so;
+  so.sentences = sentences;
+  f->synthetic = GenerateSyntheticCorpus(so);
+  const std::string text = f->dir.File("corpus.txt");
+  const std::string qpath = f->dir.File("questions.txt");
+  EXPECT_TRUE(WriteSyntheticCorpus(f->synthetic, text, qpath).ok());
+  ScanRequest request;
+  request.inputs = {text};
+  request.encode = true;
+  auto scan = ScanCorpus(request);
+  EXPECT_TRUE(scan.ok()) << scan.status().message();
+  f->scan = std::move(scan).value();
+  auto q = ReadAnalogyQuestions(qpath);
+  EXPECT_TRUE(q.ok()) << q.status().message();
+  f->questions = std::move(q).value();
+  return f;
+}
+
+TrainOptions SmallOptions() {
+  TrainOptions o;
+  o.inputs = {"synthetic"};
+  o.dim = 32;
+  o.window = 5;
+  o.negative = 5;
+  o.sample = 1e-3;
+  o.epochs = 5;
+  o.threads = 1;
+  o.seed = 3;
+  return o;
+}
+
+std::unique_ptr<Trainer> MustCreate(const TrainOptions& o, const Fixture& f) {
+  auto t = Trainer::Create(o, f.scan.vocab, &f.scan.corpus);
+  EXPECT_TRUE(t.ok()) << t.status().message();
+  return std::move(t).value();
+}
+
+double PlantedAccuracy(const Trainer& trainer, const Fixture& f) {
+  Embeddings e;
+  e.words = trainer.vocab().words();
+  e.vectors = trainer.ExportVectors(OutputVectors::kInput);
+  AnalogyOptions ao;
+  ao.restrict_vocab = 0;
+  AnalogyEvaluator evaluator(std::move(e), ao);
+  const AnalogyResult r = evaluator.Evaluate(f.questions);
+  EXPECT_EQ(r.total.questions, size_t(f.synthetic.num_questions));
+  EXPECT_EQ(r.total.seen, r.total.questions);  // every planted word is known
+  return AnalogyAccuracy(r.total, false, AnalogyProtocol::kSkipUnknown);
+}
+
+bool SameBits(const Matrix& a, const Matrix& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(),
+                     a.rows() * a.stride() * sizeof(float)) == 0;
+}
+
+TEST(TrainerTest, InitialisationFollowsWord2vec) {
+  auto f = MakeFixture(2000);
+  TrainOptions o = SmallOptions();
+  auto t = MustCreate(o, *f);
+  const float bound = 0.5f / float(o.dim);
+  double sum = 0;
+  for (size_t r = 0; r < t->input_vectors().rows(); ++r) {
+    for (int c = 0; c < o.dim; ++c) {
+      const float v = t->input_vectors().row(r)[c];
+      ASSERT_GE(v, -bound);
+      ASSERT_LT(v, bound);
+      sum += std::fabs(v);
+      ASSERT_EQ(t->output_vectors().row(r)[c], 0.0f);
+    }
+  }
+  EXPECT_GT(sum, 0);  // not all zero
+}
+
+TEST(TrainerTest, BatchUpdateLearnsPlantedAnalogies) {
+  auto f = MakeFixture();
+  auto t = MustCreate(SmallOptions(), *f);
+  auto summary = t->Train(TrainHooks());
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_FALSE(summary->stopped);
+  EXPECT_EQ(summary->words_trained, 5 * f->scan.corpus.num_tokens());
+  EXPECT_GE(PlantedAccuracy(*t, *f), 90.0);
+}
+
+TEST(TrainerTest, ExactAndBatchUpdatesReachTheSameQuality) {
+  auto f = MakeFixture();
+  TrainOptions o = SmallOptions();
+  o.update = UpdateRule::kExact;
+  auto exact = MustCreate(o, *f);
+  ASSERT_TRUE(exact->Train(TrainHooks()).ok());
+  o.update = UpdateRule::kBatch;
+  auto batch = MustCreate(o, *f);
+  ASSERT_TRUE(batch->Train(TrainHooks()).ok());
+  const double exact_acc = PlantedAccuracy(*exact, *f);
+  const double batch_acc = PlantedAccuracy(*batch, *f);
+  EXPECT_GE(exact_acc, 90.0);
+  EXPECT_NEAR(batch_acc, exact_acc, 5.0);
+}
+
+TEST(TrainerTest, MultiThreadedRunLearnsPlantedAnalogies) {
+  auto f = MakeFixture();
+  TrainOptions o = SmallOptions();
+  o.threads = 2;
+  auto t = MustCreate(o, *f);
+  auto summary = t->Train(TrainHooks());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->words_trained, 5 * f->scan.corpus.num_tokens());
+  EXPECT_GE(PlantedAccuracy(*t, *f), 90.0);
+}
+
+TEST(TrainerTest, SingleThreadRunIsBitwiseReproducible) {
+  auto f = MakeFixture(5000);
+  TrainOptions o = SmallOptions();
+  auto a = MustCreate(o, *f);
+  auto b = MustCreate(o, *f);
+  ASSERT_TRUE(a->Train(TrainHooks()).ok());
+  ASSERT_TRUE(b->Train(TrainHooks()).ok());
+  EXPECT_TRUE(SameBits(a->input_vectors(), b->input_vectors()));
+  EXPECT_TRUE(SameBits(a->output_vectors(), b->output_vectors()));
+  o.seed = 4;
+  auto c = MustCreate(o, *f);
+  ASSERT_TRUE(c->Train(TrainHooks()).ok());
+  EXPECT_FALSE(SameBits(a->input_vectors(), c->input_vectors()));
+}
+
+// Stops a run at an arbitrary safe point, saves and reloads a checkpoint,
+// resumes, and compares with an uninterrupted run, bit for bit.
+TEST(TrainerTest, StopSaveResumeIsBitwiseIdenticalToUninterrupted) {
+  auto f = MakeFixture(20000);
+  TrainOptions o = SmallOptions();
+  auto reference = MustCreate(o, *f);
+  ASSERT_TRUE(reference->Train(TrainHooks()).ok());
+
+  const std::string path = f->dir.File("run.ckpt");
+  auto first = MustCreate(o, *f);
+  std::atomic<bool> stop{false};
+  TrainHooks hooks;
+  hooks.stop_requested = &stop;
+  // Stop from the progress hook after a few snapshots: a time-dependent,
+  // arbitrary point in the run.
+  std::atomic<int> snapshots{0};
+  hooks.progress_every_seconds = 0.01;
+  hooks.on_progress = [&](const TrainStatus& s) {
+    if (s.progress > 0.2 && ++snapshots >= 1) stop = true;
+  };
+  auto s1 = first->Train(hooks);
+  ASSERT_TRUE(s1.ok());
+  ASSERT_TRUE(s1->stopped) << "run finished before the stop; corpus too small";
+  ASSERT_TRUE(WriteCheckpoint(path, first->MakeCheckpoint()).ok());
+
+  int resumes = 0;
+  std::unique_ptr<Trainer> current;
+  for (;;) {
+    auto ckpt = ReadCheckpoint(path);
+    ASSERT_TRUE(ckpt.ok()) << ckpt.status().message();
+    auto options = TrainOptions::FromKeyValues(ckpt->options);
+    ASSERT_TRUE(options.ok());
+    auto resumed =
+        Trainer::Resume(std::move(ckpt).value(), *options, &f->scan.corpus);
+    ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+    current = std::move(resumed).value();
+    ++resumes;
+    stop = false;
+    snapshots = 0;
+    // Interrupt the second leg again, let the third run to the end.
+    TrainHooks h;
+    h.stop_requested = &stop;
+    if (resumes == 1) {
+      h.progress_every_seconds = 0.01;
+      h.on_progress = [&](const TrainStatus& s) {
+        if (s.progress > 0.6) stop = true;
+      };
+    }
+    auto s = current->Train(h);
+    ASSERT_TRUE(s.ok());
+    if (!s->stopped) break;
+    ASSERT_TRUE(WriteCheckpoint(path, current->MakeCheckpoint()).ok());
+  }
+  EXPECT_GE(resumes, 1);
+  EXPECT_TRUE(current->progress().finished);
+  EXPECT_TRUE(SameBits(reference->input_vectors(), current->input_vectors()));
+  EXPECT_TRUE(SameBits(reference->output_vectors(), current->output_vectors()));
+}
+
+TEST(TrainerTest, ResumeRejectsADifferentCorpus) {
+  auto f = MakeFixture(3000);
+  auto g = MakeFixture(3100);
+  auto t = MustCreate(SmallOptions(), *f);
+  auto r = Trainer::Resume(t->MakeCheckpoint(), SmallOptions(),
+                           &g->scan.corpus);
+  EXPECT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("corpus"), std::string::npos);
+}
+
+TEST(TrainerTest, NonsenseOptionsAreRejectedWithTheOptionName) {
+  struct Case {
+    void (*mutate)(TrainOptions&);
+    const char* option;
+  };
+  const Case cases[] = {
+      {[](TrainOptions& o) { o.dim = 0; }, "--dim"},
+      {[](TrainOptions& o) { o.window = -1; }, "--window"},
+      {[](TrainOptions& o) { o.sample = 2; }, "--sample"},
+      {[](TrainOptions& o) { o.negative = -3; }, "--negative"},
+      {[](TrainOptions& o) { o.epochs = 0; }, "--epochs"},
+      {[](TrainOptions& o) { o.threads = 100000; }, "--threads"},
+      {[](TrainOptions& o) { o.alpha = 0; }, "--alpha"},
+      {[](TrainOptions& o) { o.alpha = std::nan(""); }, "--alpha"},
+      {[](TrainOptions& o) { o.min_alpha_ratio = 0; }, "--min-alpha-ratio"},
+  };
+  for (const Case& c : cases) {
+    TrainOptions o = SmallOptions();
+    c.mutate(o);
+    Status s = o.Validate();
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << c.option;
+    EXPECT_NE(s.message().find(c.option), std::string::npos) << s.message();
+  }
+  EXPECT_TRUE(SmallOptions().Validate().ok());
+}
+
+TEST(TrainerTest, OptionsRoundTripThroughKeyValues) {
+  TrainOptions o = SmallOptions();
+  o.inputs = {"a.txt", "b dir/c.gz"};
+  o.sample = 3.3e-5;
+  o.update = UpdateRule::kExact;
+  o.noise_exponent = 0.5;
+  o.tokenizer.lowercase = true;
+  auto back = TrainOptions::FromKeyValues(o.ToKeyValues());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->ToKeyValues(), o.ToKeyValues());
+  EXPECT_EQ(back->inputs, o.inputs);
+  EXPECT_EQ(back->sample, o.sample);
+  EXPECT_FALSE(TrainOptions::FromKeyValues({{"bogus", "1"}}).ok());
+  EXPECT_FALSE(TrainOptions::FromKeyValues({{"dim", "x"}}).ok());
+}
+
+TEST(TrainerTest, SumExportIsInputPlusOutput) {
+  auto f = MakeFixture(2000);
+  auto t = MustCreate(SmallOptions(), *f);
+  ASSERT_TRUE(t->Train(TrainHooks()).ok());
+  const Matrix sum = t->ExportVectors(OutputVectors::kSum);
+  for (size_t r = 0; r < sum.rows(); r += 7) {
+    for (size_t c = 0; c < sum.cols(); ++c) {
+      EXPECT_EQ(sum.row(r)[c],
+                t->input_vectors().row(r)[c] + t->output_vectors().row(r)[c]);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wembed
