@@ -12,6 +12,7 @@ int RunSimilarCommand(int argc, char** argv);   // query_main.cc
 int RunAnalogyCommand(int argc, char** argv);   // query_main.cc
 int RunInfoCommand(int argc, char** argv);      // checkpoint_main.cc
 int RunExportCommand(int argc, char** argv);    // checkpoint_main.cc
+int RunSynthCommand(int argc, char** argv);     // synth_main.cc
 
 }  // namespace wembed::cli
 

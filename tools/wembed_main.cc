@@ -29,6 +29,8 @@ constexpr Subcommand kSubcommands[] = {
      "describe a checkpoint (options, vocabulary, progress)"},
     {"export", wembed::cli::RunExportCommand,
      "write word2vec-format vectors from a checkpoint"},
+    {"synth", wembed::cli::RunSynthCommand,
+     "generate a small corpus with planted analogies"},
 };
 
 void PrintUsage(std::ostream& out) {
