@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Side-by-side training benchmark: wembed against the anchors installable
+# here (fastText and gensim from Debian packages) and, when given, binaries of
+# word2vec.c and pWord2Vec built elsewhere. Same corpus, same settings, one
+# run; prints wall time, words/s, peak RSS, Google analogy (top 30k, 3CosAdd)
+# and WordSim-353 Spearman, each scored by `wembed eval`.
+#
+# Usage: scripts/bench.sh [--corpus F] [--questions Q] [--pairs P]
+#          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
+#          [--word2vec PATH] [--pword2vec PATH] [--workdir DIR]
+#   Defaults: ../shared/data corpus/eval files, 1 epoch, 2 threads, 1 repeat,
+#   tools "wembed wembed-exact fasttext gensim" (+ word2vec, pword2vec when
+#   their paths are given). Settings: skip-gram, dim 100, window 5,
+#   negative 5, sample 1e-4, min-count 5 (BENCHMARKS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+SHARED="$ROOT/../shared/data"
+CORPUS="$SHARED/corpus/en-mix.txt.gz"
+QUESTIONS="$SHARED/eval/questions-words.txt"
+PAIRS="$SHARED/eval/wordsim353.txt"
+EPOCHS=1
+THREADS=2
+REPEATS=1
+TOOLS="wembed wembed-exact fasttext gensim"
+W2V=""
+PW2V=""
+WORKDIR=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --corpus) CORPUS="$2"; shift 2 ;;
+    --questions) QUESTIONS="$2"; shift 2 ;;
+    --pairs) PAIRS="$2"; shift 2 ;;
+    --epochs) EPOCHS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --repeats) REPEATS="$2"; shift 2 ;;
+    --tools) TOOLS="$2"; shift 2 ;;
+    --word2vec) W2V="$2"; TOOLS="$TOOLS word2vec"; shift 2 ;;
+    --pword2vec) PW2V="$2"; TOOLS="$TOOLS pword2vec"; shift 2 ;;
+    --workdir) WORKDIR="$2"; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "bench: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ ! -r "$CORPUS" ]; then
+  echo "bench: corpus '$CORPUS' not found; pass --corpus (e.g. text8 from" \
+       "http://mattmahoney.net/dc/text8.zip)" >&2
+  exit 1
+fi
+PY=/usr/bin/python3
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc)" --target wembed >/dev/null
+WEMBED="$ROOT/build/wembed"
+[ -n "$WORKDIR" ] || WORKDIR="$(mktemp -d /tmp/wembed-bench.XXXXXX)"
+mkdir -p "$WORKDIR"
+
+# The reference protocol trains on the unpacked text.
+TEXT="$CORPUS"
+if [ "$(head -c2 "$CORPUS" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
+  TEXT="$WORKDIR/corpus.txt"
+  if [ ! -s "$TEXT" ]; then
+    echo "bench: unpacking $CORPUS" >&2
+    zcat "$CORPUS" > "$TEXT"
+  fi
+fi
+WORDS=$(wc -w < "$TEXT")
+echo "bench: corpus $TEXT ($WORDS words), $EPOCHS epoch(s), $THREADS threads," \
+     "$REPEATS repeat(s); workdir $WORKDIR" >&2
+
+# Prints the command line that trains with tool $1 and writes vectors to $2.
+command_for() {
+  local tool="$1" out="$2"
+  case "$tool" in
+    wembed) echo "$WEMBED train --input $TEXT --output $out.bin --format bin" \
+      "--dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5" \
+      "--epochs $EPOCHS --threads $THREADS --quiet" ;;
+    wembed-exact) echo "$WEMBED train --input $TEXT --output $out.bin" \
+      "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
+      "--min-count 5 --epochs $EPOCHS --threads $THREADS --update exact" \
+      "--quiet" ;;
+    fasttext) echo "fasttext skipgram -input $TEXT -output $out -dim 100" \
+      "-ws 5 -neg 5 -t 1e-4 -minCount 5 -epoch $EPOCHS -thread $THREADS" \
+      "-minn 0 -maxn 0 -verbose 0" ;;
+    gensim) echo "$PY $ROOT/scripts/gensim_train.py $TEXT $out.bin" \
+      "$EPOCHS $THREADS" ;;
+    word2vec) echo "$W2V -train $TEXT -output $out.bin -cbow 0 -size 100" \
+      "-window 5 -negative 5 -hs 0 -sample 1e-4 -threads $THREADS" \
+      "-binary 1 -iter $EPOCHS -min-count 5" ;;
+    pword2vec) echo "$PW2V -train $TEXT -output $out.bin -size 100" \
+      "-window 5 -negative 5 -sample 1e-4 -threads $THREADS -binary 1" \
+      "-iter $EPOCHS -min-count 5 -batch-size 11" ;;
+  esac
+}
+
+vectors_file() {  # fastText writes .vec (text); the others .bin
+  if [ "$1" = fasttext ]; then echo "$2.vec"; else echo "$2.bin"; fi
+}
+
+RESULTS="$WORKDIR/results.tsv"
+: > "$RESULTS"
+for rep in $(seq 1 "$REPEATS"); do
+  for tool in $TOOLS; do
+    out="$WORKDIR/$tool"
+    echo "bench: [$rep/$REPEATS] training with $tool ..." >&2
+    # shellcheck disable=SC2046
+    if ! /usr/bin/time -f "%e %M" -o "$WORKDIR/time.txt" \
+         $(command_for "$tool" "$out") > "$WORKDIR/$tool.log" 2>&1; then
+      echo "bench: $tool failed; see $WORKDIR/$tool.log" >&2
+      continue
+    fi
+    read -r wall rss_kb < <(tail -1 "$WORKDIR/time.txt")
+    vec="$(vectors_file "$tool" "$out")"
+    echo "bench:   $tool: ${wall}s, $((rss_kb / 1024)) MB; scoring ..." >&2
+    acc=$("$WEMBED" eval analogy --vectors "$vec" --questions "$QUESTIONS" \
+          --restrict 30000 --json | $PY -c \
+          'import json,sys; print("%.2f" % json.load(sys.stdin)["total"]["accuracy"])')
+    ws=$("$WEMBED" eval similarity --vectors "$vec" --pairs "$PAIRS" --json |
+         $PY -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["spearman"])')
+    printf "%s\t%s\t%s\t%s\t%s\n" "$tool" "$wall" "$rss_kb" "$acc" "$ws" \
+      >> "$RESULTS"
+  done
+done
+
+$PY - "$RESULTS" "$WORDS" "$EPOCHS" <<'PYEOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    tool, wall, rss, acc, ws = line.split("\t")
+    rows.setdefault(tool, []).append((float(wall), int(rss), float(acc), float(ws)))
+words = int(sys.argv[2]) * int(sys.argv[3])
+print("| tool | wall s (median) | words/s | peak RSS | Google analogy (top 30k) | WS353 | runs |")
+print("|---|---|---|---|---|---|---|")
+base = {}
+for tool, r in rows.items():
+    wall = statistics.median(x[0] for x in r)
+    base[tool] = wall
+    print("| %s | %.1f | %.0fk | %d MB | %.2f%% | %.3f | %d |" % (
+        tool, wall, words / wall / 1e3, max(x[1] for x in r) // 1024,
+        statistics.median(x[2] for x in r), statistics.median(x[3] for x in r), len(r)))
+if "wembed" in base:
+    print()
+    for tool, wall in base.items():
+        if tool != "wembed":
+            print("wembed speed-up over %s: %.2fx" % (tool, wall / base["wembed"]))
+PYEOF
