@@ -1,7 +1,209 @@
-// TEMPORARY placeholder: replaced by the real implementation in progress.
+// wembed similar / wembed analogy: interactive and batch vector queries.
+#include <unistd.h>
+
+#include <cstdio>
 #include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli_common.h"
 #include "commands.h"
+#include "vector_loading.h"
+#include "wembed/embeddings.h"
+#include "wembed/nearest_neighbors.h"
+
 namespace wembed::cli {
-int RunSimilarCommand(int, char**) { std::cerr << "not implemented yet\n"; return 1; }
-int RunAnalogyCommand(int, char**) { std::cerr << "not implemented yet\n"; return 1; }
+namespace {
+
+struct QueryOptions {
+  std::string vectors;
+  std::vector<std::string> words;
+  size_t k = 10;
+  size_t max_rows = 0;
+  bool case_sensitive = false;
+};
+
+void AddQueryOptions(po::options_description& desc, QueryOptions* o) {
+  desc.add_options()("vectors", po::value<std::string>(&o->vectors)->required(),
+                     "word2vec text/binary vectors or a wembed checkpoint")(
+      "k,k", po::value<size_t>(&o->k)->default_value(10), "answers per query")(
+      "max-rows", po::value<size_t>(&o->max_rows)->default_value(0),
+      "use only the first N rows of the file (0 = all)")(
+      "case-sensitive", po::bool_switch(&o->case_sensitive),
+      "no lowercase fallback for words missing as written")(
+      "words", po::value<std::vector<std::string>>(&o->words),
+      "query words (positional)");
 }
+
+std::vector<std::string> SplitWords(std::string_view line) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+           c == '\f';
+  };
+  while (i < line.size()) {
+    while (i < line.size() && space(line[i])) ++i;
+    size_t j = i;
+    while (j < line.size() && !space(line[j])) ++j;
+    if (j > i) out.emplace_back(line.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+void PrintNeighbors(const std::string& title, const NearestNeighbors& nn,
+                    const std::vector<Neighbor>& result) {
+  std::string out = "# " + title + "\n";
+  char buf[64];
+  for (size_t i = 0; i < result.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), "%zu\t", i + 1);
+    out += buf;
+    out += nn.word(result[i].row);
+    std::snprintf(buf, sizeof(buf), "\t%.6f\n", result[i].cosine);
+    out += buf;
+  }
+  out += "\n";
+  std::cout << out << std::flush;
+}
+
+// Runs one query given as words; returns false (after a message on stderr)
+// if it could not be answered.
+using QueryFn = bool (*)(const std::string& command, const NearestNeighbors&,
+                         const std::vector<std::string>& words, size_t k);
+
+bool FindAll(const std::string& command, const NearestNeighbors& nn,
+             const std::vector<std::string>& words,
+             std::vector<int32_t>* rows) {
+  bool ok = true;
+  for (const std::string& w : words) {
+    const int32_t r = nn.Find(w);
+    if (r < 0) {
+      std::cerr << "wembed " << command << ": '" << w
+                << "' is not in the vocabulary\n";
+      ok = false;
+    }
+    rows->push_back(r);
+  }
+  return ok;
+}
+
+bool SimilarQuery(const std::string& command, const NearestNeighbors& nn,
+                  const std::vector<std::string>& words, size_t k) {
+  if (words.size() != 1) {
+    std::cerr << "wembed " << command << ": expected one word per line, got "
+              << words.size() << "\n";
+    return false;
+  }
+  std::vector<int32_t> rows;
+  if (!FindAll(command, nn, words, &rows)) return false;
+  PrintNeighbors("similar " + nn.word(rows[0]), nn, nn.Similar(rows[0], k));
+  return true;
+}
+
+bool AnalogyQuery(const std::string& command, const NearestNeighbors& nn,
+                  const std::vector<std::string>& words, size_t k) {
+  if (words.size() != 3) {
+    std::cerr << "wembed " << command
+              << ": expected three words 'A B C' (A is to B as C is to ?), "
+                 "got "
+              << words.size() << "\n";
+    return false;
+  }
+  std::vector<int32_t> rows;
+  if (!FindAll(command, nn, words, &rows)) return false;
+  PrintNeighbors("analogy " + nn.word(rows[0]) + " : " + nn.word(rows[1]) +
+                     " :: " + nn.word(rows[2]) + " : ?",
+                 nn, nn.Analogy(rows[0], rows[1], rows[2], k));
+  return true;
+}
+
+int RunQueryCommand(int argc, char** argv, const std::string& command,
+                    const std::string& usage, const std::string& description,
+                    size_t words_per_query, QueryFn query) {
+  QueryOptions o;
+  po::options_description desc("options");
+  AddQueryOptions(desc, &o);
+  po::positional_options_description pos;
+  pos.add("words", -1);
+  po::variables_map vm;
+  if (auto rc =
+          ParseCommandLine(argc, argv, usage, description, desc, &pos, &vm)) {
+    return *rc;
+  }
+  if (o.k == 0) {
+    return ReportError(command,
+                       Status::InvalidArgument("-k must be at least 1"));
+  }
+  if (!o.words.empty() && o.words.size() % words_per_query != 0) {
+    std::cerr << "wembed " << command
+              << ": usage error: expected a multiple of " << words_per_query
+              << " words, got " << o.words.size() << " (see 'wembed " << command
+              << " --help')\n";
+    return kExitUsage;
+  }
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> emb =
+      LoadVectorsForCommand(command, o.vectors, o.max_rows, &info);
+  if (!emb.ok()) return ReportError(command, emb.status());
+  if (emb->words.empty()) {
+    return ReportError(command, Status::Corruption(o.vectors + ": no vectors"));
+  }
+  const NearestNeighbors nn(std::move(emb).value(), o.case_sensitive);
+
+  bool all_ok = true;
+  if (!o.words.empty()) {
+    for (size_t i = 0; i < o.words.size(); i += words_per_query) {
+      const std::vector<std::string> q(o.words.begin() + i,
+                                       o.words.begin() + i + words_per_query);
+      all_ok = query(command, nn, q, o.k) && all_ok;
+    }
+    return all_ok ? kExitOk : kExitError;
+  }
+  const bool interactive = ::isatty(STDIN_FILENO) != 0;
+  std::string line;
+  while (true) {
+    if (interactive) {
+      std::cout << (words_per_query == 1 ? "word> " : "A B C> ") << std::flush;
+    }
+    if (!std::getline(std::cin, line)) break;
+    const std::vector<std::string> q = SplitWords(line);
+    if (q.empty()) continue;
+    all_ok = query(command, nn, q, o.k) && all_ok;
+  }
+  if (interactive) std::cout << "\n";
+  return all_ok || interactive ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int RunSimilarCommand(int argc, char** argv) {
+  return RunQueryCommand(
+      argc, argv, "similar", "wembed similar [WORD...] --vectors V [-k 10]",
+      "Nearest neighbours of each WORD by cosine similarity (the word itself\n"
+      "excluded). Output per query: a '# similar WORD' line, then 'rank<TAB>"
+      "word<TAB>cosine'\nlines and a blank line. A word missing as written is "
+      "looked up lowercased\n(unless --case-sensitive).\n\n"
+      "Without WORDs, reads one word per line from stdin (prompting when stdin "
+      "is a\nterminal). An unknown word prints a message on stderr and the "
+      "next query goes\non. Exit status: 1 if any query failed (except in "
+      "interactive use), else 0.",
+      1, SimilarQuery);
+}
+
+int RunAnalogyCommand(int argc, char** argv) {
+  return RunQueryCommand(
+      argc, argv, "analogy", "wembed analogy [A B C]... --vectors V [-k 10]",
+      "Answers 'A is to B as C is to ?': the words nearest by cosine to\n"
+      "unit(B) - unit(A) + unit(C), excluding A, B and C (3CosAdd). Output: a "
+      "'# analogy ...'\nline, then 'rank<TAB>word<TAB>cosine' lines and a "
+      "blank line. Several triples\nmay be given.\n\n"
+      "Without words, reads one 'A B C' triple per line from stdin (prompting "
+      "when stdin\nis a terminal). An unknown word prints a message on stderr "
+      "and the next query\ngoes on. Exit status: 1 if any query failed (except "
+      "in interactive use), else 0.",
+      3, AnalogyQuery);
+}
+
+}  // namespace wembed::cli

@@ -34,6 +34,35 @@ Status WriteWord2Vec(const std::string& path,
 StatusOr<Embeddings> LoadEmbeddings(const std::string& path,
                                     size_t max_rows = 0);
 
+// What LoadEmbeddings found, for callers that report it.
+struct EmbeddingsLoadInfo {
+  VectorFormat format = VectorFormat::kText;  // meaningless for checkpoints
+  bool from_checkpoint = false;
+  size_t header_rows = 0;         // rows the header (or checkpoint) announces
+  size_t duplicates_dropped = 0;  // rows dropped as repeats of an earlier word
+  std::string first_duplicate;    // the first such word, if any
+};
+
+// As above, and fills `*info` (may be null) on success.
+//
+// Format details (see docs/evaluation.md):
+//  - The header is "V D" (extra blanks and a CR tolerated). Text vs binary is
+//    decided from the first row: text if the bytes after the first word, up
+//    to the line end, are a list of D numbers.
+//  - Text rows: word, then D numbers separated by spaces or tabs; trailing
+//    blanks (fastText .vec) and CRLF line ends are accepted.
+//  - Binary rows: optional whitespace (the "\n" after the previous row, absent
+//    in files from old gensim), the word up to a space, D little-endian
+//    float32. The file may end without a final newline.
+//  - A word that repeats an earlier one is dropped (the first row wins, as in
+//    gensim); max_rows counts the rows kept.
+//  - Errors (kCorruption / kNotFound / kIoError): unknown format, wrong number
+//    of values, non-numeric or non-finite values, truncated rows, a header
+//    announcing more rows than the file can hold (checked before anything is
+//    allocated), fewer rows than announced, data after the last row.
+StatusOr<Embeddings> LoadEmbeddings(const std::string& path, size_t max_rows,
+                                    EmbeddingsLoadInfo* info);
+
 }  // namespace wembed
 
 #endif  // WEMBED_EMBEDDINGS_H_

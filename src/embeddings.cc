@@ -1,0 +1,679 @@
+#include "wembed/embeddings.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <unordered_set>
+
+#include "file_util.h"
+
+namespace wembed {
+namespace {
+
+constexpr size_t kReadBlockBytes = size_t{8} << 20;
+// Longest word accepted in a binary file (word2vec.c's limit is 100 bytes).
+constexpr size_t kMaxWordBytes = size_t{1} << 16;
+// Largest dimension accepted from a header.
+constexpr uint64_t kMaxDim = uint64_t{1} << 20;
+
+bool IsBlank(char c) { return c == ' ' || c == '\t'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+         c == '\f';
+}
+
+// Bytes that may appear in the numbers part of a text row.
+bool IsTextRowChar(char c) {
+  if (c >= '0' && c <= '9') return true;
+  switch (c) {
+    case '+':
+    case '-':
+    case '.':
+    case 'e':
+    case 'E':
+    case ' ':
+    case '\t':
+    case '\r':
+    case 'n':
+    case 'a':
+    case 'i':
+    case 'f':
+    case 't':
+    case 'y':
+    case 'N':
+    case 'A':
+    case 'I':
+    case 'F':
+    case 'T':
+    case 'Y':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Printable, bounded excerpt of untrusted bytes for error messages.
+std::string Excerpt(std::string_view s, size_t max_len = 40) {
+  std::string out;
+  for (size_t i = 0; i < s.size() && i < max_len; ++i) {
+    const unsigned char c = s[i];
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (s.size() > max_len) out += "...";
+  return out;
+}
+
+// Parses one number token (no surrounding blanks). Accepts a leading '+'.
+// Values that overflow float32 fail; values that underflow become 0 or a
+// denormal.
+bool ParseFloat(std::string_view tok, float* out) {
+  if (tok.empty()) return false;
+  const char* b = tok.data();
+  const char* e = b + tok.size();
+  if (*b == '+') {
+    ++b;
+    if (b == e || *b == '-' || *b == '+') return false;
+  }
+  const auto [p, ec] = std::from_chars(b, e, *out);
+  if (p != e) return false;
+  if (ec == std::errc()) return true;
+  if (ec != std::errc::result_out_of_range) return false;
+  // libstdc++ reports underflow as out of range too; tell the two apart.
+  std::string copy(b, e);
+  errno = 0;
+  const double v = std::strtod(copy.c_str(), nullptr);
+  if (!std::isfinite(v) || std::fabs(v) > 1.0) return false;
+  *out = static_cast<float>(v);
+  return true;
+}
+
+// Sequential reader over a regular file with a growable window.
+class BlockReader {
+ public:
+  Status Open(const std::string& path) {
+    path_ = path;
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      const int err = errno;
+      if (err == ENOENT) return Status::NotFound(path + ": no such file");
+      return Status::IoError(path + ": cannot open: " + ErrnoMessage(err));
+    }
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) {
+      return Status::IoError(path + ": stat failed: " + ErrnoMessage(errno));
+    }
+    if (S_ISDIR(st.st_mode)) return Status::IoError(path + ": is a directory");
+    if (!S_ISREG(st.st_mode)) {
+      return Status::IoError(path +
+                             ": not a regular file (vectors are read "
+                             "from regular files only)");
+    }
+    file_size_ = static_cast<uint64_t>(st.st_size);
+    buf_.resize(std::min<uint64_t>(kReadBlockBytes, file_size_ + 1));
+    return Status::Ok();
+  }
+  ~BlockReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  // Makes at least `n` bytes available past the cursor, or all that is left
+  // of the file.
+  Status Fill(size_t n) {
+    while (end_ - begin_ < n && !eof_) {
+      if (begin_ > 0) {
+        std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+      }
+      if (buf_.size() - end_ < std::min(n, kReadBlockBytes)) {
+        buf_.resize(std::max(buf_.size() * 2, end_ + n));
+      }
+      const ssize_t got = ::read(fd_, buf_.data() + end_, buf_.size() - end_);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(path_ + ": read failed: " + ErrnoMessage(errno));
+      }
+      if (got == 0) eof_ = true;
+      end_ += static_cast<size_t>(got);
+    }
+    return Status::Ok();
+  }
+
+  const char* data() const { return buf_.data() + begin_; }
+  size_t available() const { return end_ - begin_; }
+  void Consume(size_t n) {
+    begin_ += n;
+    offset_ += n;
+  }
+  bool AtEnd() const { return eof_ && begin_ == end_; }
+  bool eof() const { return eof_; }
+  uint64_t offset() const { return offset_; }  // file offset of data()
+  uint64_t file_size() const { return file_size_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  uint64_t file_size_ = 0;
+  std::vector<char> buf_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  uint64_t offset_ = 0;
+  bool eof_ = false;
+};
+
+// Finds the next '\n' at or after the cursor, reading more as needed. Sets
+// *len to the line length without the '\n' and *has_newline. Lines longer
+// than max_len are an error.
+Status NextLine(BlockReader& in, const std::string& path, uint64_t line_no,
+                size_t max_len, size_t* len, bool* has_newline) {
+  size_t scanned = 0;
+  while (true) {
+    const char* d = in.data();
+    const void* nl = std::memchr(d + scanned, '\n', in.available() - scanned);
+    if (nl != nullptr) {
+      *len = static_cast<const char*>(nl) - d;
+      *has_newline = true;
+      return Status::Ok();
+    }
+    scanned = in.available();
+    if (in.eof()) {
+      *len = scanned;
+      *has_newline = false;
+      return Status::Ok();
+    }
+    if (scanned > max_len) {
+      return Status::Corruption(path + ": line " + std::to_string(line_no) +
+                                " is longer than " + std::to_string(max_len) +
+                                " bytes");
+    }
+    WEMBED_RETURN_IF_ERROR(in.Fill(scanned + kReadBlockBytes));
+  }
+}
+
+// Parses "word v1 ... vD" (blanks and a trailing CR tolerated) into *word and
+// out[0, dim). Returns the number of values found in *found on a count
+// mismatch, or an error message for a bad value.
+enum class RowParse { kOk, kEmpty, kCount, kBadValue, kNotFinite };
+struct RowParseResult {
+  RowParse code = RowParse::kOk;
+  size_t found = 0;        // values found (kCount)
+  size_t value_index = 0;  // 1-based (kBadValue, kNotFinite)
+  std::string_view token;  // the offending token (kBadValue)
+};
+
+RowParseResult ParseTextRow(std::string_view line, size_t dim,
+                            std::string_view* word, float* out) {
+  RowParseResult r;
+  size_t i = 0;
+  const size_t n = line.size();
+  while (i < n && (IsBlank(line[i]) || line[i] == '\r')) ++i;
+  size_t w = i;
+  while (w < n && !IsBlank(line[w]) && line[w] != '\r') ++w;
+  if (w == i) {
+    r.code = RowParse::kEmpty;
+    return r;
+  }
+  *word = line.substr(i, w - i);
+  i = w;
+  size_t count = 0;
+  while (true) {
+    while (i < n && (IsBlank(line[i]) || line[i] == '\r')) ++i;
+    if (i == n) break;
+    size_t t = i;
+    while (t < n && !IsBlank(line[t]) && line[t] != '\r') ++t;
+    const std::string_view tok = line.substr(i, t - i);
+    i = t;
+    if (count < dim) {
+      float v;
+      if (!ParseFloat(tok, &v)) {
+        r.code = RowParse::kBadValue;
+        r.value_index = count + 1;
+        r.token = tok;
+        return r;
+      }
+      if (!std::isfinite(v)) {
+        r.code = RowParse::kNotFinite;
+        r.value_index = count + 1;
+        r.token = tok;
+        return r;
+      }
+      out[count] = v;
+    }
+    ++count;
+  }
+  if (count != dim) {
+    r.code = RowParse::kCount;
+    r.found = count;
+  }
+  return r;
+}
+
+float LoadLittleEndianFloat(const char* p) {
+  uint32_t u;
+  std::memcpy(&u, p, 4);
+  if constexpr (std::endian::native == std::endian::big) {
+    u = ((u & 0xffu) << 24) | ((u & 0xff00u) << 8) | ((u >> 8) & 0xff00u) |
+        (u >> 24);
+  }
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+void StoreLittleEndianFloat(float f, char* p) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if constexpr (std::endian::native == std::endian::big) {
+    u = ((u & 0xffu) << 24) | ((u & 0xff00u) << 8) | ((u >> 8) & 0xff00u) |
+        (u >> 24);
+  }
+  std::memcpy(p, &u, 4);
+}
+
+// Collects rows, dropping repeated words (first one wins).
+class RowSink {
+ public:
+  RowSink(size_t capacity, size_t dim) : vectors_(capacity, dim) {
+    words_.reserve(capacity);
+    seen_.reserve(capacity);
+  }
+  bool full() const { return words_.size() == vectors_.rows(); }
+  // Row to parse the next vector into.
+  float* next_row() { return vectors_.row(words_.size()); }
+  // Keeps the row just parsed into next_row() unless `word` is a repeat.
+  void Commit(std::string_view word) {
+    words_.emplace_back(word);
+    // words_ never reallocates (reserved), so views into it stay valid.
+    if (!seen_.insert(words_.back()).second) {
+      if (duplicates_ == 0) first_duplicate_ = words_.back();
+      ++duplicates_;
+      words_.pop_back();
+      std::memset(next_row(), 0, vectors_.stride() * sizeof(float));
+    }
+  }
+  size_t kept() const { return words_.size(); }
+  size_t duplicates() const { return duplicates_; }
+  const std::string& first_duplicate() const { return first_duplicate_; }
+
+  Embeddings Finish() {
+    Embeddings e;
+    if (words_.size() == vectors_.rows()) {
+      e.vectors = std::move(vectors_);
+    } else {
+      Matrix m(words_.size(), vectors_.cols());
+      if (m.rows() > 0) {
+        std::memcpy(m.data(), vectors_.data(),
+                    m.rows() * m.stride() * sizeof(float));
+      }
+      e.vectors = std::move(m);
+    }
+    seen_.clear();
+    e.words = std::move(words_);
+    return e;
+  }
+
+ private:
+  Matrix vectors_;
+  std::vector<std::string> words_;
+  std::unordered_set<std::string_view> seen_;
+  size_t duplicates_ = 0;
+  std::string first_duplicate_;
+};
+
+std::string RowName(uint64_t row) { return "row " + std::to_string(row); }
+
+Status ReadText(BlockReader& in, const std::string& path, uint64_t rows,
+                size_t dim, RowSink& sink, bool* stopped_early) {
+  const size_t max_line = std::max<size_t>(size_t{1} << 20, dim * 128);
+  uint64_t row = 0;
+  for (; row < rows; ++row) {
+    if (sink.full()) {
+      *stopped_early = true;
+      return Status::Ok();
+    }
+    const uint64_t line_no = row + 2;
+    size_t len;
+    bool has_newline;
+    WEMBED_RETURN_IF_ERROR(
+        NextLine(in, path, line_no, max_line, &len, &has_newline));
+    if (len == 0 && !has_newline) {
+      return Status::Corruption(
+          path + ": the file ends after " + std::to_string(row) +
+          " rows but its header announces " + std::to_string(rows));
+    }
+    const std::string_view line(in.data(), len);
+    std::string_view word;
+    const RowParseResult r = ParseTextRow(line, dim, &word, sink.next_row());
+    const std::string where = path + ": line " + std::to_string(line_no) +
+                              " (" + RowName(row + 1) + "): ";
+    switch (r.code) {
+      case RowParse::kOk:
+        break;
+      case RowParse::kEmpty:
+        return Status::Corruption(where +
+                                  "empty line where a row was expected");
+      case RowParse::kCount:
+        return Status::Corruption(where + "expected " + std::to_string(dim) +
+                                  " values after the word '" + Excerpt(word) +
+                                  "', found " + std::to_string(r.found));
+      case RowParse::kBadValue:
+        return Status::Corruption(where + "value " +
+                                  std::to_string(r.value_index) + " '" +
+                                  Excerpt(r.token) + "' is not a number");
+      case RowParse::kNotFinite:
+        return Status::Corruption(where + "value " +
+                                  std::to_string(r.value_index) + " '" +
+                                  Excerpt(r.token) + "' is not finite");
+    }
+    sink.Commit(word);
+    in.Consume(len + (has_newline ? 1 : 0));
+  }
+  return Status::Ok();
+}
+
+Status ReadBinary(BlockReader& in, const std::string& path, uint64_t rows,
+                  size_t dim, RowSink& sink, bool* stopped_early) {
+  const size_t vec_bytes = dim * 4;
+  for (uint64_t row = 0; row < rows; ++row) {
+    if (sink.full()) {
+      *stopped_early = true;
+      return Status::Ok();
+    }
+    const std::string where =
+        path + ": " + RowName(row + 1) + " of " + std::to_string(rows);
+    // Whitespace before the word: the '\n' that ends the previous row (absent
+    // in old gensim output, present in word2vec.c's).
+    while (true) {
+      if (in.available() == 0) WEMBED_RETURN_IF_ERROR(in.Fill(1));
+      if (in.available() == 0) {
+        return Status::Corruption(where +
+                                  ": truncated binary file (it ends "
+                                  "after " +
+                                  std::to_string(row) + " rows)");
+      }
+      if (!IsSpace(in.data()[0])) break;
+      in.Consume(1);
+    }
+    // The word, up to a space.
+    size_t scanned = 0;
+    size_t word_len = 0;
+    while (true) {
+      const void* sp =
+          std::memchr(in.data() + scanned, ' ', in.available() - scanned);
+      if (sp != nullptr) {
+        word_len = static_cast<const char*>(sp) - in.data();
+        break;
+      }
+      scanned = in.available();
+      if (scanned > kMaxWordBytes) {
+        return Status::Corruption(
+            where + " (byte offset " + std::to_string(in.offset()) +
+            "): no space after the word within " +
+            std::to_string(kMaxWordBytes) + " bytes; not a word2vec file?");
+      }
+      if (in.eof()) {
+        return Status::Corruption(where +
+                                  ": truncated binary file (the file "
+                                  "ends inside the word '" +
+                                  Excerpt({in.data(), scanned}) + "')");
+      }
+      WEMBED_RETURN_IF_ERROR(in.Fill(scanned + 4096));
+    }
+    const size_t need = word_len + 1 + vec_bytes;
+    WEMBED_RETURN_IF_ERROR(in.Fill(need));
+    const std::string_view word(in.data(), word_len);
+    if (in.available() < need) {
+      return Status::Corruption(
+          where + ": truncated binary file: the vector of '" + Excerpt(word) +
+          "' has " + std::to_string(in.available() - word_len - 1) + " of " +
+          std::to_string(vec_bytes) + " bytes");
+    }
+    const char* p = in.data() + word_len + 1;
+    float* out = sink.next_row();
+    for (size_t c = 0; c < dim; ++c) {
+      out[c] = LoadLittleEndianFloat(p + 4 * c);
+      if (!std::isfinite(out[c])) {
+        return Status::Corruption(where + ": value " + std::to_string(c + 1) +
+                                  " of '" + Excerpt(word) +
+                                  "' is not finite (NaN or Inf)");
+      }
+    }
+    sink.Commit(word);
+    in.Consume(need);
+  }
+  return Status::Ok();
+}
+
+// Decides text vs binary from the first row at the cursor.
+Status DetectFormat(BlockReader& in, size_t dim, VectorFormat* format) {
+  const size_t window = std::max<size_t>(size_t{1} << 20, dim * 64 + 65536);
+  WEMBED_RETURN_IF_ERROR(in.Fill(window));
+  const std::string_view s(in.data(), in.available());
+  size_t i = 0;
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  size_t sp = i;
+  while (sp < s.size() && !IsBlank(s[sp]) && s[sp] != '\n') ++sp;
+  if (sp == s.size() || s[sp] == '\n') {
+    // A lone word: text with no values (reported by the text parser).
+    *format = VectorFormat::kText;
+    return Status::Ok();
+  }
+  size_t q = sp + 1;
+  bool text_chars = true;
+  while (q < s.size() && s[q] != '\n') {
+    if (!IsTextRowChar(s[q])) {
+      text_chars = false;
+      break;
+    }
+    ++q;
+  }
+  const bool line_ends = q < s.size() || in.eof();
+  if (!text_chars || !line_ends) {
+    *format = VectorFormat::kBinary;
+    return Status::Ok();
+  }
+  std::vector<float> tmp(dim);
+  std::string_view word;
+  const RowParseResult r =
+      ParseTextRow(s.substr(i, q - i), dim, &word, tmp.data());
+  // A line of number characters long enough to hold D numbers is text even
+  // if it fails to parse (the text parser then reports the problem); a short
+  // one is more likely binary floats that happen to contain a '\n' byte.
+  if (r.code == RowParse::kOk || q - sp >= 2 * dim) {
+    *format = VectorFormat::kText;
+  } else {
+    *format = VectorFormat::kBinary;
+  }
+  return Status::Ok();
+}
+
+StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
+                                  EmbeddingsLoadInfo* info) {
+  BlockReader in;
+  WEMBED_RETURN_IF_ERROR(in.Open(path));
+  if (in.file_size() == 0) {
+    return Status::Corruption(path + ": empty file; expected word2vec vectors");
+  }
+  // Header: "V D".
+  size_t header_len;
+  bool has_newline;
+  if (!NextLine(in, path, 1, 4096, &header_len, &has_newline).ok()) {
+    return Status::Corruption(path +
+                              ": unknown format: line 1 is not a word2vec "
+                              "header '<rows> <dim>' (no line end within "
+                              "4096 bytes)");
+  }
+  const std::string_view header(in.data(), header_len);
+  uint64_t rows = 0, dim = 0;
+  {
+    const char* p = header.data();
+    const char* e = p + header.size();
+    auto skip = [&] {
+      while (p < e && (IsBlank(*p) || *p == '\r')) ++p;
+    };
+    skip();
+    auto r1 = std::from_chars(p, e, rows);
+    bool ok = r1.ec == std::errc() && r1.ptr != p;
+    p = r1.ptr;
+    const char* before = p;
+    skip();
+    ok = ok && p > before;
+    auto r2 = std::from_chars(p, e, dim);
+    ok = ok && r2.ec == std::errc() && r2.ptr != p;
+    p = r2.ptr;
+    skip();
+    ok = ok && p == e && (has_newline || rows == 0);
+    if (!ok) {
+      return Status::Corruption(
+          path +
+          ": unknown format: line 1 should be the word2vec header "
+          "'<rows> <dim>', found '" +
+          Excerpt(header) + "'");
+    }
+  }
+  if (dim == 0 || dim > kMaxDim) {
+    return Status::Corruption(path + ": line 1: header dimension " +
+                              std::to_string(dim) + " is out of range [1, " +
+                              std::to_string(kMaxDim) + "]");
+  }
+  in.Consume(header_len + (has_newline ? 1 : 0));
+  const uint64_t body = in.file_size() - in.offset();
+
+  VectorFormat format = VectorFormat::kText;
+  if (rows > 0) WEMBED_RETURN_IF_ERROR(DetectFormat(in, dim, &format));
+
+  // Never trust the header before checking it against the file size.
+  const uint64_t min_row =
+      format == VectorFormat::kBinary ? 4 * dim + 2 : 2 * dim + 2;
+  if (rows > (body + 1) / min_row) {
+    return Status::Corruption(
+        path + ": line 1: the header announces " + std::to_string(rows) +
+        " rows of dimension " + std::to_string(dim) + " (" +
+        (format == VectorFormat::kBinary ? "binary" : "text") +
+        "), which needs at least " + std::to_string(min_row) +
+        " bytes per row, but the file has only " + std::to_string(body) +
+        " bytes after the header");
+  }
+  const size_t capacity =
+      max_rows > 0 ? std::min<uint64_t>(rows, max_rows) : rows;
+  RowSink sink(capacity, dim);
+  bool stopped_early = false;
+  if (format == VectorFormat::kBinary) {
+    WEMBED_RETURN_IF_ERROR(
+        ReadBinary(in, path, rows, dim, sink, &stopped_early));
+  } else {
+    WEMBED_RETURN_IF_ERROR(ReadText(in, path, rows, dim, sink, &stopped_early));
+  }
+  if (!stopped_early) {
+    // Only whitespace may follow the last announced row.
+    while (true) {
+      WEMBED_RETURN_IF_ERROR(in.Fill(1));
+      if (in.available() == 0) break;
+      const char* d = in.data();
+      size_t k = 0;
+      while (k < in.available() && IsSpace(d[k])) ++k;
+      if (k < in.available()) {
+        return Status::Corruption(path + ": data after the " +
+                                  std::to_string(rows) +
+                                  " rows the header announces (byte offset " +
+                                  std::to_string(in.offset() + k) + ": '" +
+                                  Excerpt({d + k, in.available() - k}, 20) +
+                                  "'); the header's row count is wrong");
+      }
+      in.Consume(k);
+    }
+  }
+  if (info != nullptr) {
+    info->format = format;
+    info->from_checkpoint = false;
+    info->header_rows = rows;
+    info->duplicates_dropped = sink.duplicates();
+    info->first_duplicate = sink.first_duplicate();
+  }
+  return sink.Finish();
+}
+
+}  // namespace
+
+Status WriteWord2Vec(const std::string& path,
+                     const std::vector<std::string>& words,
+                     const Matrix& vectors, VectorFormat format) {
+  if (words.size() != vectors.rows()) {
+    return Status::InvalidArgument(
+        path + ": cannot write " + std::to_string(words.size()) +
+        " words with a matrix of " + std::to_string(vectors.rows()) + " rows");
+  }
+  if (vectors.cols() == 0) {
+    return Status::InvalidArgument(path +
+                                   ": cannot write vectors of dimension 0");
+  }
+  for (size_t r = 0; r < words.size(); ++r) {
+    const std::string& w = words[r];
+    if (w.empty() || std::any_of(w.begin(), w.end(), IsSpace)) {
+      return Status::InvalidArgument(
+          path + ": word " + std::to_string(r + 1) + " ('" + Excerpt(w) +
+          "') is empty or contains whitespace; word2vec files cannot hold it");
+    }
+  }
+  AtomicFileWriter out(path);
+  WEMBED_RETURN_IF_ERROR(out.Open());
+  const size_t dim = vectors.cols();
+  std::string buf;
+  constexpr size_t kFlushBytes = size_t{4} << 20;
+  buf.reserve(kFlushBytes + dim * 20 + 256);
+  buf += std::to_string(words.size()) + " " + std::to_string(dim) + "\n";
+  char num[32];
+  for (size_t r = 0; r < words.size(); ++r) {
+    buf += words[r];
+    const float* v = vectors.row(r);
+    if (format == VectorFormat::kBinary) {
+      buf += ' ';
+      const size_t at = buf.size();
+      buf.resize(at + 4 * dim);
+      for (size_t c = 0; c < dim; ++c)
+        StoreLittleEndianFloat(v[c], &buf[at + 4 * c]);
+    } else {
+      for (size_t c = 0; c < dim; ++c) {
+        buf += ' ';
+        // Shortest representation that reads back to the same float.
+        const auto res = std::to_chars(num, num + sizeof(num), v[c]);
+        buf.append(num, res.ptr);
+      }
+    }
+    buf += '\n';
+    if (buf.size() >= kFlushBytes) {
+      WEMBED_RETURN_IF_ERROR(out.Append(buf.data(), buf.size()));
+      buf.clear();
+    }
+  }
+  WEMBED_RETURN_IF_ERROR(out.Append(buf.data(), buf.size()));
+  return out.Commit();
+}
+
+StatusOr<Embeddings> LoadEmbeddings(const std::string& path, size_t max_rows) {
+  return LoadEmbeddings(path, max_rows, nullptr);
+}
+
+StatusOr<Embeddings> LoadEmbeddings(const std::string& path, size_t max_rows,
+                                    EmbeddingsLoadInfo* info) {
+  return LoadWord2Vec(path, max_rows, info);
+}
+
+}  // namespace wembed

@@ -1,0 +1,48 @@
+#include "score_kernels.h"
+
+#include <cstddef>
+#include <cstring>
+
+namespace wembed {
+// The vector helpers return 32-byte vectors; they are inlined within this
+// file, so the ABI note GCC gives without AVX does not apply.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpsabi"
+namespace score_portable {
+#include "score_kernels_impl.h"
+}  // namespace score_portable
+#pragma GCC diagnostic pop
+
+namespace score_avx2 {
+// Defined in score_kernels_avx2.cc.
+void GemmAbt(const float* a, size_t m, size_t lda, const float* bt, size_t nb,
+             size_t dim, float* s);
+void MatVec(const float* m, size_t rows, size_t stride, const float* q,
+            size_t n, float* out);
+}  // namespace score_avx2
+
+const ScoreKernels& PortableScoreKernels() {
+  static constexpr ScoreKernels kKernels = {"portable", score_portable::GemmAbt,
+                                            score_portable::MatVec};
+  return kKernels;
+}
+
+const ScoreKernels* Avx2ScoreKernels() {
+  static constexpr ScoreKernels kKernels = {"avx2", score_avx2::GemmAbt,
+                                            score_avx2::MatVec};
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    return &kKernels;
+  }
+  return nullptr;
+}
+
+const ScoreKernels& BestScoreKernels() {
+  static const ScoreKernels* const kBest = [] {
+    const ScoreKernels* k = Avx2ScoreKernels();
+    return k != nullptr ? k : &PortableScoreKernels();
+  }();
+  return *kBest;
+}
+
+}  // namespace wembed

@@ -1,0 +1,26 @@
+#include "vector_loading.h"
+
+#include <iostream>
+
+namespace wembed::cli {
+
+StatusOr<Embeddings> LoadVectorsForCommand(const std::string& command,
+                                           const std::string& path,
+                                           size_t max_rows,
+                                           EmbeddingsLoadInfo* info) {
+  StatusOr<Embeddings> e = LoadEmbeddings(path, max_rows, info);
+  if (e.ok() && info->duplicates_dropped > 0) {
+    std::cerr << "wembed " << command << ": warning: " << path << ": "
+              << info->duplicates_dropped
+              << " rows repeat an earlier word (first: '"
+              << info->first_duplicate << "'); kept the first row of each\n";
+  }
+  return e;
+}
+
+const char* VectorSourceName(const EmbeddingsLoadInfo& info) {
+  if (info.from_checkpoint) return "checkpoint";
+  return info.format == VectorFormat::kBinary ? "binary" : "text";
+}
+
+}  // namespace wembed::cli

@@ -1,0 +1,25 @@
+// Loading vectors for the eval and query commands, with the warnings the
+// library reports through EmbeddingsLoadInfo printed to stderr.
+#ifndef WEMBED_TOOLS_VECTOR_LOADING_H_
+#define WEMBED_TOOLS_VECTOR_LOADING_H_
+
+#include <string>
+
+#include "wembed/embeddings.h"
+#include "wembed/status.h"
+
+namespace wembed::cli {
+
+// LoadEmbeddings(path, max_rows, info); prints "wembed <command>: warning:
+// ..." for dropped duplicate words.
+StatusOr<Embeddings> LoadVectorsForCommand(const std::string& command,
+                                           const std::string& path,
+                                           size_t max_rows,
+                                           EmbeddingsLoadInfo* info);
+
+// "binary", "text" or "checkpoint".
+const char* VectorSourceName(const EmbeddingsLoadInfo& info);
+
+}  // namespace wembed::cli
+
+#endif  // WEMBED_TOOLS_VECTOR_LOADING_H_
