@@ -92,19 +92,33 @@ class Trainer::Run {
   }
   TrainStatus Snapshot(Clock::time_point now);
 
+  // Per-thread buffers, allocated once per Train() call.
+  struct Scratch {
+    Scratch(const TrainOptions& o, size_t stride)
+        : sentence(o.max_sentence_length),
+          neu1e(stride),
+          in_rows(2 * o.window),
+          out_rows(o.negative + 1),
+          scores(size_t(2 * o.window) * (o.negative + 1)),
+          grads(scores.size()),
+          negatives(2 * size_t(o.negative) + 1),
+          block(size_t(2 * o.window), stride) {}
+    std::vector<int32_t> sentence;
+    std::vector<float> neu1e;
+    std::vector<float*> in_rows, out_rows;
+    std::vector<float> scores, grads;
+    std::vector<int32_t> negatives;  // this center's and the next one's
+    Matrix block;                    // apply_block's scratch rows
+    double loss_sum = 0;
+    uint64_t loss_count = 0;
+  };
+
   // Word2vec.c's update: every (context, center) pair draws its own
   // negatives; targets are processed one after another.
-  void TrainSentenceExact(const int32_t* sentence, int length, float alpha,
-                          Rng& rng, std::vector<float>& neu1e,
-                          double& loss_sum, uint64_t& loss_count);
+  void TrainSentenceExact(int length, float alpha, Rng& rng, Scratch& w);
   // HogBatch: the window's contexts share one set of negatives, so the
   // update is a small dense block product.
-  void TrainSentenceBatch(const int32_t* sentence, int length, float alpha,
-                          Rng& rng, std::vector<float*>& in_rows,
-                          std::vector<float*>& out_rows,
-                          std::vector<float>& scores, std::vector<float>& grads,
-                          float* scratch, double& loss_sum,
-                          uint64_t& loss_count);
+  void TrainSentenceBatch(int length, float alpha, Rng& rng, Scratch& w);
 
   Trainer& trainer_;
   const TrainHooks& hooks_;
@@ -153,20 +167,12 @@ void Trainer::Run::Worker(int t) {
 
   Rng rng;
   rng.SetState(state.rng_state);
-  std::vector<int32_t> sentence(max_length);
-  std::vector<float> neu1e(stride_);
-  const int max_in = 2 * options_.window;
-  const int max_out = options_.negative + 1;
-  std::vector<float*> in_rows(max_in), out_rows(max_out);
-  std::vector<float> scores(size_t(max_in) * max_out);
-  std::vector<float> grads(size_t(max_in) * max_out);
-  Matrix scratch(size_t(max_in), stride_);
+  Scratch scratch(options_, stride_);
+  std::vector<int32_t>& sentence = scratch.sentence;
 
   float alpha = float(AlphaFor(words_processed_.load()));
   shared.alpha.store(alpha, std::memory_order_relaxed);
   uint64_t words_here = 0;
-  double loss_sum = 0;
-  uint64_t loss_count = 0;
   bool stopped = false;
 
   while (state.epoch < uint32_t(options_.epochs) && !stopped) {
@@ -207,16 +213,13 @@ void Trainer::Run::Worker(int t) {
         shared.alpha.store(alpha, std::memory_order_relaxed);
       }
       if (options_.update == UpdateRule::kExact) {
-        TrainSentenceExact(sentence.data(), length, alpha, rng, neu1e,
-                           loss_sum, loss_count);
+        TrainSentenceExact(length, alpha, rng, scratch);
       } else {
-        TrainSentenceBatch(sentence.data(), length, alpha, rng, in_rows,
-                           out_rows, scores, grads, scratch.data(), loss_sum,
-                           loss_count);
+        TrainSentenceBatch(length, alpha, rng, scratch);
       }
       shared.words.store(words_here, std::memory_order_relaxed);
-      shared.loss_sum.store(loss_sum, std::memory_order_relaxed);
-      shared.loss_count.store(loss_count, std::memory_order_relaxed);
+      shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
+      shared.loss_count.store(scratch.loss_count, std::memory_order_relaxed);
     }
     if (!stopped) {
       ++state.epoch;
@@ -234,10 +237,12 @@ void Trainer::Run::Worker(int t) {
   cv_.notify_all();
 }
 
-void Trainer::Run::TrainSentenceExact(const int32_t* sentence, int length,
-                                      float alpha, Rng& rng,
-                                      std::vector<float>& neu1e,
-                                      double& loss_sum, uint64_t& loss_count) {
+void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
+                                      Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  std::vector<float>& neu1e = w.neu1e;
+  double& loss_sum = w.loss_sum;
+  uint64_t& loss_count = w.loss_count;
   const Tables& tables = *trainer_.tables_;
   const SgnsKernels& k = tables.kernels;
   Matrix& input = trainer_.input_;
@@ -275,19 +280,46 @@ void Trainer::Run::TrainSentenceExact(const int32_t* sentence, int length,
   }
 }
 
-void Trainer::Run::TrainSentenceBatch(
-    const int32_t* sentence, int length, float alpha, Rng& rng,
-    std::vector<float*>& in_rows, std::vector<float*>& out_rows,
-    std::vector<float>& scores, std::vector<float>& grads, float* scratch,
-    double& loss_sum, uint64_t& loss_count) {
+void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
+                                      Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  std::vector<float*>& in_rows = w.in_rows;
+  std::vector<float*>& out_rows = w.out_rows;
+  std::vector<float>& scores = w.scores;
+  std::vector<float>& grads = w.grads;
+  float* scratch = w.block.data();
+  double& loss_sum = w.loss_sum;
+  uint64_t& loss_count = w.loss_count;
   const Tables& tables = *trainer_.tables_;
   const SgnsKernels& k = tables.kernels;
   Matrix& input = trainer_.input_;
   Matrix& output = trainer_.output_;
   const int window = options_.window;
-  for (int i = 0; i < length; ++i) {
-    const int32_t center = sentence[i];
+  const int negative = options_.negative;
+  const size_t row_bytes = stride_ * sizeof(float);
+  auto prefetch_row = [row_bytes](const float* row) {
+    const char* p = reinterpret_cast<const char*>(row);
+    for (size_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(p + b, 1, 3);
+  };
+  // The radius and negatives of center i + 1 are drawn while center i is
+  // processed, so their rows can be prefetched one step ahead. The draw
+  // order is fixed, so runs stay reproducible.
+  int32_t* negatives = w.negatives.data();
+  int32_t* upcoming = negatives + negative;
+  auto draw = [&](int i, int32_t* negs) {
     const int radius = window - int(rng.Below(uint32_t(window)));
+    for (int d = 0; d < negative; ++d) negs[d] = tables.noise.Sample(rng);
+    prefetch_row(output.row(sentence[i]));
+    for (int d = 0; d < negative; ++d) prefetch_row(output.row(negs[d]));
+    if (i + radius < length) prefetch_row(input.row(sentence[i + radius]));
+    return radius;
+  };
+  int next_radius = length > 0 ? draw(0, upcoming) : 0;
+  for (int i = 0; i < length; ++i) {
+    std::swap(negatives, upcoming);
+    const int radius = next_radius;
+    if (i + 1 < length) next_radius = draw(i + 1, upcoming);
+    const int32_t center = sentence[i];
     const int lo = std::max(0, i - radius);
     const int hi = std::min(length - 1, i + radius);
     int num_in = 0;
@@ -297,9 +329,8 @@ void Trainer::Run::TrainSentenceBatch(
     if (num_in == 0) continue;
     int num_out = 0;
     out_rows[num_out++] = output.row(center);
-    for (int d = 0; d < options_.negative; ++d) {
-      const int32_t target = tables.noise.Sample(rng);
-      if (target != center) out_rows[num_out++] = output.row(target);
+    for (int d = 0; d < negative; ++d) {
+      if (negatives[d] != center) out_rows[num_out++] = output.row(negatives[d]);
     }
     // Hogwild: rows may be written by other threads concurrently; the races
     // are intended (as in word2vec.c and pWord2Vec).
