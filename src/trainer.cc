@@ -435,7 +435,7 @@ void Trainer::Run::Monitor() {
         trainer_.progress_.elapsed_seconds =
             elapsed_before_ + Seconds(start_, Clock::now());
         trainer_.UpdateEpoch();
-        Status st = hooks_.write_checkpoint(trainer_.MakeCheckpoint());
+        Status st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
         if (!st.ok()) {
           monitor_status_ = st;
           abort_.store(true);
@@ -613,6 +613,21 @@ Checkpoint Trainer::MakeCheckpoint() const {
   c.output = output_;
   c.progress = progress_;
   return c;
+}
+
+Status Trainer::WithCheckpoint(
+    const std::function<Status(const Checkpoint&)>& fn) {
+  Checkpoint c;
+  c.format_version = kCheckpointFormatVersion;
+  c.options = options_.ToKeyValues();
+  c.vocab = vocab_;
+  c.input = std::move(input_);
+  c.output = std::move(output_);
+  c.progress = progress_;
+  Status status = fn(c);
+  input_ = std::move(c.input);
+  output_ = std::move(c.output);
+  return status;
 }
 
 Matrix Trainer::ExportVectors(OutputVectors which) const {

@@ -289,7 +289,9 @@ int RunTrainCommand(int argc, char** argv) {
                                                   : cores));
 
   if (!a.checkpoint.empty()) {
-    if (Status s = WriteCheckpoint(a.checkpoint, trainer->MakeCheckpoint());
+    if (Status s = trainer->WithCheckpoint([&](const Checkpoint& c) {
+          return WriteCheckpoint(a.checkpoint, c);
+        });
         !s.ok()) {
       return Fail(s);
     }
@@ -307,7 +309,16 @@ int RunTrainCommand(int argc, char** argv) {
     return ExitCodeForSignal();
   }
   if (!a.output.empty()) {
-    const Matrix vectors = trainer->ExportVectors(*which);
+    // Input and output vectors are written in place; only the sum needs a
+    // new matrix.
+    Matrix sum;
+    const Matrix* chosen = &trainer->input_vectors();
+    if (*which == OutputVectors::kOutput) chosen = &trainer->output_vectors();
+    if (*which == OutputVectors::kSum) {
+      sum = trainer->ExportVectors(OutputVectors::kSum);
+      chosen = &sum;
+    }
+    const Matrix& vectors = *chosen;
     if (Status s = WriteWord2Vec(a.output, trainer->vocab().words(), vectors,
                                  *format);
         !s.ok()) {

@@ -83,8 +83,14 @@ class Trainer {
   // requested. Not re-entrant.
   StatusOr<TrainSummary> Train(const TrainHooks& hooks);
 
-  // The full state; call only while Train() is not running.
+  // The full state (a copy); call only while Train() is not running.
   Checkpoint MakeCheckpoint() const;
+  // Calls `fn` with the full state without copying the matrices: they are
+  // lent to the Checkpoint for the duration of the call. Call only while
+  // Train() is not running (the periodic checkpoint hook does the same with
+  // the threads paused).
+  Status WithCheckpoint(
+      const std::function<Status(const Checkpoint&)>& fn);
 
   // vocab().size() x dim: W_E, the context vectors, or their sum.
   Matrix ExportVectors(OutputVectors which) const;
