@@ -155,6 +155,15 @@ class FixedVocabSink final : public TokenSink {
   bool sentence_has_token_ = false;
 };
 
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
 // Calls on_token(final id) for each recorded token that `remap` keeps
 // (nullptr = identity; -1 = drop) and on_end() at each recorded sentence end
 // and at the end of the stream. With `release`, frees each block once read.
@@ -187,52 +196,46 @@ void ForEachRecord(ByteBlockList& temp, const std::vector<int32_t>* remap,
 }
 
 // Converts the temporary stream into the final EncodedCorpus, dropping
-// sentences left empty. Releases `temp` block by block, so peak memory is
-// about max(temp, result) rather than their sum.
+// sentences left empty, in one pass. `reserve_bytes` must be at least the
+// output size: reserve() does not touch the pages, they become resident only
+// as they are filled while the temp blocks are released one by one, so peak
+// memory is about max(temp, result) rather than their sum.
 EncodedCorpus ConvertEncoded(ByteBlockList& temp,
-                             const std::vector<int32_t>* remap) {
-  // Pass 1: the exact output size, so the result is allocated once.
-  size_t total = 0;
-  bool open = false;
-  ForEachRecord(
-      temp, remap, /*release=*/false,
-      [&](uint32_t id) {
-        uint64_t x = uint64_t{id} + 1;
-        do {
-          ++total;
-          x >>= 7;
-        } while (x != 0);
-        open = true;
-      },
-      [&] {
-        if (open) ++total;
-        open = false;
-      });
-  // Pass 2: write.
-  std::vector<uint8_t> out(total);
-  uint8_t* w = out.data();
+                             const std::vector<int32_t>* remap,
+                             size_t reserve_bytes) {
+  std::vector<uint8_t> out;
+  out.reserve(reserve_bytes);
+  uint8_t staging[1 << 16];
+  size_t staged = 0;
+  const auto flush = [&] {
+    out.insert(out.end(), staging, staging + staged);
+    staged = 0;
+  };
   uint64_t tokens = 0;
   uint64_t sentences = 0;
-  open = false;
+  bool open = false;
   ForEachRecord(
       temp, remap, /*release=*/true,
       [&](uint32_t id) {
+        if (staged + ByteBlockList::kMaxVarintBytes > sizeof(staging)) flush();
         uint64_t x = uint64_t{id} + 1;
         while (x >= 0x80) {
-          *w++ = static_cast<uint8_t>(x | 0x80);
+          staging[staged++] = static_cast<uint8_t>(x | 0x80);
           x >>= 7;
         }
-        *w++ = static_cast<uint8_t>(x);
+        staging[staged++] = static_cast<uint8_t>(x);
         ++tokens;
         open = true;
       },
       [&] {
         if (open) {
-          *w++ = 0;
+          if (staged == sizeof(staging)) flush();
+          staging[staged++] = 0;
           ++sentences;
         }
         open = false;
       });
+  flush();
   return EncodedCorpus(std::move(out), tokens, sentences);
 }
 
@@ -299,7 +302,10 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
   ScanResult result;
   if (fixed) {
     result.vocab = *request.fixed_vocab;
-    if (request.encode) result.corpus = ConvertEncoded(encoded, nullptr);
+    // The fixed-vocabulary stream is already final.
+    if (request.encode) {
+      result.corpus = ConvertEncoded(encoded, nullptr, encoded.size());
+    }
   } else {
     // Kept entries: count >= min_count, by count descending; the table is in
     // first-occurrence order and stable_sort keeps it among equal counts.
@@ -345,7 +351,16 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
         Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));
     if (!vocab.ok()) return vocab.status();
     result.vocab = std::move(vocab).value();
-    if (request.encode) result.corpus = ConvertEncoded(encoded, &remap);
+    if (request.encode) {
+      // Each entry's count is exactly the number of times its current
+      // provisional id was recorded (pruning resets both), so this bounds
+      // the output: token bytes plus at most one end per recorded sentence.
+      size_t bytes = counter.sentences() + 1;
+      for (size_t id = 0; id < result.vocab.size(); ++id) {
+        bytes += result.vocab.count(id) * VarintSize(id + 1);
+      }
+      result.corpus = ConvertEncoded(encoded, &remap, bytes);
+    }
   }
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

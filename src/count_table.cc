@@ -37,8 +37,7 @@ CountTable::Entry& CountTable::Add(std::string_view word) {
     if (slot == 0) break;
     if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
       Entry& e = entries_[static_cast<uint32_t>(slot) - 1];
-      if (e.size == word.size() &&
-          std::memcmp(e.data, word.data(), word.size()) == 0) {
+      if (e.size == word.size() && EqualBytes(e.data, word.data(), e.size)) {
         ++e.count;
         return e;
       }

@@ -65,6 +65,26 @@ inline uint64_t HashBytes(const char* p, size_t n) {
   return MulFold(Load64(p + n - 16) ^ kK2, Load64(p + n - 8) ^ h) ^ h;
 }
 
+// Whether the `n` bytes at `a` and `b` are equal; faster than memcmp for the
+// short strings words are. Reads only those bytes.
+inline bool EqualBytes(const char* a, const char* b, size_t n) {
+  using hash_internal::Load32;
+  using hash_internal::Load64;
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    return ((Load64(a) ^ Load64(b)) |
+            (Load64(a + n - 8) ^ Load64(b + n - 8))) == 0;
+  }
+  if (n >= 4) {
+    return ((Load32(a) ^ Load32(b)) |
+            (Load32(a + n - 4) ^ Load32(b + n - 4))) == 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
 inline uint64_t HashBytes(std::string_view s) {
   return HashBytes(s.data(), s.size());
 }
