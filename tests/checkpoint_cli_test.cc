@@ -1,0 +1,285 @@
+// `wembed info` and `wembed export` driven through the real binary.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "wembed/checkpoint.h"
+
+namespace wembed {
+namespace {
+
+constexpr size_t kWords = 20;
+constexpr size_t kDim = 8;
+
+class CheckpointCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "wembed_ckcli_XXXXXX")
+            .string();
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    ckpt_path_ = dir_ + "/run.wemb";
+
+    std::vector<std::string> words;
+    std::vector<uint64_t> counts;
+    for (size_t i = 0; i < kWords; ++i) {
+      words.push_back(i == 0 ? "größe" : "word" + std::to_string(i));
+      counts.push_back(100 - i);
+    }
+    ckpt_.options = {{"dim", "8"}, {"epochs", "5"}, {"window", "5"}};
+    ckpt_.vocab = Vocabulary::FromWordsAndCounts(words, counts).value();
+    ckpt_.input = Matrix(kWords, kDim);
+    ckpt_.output = Matrix(kWords, kDim);
+    for (size_t r = 0; r < kWords; ++r) {
+      for (size_t k = 0; k < kDim; ++k) {
+        ckpt_.input.row(r)[k] = float(r) + 0.125f * float(k);
+        ckpt_.output.row(r)[k] = -0.5f * float(r) + 0.25f;
+      }
+    }
+    TrainProgress& p = ckpt_.progress;
+    p.epoch = 2;
+    p.corpus_tokens = 1000;
+    p.corpus_bytes = 1500;
+    p.words_processed = 2500;  // half of 5 epochs x 1000 tokens
+    p.elapsed_seconds = 3725;  // 1:02:05
+    p.loss_sum = 30;
+    p.loss_count = 100;
+    for (int t = 0; t < 2; ++t) {
+      ThreadProgress tp;
+      tp.epoch = 2 + t;
+      tp.begin = 750 * t;
+      tp.end = 750 * (t + 1);
+      tp.position = tp.begin + 150;
+      tp.words_done = 100;
+      p.threads.push_back(tp);
+    }
+    ASSERT_TRUE(WriteCheckpoint(ckpt_path_, ckpt_).ok());
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  struct Result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+  };
+
+  // Runs the wembed binary with `args`, capturing stdout and stderr.
+  Result Run(const std::vector<std::string>& args) {
+    const std::string out_path = dir_ + "/stdout";
+    const std::string err_path = dir_ + "/stderr";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int out =
+          ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int err =
+          ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (out < 0 || err < 0) ::_exit(126);
+      ::dup2(out, 1);
+      ::dup2(err, 2);
+      std::vector<char*> argv;
+      std::string binary = WEMBED_BINARY;
+      argv.push_back(binary.data());
+      std::vector<std::string> copy = args;
+      for (std::string& a : copy) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(binary.c_str(), argv.data());
+      ::_exit(127);
+    }
+    Result r;
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    r.out = Slurp(out_path);
+    r.err = Slurp(err_path);
+    return r;
+  }
+
+  static std::string Slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  static int CountLines(const std::string& s) {
+    return int(std::count(s.begin(), s.end(), '\n'));
+  }
+
+  // Parses a word2vec text file into word -> vector rows.
+  static std::vector<std::pair<std::string, std::vector<float>>> ParseText(
+      const std::string& text, std::string* header) {
+    std::istringstream in(text);
+    std::getline(in, *header);
+    std::vector<std::pair<std::string, std::vector<float>>> rows;
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string word;
+      ls >> word;
+      std::vector<float> v;
+      float x;
+      while (ls >> x) v.push_back(x);
+      rows.push_back({word, v});
+    }
+    return rows;
+  }
+
+  std::string dir_;
+  std::string ckpt_path_;
+  Checkpoint ckpt_;
+};
+
+TEST_F(CheckpointCliTest, InfoDescribesTheCheckpoint) {
+  const Result r = Run({"info", ckpt_path_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  for (const std::string& want :
+       {std::string("format version:  1"), std::string("20 words"),
+        std::string("dim:             8"), std::string("epoch 3 of 5"),
+        std::string("2 completed by every thread"), std::string("50.0%"),
+        std::string("words processed 2500 of 5000"),
+        std::string("finished:        no"), std::string("1:02:05"),
+        std::string("average loss:    0.3"), std::string("threads:         2"),
+        std::string("epochs completed 2..3"),
+        std::string("position 900 in [750, 1500) 20.0%"),
+        std::string("epochs = 5"), std::string("window = 5"),
+        std::string("options:         3")}) {
+    EXPECT_NE(r.out.find(want), std::string::npos)
+        << "missing '" << want << "' in:\n"
+        << r.out;
+  }
+}
+
+TEST_F(CheckpointCliTest, InfoJson) {
+  const Result r = Run({"info", "--json", ckpt_path_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out), 1);
+  EXPECT_EQ(r.out.front(), '{');
+  for (const std::string& want :
+       {std::string("\"format_version\":1"), std::string("\"vocab_size\":20"),
+        std::string("\"dim\":8"), std::string("\"epochs\":5"),
+        std::string("\"percent\":50"), std::string("\"finished\":false"),
+        std::string("\"options\":{\"dim\":\"8\",\"epochs\":\"5\""),
+        std::string("{\"epochs_completed\":3,\"begin\":750,\"end\":1500,"
+                    "\"position\":900")}) {
+    EXPECT_NE(r.out.find(want), std::string::npos)
+        << "missing '" << want << "' in:\n"
+        << r.out;
+  }
+}
+
+TEST_F(CheckpointCliTest, InfoOnDamagedFileFailsWithOneLineNamingIt) {
+  std::string bytes = Slurp(ckpt_path_);
+  bytes[bytes.size() / 2] ^= 0x40;
+  const std::string bad = dir_ + "/bad.wemb";
+  std::ofstream(bad, std::ios::binary) << bytes;
+  const Result r = Run({"info", bad});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(bad + ": checksum mismatch in section"),
+            std::string::npos)
+      << r.err;
+
+  const Result text = Run({"info", dir_ + "/stdout"});  // not a checkpoint
+  EXPECT_EQ(text.exit_code, 1);
+  EXPECT_NE(text.err.find("not a wembed checkpoint"), std::string::npos);
+
+  const Result missing = Run({"info", dir_ + "/missing.wemb"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(CountLines(missing.err), 1);
+  EXPECT_NE(missing.err.find(dir_ + "/missing.wemb"), std::string::npos);
+}
+
+TEST_F(CheckpointCliTest, UsageErrorsExitWith2) {
+  EXPECT_EQ(Run({"info"}).exit_code, 2);
+  EXPECT_EQ(Run({"info", ckpt_path_, "--bogus"}).exit_code, 2);
+  EXPECT_EQ(Run({"export", ckpt_path_}).exit_code, 2);  // no --output
+  const Result help = Run({"export", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--output-vectors"), std::string::npos);
+}
+
+TEST_F(CheckpointCliTest, ExportWritesBinaryWord2VecByDefault) {
+  const std::string out = dir_ + "/vectors.bin";
+  const Result r = Run({"export", ckpt_path_, "--output", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bytes = Slurp(out);
+  ASSERT_EQ(bytes.substr(0, 5), "20 8\n");
+  // Row i: word, ' ', 8 little-endian floats, '\n'.
+  size_t at = 5;
+  for (size_t i = 0; i < kWords; ++i) {
+    const std::string& word = ckpt_.vocab.word(int32_t(i));
+    ASSERT_EQ(bytes.substr(at, word.size() + 1), word + " ") << i;
+    at += word.size() + 1;
+    for (size_t k = 0; k < kDim; ++k) {
+      float x;
+      std::memcpy(&x, bytes.data() + at, 4);
+      EXPECT_EQ(x, ckpt_.input.row(i)[k]) << i << "," << k;
+      at += 4;
+    }
+    ASSERT_EQ(bytes[at], '\n');
+    ++at;
+  }
+  EXPECT_EQ(at, bytes.size());
+  EXPECT_NE(r.err.find("not finished"), std::string::npos) << r.err;
+}
+
+TEST_F(CheckpointCliTest, ExportTextOutputAndSumVectors) {
+  for (const std::string which : {"output", "sum"}) {
+    const std::string out = dir_ + "/vectors_" + which + ".txt";
+    const Result r = Run({"export", ckpt_path_, "-o", out, "--format", "txt",
+                          "--output-vectors", which});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string header;
+    const auto rows = ParseText(Slurp(out), &header);
+    EXPECT_EQ(header, "20 8");
+    ASSERT_EQ(rows.size(), kWords);
+    for (size_t i = 0; i < kWords; ++i) {
+      EXPECT_EQ(rows[i].first, ckpt_.vocab.word(int32_t(i)));
+      ASSERT_EQ(rows[i].second.size(), kDim);
+      for (size_t k = 0; k < kDim; ++k) {
+        const float want = which == "output"
+                               ? ckpt_.output.row(i)[k]
+                               : ckpt_.input.row(i)[k] + ckpt_.output.row(i)[k];
+        EXPECT_NEAR(rows[i].second[k], want, 1e-5) << which << " " << i;
+      }
+    }
+  }
+}
+
+TEST_F(CheckpointCliTest, ExportFailuresLeaveNoOutput) {
+  const std::string out = dir_ + "/never.bin";
+  const Result bad_format =
+      Run({"export", ckpt_path_, "-o", out, "--format", "xml"});
+  EXPECT_EQ(bad_format.exit_code, 1);
+  EXPECT_NE(bad_format.err.find("--format"), std::string::npos);
+  const Result bad_which =
+      Run({"export", ckpt_path_, "-o", out, "--output-vectors", "both"});
+  EXPECT_EQ(bad_which.exit_code, 1);
+  const Result missing = Run({"export", dir_ + "/none.wemb", "-o", out});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find(dir_ + "/none.wemb"), std::string::npos);
+  const Result self = Run({"export", ckpt_path_, "-o", ckpt_path_});
+  EXPECT_EQ(self.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_TRUE(ReadCheckpoint(ckpt_path_).ok());
+}
+
+}  // namespace
+}  // namespace wembed
