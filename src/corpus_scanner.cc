@@ -103,9 +103,8 @@ class CountingSink final : public TokenSink {
     if (table_.size() <= target) return;
     std::vector<uint64_t> counts;
     counts.reserve(table_.size());
-    for (const CountTable::Entry& e : table_.entries()) {
-      counts.push_back(e.count);
-    }
+    table_.ForEach(
+        [&](const CountTable::Entry& e) { counts.push_back(e.count); });
     // Keeping only counts > counts[target] (descending) leaves <= target.
     std::nth_element(counts.begin(), counts.begin() + target, counts.end(),
                      std::greater<uint64_t>());
@@ -307,16 +306,17 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
       result.corpus = ConvertEncoded(encoded, nullptr, encoded.size());
     }
   } else {
-    // Kept entries: count >= min_count, by count descending; the table is in
-    // first-occurrence order and stable_sort keeps it among equal counts.
-    const std::vector<CountTable::Entry>& entries = counter.table().entries();
-    std::vector<uint32_t> order;
-    for (uint32_t i = 0; i < entries.size(); ++i) {
-      if (entries[i].count >= request.vocab.min_count) order.push_back(i);
-    }
-    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return entries[a].count > entries[b].count;
+    // Kept entries: count >= min_count, by count descending, ties by
+    // provisional id (= first occurrence).
+    std::vector<const CountTable::Entry*> order;
+    counter.table().ForEach([&](const CountTable::Entry& e) {
+      if (e.count >= request.vocab.min_count) order.push_back(&e);
     });
+    std::sort(order.begin(), order.end(),
+              [](const CountTable::Entry* a, const CountTable::Entry* b) {
+                if (a->count != b->count) return a->count > b->count;
+                return a->provisional_id < b->provisional_id;
+              });
     if (request.vocab.max_vocab > 0 && order.size() > request.vocab.max_vocab) {
       order.resize(request.vocab.max_vocab);
     }
@@ -324,8 +324,7 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
       return Status::InvalidArgument(DescribeInputs(request.inputs) +
                                      ": empty vocabulary (no word occurs " +
                                      std::to_string(request.vocab.min_count) +
-                                     " or more times; lower "
-                                     "min-count)");
+                                     " or more times; lower min-count)");
     }
     if (order.size() >=
         static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
@@ -340,12 +339,12 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
       remap.assign(counter.table().num_provisional_ids(), -1);
     }
     for (size_t id = 0; id < order.size(); ++id) {
-      const CountTable::Entry& e = entries[order[id]];
+      const CountTable::Entry& e = *order[id];
       words.emplace_back(e.word());
       counts.push_back(e.count);
       if (request.encode) remap[e.provisional_id] = static_cast<int32_t>(id);
     }
-    order = std::vector<uint32_t>();
+    order = std::vector<const CountTable::Entry*>();
     counter.table() = CountTable();  // free the table before converting
     StatusOr<Vocabulary> vocab =
         Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));

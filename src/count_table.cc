@@ -1,5 +1,6 @@
 #include "count_table.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "string_hash.h"
@@ -10,9 +11,9 @@ namespace {
 
 constexpr size_t kInitialCapacity = 1 << 16;
 
-inline uint64_t Tag(uint64_t hash) { return hash & 0xFFFFFFFF00000000ULL; }
-
 }  // namespace
+
+static_assert(sizeof(CountTable::Entry) == 32);
 
 CountTable::CountTable() { Rehash(kInitialCapacity); }
 
@@ -30,67 +31,77 @@ const char* CountTable::CopyToArena(std::string_view word) {
 
 CountTable::Entry& CountTable::Add(std::string_view word) {
   const uint64_t hash = HashBytes(word);
-  const uint64_t tag = Tag(hash);
+  const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  const uint32_t size = static_cast<uint32_t>(word.size());
   size_t i = hash & mask_;
   while (true) {
-    const uint64_t slot = slots_[i];
-    if (slot == 0) break;
-    if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
-      Entry& e = entries_[static_cast<uint32_t>(slot) - 1];
-      if (e.size == word.size() && EqualBytes(e.data, word.data(), e.size)) {
-        ++e.count;
-        return e;
-      }
+    Entry& e = slots_[i];
+    if (e.count == 0) break;
+    if (e.tag == tag && e.size == size &&
+        EqualBytes(size <= kInlineBytes ? e.bytes : e.data, word.data(),
+                   size)) {
+      ++e.count;
+      return e;
     }
     i = (i + 1) & mask_;
   }
-  // New word. Keep the load factor at most 1/2.
-  if ((entries_.size() + 1) * 2 > slots_.size()) {
+  // A new word. Keep the load factor at most 0.7.
+  if ((size_ + 1) * 10 > slots_.size() * 7) {
     Rehash(slots_.size() * 2);
     i = hash & mask_;
-    while (slots_[i] != 0) i = (i + 1) & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
   }
-  entries_.push_back(Entry{CopyToArena(word),
-                           static_cast<uint32_t>(word.size()), 0, 1,
-                           next_provisional_id_++});
-  slots_[i] = tag | entries_.size();
-  return entries_.back();
+  Entry& e = slots_[i];
+  e.count = 1;
+  e.provisional_id = next_provisional_id_++;
+  e.tag = tag;
+  e.size = size;
+  if (size <= kInlineBytes) {
+    std::memcpy(e.bytes, word.data(), size);
+  } else {
+    e.data = CopyToArena(word);
+  }
+  ++size_;
+  return e;
 }
 
 void CountTable::Rehash(size_t capacity) {
-  slots_.assign(capacity, 0);
+  std::vector<Entry> old(capacity, Entry{});
+  old.swap(slots_);
   mask_ = capacity - 1;
-  for (size_t k = 0; k < entries_.size(); ++k) {
-    const uint64_t hash = HashBytes(entries_[k].word());
-    size_t i = hash & mask_;
-    while (slots_[i] != 0) i = (i + 1) & mask_;
-    slots_[i] = Tag(hash) | (k + 1);
+  for (const Entry& e : old) {
+    if (e.count == 0) continue;
+    size_t i = HashBytes(e.word()) & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+    slots_[i] = e;
   }
 }
 
 void CountTable::Prune(uint64_t threshold) {
   std::vector<Entry> kept;
+  ForEach([&](const Entry& e) {
+    if (e.count > threshold) kept.push_back(e);
+  });
+  // Copy the surviving long words into a fresh arena so pruned ones free
+  // their memory.
   std::vector<std::unique_ptr<char[]>> old_blocks;
   old_blocks.swap(arena_blocks_);
   arena_used_ = 0;
   arena_block_size_ = 0;
-  for (const Entry& e : entries_) {
-    if (e.count > threshold) kept.push_back(e);
+  for (Entry& e : kept) {
+    if (e.size > kInlineBytes) e.data = CopyToArena(e.word());
   }
-  // Copy the surviving words into a fresh arena so pruned words free memory.
-  for (Entry& e : kept) e.data = CopyToArena(e.word());
   old_blocks.clear();
-  entries_.swap(kept);
-  kept = std::vector<Entry>();
   size_t capacity = kInitialCapacity;
-  while (capacity < entries_.size() * 2) capacity *= 2;
-  Rehash(capacity);
-}
-
-size_t CountTable::MemoryBytes() const {
-  return slots_.capacity() * sizeof(uint64_t) +
-         entries_.capacity() * sizeof(Entry) +
-         arena_blocks_.size() * kArenaBlockBytes;
+  while (capacity * 7 < kept.size() * 10) capacity *= 2;
+  slots_.assign(capacity, Entry{});
+  mask_ = capacity - 1;
+  for (const Entry& e : kept) {
+    size_t i = HashBytes(e.word()) & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+    slots_[i] = e;
+  }
+  size_ = kept.size();
 }
 
 }  // namespace wembed
