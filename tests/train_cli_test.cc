@@ -1,0 +1,204 @@
+// `wembed train` as users run it: validation and exit codes, output formats
+// read by gensim, and interruption by signals with exact resume.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "test_util.h"
+#include "wembed/synthetic_corpus.h"
+
+namespace wembed {
+namespace {
+
+using testing::CommandResult;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::Spawn;
+using testing::TempDir;
+using testing::WaitExit;
+
+const std::string kWembed = WEMBED_BINARY;
+
+class TrainCliTest : public ::testing::Test {
+ protected:
+  // A synthetic corpus of `sentences` lines in the temp dir.
+  std::string Corpus(int sentences) {
+    SyntheticCorpusOptions o;
+    o.sentences = sentences;
+    const std::string text = dir_.File("corpus" + std::to_string(sentences));
+    EXPECT_TRUE(WriteSyntheticCorpus(GenerateSyntheticCorpus(o), text,
+                                     dir_.File("questions.txt"))
+                    .ok());
+    return text;
+  }
+  CommandResult Train(std::vector<std::string> args) {
+    args.insert(args.begin(), {kWembed, "train"});
+    return RunCommand(args, dir_.path());
+  }
+  TempDir dir_;
+};
+
+TEST_F(TrainCliTest, NonsenseValuesGiveOneClearLineAndExitOne) {
+  const std::string corpus = Corpus(500);
+  const std::vector<std::vector<std::string>> cases = {
+      {"--dim", "0"},       {"--window", "-1"}, {"--sample", "2"},
+      {"--negative", "-1"}, {"--epochs", "0"},  {"--threads", "100000"},
+      {"--alpha", "-0.1"},  {"--format", "xml"}, {"--update", "fast"},
+      {"--output-vectors", "both"}, {"--checkpoint-every", "0"}};
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"--input", corpus, "--output",
+                                     dir_.File("v.bin")};
+    args.insert(args.end(), c.begin(), c.end());
+    CommandResult r = Train(args);
+    EXPECT_EQ(r.exit_code, 1) << c[0] << ": " << r.err;
+    EXPECT_NE(r.err.find(c[0]), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
+  }
+}
+
+TEST_F(TrainCliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Train({"--bogus"}).exit_code, 2);
+  EXPECT_EQ(Train({"--output", dir_.File("v.bin")}).exit_code, 2);  // no input
+  EXPECT_EQ(Train({"--dim", "abc", "--input", "x"}).exit_code, 2);
+}
+
+TEST_F(TrainCliTest, MissingInputNamesTheFile) {
+  CommandResult r = Train({"--input", dir_.File("nope.txt"), "--output",
+                           dir_.File("v.bin")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nope.txt"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
+}
+
+TEST_F(TrainCliTest, HelpListsOptionsWithDefaults) {
+  CommandResult r = Train({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* opt : {"--dim", "--window", "--negative", "--sample",
+                          "--min-count", "--epochs", "--threads", "--alpha",
+                          "--seed", "--read-vocab", "--save-vocab", "--quiet",
+                          "--format", "--output-vectors", "--checkpoint",
+                          "--resume", "--lowercase", "--strip-punct"}) {
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  }
+  EXPECT_NE(r.out.find("(=100)"), std::string::npos);   // dim default
+  EXPECT_NE(r.out.find("(=1e-4)"), std::string::npos);  // sample default
+}
+
+// word2vec binary and text output, read back by gensim (python3-gensim).
+TEST_F(TrainCliTest, GensimLoadsBothFormats) {
+  const std::string corpus = Corpus(3000);
+  ASSERT_EQ(Train({"--input", corpus, "--output", dir_.File("v.bin"),
+                   "--dim", "24", "--epochs", "1", "--quiet",
+                   "--save-vocab", dir_.File("vocab.txt")})
+                .exit_code,
+            0);
+  ASSERT_EQ(Train({"--input", corpus, "--output", dir_.File("v.txt"),
+                   "--format", "txt", "--dim", "24", "--epochs", "1",
+                   "--quiet", "--output-vectors", "sum"})
+                .exit_code,
+            0);
+  const std::string header = ReadFile(dir_.File("v.txt")).substr(0, 20);
+  const std::string vocab = ReadFile(dir_.File("vocab.txt"));
+  const long words = std::count(vocab.begin(), vocab.end(), '\n');
+  EXPECT_EQ(header.substr(0, header.find('\n')),
+            std::to_string(words) + " 24");
+  const std::string script = dir_.File("load.py");
+  testing::WriteFile(
+      script,
+      "import sys\n"
+      "from gensim.models import KeyedVectors\n"
+      "b = KeyedVectors.load_word2vec_format(sys.argv[1], binary=True)\n"
+      "t = KeyedVectors.load_word2vec_format(sys.argv[2], binary=False)\n"
+      "assert b.vector_size == 24 and t.vector_size == 24\n"
+      "assert len(b.index_to_key) == len(t.index_to_key) == int(sys.argv[3])\n"
+      "assert b.index_to_key == t.index_to_key\n"
+      "print(b.index_to_key[0], b.most_similar('country00', topn=1)[0][0])\n");
+  CommandResult r = RunCommand({"/usr/bin/python3", script, dir_.File("v.bin"),
+                                dir_.File("v.txt"), std::to_string(words)},
+                               dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(r.out.empty());
+}
+
+// Runs training in the background, sends `sig` after `delay`, and checks the
+// exit code and that the checkpoint resumes to the uninterrupted result.
+void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
+                        int expected_exit) {
+  const std::vector<std::string> common = {
+      "--input", corpus, "--threads", "1", "--seed", "3", "--epochs", "3",
+      "--dim", "32", "--sample", "1e-3", "--quiet"};
+  std::vector<std::string> ref = {kWembed, "train", "--output",
+                                  dir.File("ref.bin")};
+  ref.insert(ref.end(), common.begin(), common.end());
+  ASSERT_EQ(RunCommand(ref, dir.path()).exit_code, 0);
+
+  const std::string ckpt = dir.File("run.ckpt");
+  std::vector<std::string> run = {kWembed, "train", "--output",
+                                  dir.File("out.bin"), "--checkpoint", ckpt};
+  run.insert(run.end(), common.begin(), common.end());
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = Spawn(run, "", dir.File("run.err"));
+  // Wait until training has started (the first progress is not printed with
+  // --quiet, so wait for a fixed time into a run that lasts much longer).
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  ::kill(pid, sig);
+  const int code = WaitExit(pid);
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+  if (code == 0) {
+    GTEST_SKIP() << "run finished in " << seconds << " s, before the signal";
+  }
+  EXPECT_EQ(code, expected_exit) << ReadFile(dir.File("run.err"));
+  EXPECT_NE(ReadFile(dir.File("run.err")).find("--resume"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("out.bin")));
+  CommandResult info = RunCommand({kWembed, "info", ckpt}, dir.path());
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  CommandResult resumed = RunCommand(
+      {kWembed, "train", "--resume", ckpt, "--output", dir.File("out.bin")},
+      dir.path());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(ReadFile(dir.File("out.bin")), ReadFile(dir.File("ref.bin")))
+      << "resumed vectors differ from the uninterrupted run";
+}
+
+TEST_F(TrainCliTest, SigintWritesCheckpointExits130AndResumesExactly) {
+  InterruptAndResume(dir_, Corpus(300000), SIGINT, 130);
+}
+
+TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {
+  InterruptAndResume(dir_, Corpus(300000), SIGTERM, 143);
+}
+
+TEST_F(TrainCliTest, SigkillLeavesALoadableCheckpointThatResumes) {
+  const std::string corpus = Corpus(300000);
+  const std::string ckpt = dir_.File("run.ckpt");
+  const pid_t pid = Spawn({kWembed, "train", "--input", corpus, "--output",
+                           dir_.File("out.bin"), "--checkpoint", ckpt,
+                           "--checkpoint-every", "0.05", "--threads", "2",
+                           "--epochs", "8", "--sample", "1e-3", "--dim", "32",
+                           "--quiet"});
+  // Kill once a checkpoint exists, at an arbitrary moment after that.
+  for (int i = 0; i < 400 && !std::filesystem::exists(ckpt); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(137));
+  ::kill(pid, SIGKILL);
+  const int code = WaitExit(pid);
+  ASSERT_TRUE(std::filesystem::exists(ckpt));
+  if (code == 0) GTEST_SKIP() << "run finished before SIGKILL";
+  EXPECT_EQ(code, 128 + SIGKILL);
+  CommandResult info = RunCommand({kWembed, "info", ckpt}, dir_.path());
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  CommandResult resumed = RunCommand(
+      {kWembed, "train", "--resume", ckpt, "--output", dir_.File("out.bin"),
+       "--quiet"},
+      dir_.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.File("out.bin")));
+}
+
+}  // namespace
+}  // namespace wembed
