@@ -72,6 +72,20 @@ TEST_F(TrainCliTest, MissingInputNamesTheFile) {
   EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
 }
 
+TEST_F(TrainCliTest, UnwritableOutputFailsBeforeTraining) {
+  const std::string corpus = Corpus(500);
+  for (const char* option : {"--output", "--checkpoint", "--save-vocab"}) {
+    std::vector<std::string> args = {"--input", corpus, "--output",
+                                      dir_.File("v.bin")};
+    args.push_back(option);
+    args.push_back(dir_.File("missing-dir/file"));
+    CommandResult r = Train(args);
+    EXPECT_EQ(r.exit_code, 1) << option;
+    EXPECT_NE(r.err.find(option), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("train:"), r.err.find("train: error")) << r.err;
+  }
+}
+
 TEST_F(TrainCliTest, HelpListsOptionsWithDefaults) {
   CommandResult r = Train({"--help"});
   EXPECT_EQ(r.exit_code, 0);

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -73,6 +74,27 @@ StatusOr<VectorFormat> ParseFormat(const std::string& s) {
 }
 
 int Fail(const Status& s) { return ReportError("train", s); }
+
+// Fails early (before hours of training) if `path`'s directory is missing or
+// not writable. The real write still reports its own errors.
+Status CheckWritable(const std::string& option, const std::string& path) {
+  if (path.empty()) return Status::Ok();
+  const std::filesystem::path parent =
+      std::filesystem::absolute(path).parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(parent, ec)) {
+    return Status::IoError(option + " " + path + ": directory " +
+                           parent.string() + " does not exist");
+  }
+  if (::access(parent.c_str(), W_OK) != 0) {
+    return Status::IoError(option + " " + path + ": directory " +
+                           parent.string() + " is not writable");
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::IoError(option + " " + path + " is a directory");
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -206,6 +228,12 @@ int RunTrainCommand(int argc, char** argv) {
     return Fail(Status::InvalidArgument("--checkpoint-every must be > 0"));
   }
   if (Status s = o.Validate(); !s.ok()) return Fail(s);
+  for (const auto& [option, path] :
+       {std::pair<std::string, std::string>{"--output", a.output},
+        {"--checkpoint", a.checkpoint},
+        {"--save-vocab", a.save_vocab}}) {
+    if (Status s = CheckWritable(option, path); !s.ok()) return Fail(s);
+  }
 
   // Vocabulary given up front: --read-vocab, or the checkpoint's.
   Vocabulary fixed_vocab;
