@@ -61,7 +61,11 @@ TEST_F(TrainCliTest, NonsenseValuesGiveOneClearLineAndExitOne) {
 TEST_F(TrainCliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Train({"--bogus"}).exit_code, 2);
   EXPECT_EQ(Train({"--output", dir_.File("v.bin")}).exit_code, 2);  // no input
-  EXPECT_EQ(Train({"--dim", "abc", "--input", "x"}).exit_code, 2);
+  EXPECT_EQ(Train({"--input"}).exit_code, 2);  // option without its value
+  // A value that does not parse is a bad value: exit 1, naming the option.
+  CommandResult r = Train({"--dim", "abc", "--input", "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("dim"), std::string::npos) << r.err;
 }
 
 TEST_F(TrainCliTest, MissingInputNamesTheFile) {

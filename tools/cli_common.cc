@@ -22,6 +22,12 @@ std::optional<int> ParseCommandLine(
       return kExitOk;
     }
     po::notify(*vm);
+  } catch (const po::validation_error& e) {
+    // A value that does not parse (e.g. --dim abc): a bad value, not a
+    // malformed command line.
+    std::cerr << "wembed " << command << ": error: " << e.what()
+              << " (see 'wembed " << command << " --help')\n";
+    return kExitError;
   } catch (const po::error& e) {
     std::cerr << "wembed " << command << ": usage error: " << e.what()
               << " (see 'wembed " << command << " --help')\n";

@@ -21,8 +21,10 @@ inline constexpr int kExitUsage = 2;  // unknown option, missing argument
 // Parses argv[1..] (argv[0] is the subcommand name) against `options` and the
 // optional positional spec. `--help`/`-h` prints "usage: <usage>" and the
 // options with their defaults to stdout. Returns an exit code if the command
-// should stop now (0 after --help, kExitUsage after a parse error, with one
-// line on stderr), or nullopt to go on.
+// should stop now (0 after --help; kExitError for a value that does not
+// parse, e.g. --dim abc; kExitUsage for an unknown option, a missing
+// required one or a malformed command line; one line on stderr), or nullopt
+// to go on.
 std::optional<int> ParseCommandLine(
     int argc, char** argv, const std::string& usage,
     const std::string& description, po::options_description& options,
