@@ -1,5 +1,9 @@
 #include "wembed/corpus_scanner.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <limits>
@@ -365,6 +369,12 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   result.stats = stats;
+#ifdef __GLIBC__
+  // The count table and the provisional stream were freed above; glibc keeps
+  // such memory mapped (measured: ~40 MB on en-mix) unless asked to return it,
+  // and the trainer allocates its matrices right after this call.
+  ::malloc_trim(0);
+#endif
   return result;
 }
 
