@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -25,6 +26,8 @@ constexpr size_t kMaxChunkWords = 2048;
 // gensim's evaluate_word_analogies looks at this many neighbours.
 constexpr size_t kGensimTopN = 5;
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+// Relative slack when comparing a kernel's block bound with an exact score.
+constexpr float kBoundMargin = 1e-5f;
 
 size_t CandidateRows(size_t rows, const AnalogyOptions& o) {
   if (o.protocol == AnalogyProtocol::kAllInDenominator ||
@@ -360,17 +363,29 @@ void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
         const float* sc = s + q.lc * kBlockCols;
         for (int method = 0; method < 2; ++method) {
           if (method == 0 ? !add : !mul) continue;
+          Best& b = method == 0 ? my_add[i] : my_mul[i];
+          // Cheap vectorized bound first: most blocks cannot beat the best
+          // so far (blocks come in increasing row order per thread, so a tie
+          // cannot win either). The margin covers FMA rounding differences.
+          if (b.row >= 0) {
+            const float bound =
+                method == 0 ? kernels.max_add(sa, sb, sc, nb)
+                            : kernels.max_mul(sa, sb, sc, nb, kCosMulEpsilon);
+            if (bound + kBoundMargin * (1.0f + std::fabs(bound)) < b.score) {
+              continue;
+            }
+          }
           if (method == 0) {
             for (size_t j = 0; j < nb; ++j) tmp[j] = (sb[j] - sa[j]) + sc[j];
           } else {
-            for (size_t j = 0; j < nb; ++j)
+            for (size_t j = 0; j < nb; ++j) {
               tmp[j] = MulScore(sa[j], sb[j], sc[j]);
+            }
           }
           for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
             const size_t r = static_cast<size_t>(excl[e]);
             if (r >= j0 && r < j0 + nb) tmp[r - j0] = kNegInf;
           }
-          Best& b = method == 0 ? my_add[i] : my_mul[i];
           float m;
           const size_t j = ArgMax(tmp, nb, &m);
           if (m != kNegInf) b.Offer(m, static_cast<int32_t>(j0 + j));

@@ -287,23 +287,38 @@ void StoreLittleEndianFloat(float f, char* p) {
   std::memcpy(p, &u, 4);
 }
 
-// Collects rows, dropping repeated words (first one wins).
+// Collects rows, dropping repeated words (first one wins). Holds at most
+// `capacity` rows (what the file size allows); a row beyond that sets
+// overflowed() instead of being stored.
 class RowSink {
  public:
-  RowSink(size_t capacity, size_t dim) : vectors_(capacity, dim) {
+  RowSink(size_t wanted, size_t capacity, size_t dim)
+      : wanted_(wanted), vectors_(capacity, dim), scratch_(1, dim) {
     words_.reserve(capacity);
     seen_.reserve(capacity);
   }
-  bool full() const { return words_.size() == vectors_.rows(); }
+  // True once `wanted` rows are kept.
+  bool full() const { return words_.size() == wanted_; }
+  bool overflowed() const { return overflowed_; }
   // Row to parse the next vector into.
-  float* next_row() { return vectors_.row(words_.size()); }
+  float* next_row() {
+    return words_.size() < vectors_.rows() ? vectors_.row(words_.size())
+                                           : scratch_.row(0);
+  }
   // Keeps the row just parsed into next_row() unless `word` is a repeat.
   void Commit(std::string_view word) {
+    if (words_.size() == vectors_.rows()) {
+      if (seen_.count(word) > 0) {
+        NoteDuplicate(word);
+      } else {
+        overflowed_ = true;
+      }
+      return;
+    }
     words_.emplace_back(word);
     // words_ never reallocates (reserved), so views into it stay valid.
     if (!seen_.insert(words_.back()).second) {
-      if (duplicates_ == 0) first_duplicate_ = words_.back();
-      ++duplicates_;
+      NoteDuplicate(word);
       words_.pop_back();
       std::memset(next_row(), 0, vectors_.stride() * sizeof(float));
     }
@@ -330,7 +345,15 @@ class RowSink {
   }
 
  private:
+  void NoteDuplicate(std::string_view word) {
+    if (duplicates_ == 0) first_duplicate_ = std::string(word);
+    ++duplicates_;
+  }
+
+  size_t wanted_;
   Matrix vectors_;
+  Matrix scratch_;
+  bool overflowed_ = false;
   std::vector<std::string> words_;
   std::unordered_set<std::string_view> seen_;
   size_t duplicates_ = 0;
@@ -383,6 +406,7 @@ Status ReadText(BlockReader& in, const std::string& path, uint64_t rows,
                                   Excerpt(r.token) + "' is not finite");
     }
     sink.Commit(word);
+    if (sink.overflowed()) return Status::Ok();
     in.Consume(len + (has_newline ? 1 : 0));
   }
   return Status::Ok();
@@ -403,10 +427,10 @@ Status ReadBinary(BlockReader& in, const std::string& path, uint64_t rows,
     while (true) {
       if (in.available() == 0) WEMBED_RETURN_IF_ERROR(in.Fill(1));
       if (in.available() == 0) {
-        return Status::Corruption(where +
-                                  ": truncated binary file (it ends "
-                                  "after " +
-                                  std::to_string(row) + " rows)");
+        return Status::Corruption(
+            where + ": truncated binary file: it ends after " +
+            std::to_string(row) + " rows but its header announces " +
+            std::to_string(rows));
       }
       if (!IsSpace(in.data()[0])) break;
       in.Consume(1);
@@ -456,6 +480,7 @@ Status ReadBinary(BlockReader& in, const std::string& path, uint64_t rows,
       }
     }
     sink.Commit(word);
+    if (sink.overflowed()) return Status::Ok();
     in.Consume(need);
   }
   return Status::Ok();
@@ -559,27 +584,30 @@ StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
   VectorFormat format = VectorFormat::kText;
   if (rows > 0) WEMBED_RETURN_IF_ERROR(DetectFormat(in, dim, &format));
 
-  // Never trust the header before checking it against the file size.
+  // Never trust the header before checking it against the file size: no
+  // valid row is shorter than min_row bytes (a 1-byte word, and 1-character
+  // numbers for text), so the file holds at most `possible` rows. Allocating
+  // only that many makes a lying header harmless; parsing then reports the
+  // first bad row, or where the file ends.
   const uint64_t min_row =
       format == VectorFormat::kBinary ? 4 * dim + 2 : 2 * dim + 2;
-  if (rows > (body + 1) / min_row) {
-    return Status::Corruption(
-        path + ": line 1: the header announces " + std::to_string(rows) +
-        " rows of dimension " + std::to_string(dim) + " (" +
-        (format == VectorFormat::kBinary ? "binary" : "text") +
-        "), which needs at least " + std::to_string(min_row) +
-        " bytes per row, but the file has only " + std::to_string(body) +
-        " bytes after the header");
-  }
-  const size_t capacity =
+  const uint64_t possible = (body + 1) / min_row;
+  const uint64_t wanted =
       max_rows > 0 ? std::min<uint64_t>(rows, max_rows) : rows;
-  RowSink sink(capacity, dim);
+  RowSink sink(wanted, std::min(wanted, possible), dim);
   bool stopped_early = false;
   if (format == VectorFormat::kBinary) {
     WEMBED_RETURN_IF_ERROR(
         ReadBinary(in, path, rows, dim, sink, &stopped_early));
   } else {
     WEMBED_RETURN_IF_ERROR(ReadText(in, path, rows, dim, sink, &stopped_early));
+  }
+  if (sink.overflowed()) {  // cannot happen for a well-formed file
+    return Status::Corruption(
+        path + ": line 1: the header announces " + std::to_string(rows) +
+        " rows of dimension " + std::to_string(dim) +
+        ", more than the file can hold (" + std::to_string(body) +
+        " bytes after the header)");
   }
   if (!stopped_early) {
     // Only whitespace may follow the last announced row.

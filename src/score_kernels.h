@@ -24,6 +24,13 @@ struct ScoreKernels {
   // multiple of 16 (pass the padded row length; padding must be zero).
   void (*mat_vec)(const float* m, size_t rows, size_t stride, const float* q,
                   size_t n, float* out);
+  // Upper bounds used to skip candidate blocks: the maximum over j < n of
+  // the 3CosAdd score (sb[j] - sa[j]) + sc[j], and of the 3CosMul score
+  // ((sb+1)/2)((sc+1)/2) / ((sa+1)/2 + eps). May differ from a scalar
+  // evaluation in the last bits (FMA); callers allow a margin.
+  float (*max_add)(const float* sa, const float* sb, const float* sc, size_t n);
+  float (*max_mul)(const float* sa, const float* sb, const float* sc, size_t n,
+                   float eps);
 };
 
 const ScoreKernels& PortableScoreKernels();

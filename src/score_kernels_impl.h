@@ -104,3 +104,52 @@ void MatVec(const float* m, size_t rows, size_t stride, const float* q,
     out[r] = SumV8(s0);
   }
 }
+
+inline V8 MaxV8(V8 a, V8 b) { return a > b ? a : b; }
+
+inline float HorizontalMax(V8 v) {
+  float m = v[0];
+  for (int l = 1; l < 8; ++l) m = v[l] > m ? v[l] : m;
+  return m;
+}
+
+float MaxAdd(const float* sa, const float* sb, const float* sc, size_t n) {
+  const float kLow = -3.0e38f;
+  V8 m0 = {kLow, kLow, kLow, kLow, kLow, kLow, kLow, kLow};
+  V8 m1 = m0;
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    m0 = MaxV8(m0, (LoadV8(sb + j) - LoadV8(sa + j)) + LoadV8(sc + j));
+    m1 = MaxV8(m1,
+               (LoadV8(sb + j + 8) - LoadV8(sa + j + 8)) + LoadV8(sc + j + 8));
+  }
+  float m = HorizontalMax(MaxV8(m0, m1));
+  for (; j < n; ++j) {
+    const float v = (sb[j] - sa[j]) + sc[j];
+    m = v > m ? v : m;
+  }
+  return m;
+}
+
+float MaxMul(const float* sa, const float* sb, const float* sc, size_t n,
+             float eps) {
+  const float kLow = -3.0e38f;
+  V8 m0 = {kLow, kLow, kLow, kLow, kLow, kLow, kLow, kLow};
+  const V8 one = {1, 1, 1, 1, 1, 1, 1, 1};
+  const V8 half = one * 0.5f;
+  const V8 e = one * eps;
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    const V8 a = (LoadV8(sa + j) + one) * half;
+    const V8 b = (LoadV8(sb + j) + one) * half;
+    const V8 c = (LoadV8(sc + j) + one) * half;
+    m0 = MaxV8(m0, (b * c) / (a + e));
+  }
+  float m = HorizontalMax(m0);
+  for (; j < n; ++j) {
+    const float v = ((sb[j] + 1.0f) * 0.5f) * ((sc[j] + 1.0f) * 0.5f) /
+                    ((sa[j] + 1.0f) * 0.5f + eps);
+    m = v > m ? v : m;
+  }
+  return m;
+}

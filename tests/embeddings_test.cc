@@ -1,0 +1,377 @@
+#include "wembed/embeddings.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace wembed {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+std::string FloatBytes(std::initializer_list<float> values) {
+  std::string s;
+  for (float f : values) {
+    char b[4];
+    std::memcpy(b, &f, 4);  // the test machine is little-endian (x86-64)
+    s.append(b, 4);
+  }
+  return s;
+}
+
+Matrix MakeMatrix(const std::vector<std::vector<float>>& rows) {
+  Matrix m(rows.size(), rows.empty() ? 0 : rows[0].size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (size_t c = 0; c < rows[r].size(); ++c) m.row(r)[c] = rows[r][c];
+  }
+  return m;
+}
+
+void ExpectRow(const Embeddings& e, size_t row, const std::string& word,
+               std::vector<float> values) {
+  ASSERT_LT(row, e.words.size());
+  EXPECT_EQ(e.words[row], word);
+  ASSERT_EQ(e.vectors.cols(), values.size());
+  for (size_t c = 0; c < values.size(); ++c) {
+    EXPECT_EQ(e.vectors.row(row)[c], values[c]) << word << " value " << c;
+  }
+}
+
+// A file laid out as word2vec.c writes it: "V D\n", then per row the word, a
+// space, D float32 and "\n".
+TEST(EmbeddingsTest, ReadsWord2VecCBinary) {
+  TempDir dir;
+  const std::string path = dir.File("w2v.bin");
+  WriteFile(path, "3 2\n</s> " + FloatBytes({0.5f, -1.0f}) + "\nthe " +
+                      FloatBytes({0.25f, 2.0f}) + "\nof " +
+                      FloatBytes({-0.125f, 1e-3f}) + "\n");
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(info.format, VectorFormat::kBinary);
+  EXPECT_EQ(info.header_rows, 3u);
+  ASSERT_EQ(e->words.size(), 3u);
+  ExpectRow(*e, 0, "</s>", {0.5f, -1.0f});
+  ExpectRow(*e, 1, "the", {0.25f, 2.0f});
+  ExpectRow(*e, 2, "of", {-0.125f, 1e-3f});
+}
+
+// Old gensim wrote no "\n" after the floats of a row.
+TEST(EmbeddingsTest, ReadsBinaryWithoutRowNewlines) {
+  TempDir dir;
+  const std::string path = dir.File("gensim-old.bin");
+  WriteFile(path, "2 3\nking " + FloatBytes({1, 2, 3}) + "queen " +
+                      FloatBytes({4, 5, 6}));
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  ExpectRow(*e, 0, "king", {1, 2, 3});
+  ExpectRow(*e, 1, "queen", {4, 5, 6});
+}
+
+TEST(EmbeddingsTest, ReadsBinaryWithoutFinalNewline) {
+  TempDir dir;
+  const std::string path = dir.File("nofinal.bin");
+  WriteFile(path, "2 2\na " + FloatBytes({1, 2}) + "\nb " + FloatBytes({3, 4}));
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  ExpectRow(*e, 1, "b", {3, 4});
+}
+
+// A binary row whose first float byte is '\n' (0x0a) must not make the
+// detector think it is text.
+TEST(EmbeddingsTest, BinaryDetectionSurvivesNewlineBytesInFloats) {
+  TempDir dir;
+  const std::string path = dir.File("nl.bin");
+  float tricky;
+  const unsigned char bytes[4] = {0x0a, 0x31, 0x32, 0x33};  // "\n123"
+  std::memcpy(&tricky, bytes, 4);
+  ASSERT_TRUE(std::isfinite(tricky));
+  WriteFile(path, "2 4\nx " + FloatBytes({tricky, 1, 2, 3}) + "\ny " +
+                      FloatBytes({4, 5, 6, 7}) + "\n");
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(info.format, VectorFormat::kBinary);
+  ExpectRow(*e, 0, "x", {tricky, 1, 2, 3});
+  ExpectRow(*e, 1, "y", {4, 5, 6, 7});
+}
+
+// fastText's .vec: text with a space after the last value of each row.
+TEST(EmbeddingsTest, ReadsFastTextVecWithTrailingSpaces) {
+  TempDir dir;
+  const std::string path = dir.File("ft.vec");
+  WriteFile(path, "2 3\n, 0.1 -0.2 0.3 \nthe 1e-3 2.5E+1 -0 \n");
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(info.format, VectorFormat::kText);
+  ExpectRow(*e, 0, ",", {0.1f, -0.2f, 0.3f});
+  ExpectRow(*e, 1, "the", {1e-3f, 25.0f, -0.0f});
+}
+
+TEST(EmbeddingsTest, ReadsCrlfTextAndTabsAndMissingFinalNewline) {
+  TempDir dir;
+  const std::string path = dir.File("crlf.txt");
+  WriteFile(path, "3 2\r\na 1 2\r\nb\t3\t+4\r\nc 5 6");
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  ExpectRow(*e, 0, "a", {1, 2});
+  ExpectRow(*e, 1, "b", {3, 4});
+  ExpectRow(*e, 2, "c", {5, 6});
+}
+
+TEST(EmbeddingsTest, ReadsWord2VecCTextWithTrailingSpace) {
+  TempDir dir;
+  const std::string path = dir.File("w2v.txt");
+  // word2vec.c's text output: "%lf " per value, then "\n".
+  WriteFile(path, "2 2\n</s> 0.004003 -0.001425 \nthe -0.120000 0.500000 \n");
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  ExpectRow(*e, 0, "</s>", {0.004003f, -0.001425f});
+  ExpectRow(*e, 1, "the", {-0.12f, 0.5f});
+}
+
+TEST(EmbeddingsTest, MaxRowsReadsOnlyTheFirstRows) {
+  TempDir dir;
+  for (VectorFormat f : {VectorFormat::kText, VectorFormat::kBinary}) {
+    const std::string path = dir.File("v");
+    ASSERT_TRUE(WriteWord2Vec(path, {"a", "b", "c"},
+                              MakeMatrix({{1, 2}, {3, 4}, {5, 6}}), f)
+                    .ok());
+    StatusOr<Embeddings> e = LoadEmbeddings(path, 2);
+    ASSERT_TRUE(e.ok()) << e.status().message();
+    ASSERT_EQ(e->words.size(), 2u);
+    EXPECT_EQ(e->vectors.rows(), 2u);
+    ExpectRow(*e, 1, "b", {3, 4});
+  }
+}
+
+// Duplicates: the first row of a word wins, later ones are dropped (as
+// gensim does), and the loader reports them.
+TEST(EmbeddingsTest, DuplicateWordsKeepTheFirstRow) {
+  TempDir dir;
+  const std::string path = dir.File("dup.txt");
+  WriteFile(path, "4 1\na 1\nb 2\na 3\nc 4\n");
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  ASSERT_EQ(e->words, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(e->vectors.rows(), 3u);
+  ExpectRow(*e, 0, "a", {1});
+  ExpectRow(*e, 2, "c", {4});
+  EXPECT_EQ(info.duplicates_dropped, 1u);
+  EXPECT_EQ(info.first_duplicate, "a");
+  // max_rows counts the kept rows.
+  StatusOr<Embeddings> e3 = LoadEmbeddings(path, 3);
+  ASSERT_TRUE(e3.ok());
+  EXPECT_EQ(e3->words.size(), 3u);
+}
+
+TEST(EmbeddingsTest, BinaryRoundTripIsBitExactAndByteCompatible) {
+  TempDir dir;
+  const std::string path = dir.File("rt.bin");
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0, 1);
+  const size_t rows = 50, dim = 37;
+  Matrix m(rows, dim);
+  std::vector<std::string> words;
+  for (size_t r = 0; r < rows; ++r) {
+    words.push_back("w" + std::to_string(r) + "\xc3\xa9");  // UTF-8 too
+    for (size_t c = 0; c < dim; ++c) m.row(r)[c] = normal(rng);
+  }
+  m.row(0)[0] = std::numeric_limits<float>::denorm_min();
+  m.row(0)[1] = -0.0f;
+  m.row(0)[2] = std::numeric_limits<float>::max();
+  ASSERT_TRUE(WriteWord2Vec(path, words, m, VectorFormat::kBinary).ok());
+
+  // Byte layout: header, then word ' ' floats '\n' for each row.
+  const std::string bytes = ReadFile(path);
+  std::string expected = "50 37\n";
+  for (size_t r = 0; r < rows; ++r) {
+    expected += words[r] + " ";
+    expected.append(reinterpret_cast<const char*>(m.row(r)), 4 * dim);
+    expected += "\n";
+  }
+  EXPECT_EQ(bytes, expected);
+
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(e->words, words);
+  for (size_t r = 0; r < rows; ++r) {
+    EXPECT_EQ(std::memcmp(e->vectors.row(r), m.row(r), 4 * dim), 0) << r;
+  }
+  // No temp file left next to the output.
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 1u);
+}
+
+TEST(EmbeddingsTest, TextRoundTripIsExact) {
+  TempDir dir;
+  const std::string path = dir.File("rt.txt");
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> uni(-2, 2);
+  Matrix m(20, 9);
+  std::vector<std::string> words;
+  for (size_t r = 0; r < 20; ++r) {
+    words.push_back("word" + std::to_string(r));
+    for (size_t c = 0; c < 9; ++c)
+      m.row(r)[c] = uni(rng) * (c == 3 ? 1e-30f : 1);
+  }
+  ASSERT_TRUE(WriteWord2Vec(path, words, m, VectorFormat::kText).ok());
+  const std::string text = ReadFile(path);
+  EXPECT_EQ(text.rfind("20 9\nword0 ", 0), 0u);
+  EXPECT_EQ(text.back(), '\n');
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(e->words, words);
+  for (size_t r = 0; r < 20; ++r) {
+    EXPECT_EQ(std::memcmp(e->vectors.row(r), m.row(r), 4 * 9), 0) << r;
+  }
+}
+
+TEST(EmbeddingsTest, TextLayoutIsWord2VecStyle) {
+  TempDir dir;
+  const std::string path = dir.File("small.txt");
+  ASSERT_TRUE(WriteWord2Vec(path, {"a", "b"},
+                            MakeMatrix({{1, 0.5f, -2}, {0.1f, 0, 3e-7f}}),
+                            VectorFormat::kText)
+                  .ok());
+  EXPECT_EQ(ReadFile(path), "2 3\na 1 0.5 -2\nb 0.1 0 3e-07\n");
+}
+
+TEST(EmbeddingsTest, WriteRejectsBadInputAndLeavesNoFile) {
+  TempDir dir;
+  const std::string path = dir.File("bad.txt");
+  Status s =
+      WriteWord2Vec(path, {"a"}, MakeMatrix({{1}, {2}}), VectorFormat::kText);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  s = WriteWord2Vec(path, {"a b", "c"}, MakeMatrix({{1}, {2}}),
+                    VectorFormat::kBinary);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("whitespace"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  s = WriteWord2Vec(dir.File("no/such/dir/x.bin"), {"a"}, MakeMatrix({{1}}),
+                    VectorFormat::kBinary);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("no/such/dir"), std::string::npos);
+}
+
+// Every bad input: an error naming the file and the place, never a crash.
+struct BadInput {
+  const char* name;
+  std::string content;
+  const char* message_part;  // expected in the error message
+};
+
+class EmbeddingsBadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(EmbeddingsBadInputTest, GivesAClearError) {
+  TempDir dir;
+  const std::string path = dir.File(GetParam().name);
+  WriteFile(path, GetParam().content);
+  const auto start = std::chrono::steady_clock::now();
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(e.status().message().find(path), std::string::npos)
+      << e.status().message();
+  EXPECT_NE(e.status().message().find(GetParam().message_part),
+            std::string::npos)
+      << e.status().message();
+  EXPECT_LT(seconds, 1.0);  // no absurd allocation or scan
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllCases, EmbeddingsBadInputTest,
+    ::testing::Values(
+        BadInput{"empty", "", "empty file"},
+        BadInput{"no_header", "hello world\nfoo 1 2\n", "unknown format"},
+        BadInput{"binary_junk",
+                 std::string("\x7f"
+                             "ELF\x02\x01\x01\0\0",
+                             9),
+                 "unknown format"},
+        BadInput{"zero_dim", "2 0\n", "dimension 0"},
+        BadInput{"too_few_values", "2 3\na 1 2 3\nb 1 2\n", "line 3"},
+        BadInput{"too_many_values", "2 3\na 1 2 3\nb 1 2 3 4\n", "found 4"},
+        BadInput{"not_a_number", "2 2\na 1 2\nb 1 x2\n",
+                 "'x2' is not a number"},
+        BadInput{"nan_text", "1 2\na nan 1\n", "not finite"},
+        BadInput{"overflow_text", "1 2\na 1e999 1\n", "line 2"},
+        BadInput{"empty_line", "2 1\na 1\n\nb 2\n", "empty line"},
+        BadInput{"text_too_few_rows", "3 2\na 1.5 2.5\nb 3.5 4.5\n",
+                 "ends after 2 rows"},
+        BadInput{"text_extra_rows", "1 2\na 1 2\nb 3 4\n",
+                 "data after the 1 rows"},
+        BadInput{"truncated_binary",
+                 "2 2\nlongword1 " + FloatBytes({1, 2}) + "\nlongword2 " +
+                     FloatBytes({3}).substr(0, 3),
+                 "row 2 of 2: truncated binary file"},
+        BadInput{"binary_ends_early",
+                 "3 2\nlongword01 " + FloatBytes({1, 2}) + "\nlongword02 " +
+                     FloatBytes({3, 4}) + "\n",
+                 "row 3 of 3: truncated binary file: it ends after 2 rows"},
+        BadInput{
+            "binary_missing_row",
+            "3 2\na " + FloatBytes({1, 2}) + "\nb " + FloatBytes({3, 4}) + "\n",
+            "row 3 of 3: truncated binary file: it ends after 2 rows"},
+        BadInput{"binary_nan",
+                 "1 2\na " +
+                     FloatBytes({1, std::numeric_limits<float>::quiet_NaN()}) +
+                     "\n",
+                 "not finite"},
+        BadInput{"huge_header_rows", "1000000000000 2\na 1 2\nb 3 4\n",
+                 "ends after 2 rows but its header announces 1000000000000"},
+        BadInput{"huge_header_binary",
+                 "1000000000000 2\na " + FloatBytes({1, 2}) + "\n",
+                 "ends after 1 rows but its header announces 1000000000000"},
+        BadInput{"header_rows_short_row", "3 2\na 1 2\nb 1\nc 1 2\n",
+                 "line 3 (row 2): expected 2 values after the word 'b', "
+                 "found 1"},
+        BadInput{"huge_dim", "1 99999999999\na 1\n", "out of range"},
+        BadInput{"negative_rows", "-1 2\n", "unknown format"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) {
+      return std::string(info.param.name);
+    });
+
+TEST(EmbeddingsTest, MissingFileIsNotFound) {
+  TempDir dir;
+  StatusOr<Embeddings> e = LoadEmbeddings(dir.File("nope.bin"));
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(e.status().message().find("nope.bin"), std::string::npos);
+  StatusOr<Embeddings> d = LoadEmbeddings(dir.path());
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("directory"), std::string::npos);
+}
+
+TEST(EmbeddingsTest, ZeroRowsIsEmpty) {
+  TempDir dir;
+  const std::string path = dir.File("zero.txt");
+  WriteFile(path, "0 5\n");
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_TRUE(e->words.empty());
+  EXPECT_EQ(e->vectors.cols(), 5u);
+}
+
+}  // namespace
+}  // namespace wembed

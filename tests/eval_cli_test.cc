@@ -1,0 +1,396 @@
+// Drives `wembed eval`, `wembed similar` and `wembed analogy` as a user
+// would: --json output shape, text output, exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+#include "wembed/embeddings.h"
+
+namespace wembed {
+namespace {
+
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+// ------------------------------------------------------ a tiny JSON reader
+
+struct Json {
+  enum Type { kNull, kBool, kNumber, kString, kArray, kObject } type = kNull;
+  bool b = false;
+  double num = 0;
+  std::string str;
+  std::vector<Json> arr;
+  std::map<std::string, Json> obj;
+
+  bool Has(const std::string& k) const {
+    return type == kObject && obj.count(k) > 0;
+  }
+  const Json& operator[](const std::string& k) const {
+    static const Json kMissing;
+    auto it = obj.find(k);
+    return it == obj.end() ? kMissing : it->second;
+  }
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& s) : s_(s) {}
+  // Parses exactly one value followed only by whitespace.
+  bool Parse(Json* out) {
+    if (!Value(out)) return false;
+    Skip();
+    return i_ == s_.size();
+  }
+
+ private:
+  void Skip() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])))
+      ++i_;
+  }
+  bool Lit(const char* w) {
+    const std::string lit(w);
+    if (s_.compare(i_, lit.size(), lit) != 0) return false;
+    i_ += lit.size();
+    return true;
+  }
+  bool String(std::string* out) {
+    if (s_[i_] != '"') return false;
+    ++i_;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      if (s_[i_] == '\\') {
+        ++i_;
+        if (i_ >= s_.size()) return false;
+        const char e = s_[i_];
+        if (e == 'u') {
+          if (i_ + 4 >= s_.size()) return false;
+          out->push_back(
+              static_cast<char>(std::stoi(s_.substr(i_ + 1, 4), nullptr, 16)));
+          i_ += 4;
+        } else {
+          out->push_back(e == 'n'   ? '\n'
+                         : e == 't' ? '\t'
+                         : e == 'r' ? '\r'
+                                    : e);
+        }
+        ++i_;
+      } else {
+        out->push_back(s_[i_++]);
+      }
+    }
+    if (i_ >= s_.size()) return false;
+    ++i_;
+    return true;
+  }
+  bool Value(Json* v) {
+    Skip();
+    if (i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    if (c == '{') {
+      v->type = Json::kObject;
+      ++i_;
+      Skip();
+      if (s_[i_] == '}') {
+        ++i_;
+        return true;
+      }
+      while (true) {
+        Skip();
+        std::string key;
+        if (!String(&key)) return false;
+        Skip();
+        if (s_[i_++] != ':') return false;
+        if (v->obj.count(key)) return false;  // duplicate key
+        if (!Value(&v->obj[key])) return false;
+        Skip();
+        if (s_[i_] == ',') {
+          ++i_;
+          continue;
+        }
+        if (s_[i_] == '}') {
+          ++i_;
+          return true;
+        }
+        return false;
+      }
+    }
+    if (c == '[') {
+      v->type = Json::kArray;
+      ++i_;
+      Skip();
+      if (s_[i_] == ']') {
+        ++i_;
+        return true;
+      }
+      while (true) {
+        v->arr.emplace_back();
+        if (!Value(&v->arr.back())) return false;
+        Skip();
+        if (s_[i_] == ',') {
+          ++i_;
+          continue;
+        }
+        if (s_[i_] == ']') {
+          ++i_;
+          return true;
+        }
+        return false;
+      }
+    }
+    if (c == '"') {
+      v->type = Json::kString;
+      return String(&v->str);
+    }
+    if (Lit("true")) {
+      v->type = Json::kBool;
+      v->b = true;
+      return true;
+    }
+    if (Lit("false")) {
+      v->type = Json::kBool;
+      return true;
+    }
+    if (Lit("null")) return true;
+    size_t used = 0;
+    try {
+      v->num = std::stod(s_.substr(i_), &used);
+    } catch (...) {
+      return false;
+    }
+    v->type = Json::kNumber;
+    i_ += used;
+    return used > 0;
+  }
+
+  const std::string& s_;
+  size_t i_ = 0;
+};
+
+// ----------------------------------------------------------- the fixture
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class EvalCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // 2-D vectors (see analogy_evaluator_test.cc): for "a b c ?" the
+    // answer is d (c itself excluded); f lies beyond --restrict 5.
+    Matrix m(6, 2);
+    const float v[6][2] = {{1, 0},        {0.8f, 0.6f}, {0, 1},
+                           {-0.6f, 0.8f}, {0.6f, 0.8f}, {-0.2f, 1.6f}};
+    for (int r = 0; r < 6; ++r) {
+      m.row(r)[0] = v[r][0];
+      m.row(r)[1] = v[r][1];
+    }
+    vectors_ = dir_.File("vec.bin");
+    ASSERT_TRUE(WriteWord2Vec(vectors_, {"a", "b", "c", "d", "e", "f"}, m,
+                              VectorFormat::kBinary)
+                    .ok());
+    questions_ = dir_.File("q.txt");
+    WriteFile(questions_,
+              ": capital\nA B C D\na b c e\na b zzz d\n"
+              ": gram1-x\na b c d\na b c f\n");
+    pairs_ = dir_.File("pairs.txt");
+    WriteFile(pairs_, "# test\na\tb\t1\na\tc\t0\nb\tc\t2\na\tzebra\t3\n");
+  }
+
+  RunResult Run(const std::string& args, const std::string& stdin_data = "") {
+    const std::string out = dir_.File(".out"), err = dir_.File(".err"),
+                      in = dir_.File(".in");
+    WriteFile(in, stdin_data);
+    const std::string cmd = std::string("'") + WEMBED_BINARY + "' " + args +
+                            " < '" + in + "' > '" + out + "' 2> '" + err + "'";
+    const int status = std::system(cmd.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(out);
+    r.err = ReadFile(err);
+    return r;
+  }
+
+  Json ParseJson(const std::string& s) {
+    Json j;
+    EXPECT_TRUE(JsonParser(s).Parse(&j)) << "not one JSON value: " << s;
+    return j;
+  }
+
+  TempDir dir_;
+  std::string vectors_, questions_, pairs_;
+};
+
+void ExpectCounts(const Json& c, double correct, double seen, double questions,
+                  double accuracy) {
+  ASSERT_EQ(c.type, Json::kObject);
+  EXPECT_EQ(c["correct"].num, correct);
+  EXPECT_EQ(c["seen"].num, seen);
+  EXPECT_EQ(c["questions"].num, questions);
+  EXPECT_NEAR(c["accuracy"].num, accuracy, 1e-9);
+}
+
+TEST_F(EvalCliTest, AnalogyJsonShape) {
+  const RunResult r =
+      Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
+          questions_ + "' --restrict 5 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = ParseJson(r.out);
+  // Seen: A B C D, a b c e (capital); a b c d (gram1). Answers: d, d, d.
+  ExpectCounts(j["total"], 2, 3, 5, 100.0 * 2 / 3);
+  ExpectCounts(j["semantic"], 1, 2, 3, 50);
+  ExpectCounts(j["syntactic"], 1, 1, 2, 100);
+  ASSERT_EQ(j["sections"].type, Json::kArray);
+  ASSERT_EQ(j["sections"].arr.size(), 2u);
+  const Json& s0 = j["sections"].arr[0];
+  EXPECT_EQ(s0["name"].str, "capital");
+  ExpectCounts(s0, 1, 2, 3, 50);
+  EXPECT_EQ(j["sections"].arr[1]["name"].str, "gram1-x");
+  EXPECT_FALSE(j.Has("mul"));
+  EXPECT_EQ(j["candidates"].num, 5);
+  EXPECT_EQ(j["protocol"].str, "skip-unknown");
+  ASSERT_EQ(j["files"].arr.size(), 1u);
+  ExpectCounts(j["files"].arr[0]["total"], 2, 3, 5, 100.0 * 2 / 3);
+  EXPECT_TRUE(j["seconds"].Has("evaluate"));
+}
+
+TEST_F(EvalCliTest, AnalogyBothMethodsAndSeveralFiles) {
+  const std::string q2 = dir_.File("q2.txt");
+  WriteFile(q2, ": other\na b c d\n");
+  const RunResult r =
+      Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
+          questions_ + "' '" + q2 + "' --restrict 5 --method both --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = ParseJson(r.out);
+  ExpectCounts(j["total"], 3, 4, 6, 75);
+  ASSERT_TRUE(j.Has("mul"));
+  EXPECT_EQ(j["mul"]["total"]["seen"].num, 4);
+  EXPECT_EQ(j["method"].str, "both");
+  ASSERT_EQ(j["files"].arr.size(), 2u);
+  ExpectCounts(j["files"].arr[1]["total"], 1, 1, 1, 100);
+  EXPECT_EQ(j["sections"].arr.size(), 3u);
+  EXPECT_EQ(j["sections"].arr[2]["file"].str, q2);
+  EXPECT_TRUE(j["sections"].arr[0].Has("mul"));
+}
+
+TEST_F(EvalCliTest, AnalogyAllInDenominatorAndTextOutput) {
+  RunResult r = Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
+                    questions_ + "' --protocol all-in-denominator --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = ParseJson(r.out);
+  // All 6 rows searched: f wins every seen question; only "a b c f" right.
+  EXPECT_EQ(j["total"]["correct"].num, 1);
+  EXPECT_EQ(j["total"]["seen"].num, 4);
+  EXPECT_NEAR(j["total"]["accuracy"].num, 20.0, 1e-9);  // 1 of 5 questions
+
+  r = Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
+          questions_ + "' --restrict 5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("capital"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("66.67%"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("coverage: 3 of 5"), std::string::npos) << r.out;
+}
+
+TEST_F(EvalCliTest, AnalogyErrorsAndExitCodes) {
+  const std::string v = " --vectors '" + vectors_ + "'";
+  const std::string q = " --questions '" + questions_ + "'";
+  RunResult r = Run("eval analogy" + q);  // --vectors missing
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("vectors"), std::string::npos) << r.err;
+  r = Run("eval analogy" + v + q + " --bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  r = Run("eval analogy" + v + q + " --method div");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--method"), std::string::npos) << r.err;
+  r = Run("eval analogy" + v + q + " --protocol lenient");
+  EXPECT_EQ(r.exit_code, 1);
+  r = Run("eval analogy --vectors '" + dir_.File("none.bin") + "'" + q);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("none.bin"), std::string::npos) << r.err;
+  const std::string bad = dir_.File("bad.txt");
+  WriteFile(bad, "3 2\na 1 2\nb 1\nc 1 2\n");
+  r = Run("eval analogy --vectors '" + bad + "'" + q);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("bad.txt: line 3"), std::string::npos) << r.err;
+  const std::string badq = dir_.File("badq.txt");
+  WriteFile(badq, "a b c d\n");
+  r = Run("eval analogy" + v + " --questions '" + badq + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("badq.txt: line 1"), std::string::npos) << r.err;
+  r = Run("eval nonsense");
+  EXPECT_EQ(r.exit_code, 2);
+  r = Run("eval");
+  EXPECT_EQ(r.exit_code, 2);
+  r = Run("eval analogy --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--restrict"), std::string::npos);
+}
+
+TEST_F(EvalCliTest, SimilarityJsonShape) {
+  RunResult r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" +
+                    pairs_ + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = ParseJson(r.out);
+  // cos(a,b)=.8, cos(a,c)=0, cos(b,c)=.6 vs gold 1, 0, 2: ranks (2,1,3) vs
+  // (3,1,2): rho = 1 - 6*(1+0+1)/(3*8) = 0.5.
+  EXPECT_NEAR(j["spearman"].num, 0.5, 1e-12);
+  EXPECT_EQ(j["pearson"].type, Json::kNumber);
+  EXPECT_EQ(j["pairs_used"].num, 3);
+  EXPECT_EQ(j["pairs_total"].num, 4);
+  ASSERT_EQ(j["unknown_words"].arr.size(), 1u);
+  EXPECT_EQ(j["unknown_words"].arr[0].str, "zebra");
+
+  r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + pairs_ +
+          "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("spearman 0.5000"), std::string::npos) << r.out;
+
+  const std::string bad = dir_.File("badpairs.txt");
+  WriteFile(bad, "a b\n");
+  r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + bad + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("badpairs.txt: line 1"), std::string::npos) << r.err;
+  r = Run("eval similarity --pairs '" + pairs_ + "'");
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(EvalCliTest, SimilarAndAnalogyQueries) {
+  RunResult r = Run("similar c --vectors '" + vectors_ + "' -k 2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Nearest to c = (0, 1): f (.992), then e and d tie at .8 -> lower row (d).
+  EXPECT_NE(r.out.find("# similar c\n1\tf\t0.99"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n2\td\t0.800000\n"), std::string::npos) << r.out;
+
+  r = Run("analogy a b c --vectors '" + vectors_ + "' -k 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1\tf\t1.000000"), std::string::npos) << r.out;
+
+  // Batch from stdin: an unknown word is reported, the rest answered, and
+  // the exit status says something failed.
+  r = Run("similar --vectors '" + vectors_ + "' -k 1", "a\nnope\n\nB\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'nope' is not in the vocabulary"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("# similar a\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("# similar b\n"), std::string::npos) << r.out;
+
+  r = Run("analogy --vectors '" + vectors_ + "'", "a b c\na b\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("# analogy a : b :: c : ?"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("expected three words"), std::string::npos) << r.err;
+
+  r = Run("analogy a b --vectors '" + vectors_ + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  r = Run("similar x --vectors '" + dir_.File("missing.bin") + "'");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+}  // namespace
+}  // namespace wembed
