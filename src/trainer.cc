@@ -240,9 +240,6 @@ void Trainer::Run::Worker(int t) {
 void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
                                       Scratch& w) {
   const int32_t* sentence = w.sentence.data();
-  std::vector<float>& neu1e = w.neu1e;
-  double& loss_sum = w.loss_sum;
-  uint64_t& loss_count = w.loss_count;
   const Tables& tables = *trainer_.tables_;
   const SgnsKernels& k = tables.kernels;
   Matrix& input = trainer_.input_;
@@ -258,7 +255,7 @@ void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
       // Hogwild: rows may be written by other threads concurrently; the
       // races are intended (word2vec.c does the same).
       float* l1 = input.row(sentence[c]);
-      std::fill(neu1e.begin(), neu1e.end(), 0.0f);
+      std::fill(w.neu1e.begin(), w.neu1e.end(), 0.0f);
       for (int d = 0; d <= options_.negative; ++d) {
         int32_t target = center;
         float label = 1.0f;
@@ -270,12 +267,12 @@ void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
         float* l2 = output.row(target);
         const float f = k.dot(l1, l2, stride_);
         const float g = (label - tables.sigmoid.Sigmoid(f)) * alpha;
-        loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
-        ++loss_count;
-        k.axpy(g, l2, neu1e.data(), stride_);
+        w.loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
+        ++w.loss_count;
+        k.axpy(g, l2, w.neu1e.data(), stride_);
         k.axpy(g, l1, l2, stride_);
       }
-      k.axpy(1.0f, neu1e.data(), l1, stride_);
+      k.axpy(1.0f, w.neu1e.data(), l1, stride_);
     }
   }
 }
@@ -283,13 +280,8 @@ void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
 void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
                                       Scratch& w) {
   const int32_t* sentence = w.sentence.data();
-  std::vector<float*>& in_rows = w.in_rows;
-  std::vector<float*>& out_rows = w.out_rows;
-  std::vector<float>& scores = w.scores;
-  std::vector<float>& grads = w.grads;
-  float* scratch = w.block.data();
-  double& loss_sum = w.loss_sum;
-  uint64_t& loss_count = w.loss_count;
+  float** in_rows = w.in_rows.data();
+  float** out_rows = w.out_rows.data();
   const Tables& tables = *trainer_.tables_;
   const SgnsKernels& k = tables.kernels;
   Matrix& input = trainer_.input_;
@@ -334,21 +326,20 @@ void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
     }
     // Hogwild: rows may be written by other threads concurrently; the races
     // are intended (as in word2vec.c and pWord2Vec).
-    k.dot_block(in_rows.data(), num_in, out_rows.data(), num_out, stride_,
-                scores.data());
+    k.dot_block(in_rows, num_in, out_rows, num_out, stride_, w.scores.data());
     for (int j = 0; j < num_in; ++j) {
-      const float* s = scores.data() + j * num_out;
-      float* g = grads.data() + j * num_out;
+      const float* s = w.scores.data() + j * num_out;
+      float* g = w.grads.data() + j * num_out;
       g[0] = (1.0f - tables.sigmoid.Sigmoid(s[0])) * alpha;
-      loss_sum -= tables.sigmoid.LogSigmoid(s[0]);
+      w.loss_sum -= tables.sigmoid.LogSigmoid(s[0]);
       for (int o = 1; o < num_out; ++o) {
         g[o] = -tables.sigmoid.Sigmoid(s[o]) * alpha;
-        loss_sum -= tables.sigmoid.LogSigmoid(-s[o]);
+        w.loss_sum -= tables.sigmoid.LogSigmoid(-s[o]);
       }
     }
-    loss_count += uint64_t(num_in) * num_out;
-    k.apply_block(in_rows.data(), num_in, out_rows.data(), num_out, stride_,
-                  grads.data(), scratch);
+    w.loss_count += uint64_t(num_in) * num_out;
+    k.apply_block(in_rows, num_in, out_rows, num_out, stride_, w.grads.data(),
+                  w.block.data());
   }
 }
 
