@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "file_util.h"
+#include "wembed/checkpoint.h"
 
 namespace wembed {
 namespace {
@@ -638,6 +639,47 @@ StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
   return sink.Finish();
 }
 
+// The input matrix W_E of a checkpoint, rows in vocabulary (frequency)
+// order.
+StatusOr<Embeddings> LoadFromCheckpoint(const std::string& path,
+                                        size_t max_rows,
+                                        EmbeddingsLoadInfo* info) {
+  StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
+  if (!ckpt.ok()) return ckpt.status();
+  const size_t total = ckpt->vocab.size();
+  const size_t n = max_rows > 0 ? std::min(total, max_rows) : total;
+  Embeddings e;
+  e.words.assign(ckpt->vocab.words().begin(), ckpt->vocab.words().begin() + n);
+  if (n == ckpt->input.rows()) {
+    e.vectors = std::move(ckpt->input);
+  } else {
+    e.vectors = Matrix(n, ckpt->input.cols());
+    if (n > 0) {
+      std::memcpy(e.vectors.data(), ckpt->input.data(),
+                  n * e.vectors.stride() * sizeof(float));
+    }
+  }
+  for (size_t r = 0; r < n; ++r) {
+    const float* v = e.vectors.row(r);
+    for (size_t c = 0; c < e.vectors.cols(); ++c) {
+      if (!std::isfinite(v[c])) {
+        return Status::Corruption(
+            path + ": checkpoint row " + std::to_string(r + 1) + " ('" +
+            Excerpt(e.words[r]) + "') value " + std::to_string(c + 1) +
+            " is not finite (NaN or Inf); the training run diverged?");
+      }
+    }
+  }
+  if (info != nullptr) {
+    info->format = VectorFormat::kBinary;
+    info->from_checkpoint = true;
+    info->header_rows = total;
+    info->duplicates_dropped = 0;
+    info->first_duplicate.clear();
+  }
+  return e;
+}
+
 }  // namespace
 
 Status WriteWord2Vec(const std::string& path,
@@ -701,6 +743,8 @@ StatusOr<Embeddings> LoadEmbeddings(const std::string& path, size_t max_rows) {
 
 StatusOr<Embeddings> LoadEmbeddings(const std::string& path, size_t max_rows,
                                     EmbeddingsLoadInfo* info) {
+  if (LooksLikeCheckpoint(path))
+    return LoadFromCheckpoint(path, max_rows, info);
   return LoadWord2Vec(path, max_rows, info);
 }
 

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "test_util.h"
+#include "wembed/checkpoint.h"
+#include "wembed/vocabulary.h"
 
 namespace wembed {
 namespace {
@@ -361,6 +363,55 @@ TEST(EmbeddingsTest, MissingFileIsNotFound) {
   StatusOr<Embeddings> d = LoadEmbeddings(dir.path());
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("directory"), std::string::npos);
+}
+
+Checkpoint SmallCheckpoint() {
+  Checkpoint c;
+  c.vocab = Vocabulary::FromWordsAndCounts({"the", "of", "king"}, {30, 20, 10})
+                .value();
+  c.input = MakeMatrix({{1, 2, 3}, {4, 5, 6}, {-7, 8.5f, 1e-20f}});
+  c.output = MakeMatrix({{9, 9, 9}, {9, 9, 9}, {9, 9, 9}});
+  return c;
+}
+
+// A wembed checkpoint gives its input matrix W_E, in vocabulary order.
+TEST(EmbeddingsTest, ReadsCheckpointInputMatrix) {
+  TempDir dir;
+  const std::string path = dir.File("run.ckpt");
+  const Checkpoint c = SmallCheckpoint();
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_TRUE(info.from_checkpoint);
+  EXPECT_EQ(info.header_rows, 3u);
+  ExpectRow(*e, 0, "the", {1, 2, 3});
+  ExpectRow(*e, 2, "king", {-7, 8.5f, 1e-20f});
+  StatusOr<Embeddings> two = LoadEmbeddings(path, 2);
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(two->words.size(), 2u);
+  EXPECT_EQ(two->vectors.rows(), 2u);
+  ExpectRow(*two, 1, "of", {4, 5, 6});
+}
+
+TEST(EmbeddingsTest, CheckpointErrorsNameTheFile) {
+  TempDir dir;
+  const std::string path = dir.File("bad.ckpt");
+  Checkpoint c = SmallCheckpoint();
+  c.input.row(1)[2] = std::numeric_limits<float>::quiet_NaN();
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find(path + ": checkpoint row 2 ('of')"),
+            std::string::npos)
+      << e.status().message();
+  // A truncated checkpoint is rejected by the checkpoint reader.
+  ASSERT_TRUE(WriteCheckpoint(path, SmallCheckpoint()).ok());
+  std::string bytes = ReadFile(path);
+  WriteFile(path, bytes.substr(0, bytes.size() / 2));
+  e = LoadEmbeddings(path);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find(path), std::string::npos);
 }
 
 TEST(EmbeddingsTest, ZeroRowsIsEmpty) {

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "test_util.h"
+#include "wembed/checkpoint.h"
 #include "wembed/embeddings.h"
+#include "wembed/vocabulary.h"
 
 namespace wembed {
 namespace {
@@ -390,6 +392,36 @@ TEST_F(EvalCliTest, SimilarAndAnalogyQueries) {
   EXPECT_EQ(r.exit_code, 2);
   r = Run("similar x --vectors '" + dir_.File("missing.bin") + "'");
   EXPECT_EQ(r.exit_code, 1);
+}
+
+// Wherever vectors are taken, a wembed checkpoint works too.
+TEST_F(EvalCliTest, CheckpointAsVectors) {
+  Checkpoint c;
+  c.vocab = Vocabulary::FromWordsAndCounts({"a", "b", "c", "d", "e", "f"},
+                                           {60, 50, 40, 30, 20, 10})
+                .value();
+  StatusOr<Embeddings> e = LoadEmbeddings(vectors_);
+  ASSERT_TRUE(e.ok());
+  c.input = e->vectors;
+  c.output = Matrix(6, 2);
+  const std::string ckpt = dir_.File("run.ckpt");
+  ASSERT_TRUE(WriteCheckpoint(ckpt, c).ok());
+  RunResult r = Run("eval analogy --vectors '" + ckpt + "' --questions '" +
+                    questions_ + "' --restrict 5 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = ParseJson(r.out);
+  EXPECT_EQ(j["format"].str, "checkpoint");
+  ExpectCounts(j["total"], 2, 3, 5, 100.0 * 2 / 3);
+  r = Run("eval similarity --vectors '" + ckpt + "' --pairs '" + pairs_ +
+          "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NEAR(ParseJson(r.out)["spearman"].num, 0.5, 1e-12);
+  r = Run("similar c --vectors '" + ckpt + "' -k 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1\tf\t0.99"), std::string::npos) << r.out;
+  r = Run("analogy a b c --vectors '" + ckpt + "' -k 1");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1\tf\t"), std::string::npos) << r.out;
 }
 
 }  // namespace
