@@ -140,6 +140,10 @@ class Trainer::Run {
   Status monitor_status_;
   Clock::time_point start_;
   double elapsed_before_ = 0;
+  // Loss totals at the last progress snapshot (monitor thread, then Execute
+  // after the join).
+  double last_loss_sum_ = 0;
+  uint64_t last_loss_count_ = 0;
 };
 
 bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
@@ -368,8 +372,6 @@ void Trainer::Run::Monitor() {
   Clock::time_point last_progress = start_;
   Clock::time_point last_checkpoint = start_;
   std::vector<uint64_t> last_words(num_threads_, 0);
-  double last_loss_sum = 0;
-  uint64_t last_loss_count = 0;
   uint64_t last_processed = words_processed_.load();
   const uint64_t first_processed = last_processed;
 
@@ -397,12 +399,12 @@ void Trainer::Run::Monitor() {
         loss_count += workers_[t].loss_count.load();
       }
       s.words_per_second = double(words) / dt;
-      s.average_loss = loss_count > last_loss_count
-                           ? (loss_sum - last_loss_sum) /
-                                 double(loss_count - last_loss_count)
+      s.average_loss = loss_count > last_loss_count_
+                           ? (loss_sum - last_loss_sum_) /
+                                 double(loss_count - last_loss_count_)
                            : 0;
-      last_loss_sum = loss_sum;
-      last_loss_count = loss_count;
+      last_loss_sum_ = loss_sum;
+      last_loss_count_ = loss_count;
       const double overall_rate =
           double(s.words_processed - first_processed) /
           std::max(1e-9, s.elapsed_seconds);
@@ -481,7 +483,12 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   summary.words_trained = progress.words_processed - processed_before;
   summary.seconds = seconds;
   summary.words_per_second = summary.words_trained / std::max(seconds, 1e-9);
-  summary.final_loss = loss_count ? loss_sum / double(loss_count) : 0;
+  // The mean loss since the last progress snapshot (the whole run if there
+  // was none): the loss at the end of training, not averaged from the start.
+  summary.final_loss =
+      loss_count > last_loss_count_
+          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
+          : 0;
   summary.stopped = !all_finished;
   summary.kernels = trainer_.tables_->kernels.name;
   return summary;

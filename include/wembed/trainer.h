@@ -45,7 +45,8 @@ struct TrainSummary {
   uint64_t words_trained = 0;  // tokens consumed in this process
   double seconds = 0;          // training wall time in this process
   double words_per_second = 0;
-  double final_loss = 0;       // mean loss over the last snapshot interval
+  double final_loss = 0;       // mean loss per pair since the last progress
+                               // snapshot (whole run if none)
   bool stopped = false;        // true if stopped on request before the end
   const char* kernels = "";    // kernel set used (scalar, avx2, avx512)
 };
