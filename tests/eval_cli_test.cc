@@ -394,6 +394,18 @@ TEST_F(EvalCliTest, SimilarAndAnalogyQueries) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+// Words that are not valid UTF-8 still give valid JSON (U+FFFD).
+TEST_F(EvalCliTest, JsonStaysValidWithBadUtf8) {
+  const std::string pairs = dir_.File("utf8.txt");
+  WriteFile(pairs, "a b 1\na c 2\nb \xff\\\"q 3\n");
+  const RunResult r = Run("eval similarity --vectors '" + vectors_ +
+                          "' --pairs '" + pairs + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = ParseJson(r.out);
+  ASSERT_EQ(j["unknown_words"].arr.size(), 1u);
+  EXPECT_NE(r.out.find("\\ufffd\\\\\\\"q"), std::string::npos) << r.out;
+}
+
 // Wherever vectors are taken, a wembed checkpoint works too.
 TEST_F(EvalCliTest, CheckpointAsVectors) {
   Checkpoint c;

@@ -311,10 +311,6 @@ int RunAnalogy(int argc, char** argv) {
             << ", method " << method_name << "\n";
   for (const AnalogyRun& run : runs) PrintAnalogyTable(run, o);
   if (runs.size() > 1) {
-    AnalogyRun all{"(all files)", 0, {}};
-    all.result.total = total;
-    all.result.semantic = semantic;
-    all.result.syntactic = syntactic;
     std::cout << "all files:\n";
     PrintCountsRow("semantic", semantic, o);
     PrintCountsRow("syntactic", syntactic, o);

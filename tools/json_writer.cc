@@ -1,5 +1,7 @@
 #include "json_writer.h"
 
+#include <utf8proc.h>
+
 #include <charconv>
 #include <cmath>
 
@@ -58,8 +60,24 @@ JsonWriter& JsonWriter::String(std::string_view s) {
 
 void JsonWriter::AppendQuoted(std::string_view s) {
   out_ += '"';
-  for (const char ch : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char ch = s[i];
     const unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      // Copy valid UTF-8 sequences; replace invalid bytes with U+FFFD so the
+      // document stays valid JSON.
+      utf8proc_int32_t cp;
+      const utf8proc_ssize_t len = utf8proc_iterate(
+          reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+          static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+      if (len > 0 && cp >= 0) {
+        out_.append(s.data() + i, static_cast<size_t>(len));
+        i += static_cast<size_t>(len) - 1;
+      } else {
+        out_ += "\\ufffd";
+      }
+      continue;
+    }
     switch (c) {
       case '"':
         out_ += "\\\"";

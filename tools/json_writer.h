@@ -18,7 +18,7 @@ class JsonWriter {
   JsonWriter& BeginArray();
   JsonWriter& EndArray();
   JsonWriter& Key(std::string_view key);
-  JsonWriter& String(std::string_view s);  // escaped; bytes >= 0x80 as is
+  JsonWriter& String(std::string_view s);  // escaped; invalid UTF-8 -> U+FFFD
   JsonWriter& Number(double v);            // NaN and Inf become null
   JsonWriter& Int(int64_t v);
   JsonWriter& Bool(bool v);
