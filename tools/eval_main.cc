@@ -197,8 +197,8 @@ int RunAnalogy(int argc, char** argv) {
   if (auto rc = ParseCommandLine(
           argc, argv,
           "wembed eval analogy --vectors V --questions Q... [options]",
-          "Accuracy on word analogies (a is to b as c is to d). Default "
-          "protocol = gensim's\nevaluate_word_analogies(restrict_vocab=N, "
+          "Accuracy on word analogies (a is to b as c is to d). The default\n"
+          "protocol is gensim's evaluate_word_analogies(restrict_vocab=N,\n"
           "case_insensitive=True); see docs/evaluation.md.",
           desc, nullptr, &vm)) {
     return *rc;

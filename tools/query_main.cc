@@ -182,13 +182,16 @@ int RunSimilarCommand(int argc, char** argv) {
   return RunQueryCommand(
       argc, argv, "similar", "wembed similar [WORD...] --vectors V [-k 10]",
       "Nearest neighbours of each WORD by cosine similarity (the word itself\n"
-      "excluded). Output per query: a '# similar WORD' line, then 'rank<TAB>"
-      "word<TAB>cosine'\nlines and a blank line. A word missing as written is "
-      "looked up lowercased\n(unless --case-sensitive).\n\n"
-      "Without WORDs, reads one word per line from stdin (prompting when stdin "
-      "is a\nterminal). An unknown word prints a message on stderr and the "
-      "next query goes\non. Exit status: 1 if any query failed (except in "
-      "interactive use), else 0.",
+      "excluded). Output per query: a '# similar WORD' line, then\n"
+      "'rank<TAB>word<TAB>cosine' lines and a blank line. A word missing as\n"
+      "written is looked up lowercased (unless --case-sensitive).\n\n"
+      "Without WORDs, reads one word per line from stdin (prompting when "
+      "stdin\n"
+      "is a terminal). An unknown word prints a message on stderr and the "
+      "next\n"
+      "query goes on. Exit status: 1 if any query failed (except in "
+      "interactive\n"
+      "use), else 0.",
       1, SimilarQuery);
 }
 
@@ -196,12 +199,14 @@ int RunAnalogyCommand(int argc, char** argv) {
   return RunQueryCommand(
       argc, argv, "analogy", "wembed analogy [A B C]... --vectors V [-k 10]",
       "Answers 'A is to B as C is to ?': the words nearest by cosine to\n"
-      "unit(B) - unit(A) + unit(C), excluding A, B and C (3CosAdd). Output: a "
-      "'# analogy ...'\nline, then 'rank<TAB>word<TAB>cosine' lines and a "
-      "blank line. Several triples\nmay be given.\n\n"
-      "Without words, reads one 'A B C' triple per line from stdin (prompting "
-      "when stdin\nis a terminal). An unknown word prints a message on stderr "
-      "and the next query\ngoes on. Exit status: 1 if any query failed (except "
+      "unit(B) - unit(A) + unit(C), excluding A, B and C (3CosAdd). Output: "
+      "an\n"
+      "'# analogy ...' line, then 'rank<TAB>word<TAB>cosine' lines and a "
+      "blank\n"
+      "line. Several triples may be given.\n\n"
+      "Without words, reads one 'A B C' triple per line from stdin (prompting\n"
+      "when stdin is a terminal). An unknown word prints a message on stderr\n"
+      "and the next query goes on. Exit status: 1 if any query failed (except\n"
       "in interactive use), else 0.",
       3, AnalogyQuery);
 }
