@@ -7,7 +7,12 @@ and gensim's KeyedVectors.evaluate_word_analogies(Q, restrict_vocab=N,
 case_insensitive=True), and requires the same number of seen questions (total
 and per section) and the same accuracy within --tolerance points. It also
 generates a derived analogy file (sections renamed, questions subsampled,
-shuffled and re-cased, with a few malformed lines) and checks that too.
+shuffled and re-cased, with a few malformed lines) and checks that too, and
+(unless --no-mixed-case) repeats the analogy and similarity checks on a copy
+of the vectors with case variants inserted (e.g. "Paris" before or after
+"paris", with nearby vectors), which exercises the case-folding rules: the
+first row of each lowercased word represents it, and case variants of the
+question words are never answers.
 
 For each pairs file, runs `wembed eval similarity --json` and compares with
 gensim's evaluate_word_pairs over the whole vocabulary (scipy's spearmanr and
@@ -26,6 +31,7 @@ Exit status 0 when every check passes, 1 otherwise.
 import argparse
 import json
 import logging
+import numpy as np
 import os
 import random
 import subprocess
@@ -82,6 +88,36 @@ def make_derived_questions(src, dst, seed=12345):
         out.write(": %s-reversed\n" % name)
         for q in qs[:300]:
             out.write("%s %s %s %s\n" % (q[1], q[0], q[3], q[2]))
+
+
+def make_mixed_case_vectors(kv, path, seed=7):
+    """Inserts case variants next to 10% of the words (before or after,
+    vectors = the word's plus noise) and saves the result (binary)."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    present = set(kv.index_to_key)
+    words, vecs = [], []
+    for i, w in enumerate(kv.index_to_key):
+        v = kv.vectors[i]
+        variants = [x for x in (w.capitalize(), w.upper()) if x not in present]
+        r = rng.random()
+        if not variants or r >= 0.10:
+            words.append(w)
+            vecs.append(v)
+            continue
+        noisy = [v + nrng.normal(0, 0.3 * float(np.abs(v).mean()), v.shape)
+                 .astype(np.float32) for _ in variants]
+        if r < 0.05:  # a variant is the more frequent row
+            words += variants[:1] + [w] + variants[1:]
+            vecs += noisy[:1] + [v] + noisy[1:]
+        else:
+            words += [w] + variants
+            vecs += [v] + noisy
+        present.update(variants)
+    out = KeyedVectors(kv.vector_size)
+    out.add_vectors(words, np.array(vecs, dtype=np.float32))
+    out.save_word2vec_format(path, binary=True)
+    return out
 
 
 def compare_analogy(kv, wembed, vectors, qfile, restrict, tol):
@@ -163,6 +199,8 @@ def main():
     ap.add_argument("--corr-tolerance", type=float, default=0.0005)
     ap.add_argument("--no-derived", action="store_true",
                     help="skip the generated analogy file")
+    ap.add_argument("--no-mixed-case", action="store_true",
+                    help="skip the copy of the vectors with case variants")
     args = ap.parse_args()
     logging.basicConfig(level=logging.ERROR)
 
@@ -185,6 +223,18 @@ def main():
         for p in args.pairs:
             results.append((p, compare_pairs(kv, args.wembed, args.vectors, p,
                                              args.corr_tolerance)))
+        if not args.no_mixed_case:
+            mixed = os.path.join(tmp, "mixed-case.bin")
+            kvm = make_mixed_case_vectors(kv, mixed)
+            print("\nmixed-case copy: %d rows (%d case variants added)" %
+                  (len(kvm.index_to_key),
+                   len(kvm.index_to_key) - len(kv.index_to_key)))
+            for q in qfiles:
+                results.append(("mixed-case: " + q, compare_analogy(
+                    kvm, args.wembed, mixed, q, args.restrict, args.tolerance)))
+            for p in args.pairs:
+                results.append(("mixed-case: " + p, compare_pairs(
+                    kvm, args.wembed, mixed, p, args.corr_tolerance)))
     print("\nsummary:")
     for name, ok in results:
         print("  %-6s %s" % ("PASS" if ok else "FAIL", name))
