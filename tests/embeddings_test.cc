@@ -414,6 +414,47 @@ TEST(EmbeddingsTest, CheckpointErrorsNameTheFile) {
   EXPECT_NE(e.status().message().find(path), std::string::npos);
 }
 
+// Every truncation and many byte flips of valid files: an answer (OK or an
+// error naming the file), never a crash, a hang or a huge allocation.
+TEST(EmbeddingsTest, SurvivesTruncationsAndByteFlips) {
+  TempDir dir;
+  const std::string good = dir.File("good");
+  const std::string bad = dir.File("bad");
+  std::mt19937 rng(11);
+  for (VectorFormat f : {VectorFormat::kBinary, VectorFormat::kText}) {
+    ASSERT_TRUE(
+        WriteWord2Vec(
+            good, {"alpha", "beta", "gamma", "delta"},
+            MakeMatrix(
+                {{1.5f, -2, 0.25f}, {3, 4, 5}, {-6, 7e-3f, 8}, {9, 10, -11}}),
+            f)
+            .ok());
+    const std::string bytes = ReadFile(good);
+    std::vector<std::string> variants;
+    for (size_t n = 0; n < bytes.size(); ++n)
+      variants.push_back(bytes.substr(0, n));
+    for (int i = 0; i < 300; ++i) {
+      std::string v = bytes;
+      const int flips = 1 + static_cast<int>(rng() % 3);
+      for (int k = 0; k < flips; ++k) {
+        v[rng() % v.size()] = static_cast<char>(rng() & 0xff);
+      }
+      variants.push_back(v);
+    }
+    for (const std::string& v : variants) {
+      WriteFile(bad, v);
+      StatusOr<Embeddings> e = LoadEmbeddings(bad);
+      if (!e.ok()) {
+        EXPECT_NE(e.status().message().find(bad), std::string::npos)
+            << e.status().message();
+      } else {
+        EXPECT_EQ(e->words.size(), e->vectors.rows());
+        EXPECT_LE(e->words.size(), 4u);
+      }
+    }
+  }
+}
+
 TEST(EmbeddingsTest, ZeroRowsIsEmpty) {
   TempDir dir;
   const std::string path = dir.File("zero.txt");
