@@ -40,8 +40,8 @@ struct Trainer::Tables {
     for (size_t i = 0; i < vocab.size(); ++i) {
       const double keep =
           KeepProbability(vocab.count(int32_t(i)), train_words, options.sample);
-      keep_threshold[i] = keep >= 1.0 ? kAlwaysKeep
-                                       : uint64_t(keep * 4294967296.0);
+      keep_threshold[i] =
+          keep >= 1.0 ? kAlwaysKeep : uint64_t(keep * 4294967296.0);
     }
   }
   static constexpr uint64_t kAlwaysKeep = uint64_t(1) << 32;
@@ -326,7 +326,8 @@ void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
     int num_out = 0;
     out_rows[num_out++] = output.row(center);
     for (int d = 0; d < negative; ++d) {
-      if (negatives[d] != center) out_rows[num_out++] = output.row(negatives[d]);
+      if (negatives[d] != center)
+        out_rows[num_out++] = output.row(negatives[d]);
     }
     // Hogwild: rows may be written by other threads concurrently; the races
     // are intended (as in word2vec.c and pWord2Vec).
@@ -405,12 +406,11 @@ void Trainer::Run::Monitor() {
                            : 0;
       last_loss_sum_ = loss_sum;
       last_loss_count_ = loss_count;
-      const double overall_rate =
-          double(s.words_processed - first_processed) /
-          std::max(1e-9, s.elapsed_seconds);
+      const double overall_rate = double(s.words_processed - first_processed) /
+                                  std::max(1e-9, s.elapsed_seconds);
       s.eta_seconds = overall_rate > 0
-                          ? double(words_total_ - std::min(words_total_,
-                                                           s.words_processed)) /
+                          ? double(words_total_ -
+                                   std::min(words_total_, s.words_processed)) /
                                 overall_rate
                           : 0;
       last_processed = s.words_processed;
@@ -518,7 +518,8 @@ void Trainer::InitializeFresh() {
     }
   }
   int threads = options_.threads;
-  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0)
+    threads = int(std::max(1u, std::thread::hardware_concurrency()));
   progress_ = TrainProgress();
   progress_.corpus_tokens = corpus_->num_tokens();
   progress_.corpus_fingerprint = corpus_->Fingerprint();
@@ -630,8 +631,10 @@ Status Trainer::WithCheckpoint(
 
 Matrix Trainer::ExportVectors(OutputVectors which) const {
   switch (which) {
-    case OutputVectors::kInput: return input_;
-    case OutputVectors::kOutput: return output_;
+    case OutputVectors::kInput:
+      return input_;
+    case OutputVectors::kOutput:
+      return output_;
     case OutputVectors::kSum: {
       Matrix sum = input_;
       for (size_t r = 0; r < sum.rows(); ++r) {

@@ -14,7 +14,8 @@ void ProgressPrinter::Update(const std::string& text) {
   if (quiet_) return;
   if (terminal_) {
     std::string line = "\r" + text;
-    if (text.size() < last_width_) line += std::string(last_width_ - text.size(), ' ');
+    if (text.size() < last_width_)
+      line += std::string(last_width_ - text.size(), ' ');
     last_width_ = text.size();
     std::cerr << line << std::flush;
   } else {
@@ -83,9 +84,9 @@ std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
 
 std::string FormatTrainProgress(const TrainStatus& s) {
   char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "train: %5.1f%%  epoch %d/%d  %s words/s (", 100 * s.progress,
-                s.epoch, s.epochs, FormatCount(s.words_per_second).c_str());
+  std::snprintf(buf, sizeof(buf), "train: %5.1f%%  epoch %d/%d  %s words/s (",
+                100 * s.progress, s.epoch, s.epochs,
+                FormatCount(s.words_per_second).c_str());
   std::string line = buf;
   for (size_t t = 0; t < s.thread_words_per_second.size(); ++t) {
     if (t > 0) line += " ";

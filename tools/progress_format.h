@@ -27,9 +27,9 @@ class ProgressPrinter {
   size_t last_width_ = 0;
 };
 
-std::string FormatCount(double n);          // 1234567 -> "1.23M"
-std::string FormatDuration(double seconds); // 75 -> "1:15"
-std::string FormatPercent(double fraction); // 0.4567 -> "45.7%"
+std::string FormatCount(double n);           // 1234567 -> "1.23M"
+std::string FormatDuration(double seconds);  // 75 -> "1:15"
+std::string FormatPercent(double fraction);  // 0.4567 -> "45.7%"
 std::string FormatScanProgress(const ScanStats& s);
 std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
                               uint64_t encoded_tokens);

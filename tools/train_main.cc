@@ -40,9 +40,7 @@ void InstallSignalHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-int ExitCodeForSignal() {
-  return g_stop_signal.load() == SIGTERM ? 143 : 130;
-}
+int ExitCodeForSignal() { return g_stop_signal.load() == SIGTERM ? 143 : 130; }
 
 struct Args {
   TrainOptions options;
@@ -62,8 +60,10 @@ StatusOr<OutputVectors> ParseOutputVectors(const std::string& s) {
   if (s == "input") return OutputVectors::kInput;
   if (s == "output") return OutputVectors::kOutput;
   if (s == "sum") return OutputVectors::kSum;
-  return Status::InvalidArgument("--output-vectors must be input, output or "
-                                 "sum, not '" + s + "'");
+  return Status::InvalidArgument(
+      "--output-vectors must be input, output or "
+      "sum, not '" +
+      s + "'");
 }
 
 StatusOr<VectorFormat> ParseFormat(const std::string& s) {
@@ -103,60 +103,60 @@ int RunTrainCommand(int argc, char** argv) {
   TrainOptions& o = a.options;
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   po::options_description desc("options");
-  desc.add_options()
-      ("input,i", po::value<std::vector<std::string>>(&o.inputs)->multitoken(),
-       "corpus files (plain or gzip), or - for stdin")
-      ("output,o", po::value<std::string>(&a.output),
-       "where to write the vectors (word2vec format)")
-      ("format", po::value<std::string>(&a.format)->default_value("bin"),
-       "vector file format: bin or txt")
-      ("output-vectors",
-       po::value<std::string>(&a.output_vectors)->default_value("input"),
-       "which vectors to write: input (W_E), output (context) or sum")
-      ("dim", po::value<int>(&o.dim)->default_value(100), "vector size")
-      ("window", po::value<int>(&o.window)->default_value(5),
-       "max context radius; each center draws a radius in 1..window")
-      ("negative", po::value<int>(&o.negative)->default_value(5),
-       "negative samples per positive")
-      ("sample", po::value<double>(&o.sample)->default_value(1e-4, "1e-4"),
-       "subsampling threshold for frequent words (0 = off)")
-      ("min-count", po::value<uint64_t>(&o.vocab.min_count)->default_value(5),
-       "drop words seen fewer times")
-      ("max-vocab", po::value<uint64_t>(&o.vocab.max_vocab)->default_value(0),
-       "keep only the N most frequent words (0 = no limit)")
-      ("epochs", po::value<int>(&o.epochs)->default_value(5),
-       "passes over the corpus")
-      ("threads", po::value<int>(&o.threads)->default_value(cores),
-       "worker threads (default: all cores)")
-      ("alpha", po::value<double>(&o.alpha)->default_value(0.025, "0.025"),
-       "initial learning rate (decays linearly to alpha * min-alpha-ratio)")
-      ("min-alpha-ratio",
-       po::value<double>(&o.min_alpha_ratio)->default_value(1e-4, "1e-4"),
-       "final learning rate as a fraction of alpha (word2vec: 1e-4)")
-      ("noise-exponent",
-       po::value<double>(&o.noise_exponent)->default_value(0.75, "0.75"),
-       "negatives drawn from unigram counts raised to this power")
-      ("update", po::value<std::string>(&a.update)->default_value("batch"),
-       "batch: negatives shared across a window (HogBatch, fast); exact: "
-       "word2vec.c's per-pair update")
-      ("max-sentence-length",
-       po::value<int>(&o.max_sentence_length)->default_value(1000),
-       "longer sentences are trained in pieces (word2vec: 1000)")
-      ("seed", po::value<uint64_t>(&o.seed)->default_value(1),
-       "random seed (with --threads 1 the run is bitwise reproducible)")
-      ("read-vocab", po::value<std::string>(&a.read_vocab),
-       "use this vocabulary file (word count lines) instead of counting")
-      ("save-vocab", po::value<std::string>(&a.save_vocab),
-       "also write the vocabulary (word count lines)")
-      ("checkpoint", po::value<std::string>(&a.checkpoint),
-       "write a resumable checkpoint here periodically and at the end")
-      ("checkpoint-every",
-       po::value<double>(&a.checkpoint_every)->default_value(600),
-       "seconds between checkpoints")
-      ("resume", po::value<std::string>(&a.resume),
-       "continue the run saved in this checkpoint (its options are used; "
-       "--epochs may raise the total)")
-      ("quiet,q", po::bool_switch(&a.quiet), "no progress output");
+  desc.add_options()(
+      "input,i", po::value<std::vector<std::string>>(&o.inputs)->multitoken(),
+      "corpus files (plain or gzip), or - for stdin")(
+      "output,o", po::value<std::string>(&a.output),
+      "where to write the vectors (word2vec format)")(
+      "format", po::value<std::string>(&a.format)->default_value("bin"),
+      "vector file format: bin or txt")(
+      "output-vectors",
+      po::value<std::string>(&a.output_vectors)->default_value("input"),
+      "which vectors to write: input (W_E), output (context) or sum")(
+      "dim", po::value<int>(&o.dim)->default_value(100), "vector size")(
+      "window", po::value<int>(&o.window)->default_value(5),
+      "max context radius; each center draws a radius in 1..window")(
+      "negative", po::value<int>(&o.negative)->default_value(5),
+      "negative samples per positive")(
+      "sample", po::value<double>(&o.sample)->default_value(1e-4, "1e-4"),
+      "subsampling threshold for frequent words (0 = off)")(
+      "min-count", po::value<uint64_t>(&o.vocab.min_count)->default_value(5),
+      "drop words seen fewer times")(
+      "max-vocab", po::value<uint64_t>(&o.vocab.max_vocab)->default_value(0),
+      "keep only the N most frequent words (0 = no limit)")(
+      "epochs", po::value<int>(&o.epochs)->default_value(5),
+      "passes over the corpus")(
+      "threads", po::value<int>(&o.threads)->default_value(cores),
+      "worker threads (default: all cores)")(
+      "alpha", po::value<double>(&o.alpha)->default_value(0.025, "0.025"),
+      "initial learning rate (decays linearly to alpha * min-alpha-ratio)")(
+      "min-alpha-ratio",
+      po::value<double>(&o.min_alpha_ratio)->default_value(1e-4, "1e-4"),
+      "final learning rate as a fraction of alpha (word2vec: 1e-4)")(
+      "noise-exponent",
+      po::value<double>(&o.noise_exponent)->default_value(0.75, "0.75"),
+      "negatives drawn from unigram counts raised to this power")(
+      "update", po::value<std::string>(&a.update)->default_value("batch"),
+      "batch: negatives shared across a window (HogBatch, fast); exact: "
+      "word2vec.c's per-pair update")(
+      "max-sentence-length",
+      po::value<int>(&o.max_sentence_length)->default_value(1000),
+      "longer sentences are trained in pieces (word2vec: 1000)")(
+      "seed", po::value<uint64_t>(&o.seed)->default_value(1),
+      "random seed (with --threads 1 the run is bitwise reproducible)")(
+      "read-vocab", po::value<std::string>(&a.read_vocab),
+      "use this vocabulary file (word count lines) instead of counting")(
+      "save-vocab", po::value<std::string>(&a.save_vocab),
+      "also write the vocabulary (word count lines)")(
+      "checkpoint", po::value<std::string>(&a.checkpoint),
+      "write a resumable checkpoint here periodically and at the end")(
+      "checkpoint-every",
+      po::value<double>(&a.checkpoint_every)->default_value(600),
+      "seconds between checkpoints")(
+      "resume", po::value<std::string>(&a.resume),
+      "continue the run saved in this checkpoint (its options are used; "
+      "--epochs may raise the total)")("quiet,q", po::bool_switch(&a.quiet),
+                                       "no progress output");
   AddTokenizerOptions(desc, &o.tokenizer);
 
   po::variables_map vm;
@@ -179,8 +179,8 @@ int RunTrainCommand(int argc, char** argv) {
     resume_from = std::move(ckpt).value();
     auto stored = TrainOptions::FromKeyValues(resume_from.options);
     if (!stored.ok()) {
-      return Fail(Status::Corruption(a.resume + ": " +
-                                     stored.status().message()));
+      return Fail(
+          Status::Corruption(a.resume + ": " + stored.status().message()));
     }
     TrainOptions resumed = std::move(stored).value();
     if (!vm["epochs"].defaulted()) resumed.epochs = o.epochs;
@@ -216,8 +216,10 @@ int RunTrainCommand(int argc, char** argv) {
     } else if (a.update == "batch") {
       o.update = UpdateRule::kBatch;
     } else {
-      return Fail(Status::InvalidArgument("--update must be batch or exact, "
-                                          "not '" + a.update + "'"));
+      return Fail(
+          Status::InvalidArgument("--update must be batch or exact, "
+                                  "not '" +
+                                  a.update + "'"));
     }
   }
   auto format = ParseFormat(a.format);
@@ -264,11 +266,11 @@ int RunTrainCommand(int argc, char** argv) {
   printer.Finish(FormatScanSummary(scan.stats, scan.vocab.size(),
                                    scan.corpus.num_tokens()));
   if (scan.stats.prune_rounds > 0) {
-    printer.Line("vocab: note: the count table was pruned " +
-                 std::to_string(scan.stats.prune_rounds) +
-                 " times (counts <= " +
-                 std::to_string(scan.stats.prune_threshold) +
-                 " dropped while counting); rare-word counts are approximate");
+    printer.Line(
+        "vocab: note: the count table was pruned " +
+        std::to_string(scan.stats.prune_rounds) +
+        " times (counts <= " + std::to_string(scan.stats.prune_threshold) +
+        " dropped while counting); rare-word counts are approximate");
   }
   if (!a.save_vocab.empty()) {
     if (Status s = scan.vocab.Save(a.save_vocab); !s.ok()) return Fail(s);
@@ -347,8 +349,8 @@ int RunTrainCommand(int argc, char** argv) {
       chosen = &sum;
     }
     const Matrix& vectors = *chosen;
-    if (Status s = WriteWord2Vec(a.output, trainer->vocab().words(), vectors,
-                                 *format);
+    if (Status s =
+            WriteWord2Vec(a.output, trainer->vocab().words(), vectors, *format);
         !s.ok()) {
       return Fail(s);
     }

@@ -32,12 +32,12 @@ struct TrainStatus {
   uint64_t words_total = 0;      // epochs * corpus tokens
   int epoch = 0;                 // current epoch, 1-based (slowest thread)
   int epochs = 0;
-  double elapsed_seconds = 0;    // wall time of this process's training
-  double words_per_second = 0;   // all threads, since the previous snapshot
+  double elapsed_seconds = 0;   // wall time of this process's training
+  double words_per_second = 0;  // all threads, since the previous snapshot
   std::vector<double> thread_words_per_second;
-  double alpha = 0;              // current learning rate
-  double average_loss = 0;       // mean loss per (input, output) pair,
-                                 // since the previous snapshot
+  double alpha = 0;         // current learning rate
+  double average_loss = 0;  // mean loss per (input, output) pair,
+                            // since the previous snapshot
   double eta_seconds = 0;
 };
 
@@ -45,10 +45,10 @@ struct TrainSummary {
   uint64_t words_trained = 0;  // tokens consumed in this process
   double seconds = 0;          // training wall time in this process
   double words_per_second = 0;
-  double final_loss = 0;       // mean loss per pair since the last progress
-                               // snapshot (whole run if none)
-  bool stopped = false;        // true if stopped on request before the end
-  const char* kernels = "";    // kernel set used (scalar, avx2, avx512)
+  double final_loss = 0;     // mean loss per pair since the last progress
+                             // snapshot (whole run if none)
+  bool stopped = false;      // true if stopped on request before the end
+  const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
 };
 
 struct TrainHooks {
@@ -70,15 +70,15 @@ class Trainer {
 
   // A fresh run. `corpus` must outlive the Trainer and be encoded with
   // `vocab`. Options must be valid (TrainOptions::Validate).
-  static StatusOr<std::unique_ptr<Trainer>> Create(
-      const TrainOptions& options, Vocabulary vocab,
-      const EncodedCorpus* corpus);
+  static StatusOr<std::unique_ptr<Trainer>> Create(const TrainOptions& options,
+                                                   Vocabulary vocab,
+                                                   const EncodedCorpus* corpus);
   // Continues the run saved in `checkpoint`. `options` are the checkpoint's
   // options (possibly with more epochs). Fails if `corpus` is not the one the
   // checkpoint was trained on.
-  static StatusOr<std::unique_ptr<Trainer>> Resume(
-      Checkpoint checkpoint, const TrainOptions& options,
-      const EncodedCorpus* corpus);
+  static StatusOr<std::unique_ptr<Trainer>> Resume(Checkpoint checkpoint,
+                                                   const TrainOptions& options,
+                                                   const EncodedCorpus* corpus);
 
   // Trains until every thread has finished its epochs or a stop is
   // requested. Not re-entrant.
@@ -90,8 +90,7 @@ class Trainer {
   // lent to the Checkpoint for the duration of the call. Call only while
   // Train() is not running (the periodic checkpoint hook does the same with
   // the threads paused).
-  Status WithCheckpoint(
-      const std::function<Status(const Checkpoint&)>& fn);
+  Status WithCheckpoint(const std::function<Status(const Checkpoint&)>& fn);
 
   // vocab().size() x dim: W_E, the context vectors, or their sum.
   Matrix ExportVectors(OutputVectors which) const;
@@ -118,7 +117,7 @@ class Trainer {
   Matrix input_;   // W_E
   Matrix output_;  // context vectors
   TrainProgress progress_;
-  struct Tables;   // sampling and sigmoid tables, built from vocab_
+  struct Tables;  // sampling and sigmoid tables, built from vocab_
   std::unique_ptr<Tables> tables_;
 };
 
