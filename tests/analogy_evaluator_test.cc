@@ -12,21 +12,10 @@
 namespace wembed {
 namespace {
 
+using testing::MakeEmbeddings;
+using testing::RandomEmbeddings;
 using testing::TempDir;
 using testing::WriteFile;
-
-Embeddings Make(
-    const std::vector<std::pair<std::string, std::vector<float>>>& rows) {
-  Embeddings e;
-  e.vectors = Matrix(rows.size(), rows[0].second.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    e.words.push_back(rows[r].first);
-    for (size_t c = 0; c < rows[r].second.size(); ++c) {
-      e.vectors.row(r)[c] = rows[r].second[c];
-    }
-  }
-  return e;
-}
 
 AnalogyQuestionSet Questions(
     const std::vector<std::pair<std::string, std::vector<std::string>>>&
@@ -55,12 +44,12 @@ AnalogyQuestionSet Questions(
 // (-0.2, 1.6) ~ (-0.124, 0.992): c itself is nearest (cos 0.992), then
 // d (0.868), then e (0.719); f points exactly at the target.
 Embeddings Planar() {
-  return Make({{"a", {1, 0}},
-               {"b", {0.8f, 0.6f}},
-               {"c", {0, 1}},
-               {"d", {-0.6f, 0.8f}},
-               {"e", {0.6f, 0.8f}},
-               {"f", {-0.2f, 1.6f}}});
+  return MakeEmbeddings({{"a", {1, 0}},
+                         {"b", {0.8f, 0.6f}},
+                         {"c", {0, 1}},
+                         {"d", {-0.6f, 0.8f}},
+                         {"e", {0.6f, 0.8f}},
+                         {"f", {-0.2f, 1.6f}}});
 }
 
 AnalogyOptions Opts(size_t restrict_vocab) {
@@ -145,12 +134,12 @@ TEST(AnalogyEvaluatorTest, LowercasesQuestionsUnlessCaseSensitive) {
 // excluded from the answers too (gensim compares the answer's uppercased
 // form with the question words).
 TEST(AnalogyEvaluatorTest, CaseVariantsOfTheVocabulary) {
-  const Embeddings e = Make({{"A", {1, 0}},
-                             {"b", {0.8f, 0.6f}},
-                             {"c", {0, 1}},
-                             {"C", {0, 1}},
-                             {"a", {-1, 0}},
-                             {"d", {-0.6f, 0.8f}}});
+  const Embeddings e = MakeEmbeddings({{"A", {1, 0}},
+                                       {"b", {0.8f, 0.6f}},
+                                       {"c", {0, 1}},
+                                       {"C", {0, 1}},
+                                       {"a", {-1, 0}},
+                                       {"d", {-0.6f, 0.8f}}});
   const auto q = Questions({{"s", {"a b c d"}}});
   {
     const AnalogyEvaluator ev(Embeddings(e), Opts(6));
@@ -183,7 +172,7 @@ TEST(AnalogyEvaluatorTest, MatchesGensimWhenFiveCaseVariantsLead) {
     const char* forms[] = {"Cde", "cDe", "cdE", "CDe", "CDE"};
     for (int i = 0; i < variants; ++i) rows.push_back({forms[i], {0, 1}});
     rows.push_back({"d", {-0.6f, 0.8f}});
-    return Make(rows);
+    return MakeEmbeddings(rows);
   };
   const auto q = Questions({{"s", {"a b cde d"}}});
   {
@@ -201,11 +190,11 @@ TEST(AnalogyEvaluatorTest, MatchesGensimWhenFiveCaseVariantsLead) {
 }
 
 TEST(AnalogyEvaluatorTest, TiesGoToTheMoreFrequentRow) {
-  const Embeddings e = Make({{"a", {1, 0}},
-                             {"b", {0.8f, 0.6f}},
-                             {"c", {0, 1}},
-                             {"d", {-0.6f, 0.8f}},
-                             {"d2", {-0.6f, 0.8f}}});
+  const Embeddings e = MakeEmbeddings({{"a", {1, 0}},
+                                       {"b", {0.8f, 0.6f}},
+                                       {"c", {0, 1}},
+                                       {"d", {-0.6f, 0.8f}},
+                                       {"d2", {-0.6f, 0.8f}}});
   const AnalogyEvaluator ev(Embeddings(e), Opts(0));
   const AnalogyResult r =
       ev.Evaluate(Questions({{"s", {"a b c d", "a b c d2"}}}));
@@ -225,11 +214,11 @@ TEST(AnalogyEvaluatorTest, TiesGoToTheMoreFrequentRow) {
 // score .8 * 0 / (-.6 + .001) = 0 and lose.
 TEST(AnalogyEvaluatorTest, CosMulHandComputed) {
   const float h = std::sqrt(0.5f);
-  const Embeddings e = Make({{"a", {1, 0, 0}},
-                             {"b", {0, 1, 0}},
-                             {"c", {0, 0, 1}},
-                             {"d1", {0, h, h}},
-                             {"d2", {-0.6f, 0.8f, 0}}});
+  const Embeddings e = MakeEmbeddings({{"a", {1, 0, 0}},
+                                       {"b", {0, 1, 0}},
+                                       {"c", {0, 0, 1}},
+                                       {"d1", {0, h, h}},
+                                       {"d2", {-0.6f, 0.8f, 0}}});
   AnalogyOptions o = Opts(0);
   o.method_mul = true;
   const AnalogyEvaluator ev(Embeddings(e), o);
@@ -275,13 +264,7 @@ TEST(AnalogyEvaluatorTest, AllInDenominatorCountsUnknownAsWrong) {
 TEST(AnalogyEvaluatorTest, AgreesWithBruteForce) {
   const size_t n = 3000, dim = 24;
   std::mt19937 rng(42);
-  std::normal_distribution<float> normal(0, 1);
-  Embeddings e;
-  e.vectors = Matrix(n, dim);
-  for (size_t r = 0; r < n; ++r) {
-    e.words.push_back("w" + std::to_string(r));
-    for (size_t c = 0; c < dim; ++c) e.vectors.row(r)[c] = normal(rng);
-  }
+  Embeddings e = RandomEmbeddings(n, dim, &rng);
   Matrix unit = e.vectors;
   unit.NormalizeRows();
   std::uniform_int_distribution<size_t> pick(0, n - 1);

@@ -1,23 +1,25 @@
 // `wembed info` and `wembed export` driven through the real binary.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "test_util.h"
 #include "wembed/checkpoint.h"
 
 namespace wembed {
 namespace {
+
+using testing::CommandResult;
+using testing::CountLines;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
 
 constexpr size_t kWords = 20;
 constexpr size_t kDim = 8;
@@ -25,12 +27,7 @@ constexpr size_t kDim = 8;
 class CheckpointCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "wembed_ckcli_XXXXXX")
-            .string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    ckpt_path_ = dir_ + "/run.wemb";
+    ckpt_path_ = dir_.File("run.wemb");
 
     std::vector<std::string> words;
     std::vector<uint64_t> counts;
@@ -67,57 +64,11 @@ class CheckpointCliTest : public ::testing::Test {
     }
     ASSERT_TRUE(WriteCheckpoint(ckpt_path_, ckpt_).ok());
   }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
 
-  struct Result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-  };
-
-  // Runs the wembed binary with `args`, capturing stdout and stderr.
-  Result Run(const std::vector<std::string>& args) {
-    const std::string out_path = dir_ + "/stdout";
-    const std::string err_path = dir_ + "/stderr";
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int out =
-          ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err =
-          ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (out < 0 || err < 0) ::_exit(126);
-      ::dup2(out, 1);
-      ::dup2(err, 2);
-      std::vector<char*> argv;
-      std::string binary = WEMBED_BINARY;
-      argv.push_back(binary.data());
-      std::vector<std::string> copy = args;
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    Result r;
-    int status = 0;
-    if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    r.out = Slurp(out_path);
-    r.err = Slurp(err_path);
-    return r;
-  }
-
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
-  static int CountLines(const std::string& s) {
-    return int(std::count(s.begin(), s.end(), '\n'));
+  // Runs the wembed binary with `args`.
+  CommandResult Run(std::vector<std::string> args) {
+    args.insert(args.begin(), WEMBED_BINARY);
+    return RunCommand(args, dir_.path());
   }
 
   // Parses a word2vec text file into word -> vector rows.
@@ -139,13 +90,13 @@ class CheckpointCliTest : public ::testing::Test {
     return rows;
   }
 
-  std::string dir_;
+  TempDir dir_;
   std::string ckpt_path_;
   Checkpoint ckpt_;
 };
 
 TEST_F(CheckpointCliTest, InfoDescribesTheCheckpoint) {
-  const Result r = Run({"info", ckpt_path_});
+  const CommandResult r = Run({"info", ckpt_path_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   for (const std::string& want :
@@ -166,7 +117,7 @@ TEST_F(CheckpointCliTest, InfoDescribesTheCheckpoint) {
 }
 
 TEST_F(CheckpointCliTest, InfoJson) {
-  const Result r = Run({"info", "--json", ckpt_path_});
+  const CommandResult r = Run({"info", "--json", ckpt_path_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(CountLines(r.out), 1);
   EXPECT_EQ(r.out.front(), '{');
@@ -184,11 +135,11 @@ TEST_F(CheckpointCliTest, InfoJson) {
 }
 
 TEST_F(CheckpointCliTest, InfoOnDamagedFileFailsWithOneLineNamingIt) {
-  std::string bytes = Slurp(ckpt_path_);
+  std::string bytes = ReadFile(ckpt_path_);
   bytes[bytes.size() / 2] ^= 0x40;
-  const std::string bad = dir_ + "/bad.wemb";
-  std::ofstream(bad, std::ios::binary) << bytes;
-  const Result r = Run({"info", bad});
+  const std::string bad = dir_.File("bad.wemb");
+  WriteFile(bad, bytes);
+  const CommandResult r = Run({"info", bad});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(CountLines(r.err), 1) << r.err;
@@ -196,30 +147,31 @@ TEST_F(CheckpointCliTest, InfoOnDamagedFileFailsWithOneLineNamingIt) {
             std::string::npos)
       << r.err;
 
-  const Result text = Run({"info", dir_ + "/stdout"});  // not a checkpoint
+  WriteFile(dir_.File("text.txt"), "just text\n");
+  const CommandResult text = Run({"info", dir_.File("text.txt")});
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_NE(text.err.find("not a wembed checkpoint"), std::string::npos);
 
-  const Result missing = Run({"info", dir_ + "/missing.wemb"});
+  const CommandResult missing = Run({"info", dir_.File("missing.wemb")});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(CountLines(missing.err), 1);
-  EXPECT_NE(missing.err.find(dir_ + "/missing.wemb"), std::string::npos);
+  EXPECT_NE(missing.err.find(dir_.File("missing.wemb")), std::string::npos);
 }
 
 TEST_F(CheckpointCliTest, UsageErrorsExitWith2) {
   EXPECT_EQ(Run({"info"}).exit_code, 2);
   EXPECT_EQ(Run({"info", ckpt_path_, "--bogus"}).exit_code, 2);
   EXPECT_EQ(Run({"export", ckpt_path_}).exit_code, 2);  // no --output
-  const Result help = Run({"export", "--help"});
+  const CommandResult help = Run({"export", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--output-vectors"), std::string::npos);
 }
 
 TEST_F(CheckpointCliTest, ExportWritesBinaryWord2VecByDefault) {
-  const std::string out = dir_ + "/vectors.bin";
-  const Result r = Run({"export", ckpt_path_, "--output", out});
+  const std::string out = dir_.File("vectors.bin");
+  const CommandResult r = Run({"export", ckpt_path_, "--output", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string bytes = Slurp(out);
+  const std::string bytes = ReadFile(out);
   ASSERT_EQ(bytes.substr(0, 5), "20 8\n");
   // Row i: word, ' ', 8 little-endian floats, '\n'.
   size_t at = 5;
@@ -242,12 +194,12 @@ TEST_F(CheckpointCliTest, ExportWritesBinaryWord2VecByDefault) {
 
 TEST_F(CheckpointCliTest, ExportTextOutputAndSumVectors) {
   for (const std::string which : {"output", "sum"}) {
-    const std::string out = dir_ + "/vectors_" + which + ".txt";
-    const Result r = Run({"export", ckpt_path_, "-o", out, "--format", "txt",
-                          "--output-vectors", which});
+    const std::string out = dir_.File("vectors_" + which + ".txt");
+    const CommandResult r = Run({"export", ckpt_path_, "-o", out, "--format",
+                                 "txt", "--output-vectors", which});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string header;
-    const auto rows = ParseText(Slurp(out), &header);
+    const auto rows = ParseText(ReadFile(out), &header);
     EXPECT_EQ(header, "20 8");
     ASSERT_EQ(rows.size(), kWords);
     for (size_t i = 0; i < kWords; ++i) {
@@ -264,18 +216,19 @@ TEST_F(CheckpointCliTest, ExportTextOutputAndSumVectors) {
 }
 
 TEST_F(CheckpointCliTest, ExportFailuresLeaveNoOutput) {
-  const std::string out = dir_ + "/never.bin";
-  const Result bad_format =
+  const std::string out = dir_.File("never.bin");
+  const CommandResult bad_format =
       Run({"export", ckpt_path_, "-o", out, "--format", "xml"});
   EXPECT_EQ(bad_format.exit_code, 1);
   EXPECT_NE(bad_format.err.find("--format"), std::string::npos);
-  const Result bad_which =
+  const CommandResult bad_which =
       Run({"export", ckpt_path_, "-o", out, "--output-vectors", "both"});
   EXPECT_EQ(bad_which.exit_code, 1);
-  const Result missing = Run({"export", dir_ + "/none.wemb", "-o", out});
+  const CommandResult missing =
+      Run({"export", dir_.File("none.wemb"), "-o", out});
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.err.find(dir_ + "/none.wemb"), std::string::npos);
-  const Result self = Run({"export", ckpt_path_, "-o", ckpt_path_});
+  EXPECT_NE(missing.err.find(dir_.File("none.wemb")), std::string::npos);
+  const CommandResult self = Run({"export", ckpt_path_, "-o", ckpt_path_});
   EXPECT_EQ(self.exit_code, 1);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_TRUE(ReadCheckpoint(ckpt_path_).ok());

@@ -1,6 +1,5 @@
 #include "wembed/checkpoint.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -20,13 +19,12 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <set>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "file_util.h"
+#include "test_util.h"
 
 namespace wembed {
 namespace {
@@ -34,45 +32,9 @@ namespace {
 // ---------------------------------------------------------------------------
 // Helpers.
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "wembed_ckpt_XXXXXX")
-            .string();
-    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-  std::set<std::string> List() const {
-    std::set<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(path_)) {
-      names.insert(e.path().filename().string());
-    }
-    return names;
-  }
-
- private:
-  std::string path_;
-};
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), std::streamsize(bytes.size()));
-  ASSERT_TRUE(out.good()) << path;
-}
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
 
 uint64_t SplitMix(uint64_t* state) {
   uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
@@ -271,13 +233,13 @@ class CheckpointTest : public ::testing::Test {
     path_ = dir_.File("ck.wemb");
     small_ = MakeCheckpoint(20, 8, 2);
     ASSERT_TRUE(WriteCheckpoint(path_, small_).ok());
-    bytes_ = ReadBytes(path_);
+    bytes_ = ReadFile(path_);
   }
 
   // Writes `bytes` to a scratch file and reads it back.
   StatusOr<Checkpoint> ReadFromBytes(const std::string& bytes) {
     const std::string p = dir_.File("crafted.wemb");
-    WriteBytes(p, bytes);
+    WriteFile(p, bytes);
     return ReadCheckpoint(p);
   }
   // Expects `bytes` to be rejected as corrupt with a message naming the
@@ -346,7 +308,7 @@ TEST_F(CheckpointTest, OverwritingReplacesTheOldCheckpoint) {
   StatusOr<Checkpoint> r = ReadCheckpoint(path_);
   ASSERT_TRUE(r.ok());
   ExpectCheckpointsEqual(c, *r);
-  EXPECT_EQ(dir_.List(), std::set<std::string>{"ck.wemb"});
+  EXPECT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});
 }
 
 // The file is exactly what docs/checkpoint-format.md says, byte for byte
@@ -393,7 +355,7 @@ TEST_F(CheckpointTest, FileMatchesTheSpecifiedLayout) {
   }
   want += SpecSection(kTypeProgress, prog);
   want += SpecSection(kTypeEnd, "");
-  const std::string got = ReadBytes(path_);
+  const std::string got = ReadFile(path_);
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) {
     ASSERT_EQ(got[i], want[i]) << "first difference at byte " << i;
@@ -745,7 +707,7 @@ TEST_F(CheckpointTest, InconsistentCheckpointIsNotWritten) {
     c.progress.elapsed_seconds = std::numeric_limits<double>::quiet_NaN();
     EXPECT_EQ(WriteCheckpoint(p, c).code(), StatusCode::kInvalidArgument);
   }
-  EXPECT_EQ(dir_.List(), std::set<std::string>{"ck.wemb"});
+  EXPECT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});
 }
 
 TEST_F(CheckpointTest, WriteIntoMissingDirectoryNamesTheFile) {
@@ -817,7 +779,7 @@ TEST_F(CheckpointTest, FailedWritesLeaveTheOldCheckpointIntact) {
         << st.message();
     EXPECT_NE(st.message().find("No space left on device"), std::string::npos)
         << st.message();
-    ASSERT_EQ(dir_.List(), std::set<std::string>{"ck.wemb"});
+    ASSERT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});
     StatusOr<Checkpoint> r = ReadCheckpoint(path_);
     ASSERT_TRUE(r.ok()) << r.status().message();
     ASSERT_EQ(r->vocab.size(), 20u);
@@ -832,7 +794,7 @@ TEST_F(CheckpointTest, FailedWritesLeaveTheOldCheckpointIntact) {
   EXPECT_NE(st.message().find("fsync directory " + dir_.path()),
             std::string::npos)
       << st.message();
-  EXPECT_EQ(dir_.List(), std::set<std::string>{"ck.wemb"});
+  EXPECT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});
   ExpectCheckpointsEqual(big, ReadCheckpoint(path_).value());
 }
 
@@ -857,7 +819,7 @@ TEST_F(CheckpointTest, RealShortWriteFromFileSizeLimit) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_EQ(dir_.List(), std::set<std::string>{"ck.wemb"});
+  EXPECT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});
   ExpectCheckpointsEqual(small_, ReadCheckpoint(path_).value());
 }
 
@@ -889,14 +851,14 @@ TEST_F(CheckpointTest, CrashMidWriteKeepsOldFileAndStaleTempIsCleanedUp) {
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 42);
   const std::string stale = "ck.wemb.tmp." + std::to_string(pid);
-  EXPECT_EQ(dir_.List(), (std::set<std::string>{"ck.wemb", stale}));
+  EXPECT_EQ(dir_.List(), (std::vector<std::string>{"ck.wemb", stale}));
   ExpectCheckpointsEqual(small_, ReadCheckpoint(path_).value());
 
   // A temp file of a live process (ours) is never touched.
-  WriteBytes(dir_.File("ck.wemb.tmp." + std::to_string(::getppid())), "x");
+  WriteFile(dir_.File("ck.wemb.tmp." + std::to_string(::getppid())), "x");
   ASSERT_TRUE(WriteCheckpoint(path_, next).ok());
   EXPECT_EQ(dir_.List(),
-            (std::set<std::string>{
+            (std::vector<std::string>{
                 "ck.wemb", "ck.wemb.tmp." + std::to_string(::getppid())}));
   ExpectCheckpointsEqual(next, ReadCheckpoint(path_).value());
 }
@@ -937,7 +899,7 @@ TEST_F(CheckpointTest, KilledWriterAlwaysLeavesALoadableCheckpoint) {
   // The killed writers' temp files are stale now; the next write removes
   // them.
   ASSERT_TRUE(WriteCheckpoint(path_, base).ok());
-  EXPECT_EQ(dir_.List(), std::set<std::string>{"ck.wemb"});
+  EXPECT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});
   std::cout << "[ info ] " << interrupted_mid_write
             << " of 20 kills landed mid-write\n";
 }

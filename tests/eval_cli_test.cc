@@ -1,7 +1,6 @@
 // Drives `wembed eval`, `wembed similar` and `wembed analogy` as a user
 // would: --json output shape, text output, exit codes.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -18,7 +17,10 @@
 namespace wembed {
 namespace {
 
+using testing::CommandResult;
+using testing::MakeMatrix;
 using testing::ReadFile;
+using testing::RunShell;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -177,23 +179,17 @@ class JsonParser {
 
 // ----------------------------------------------------------- the fixture
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
 class EvalCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // 2-D vectors (see analogy_evaluator_test.cc): for "a b c ?" the
     // answer is d (c itself excluded); f lies beyond --restrict 5.
-    Matrix m(6, 2);
-    const float v[6][2] = {{1, 0},        {0.8f, 0.6f}, {0, 1},
-                           {-0.6f, 0.8f}, {0.6f, 0.8f}, {-0.2f, 1.6f}};
-    for (int r = 0; r < 6; ++r) {
-      m.row(r)[0] = v[r][0];
-      m.row(r)[1] = v[r][1];
-    }
+    const Matrix m = MakeMatrix({{1, 0},
+                                 {0.8f, 0.6f},
+                                 {0, 1},
+                                 {-0.6f, 0.8f},
+                                 {0.6f, 0.8f},
+                                 {-0.2f, 1.6f}});
     vectors_ = dir_.File("vec.bin");
     ASSERT_TRUE(WriteWord2Vec(vectors_, {"a", "b", "c", "d", "e", "f"}, m,
                               VectorFormat::kBinary)
@@ -206,18 +202,14 @@ class EvalCliTest : public ::testing::Test {
     WriteFile(pairs_, "# test\na\tb\t1\na\tc\t0\nb\tc\t2\na\tzebra\t3\n");
   }
 
-  RunResult Run(const std::string& args, const std::string& stdin_data = "") {
-    const std::string out = dir_.File(".out"), err = dir_.File(".err"),
-                      in = dir_.File(".in");
+  // Runs `wembed <args>` (a shell fragment) with `stdin_data` on stdin.
+  CommandResult Run(const std::string& args,
+                    const std::string& stdin_data = "") {
+    const std::string in = dir_.File(".in");
     WriteFile(in, stdin_data);
-    const std::string cmd = std::string("'") + WEMBED_BINARY + "' " + args +
-                            " < '" + in + "' > '" + out + "' 2> '" + err + "'";
-    const int status = std::system(cmd.c_str());
-    RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(out);
-    r.err = ReadFile(err);
-    return r;
+    return RunShell(
+        std::string("'") + WEMBED_BINARY + "' " + args + " < '" + in + "'",
+        dir_.path());
   }
 
   Json ParseJson(const std::string& s) {
@@ -240,7 +232,7 @@ void ExpectCounts(const Json& c, double correct, double seen, double questions,
 }
 
 TEST_F(EvalCliTest, AnalogyJsonShape) {
-  const RunResult r =
+  const CommandResult r =
       Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
           questions_ + "' --restrict 5 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -266,7 +258,7 @@ TEST_F(EvalCliTest, AnalogyJsonShape) {
 TEST_F(EvalCliTest, AnalogyBothMethodsAndSeveralFiles) {
   const std::string q2 = dir_.File("q2.txt");
   WriteFile(q2, ": other\na b c d\n");
-  const RunResult r =
+  const CommandResult r =
       Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
           questions_ + "' '" + q2 + "' --restrict 5 --method both --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -283,8 +275,9 @@ TEST_F(EvalCliTest, AnalogyBothMethodsAndSeveralFiles) {
 }
 
 TEST_F(EvalCliTest, AnalogyAllInDenominatorAndTextOutput) {
-  RunResult r = Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
-                    questions_ + "' --protocol all-in-denominator --json");
+  CommandResult r =
+      Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
+          questions_ + "' --protocol all-in-denominator --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
   // All 6 rows searched: f wins every seen question; only "a b c f" right.
@@ -303,7 +296,7 @@ TEST_F(EvalCliTest, AnalogyAllInDenominatorAndTextOutput) {
 TEST_F(EvalCliTest, AnalogyErrorsAndExitCodes) {
   const std::string v = " --vectors '" + vectors_ + "'";
   const std::string q = " --questions '" + questions_ + "'";
-  RunResult r = Run("eval analogy" + q);  // --vectors missing
+  CommandResult r = Run("eval analogy" + q);  // --vectors missing
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("vectors"), std::string::npos) << r.err;
   r = Run("eval analogy" + v + q + " --bogus");
@@ -336,8 +329,8 @@ TEST_F(EvalCliTest, AnalogyErrorsAndExitCodes) {
 }
 
 TEST_F(EvalCliTest, SimilarityJsonShape) {
-  RunResult r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" +
-                    pairs_ + "' --json");
+  CommandResult r = Run("eval similarity --vectors '" + vectors_ +
+                        "' --pairs '" + pairs_ + "' --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
   // cos(a,b)=.8, cos(a,c)=0, cos(b,c)=.6 vs gold 1, 0, 2: ranks (2,1,3) vs
@@ -364,7 +357,7 @@ TEST_F(EvalCliTest, SimilarityJsonShape) {
 }
 
 TEST_F(EvalCliTest, SimilarAndAnalogyQueries) {
-  RunResult r = Run("similar c --vectors '" + vectors_ + "' -k 2");
+  CommandResult r = Run("similar c --vectors '" + vectors_ + "' -k 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Nearest to c = (0, 1): f (.992), then e and d tie at .8 -> lower row (d).
   EXPECT_NE(r.out.find("# similar c\n1\tf\t0.99"), std::string::npos) << r.out;
@@ -398,8 +391,8 @@ TEST_F(EvalCliTest, SimilarAndAnalogyQueries) {
 TEST_F(EvalCliTest, JsonStaysValidWithBadUtf8) {
   const std::string pairs = dir_.File("utf8.txt");
   WriteFile(pairs, "a b 1\na c 2\nb \xff\\\"q 3\n");
-  const RunResult r = Run("eval similarity --vectors '" + vectors_ +
-                          "' --pairs '" + pairs + "' --json");
+  const CommandResult r = Run("eval similarity --vectors '" + vectors_ +
+                              "' --pairs '" + pairs + "' --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
   ASSERT_EQ(j["unknown_words"].arr.size(), 1u);
@@ -418,8 +411,8 @@ TEST_F(EvalCliTest, CheckpointAsVectors) {
   c.output = Matrix(6, 2);
   const std::string ckpt = dir_.File("run.ckpt");
   ASSERT_TRUE(WriteCheckpoint(ckpt, c).ok());
-  RunResult r = Run("eval analogy --vectors '" + ckpt + "' --questions '" +
-                    questions_ + "' --restrict 5 --json");
+  CommandResult r = Run("eval analogy --vectors '" + ckpt + "' --questions '" +
+                        questions_ + "' --restrict 5 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
   EXPECT_EQ(j["format"].str, "checkpoint");

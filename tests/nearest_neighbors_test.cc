@@ -2,33 +2,26 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "test_util.h"
+
 namespace wembed {
 namespace {
 
-Embeddings Make(
-    const std::vector<std::pair<std::string, std::vector<float>>>& rows) {
-  Embeddings e;
-  e.vectors = Matrix(rows.size(), rows[0].second.size());
-  for (size_t r = 0; r < rows.size(); ++r) {
-    e.words.push_back(rows[r].first);
-    for (size_t c = 0; c < rows[r].second.size(); ++c) {
-      e.vectors.row(r)[c] = rows[r].second[c];
-    }
-  }
-  return e;
-}
+using testing::MakeEmbeddings;
+using testing::RandomEmbeddings;
 
 TEST(NearestNeighborsTest, SimilarExcludesTheWordAndRanksByCosine) {
-  const NearestNeighbors nn(Make({{"x", {1, 0}},
-                                  {"near", {3, 1}},  // cos .949
-                                  {"far", {-1, 0}},  // cos -1
-                                  {"mid", {1, 1}},   // cos .707
-                                  {"X", {1, 0}}}));  // cos 1
+  const NearestNeighbors nn(MakeEmbeddings({{"x", {1, 0}},
+                                            {"near", {3, 1}},  // cos .949
+                                            {"far", {-1, 0}},  // cos -1
+                                            {"mid", {1, 1}},   // cos .707
+                                            {"X", {1, 0}}}));  // cos 1
   const std::vector<Neighbor> r = nn.Similar(nn.Find("x"), 10);
   ASSERT_EQ(r.size(), 4u);
   EXPECT_EQ(nn.word(r[0].row), "X");
@@ -41,24 +34,24 @@ TEST(NearestNeighborsTest, SimilarExcludesTheWordAndRanksByCosine) {
 }
 
 TEST(NearestNeighborsTest, FindPrefersTheExactWordThenLowercase) {
-  const NearestNeighbors nn(
-      Make({{"Apple", {1, 0}}, {"apple", {0, 1}}, {"Berlin", {1, 1}}}));
+  const NearestNeighbors nn(MakeEmbeddings(
+      {{"Apple", {1, 0}}, {"apple", {0, 1}}, {"Berlin", {1, 1}}}));
   EXPECT_EQ(nn.Find("Apple"), 0);
   EXPECT_EQ(nn.Find("apple"), 1);
   EXPECT_EQ(nn.Find("APPLE"), 0);  // first row lowercasing to "apple"
   EXPECT_EQ(nn.Find("berlin"), 2);
   EXPECT_EQ(nn.Find("paris"), -1);
-  const NearestNeighbors cs(Make({{"Berlin", {1, 1}}}), true);
+  const NearestNeighbors cs(MakeEmbeddings({{"Berlin", {1, 1}}}), true);
   EXPECT_EQ(cs.Find("berlin"), -1);
   EXPECT_EQ(cs.Find("Berlin"), 0);
 }
 
 TEST(NearestNeighborsTest, AnalogyExcludesTheThreeWords) {
-  const NearestNeighbors nn(Make({{"a", {1, 0}},
-                                  {"b", {0.8f, 0.6f}},
-                                  {"c", {0, 1}},
-                                  {"d", {-0.6f, 0.8f}},
-                                  {"e", {0.6f, 0.8f}}}));
+  const NearestNeighbors nn(MakeEmbeddings({{"a", {1, 0}},
+                                            {"b", {0.8f, 0.6f}},
+                                            {"c", {0, 1}},
+                                            {"d", {-0.6f, 0.8f}},
+                                            {"e", {0.6f, 0.8f}}}));
   const std::vector<Neighbor> r = nn.Analogy(0, 1, 2, 2);
   ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(nn.word(r[0].row), "d");
@@ -71,13 +64,7 @@ TEST(NearestNeighborsTest, AnalogyExcludesTheThreeWords) {
 TEST(NearestNeighborsTest, TopKOnManyRows) {
   const size_t n = 20000, dim = 20;
   std::mt19937 rng(1);
-  std::normal_distribution<float> normal(0, 1);
-  Embeddings e;
-  e.vectors = Matrix(n, dim);
-  for (size_t r = 0; r < n; ++r) {
-    e.words.push_back("w" + std::to_string(r));
-    for (size_t c = 0; c < dim; ++c) e.vectors.row(r)[c] = normal(rng);
-  }
+  Embeddings e = RandomEmbeddings(n, dim, &rng);
   Matrix unit = e.vectors;
   unit.NormalizeRows();
   const NearestNeighbors nn(std::move(e));

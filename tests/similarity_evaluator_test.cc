@@ -11,6 +11,7 @@
 namespace wembed {
 namespace {
 
+using testing::MakeEmbeddings;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -88,16 +89,8 @@ TEST(WordPairsTest, MalformedLinesAreErrors) {
 }
 
 Embeddings Vectors() {
-  Embeddings e;
-  const std::vector<std::pair<std::string, std::vector<float>>> rows = {
-      {"w1", {2, 0}}, {"w2", {0.6f, 0.8f}}, {"w3", {0, 3}}, {"rare", {1, 1}}};
-  e.vectors = Matrix(rows.size(), 2);
-  for (size_t r = 0; r < rows.size(); ++r) {
-    e.words.push_back(rows[r].first);
-    e.vectors.row(r)[0] = rows[r].second[0];
-    e.vectors.row(r)[1] = rows[r].second[1];
-  }
-  return e;
+  return MakeEmbeddings(
+      {{"w1", {2, 0}}, {"w2", {0.6f, 0.8f}}, {"w3", {0, 3}}, {"rare", {1, 1}}});
 }
 
 // cos(w1,w2) = .6, cos(w1,w3) = 0, cos(w2,w3) = .8 against gold 1, 0, 2:

@@ -1,29 +1,43 @@
-// Helpers shared by the tests: temporary directories and small files.
+// Helpers shared by the tests: temporary directories and small files, gzip
+// data, child processes (the CLI), and small embeddings built in memory.
 #ifndef WEMBED_TESTS_TEST_UTIL_H_
 #define WEMBED_TESTS_TEST_UTIL_H_
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "wembed/embeddings.h"
+#include "wembed/matrix.h"
 
 namespace wembed::testing {
 
+// ------------------------------------------------------------ files
+
 // A fresh directory under $TMPDIR, removed with its contents on destruction.
+// Aborts if the directory cannot be created.
 class TempDir {
  public:
   TempDir() {
     std::string templ =
         (std::filesystem::temp_directory_path() / "wembed_test_XXXXXX")
             .string();
-    path_ = ::mkdtemp(templ.data());
+    if (::mkdtemp(templ.data()) == nullptr) std::abort();
+    path_ = templ;
   }
   ~TempDir() {
     std::error_code ec;
@@ -34,22 +48,58 @@ class TempDir {
 
   const std::string& path() const { return path_; }
   std::string File(const std::string& name) const { return path_ + "/" + name; }
+  // Names of the entries of the directory (not its subdirectories), sorted.
+  std::vector<std::string> List() const {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(path_)) {
+      names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
 
  private:
   std::string path_;
 };
 
+// Replaces `path` with `data` (bytes as given); a failed write fails the test.
 inline void WriteFile(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << data;
+  EXPECT_TRUE(out.good()) << "cannot write " << path;
 }
 
+// The bytes of `path`; "" if it cannot be read.
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
+
+// One complete gzip member holding `data`.
+inline std::string Gzip(const std::string& data) {
+  z_stream zs{};
+  EXPECT_EQ(
+      deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+      Z_OK);
+  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = data.size();
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = out.size();
+  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+// Number of '\n' in `s`.
+inline int CountLines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+// ------------------------------------------------------------ processes
 
 // Starts `args` (args[0] is the program path) with stdout and stderr
 // redirected to the given files ("" = /dev/null) and stdin from /dev/null.
@@ -88,7 +138,8 @@ struct CommandResult {
   std::string err;  // stderr
 };
 
-// Runs `args` to completion, capturing stdout and stderr via files in `dir`.
+// Runs `args` to completion, capturing stdout and stderr via two files in
+// `dir` that are removed again (the directory is left as it was).
 inline CommandResult RunCommand(const std::vector<std::string>& args,
                                 const std::string& dir) {
   const std::string out = dir + "/cmd.stdout", err = dir + "/cmd.stderr";
@@ -96,7 +147,55 @@ inline CommandResult RunCommand(const std::vector<std::string>& args,
   r.exit_code = WaitExit(Spawn(args, out, err));
   r.out = ReadFile(out);
   r.err = ReadFile(err);
+  std::remove(out.c_str());
+  std::remove(err.c_str());
   return r;
+}
+
+// RunCommand of `/bin/sh -c command`: for command lines with quoting or
+// redirections ("... < in.txt"). The exit code is the shell's.
+inline CommandResult RunShell(const std::string& command,
+                              const std::string& dir) {
+  return RunCommand({"/bin/sh", "-c", command}, dir);
+}
+
+// ------------------------------------------------------------ vectors
+
+// A matrix holding `rows` (all of the same length).
+inline Matrix MakeMatrix(const std::vector<std::vector<float>>& rows) {
+  Matrix m(rows.size(), rows.empty() ? 0 : rows[0].size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (size_t c = 0; c < rows[r].size(); ++c) m.row(r)[c] = rows[r][c];
+  }
+  return m;
+}
+
+// Embeddings with one (word, vector) per row; at least one row, all vectors
+// of the same length.
+inline Embeddings MakeEmbeddings(
+    const std::vector<std::pair<std::string, std::vector<float>>>& rows) {
+  Embeddings e;
+  e.vectors = Matrix(rows.size(), rows[0].second.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    e.words.push_back(rows[r].first);
+    for (size_t c = 0; c < rows[r].second.size(); ++c) {
+      e.vectors.row(r)[c] = rows[r].second[c];
+    }
+  }
+  return e;
+}
+
+// `n` rows "w0".."w<n-1>" of `dim` standard-normal values drawn from `rng`,
+// row by row.
+inline Embeddings RandomEmbeddings(size_t n, size_t dim, std::mt19937* rng) {
+  std::normal_distribution<float> normal(0, 1);
+  Embeddings e;
+  e.vectors = Matrix(n, dim);
+  for (size_t r = 0; r < n; ++r) {
+    e.words.push_back("w" + std::to_string(r));
+    for (size_t c = 0; c < dim; ++c) e.vectors.row(r)[c] = normal(*rng);
+  }
+  return e;
 }
 
 }  // namespace wembed::testing

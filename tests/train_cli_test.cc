@@ -12,6 +12,7 @@ namespace wembed {
 namespace {
 
 using testing::CommandResult;
+using testing::CountLines;
 using testing::ReadFile;
 using testing::RunCommand;
 using testing::Spawn;
@@ -53,7 +54,7 @@ TEST_F(TrainCliTest, NonsenseValuesGiveOneClearLineAndExitOne) {
     CommandResult r = Train(args);
     EXPECT_EQ(r.exit_code, 1) << c[0] << ": " << r.err;
     EXPECT_NE(r.err.find(c[0]), std::string::npos) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
   }
 }

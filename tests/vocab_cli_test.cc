@@ -1,95 +1,27 @@
 // Drives `wembed vocab` as a user would: exit codes, messages, files.
-#include <dirent.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <zlib.h>
 
-#include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "test_util.h"
 
 namespace wembed {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/wembed_vocab_cli_XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-  std::vector<std::string> List() const {
-    std::vector<std::string> names;
-    DIR* d = opendir(path_.c_str());
-    while (dirent* e = readdir(d)) {
-      const std::string n = e->d_name;
-      if (n != "." && n != "..") names.push_back(n);
-    }
-    closedir(d);
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+using testing::CommandResult;
+using testing::CountLines;
+using testing::Gzip;
+using testing::ReadFile;
+using testing::RunShell;
+using testing::TempDir;
+using testing::WriteFile;
 
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const std::string& path, const std::string& data) {
-  std::ofstream(path, std::ios::binary) << data;
-}
-
-std::string Gzip(const std::string& data) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = data.size();
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = out.size();
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
-
-struct RunResult {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-// Runs `wembed vocab <args>` (a shell fragment) with stdout and stderr
-// captured in files of `dir` (removed afterwards).
-RunResult RunVocab(const TempDir& dir, const std::string& args) {
-  const std::string out = dir.File(".stdout");
-  const std::string err = dir.File(".stderr");
-  const std::string cmd = std::string("'") + WEMBED_BINARY + "' vocab " + args +
-                          " > '" + out + "' 2> '" + err + "'";
-  const int status = std::system(cmd.c_str());
-  RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  r.out = ReadFile(out);
-  r.err = ReadFile(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
-  return r;
-}
-
-int CountLines(const std::string& s) {
-  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+// Runs `wembed vocab <args>` (a shell fragment).
+CommandResult RunVocab(const TempDir& dir, const std::string& args) {
+  return RunShell(std::string("'") + WEMBED_BINARY + "' vocab " + args,
+                  dir.path());
 }
 
 const char kCorpus[] =
@@ -100,7 +32,7 @@ const char kCorpus[] =
 
 TEST(VocabCliTest, HelpListsEveryOptionWithItsDefault) {
   TempDir dir;
-  const RunResult r = RunVocab(dir, "--help");
+  const CommandResult r = RunVocab(dir, "--help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* opt :
        {"--input", "--output", "--min-count arg (=5)", "--max-vocab arg (=0)",
@@ -113,7 +45,7 @@ TEST(VocabCliTest, HelpListsEveryOptionWithItsDefault) {
 TEST(VocabCliTest, WritesWord2vecVocabularyAndASummary) {
   TempDir dir;
   WriteFile(dir.File("c.txt"), kCorpus);
-  const RunResult r =
+  const CommandResult r =
       RunVocab(dir, "--input " + dir.File("c.txt") + " --output " +
                         dir.File("v.txt") + " --min-count 2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -126,11 +58,11 @@ TEST(VocabCliTest, WritesWord2vecVocabularyAndASummary) {
 TEST(VocabCliTest, QuietPrintsNothing) {
   TempDir dir;
   WriteFile(dir.File("c.txt"), kCorpus);
-  const RunResult r =
+  const CommandResult r =
       RunVocab(dir, "-q -i " + dir.File("c.txt") + " -o " + dir.File("v.txt"));
   EXPECT_EQ(r.exit_code, 1);  // min-count 5: nothing is kept
   EXPECT_EQ(CountLines(r.err), 1) << r.err;
-  const RunResult ok =
+  const CommandResult ok =
       RunVocab(dir, "-q --min-count 1 -i " + dir.File("c.txt") + " -o " +
                         dir.File("v.txt"));
   EXPECT_EQ(ok.exit_code, 0);
@@ -148,8 +80,9 @@ TEST(VocabCliTest, StdinPlainAndGzipAndSeveralFiles) {
             0);
   const std::string expected = ReadFile(dir.File("plain.txt"));
   ASSERT_FALSE(expected.empty());
-  RunResult r = RunVocab(dir, "--min-count 1 -i - -o " + dir.File("stdin.txt") +
-                                  " < " + dir.File("c.gz"));
+  CommandResult r =
+      RunVocab(dir, "--min-count 1 -i - -o " + dir.File("stdin.txt") + " < " +
+                        dir.File("c.gz"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(dir.File("stdin.txt")), expected);
   // Two files: every count doubles, order unchanged.
@@ -162,7 +95,7 @@ TEST(VocabCliTest, StdinPlainAndGzipAndSeveralFiles) {
 TEST(VocabCliTest, TokenizerOptions) {
   TempDir dir;
   WriteFile(dir.File("c.txt"), "\u00c9COLE \u00abécole\u00bb, Ecole\n");
-  RunResult r =
+  CommandResult r =
       RunVocab(dir, "--min-count 1 --lowercase --strip-punct -i " +
                         dir.File("c.txt") + " -o " + dir.File("v.txt"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -179,7 +112,7 @@ TEST(VocabCliTest, MaxVocabAndPruningNote) {
   std::string text;
   for (int i = 0; i < 3000; ++i) text += "w" + std::to_string(i) + " x y\n";
   WriteFile(dir.File("c.txt"), text);
-  RunResult r =
+  CommandResult r =
       RunVocab(dir, "--min-count 1 --max-vocab 2 -i " + dir.File("c.txt") +
                         " -o " + dir.File("v.txt"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -245,7 +178,7 @@ TEST(VocabCliTest, FailuresGiveOneLineAndKeepTheOldOutput) {
   for (const FailureCase& fc : cases) {
     SCOPED_TRACE(fc.name);
     WriteFile(out, "old 1\n");
-    const RunResult r = RunVocab(dir, fc.args);
+    const CommandResult r = RunVocab(dir, fc.args);
     EXPECT_EQ(r.exit_code, fc.exit_code) << r.err;
     EXPECT_EQ(CountLines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find(fc.message), std::string::npos) << r.err;
