@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -267,6 +268,9 @@ struct BadInput {
   std::string content;
   const char* message_part;  // expected in the error message
 };
+
+// For test output: the case's name, not the bytes of the struct.
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
 
 class EmbeddingsBadInputTest : public ::testing::TestWithParam<BadInput> {};
 
