@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ascii_text.h"
 #include "score_kernels.h"
 
 namespace wembed {
@@ -56,24 +57,6 @@ Matrix TakeRows(Embeddings& e, size_t n) {
   }
   m.NormalizeRows();
   return m;
-}
-
-bool IsAsciiSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
-
-std::vector<std::string_view> SplitWords(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && IsAsciiSpace(line[i])) ++i;
-    size_t j = i;
-    while (j < line.size() && !IsAsciiSpace(line[j])) ++j;
-    if (j > i) out.push_back(line.substr(i, j - i));
-    i = j;
-  }
-  return out;
 }
 
 // Best (score, row) so far; ties go to the lower row.
@@ -163,7 +146,7 @@ StatusOr<AnalogyQuestionSet> ReadAnalogyQuestions(const std::string& path) {
       set.sections.push_back({line.substr(b, e - b), {}});
       continue;
     }
-    const std::vector<std::string_view> w = SplitWords(line);
+    const std::vector<std::string_view> w = SplitOnAsciiSpace(line);
     if (w.empty()) continue;
     if (set.sections.empty()) {
       return Status::Corruption(path + ": line " + std::to_string(line_no) +

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "ascii_text.h"
 #include "file_util.h"
 #include "wembed/checkpoint.h"
 
@@ -28,10 +29,6 @@ constexpr size_t kMaxWordBytes = size_t{1} << 16;
 constexpr uint64_t kMaxDim = uint64_t{1} << 20;
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f';
-}
 
 // Bytes that may appear in the numbers part of a text row.
 bool IsTextRowChar(char c) {
@@ -433,7 +430,7 @@ Status ReadBinary(BlockReader& in, const std::string& path, uint64_t rows,
             std::to_string(row) + " rows but its header announces " +
             std::to_string(rows));
       }
-      if (!IsSpace(in.data()[0])) break;
+      if (!IsAsciiSpace(in.data()[0])) break;
       in.Consume(1);
     }
     // The word, up to a space.
@@ -493,7 +490,7 @@ Status DetectFormat(BlockReader& in, size_t dim, VectorFormat* format) {
   WEMBED_RETURN_IF_ERROR(in.Fill(window));
   const std::string_view s(in.data(), in.available());
   size_t i = 0;
-  while (i < s.size() && IsSpace(s[i])) ++i;
+  while (i < s.size() && IsAsciiSpace(s[i])) ++i;
   size_t sp = i;
   while (sp < s.size() && !IsBlank(s[sp]) && s[sp] != '\n') ++sp;
   if (sp == s.size() || s[sp] == '\n') {
@@ -617,7 +614,7 @@ StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
       if (in.available() == 0) break;
       const char* d = in.data();
       size_t k = 0;
-      while (k < in.available() && IsSpace(d[k])) ++k;
+      while (k < in.available() && IsAsciiSpace(d[k])) ++k;
       if (k < in.available()) {
         return Status::Corruption(path + ": data after the " +
                                   std::to_string(rows) +
@@ -696,7 +693,7 @@ Status WriteWord2Vec(const std::string& path,
   }
   for (size_t r = 0; r < words.size(); ++r) {
     const std::string& w = words[r];
-    if (w.empty() || std::any_of(w.begin(), w.end(), IsSpace)) {
+    if (w.empty() || std::any_of(w.begin(), w.end(), IsAsciiSpace)) {
       return Status::InvalidArgument(
           path + ": word " + std::to_string(r + 1) + " ('" + Excerpt(w) +
           "') is empty or contains whitespace; word2vec files cannot hold it");

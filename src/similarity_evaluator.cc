@@ -11,14 +11,12 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "ascii_text.h"
+
 namespace wembed {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-bool IsBlankOrCr(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
 
 bool ParseDouble(std::string_view s, double* out) {
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);
@@ -41,16 +39,7 @@ StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path) {
   size_t line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    std::vector<std::string_view> f;
-    const std::string_view s(line);
-    size_t i = 0;
-    while (i < s.size()) {
-      while (i < s.size() && IsBlankOrCr(s[i])) ++i;
-      size_t j = i;
-      while (j < s.size() && !IsBlankOrCr(s[j])) ++j;
-      if (j > i) f.push_back(s.substr(i, j - i));
-      i = j;
-    }
+    const std::vector<std::string_view> f = SplitOnAsciiSpace(line);
     if (f.empty() || f[0][0] == '#') continue;
     WordPair p;
     if (f.size() != 3 || !ParseDouble(f[2], &p.score)) {

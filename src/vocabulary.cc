@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 
+#include "ascii_text.h"
 #include "file_util.h"
 #include "string_hash.h"
 
@@ -15,10 +16,7 @@ namespace wembed {
 
 namespace {
 
-bool IsSeparatorByte(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f' || c == '\0';
-}
+bool IsSeparatorByte(char c) { return IsAsciiSpace(c) || c == '\0'; }
 
 size_t IndexCapacity(size_t n) {
   size_t cap = 16;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ascii_text.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "vector_loading.h"
@@ -34,23 +35,6 @@ void AddQueryOptions(po::options_description& desc, QueryOptions* o) {
       "no lowercase fallback for words missing as written")(
       "words", po::value<std::vector<std::string>>(&o->words),
       "query words (positional)");
-}
-
-std::vector<std::string> SplitWords(std::string_view line) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  auto space = [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-           c == '\f';
-  };
-  while (i < line.size()) {
-    while (i < line.size() && space(line[i])) ++i;
-    size_t j = i;
-    while (j < line.size() && !space(line[j])) ++j;
-    if (j > i) out.emplace_back(line.substr(i, j - i));
-    i = j;
-  }
-  return out;
 }
 
 void PrintNeighbors(const std::string& title, const NearestNeighbors& nn,
@@ -168,7 +152,8 @@ int RunQueryCommand(int argc, char** argv, const std::string& command,
       std::cout << (words_per_query == 1 ? "word> " : "A B C> ") << std::flush;
     }
     if (!std::getline(std::cin, line)) break;
-    const std::vector<std::string> q = SplitWords(line);
+    const std::vector<std::string_view> words = SplitOnAsciiSpace(line);
+    const std::vector<std::string> q(words.begin(), words.end());
     if (q.empty()) continue;
     all_ok = query(command, nn, q, o.k) && all_ok;
   }
