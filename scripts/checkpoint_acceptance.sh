@@ -115,6 +115,8 @@ section() { echo; echo "== $*"; }
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 cleanup() {
+  # A subshell killed right after its fork can still run the inherited traps.
+  [ "$BASHPID" = "$$" ] || return 0
   [ -n "$WATCHDOG_PID" ] && kill "$WATCHDOG_PID" 2>/dev/null
   [ -n "$BG_PID" ] && kill -KILL "$BG_PID" 2>/dev/null
   if [ "$KEEP" = 1 ]; then
@@ -150,7 +152,8 @@ await_bg() { _await_bg "$@" 2>/dev/null; }
 _await_bg() {
   local limit="$1" marker="$WORKDIR/.watchdog.$BG_PID"
   rm -f "$marker"
-  ( deadline=$(calc "$(now)" + "$limit")
+  ( trap - EXIT INT TERM
+    deadline=$(calc "$(now)" + "$limit")
     while kill -0 "$BG_PID" 2>/dev/null; do
       if awk -v a="$(now)" -v b="$deadline" 'BEGIN { exit !(a > b) }'; then
         : >"$marker"; kill -KILL "$BG_PID" 2>/dev/null; break
@@ -306,44 +309,59 @@ chain_trial() {
   if cmp -s "$out" "$REF"; then
     pass "1 $tag: $mid interruptions (progress 0%$trail -> done), each exit 130, resumed $links times; vectors identical"
   else
-    fail "1 $tag: after $links resumes (progress$trail) vectors differ from the uninterrupted run"
+    fail "1 $tag: after $links resumes (progress$trail) vectors differ from the uninterrupted run ($(cmp "$out" "$REF" 2>&1 | head -n 1))"
   fi
+}
+
+# config_trials NAME CHAIN POINTS ARGS...: the uninterrupted run of ARGS (its
+# vectors REF, duration T_REF), then one interrupt_trial per POINTS entry
+# (FRACTION:SIGNAL:EXIT) and, if CHAIN = 1, a chain_trial.
+config_trials() {
+  local name="$1" chain="$2" points="$3" p frac sig expect e
+  shift 3
+  COMMON=(-i "$CORPUS_1M" --threads 1 --seed 3 -q "$@")
+  REF="$WORKDIR/ref-$name.bin"
+  LIMIT=120
+  run_fg "$LIMIT" "$WORKDIR/ref-$name.log" "$WEMBED" train "${COMMON[@]}" \
+    --checkpoint "$WORKDIR/ref-$name.wemb" --output "$REF"
+  if [ "$RC" != 0 ]; then
+    fail "1 $name: the uninterrupted run failed (exit $RC): $(last_line "$WORKDIR/ref-$name.log")"
+    return
+  fi
+  T_REF=$ELAPSED
+  # The start-up share (corpus scan): a run with --epochs 1 and otherwise the
+  # same work (checkpoint and vectors written) costs start-up + T/E.
+  e=$(printf '%s\n' "$@" | awk 'p { print; exit } /^--epochs$/ { p = 1 }')
+  T_START=$(calc "$T_REF" '*' 0.1)
+  if [ -n "$e" ] && [ "$e" -gt 1 ]; then
+    run_fg "$LIMIT" "$WORKDIR/one-$name.log" "$WEMBED" train "${COMMON[@]}" \
+      --epochs 1 --checkpoint "$WORKDIR/one.wemb" --output "$WORKDIR/one.bin"
+    T_START=$(awk -v t="$T_REF" -v o="$ELAPSED" -v e="$e" \
+      'BEGIN { s = (o * e - t) / (e - 1); if (s < 0.03) s = 0.03; if (s > t / 2) s = t / 2; printf "%.3f", s }')
+  fi
+  T_TRAIN=$(calc "$T_REF" - "$T_START")
+  LIMIT=$(calc 20 + 10 '*' "$T_REF")
+  note "$name ($*): uninterrupted run ${T_REF}s (about ${T_START}s start-up, ${T_TRAIN}s training)"
+  for p in $points; do
+    IFS=: read -r frac sig expect <<<"$p"
+    interrupt_trial "$name-at$frac-$sig" "$frac" "$sig" "$expect"
+  done
+  [ "$chain" = 1 ] && chain_trial "$name-chain"
 }
 
 if want 1; then
   section "1. SIGINT/SIGTERM, then --resume: byte-identical vectors (--threads 1 --seed 3)"
-  if [ "$QUICK" = 1 ]; then EPOCH_SETS="3"; else EPOCH_SETS="3 12"; fi
-  for E in $EPOCH_SETS; do
-    COMMON=(-i "$CORPUS_1M" --threads 1 --seed 3 --epochs "$E" -q)
-    REF="$WORKDIR/ref-e$E.bin"
-    LIMIT=120
-    run_fg "$LIMIT" "$WORKDIR/ref-e$E.log" "$WEMBED" train "${COMMON[@]}" \
-      --checkpoint "$WORKDIR/ref-e$E.wemb" --output "$REF"
-    if [ "$RC" != 0 ]; then
-      fail "1 epochs=$E: the uninterrupted run failed (exit $RC): $(last_line "$WORKDIR/ref-e$E.log")"
-      continue
-    fi
-    T_REF=$ELAPSED
-    # The start-up (corpus scan) share: a run with --epochs 1 costs about
-    # start-up + 1/E of the training.
-    run_fg "$LIMIT" "$WORKDIR/one-e$E.log" "$WEMBED" train -i "$CORPUS_1M" \
-      --threads 1 --seed 3 --epochs 1 -q --output "$WORKDIR/one.bin"
-    T_START=$(awk -v t="$T_REF" -v o="$ELAPSED" -v e="$E" \
-      'BEGIN { s = (o * e - t) / (e - 1); if (s < 0.03) s = 0.03; if (s > t / 2) s = t / 2; printf "%.3f", s }')
-    T_TRAIN=$(calc "$T_REF" - "$T_START")
-    LIMIT=$(calc 20 + 10 '*' "$T_REF")
-    note "epochs=$E: uninterrupted run ${T_REF}s (about ${T_START}s start-up, ${T_TRAIN}s training)"
-    if [ "$QUICK" = 1 ]; then
-      POINTS="0.3:INT:130 0.6:TERM:143"
-    else
-      POINTS="0.2:INT:130 0.35:INT:130 0.5:INT:130 0.65:TERM:143 0.8:INT:130 0.92:INT:130"
-    fi
-    for p in $POINTS; do
-      IFS=: read -r frac sig expect <<<"$p"
-      interrupt_trial "e$E-at$frac-$sig" "$frac" "$sig" "$expect"
-    done
-    chain_trial "e$E-chain"
-  done
+  if [ "$QUICK" = 1 ]; then
+    config_trials e3 1 "0.3:INT:130 0.6:TERM:143" --epochs 3
+  else
+    ALL_POINTS="0.2:INT:130 0.35:INT:130 0.5:INT:130 0.65:TERM:143 0.8:INT:130 0.92:INT:130"
+    config_trials e3 1 "$ALL_POINTS" --epochs 3
+    config_trials e12 1 "$ALL_POINTS" --epochs 12
+    # Variants: word2vec.c's update rule; sentences cut every 7 words, so
+    # checkpoints also fall in the middle of a corpus line.
+    config_trials exact 0 "0.3:INT:130 0.7:INT:130" --epochs 2 --update exact
+    config_trials msl7 0 "0.3:INT:130 0.7:INT:130" --epochs 3 --max-sentence-length 7
+  fi
 fi
 
 # ---------------------------------------------------------------------------
@@ -393,7 +411,7 @@ if want 2; then
       if [ "$HUNG" = 1 ] || [ "$RC" != 0 ]; then
         fail "2 $tag: resume exit $RC (hung=$HUNG): $(last_line "$d/resume.log")"
       elif ! cmp -s "$out" "$REF2"; then
-        fail "2 $tag: resumed vectors differ from the uninterrupted run ($summary)"
+        fail "2 $tag: resumed vectors differ from the uninterrupted run ($summary; $(cmp "$out" "$REF2" 2>&1 | head -n 1))"
       elif [ "$left" != 0 ]; then
         fail "2 $tag: resumed run identical, but $left temp file(s) still left in $d"
       else
