@@ -280,6 +280,11 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
     ChunkReader::Chunk chunk;
     auto last_progress = std::chrono::steady_clock::now();
     while (reader.Next(&chunk)) {
+      if (request.cancel != nullptr &&
+          request.cancel->load(std::memory_order_relaxed)) {
+        return Status::Cancelled("interrupted while reading " +
+                                 DescribeInputs(request.inputs));
+      }
       stats.bytes_read += chunk.size;
       tokenizer.Feed(chunk.text(), sink);
       if (chunk.end_of_input) tokenizer.Finish(sink);

@@ -14,15 +14,17 @@ class SigmoidTable {
 
   explicit SigmoidTable(int size = 1024);
 
+  // The comparisons are written so that NaN (a diverged run) takes the
+  // first branch and never becomes a table index.
   float Sigmoid(float x) const {
-    if (x >= kMaxInput) return 1.0f;
-    if (x <= -kMaxInput) return 0.0f;
+    if (!(x < kMaxInput)) return 1.0f;
+    if (!(x > -kMaxInput)) return 0.0f;
     return sigmoid_[int((x + kMaxInput) * scale_)];
   }
-  // log(sigmoid(x)), clamped to [log(sigmoid(-max)), 0].
+  // log(sigmoid(x)), clamped to [log(sigmoid(-max)), 0]; 0 for NaN.
   float LogSigmoid(float x) const {
-    if (x >= kMaxInput) return 0.0f;
-    if (x <= -kMaxInput) x = -kMaxInput + 1e-6f;
+    if (!(x < kMaxInput)) return 0.0f;
+    if (!(x > -kMaxInput)) x = -kMaxInput + 1e-6f;
     return log_sigmoid_[int((x + kMaxInput) * scale_)];
   }
 

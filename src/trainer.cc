@@ -1,7 +1,5 @@
 #include "wembed/trainer.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -85,6 +83,8 @@ class Trainer::Run {
   // Returns false if the worker must stop. Called between sentences.
   bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
   void Monitor();
+  // progress_.loss_sum/count = earlier processes' + this process's workers'.
+  void RecordLoss();
   double AlphaFor(uint64_t words_processed) const {
     const double remaining =
         1.0 - double(words_processed) / double(words_total_ + 1);
@@ -144,6 +144,9 @@ class Trainer::Run {
   // after the join).
   double last_loss_sum_ = 0;
   uint64_t last_loss_count_ = 0;
+  // Loss totals of earlier processes (from the checkpoint resumed).
+  double loss_sum_before_ = 0;
+  uint64_t loss_count_before_ = 0;
 };
 
 bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
@@ -428,6 +431,7 @@ void Trainer::Run::Monitor() {
         trainer_.progress_.elapsed_seconds =
             elapsed_before_ + Seconds(start_, Clock::now());
         trainer_.UpdateEpoch();
+        RecordLoss();
         Status st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
         if (!st.ok()) {
           monitor_status_ = st;
@@ -441,18 +445,34 @@ void Trainer::Run::Monitor() {
   }
 }
 
+void Trainer::Run::RecordLoss() {
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  for (int t = 0; t < num_threads_; ++t) {
+    loss_sum += workers_[t].loss_sum.load();
+    loss_count += workers_[t].loss_count.load();
+  }
+  trainer_.progress_.loss_sum = loss_sum_before_ + loss_sum;
+  trainer_.progress_.loss_count = loss_count_before_ + loss_count;
+}
+
 StatusOr<TrainSummary> Trainer::Run::Execute() {
   start_ = Clock::now();
   elapsed_before_ = trainer_.progress_.elapsed_seconds;
+  loss_sum_before_ = trainer_.progress_.loss_sum;
+  loss_count_before_ = trainer_.progress_.loss_count;
   const uint64_t processed_before = words_processed_.load();
   std::thread monitor(&Run::Monitor, this);
 
-#pragma omp parallel num_threads(num_threads_)
-  {
-    // One worker per OpenMP thread; all of them update the shared matrices
-    // without locks (hogwild).
-    Worker(omp_get_thread_num());
-  }
+  // One worker per thread, all updating the shared matrices without locks
+  // (hogwild). Plain threads rather than an OpenMP team: OpenMP may start
+  // fewer threads than asked (OMP_DYNAMIC, OMP_THREAD_LIMIT, nesting), and
+  // every worker owns a corpus range that must be trained.
+  std::vector<std::thread> workers;
+  workers.reserve(num_threads_);
+  for (int t = 0; t < num_threads_; ++t)
+    workers.emplace_back(&Run::Worker, this, t);
+  for (std::thread& w : workers) w.join();
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -473,11 +493,16 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
     loss_count += workers_[t].loss_count.load();
     all_finished &= progress.threads[t].epoch >= uint32_t(options_.epochs);
   }
-  progress.loss_sum += loss_sum;
-  progress.loss_count += loss_count;
+  RecordLoss();
   progress.finished = all_finished;
   trainer_.UpdateEpoch();
   if (!monitor_status_.ok()) return monitor_status_;
+  if (!trainer_.AllFinite()) {
+    return Status::InvalidArgument(
+        "training diverged: the vectors contain non-finite values (the "
+        "learning rate --alpha " +
+        std::to_string(options_.alpha) + " is too high; word2vec uses 0.025)");
+  }
 
   TrainSummary summary;
   summary.words_trained = progress.words_processed - processed_before;
@@ -571,6 +596,14 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   if (p.threads.empty()) {
     return Status::Corruption("checkpoint has no thread progress");
   }
+  uint32_t epochs_done = 0;
+  for (const ThreadProgress& t : p.threads)
+    epochs_done = std::max(epochs_done, t.epoch);
+  if (epochs_done > uint32_t(options.epochs)) {
+    return Status::InvalidArgument(
+        "--epochs " + std::to_string(options.epochs) + " is below the " +
+        std::to_string(epochs_done) + " epochs this run has already completed");
+  }
   for (const ThreadProgress& t : p.threads) {
     if (t.begin > t.end || t.end > corpus->size_bytes() ||
         t.position < t.begin || t.position > t.end) {
@@ -583,10 +616,6 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   trainer->output_ = std::move(checkpoint.output);
   trainer->progress_ = std::move(checkpoint.progress);
   trainer->progress_.finished = false;
-  for (const ThreadProgress& t : trainer->progress_.threads) {
-    if (t.epoch >= uint32_t(options.epochs)) continue;
-    trainer->progress_.finished = false;
-  }
   trainer->BuildTables();
   return trainer;
 }
@@ -612,6 +641,18 @@ Checkpoint Trainer::MakeCheckpoint() const {
   c.output = output_;
   c.progress = progress_;
   return c;
+}
+
+bool Trainer::AllFinite() const {
+  for (const Matrix* m : {&input_, &output_}) {
+    const float* p = m->data();
+    const size_t n = m->rows() * m->stride();
+    float acc = 0;
+    // x * 0 is 0 for finite x and NaN for Inf/NaN.
+    for (size_t i = 0; i < n; ++i) acc += p[i] * 0.0f;
+    if (acc != 0.0f) return false;
+  }
+  return true;
 }
 
 Status Trainer::WithCheckpoint(

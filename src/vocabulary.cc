@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <numeric>
 
 #include "ascii_text.h"
 #include "file_util.h"
@@ -164,6 +166,29 @@ StatusOr<Vocabulary> Vocabulary::Load(const std::string& path) {
       FromWordsAndCounts(std::move(words), std::move(counts));
   if (!v.ok()) return Status::Corruption(path + ": " + v.status().message());
   return v;
+}
+
+StatusOr<Vocabulary> Vocabulary::SortedAndFiltered(uint64_t min_count,
+                                                    uint64_t max_vocab) const {
+  std::vector<size_t> order(size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return counts_[a] > counts_[b];
+  });
+  std::vector<std::string> words;
+  std::vector<uint64_t> counts;
+  for (size_t id : order) {
+    if (counts_[id] < min_count) break;  // sorted: the rest are rarer
+    if (max_vocab != 0 && words.size() >= max_vocab) break;
+    words.push_back(words_[id]);
+    counts.push_back(counts_[id]);
+  }
+  if (words.empty()) {
+    return Status::InvalidArgument(
+        "empty vocabulary (no word has a count of " +
+        std::to_string(min_count) + " or more; lower --min-count)");
+  }
+  return FromWordsAndCounts(std::move(words), std::move(counts));
 }
 
 }  // namespace wembed

@@ -215,6 +215,32 @@ TEST(TrainerTest, StopSaveResumeIsBitwiseIdenticalToUninterrupted) {
   EXPECT_TRUE(SameBits(reference->output_vectors(), current->output_vectors()));
 }
 
+TEST(TrainerTest, ResumeRefusesFewerEpochsThanAlreadyDone) {
+  auto f = MakeFixture(3000);
+  TrainOptions o = SmallOptions();
+  o.epochs = 3;
+  auto t = MustCreate(o, *f);
+  ASSERT_TRUE(t->Train(TrainHooks()).ok());
+  o.epochs = 2;
+  auto r = Trainer::Resume(t->MakeCheckpoint(), o, &f->scan.corpus);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--epochs 2"), std::string::npos)
+      << r.status().message();
+  o.epochs = 4;  // more epochs is fine
+  EXPECT_TRUE(Trainer::Resume(t->MakeCheckpoint(), o, &f->scan.corpus).ok());
+}
+
+TEST(TrainerTest, DivergedRunIsAnErrorNotACrash) {
+  auto f = MakeFixture(3000);
+  TrainOptions o = SmallOptions();
+  o.alpha = 5.0;  // valid value, far too high: the run blows up
+  auto t = MustCreate(o, *f);
+  auto r = t->Train(TrainHooks());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("diverged"), std::string::npos);
+  EXPECT_FALSE(t->AllFinite());
+}
+
 TEST(TrainerTest, ResumeRejectsADifferentCorpus) {
   auto f = MakeFixture(3000);
   auto g = MakeFixture(3100);

@@ -195,3 +195,27 @@ TEST(EncodedCorpusTest, FingerprintDependsOnTheBytes) {
 
 }  // namespace
 }  // namespace wembed
+
+namespace wembed {
+namespace {
+
+TEST(VocabularySortedAndFilteredTest, SortsStablyAndAppliesLimits) {
+  auto v = Vocabulary::FromWordsAndCounts({"a", "b", "c", "d", "e"},
+                                          {3, 10, 3, 1, 7});
+  ASSERT_TRUE(v.ok());
+  auto sorted = v->SortedAndFiltered(1, 0);
+  ASSERT_TRUE(sorted.ok());
+  EXPECT_EQ(sorted->words(),
+            (std::vector<std::string>{"b", "e", "a", "c", "d"}));
+  auto limited = v->SortedAndFiltered(3, 3);
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(limited->words(), (std::vector<std::string>{"b", "e", "a"}));
+  EXPECT_EQ(limited->Find("c"), -1);
+  EXPECT_EQ(limited->total_count(), 20u);
+  auto none = v->SortedAndFiltered(11, 0);
+  EXPECT_FALSE(none.ok());
+  EXPECT_NE(none.status().message().find("11"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace wembed

@@ -35,6 +35,8 @@ extern "C" void HandleStopSignal(int sig) {
 void InstallSignalHandlers() {
   struct sigaction sa = {};
   sa.sa_handler = HandleStopSignal;
+  // A second Ctrl-C kills at once (if the checkpoint write itself hangs).
+  sa.sa_flags = SA_RESETHAND;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
@@ -190,8 +192,14 @@ int RunTrainCommand(int argc, char** argv) {
           "--threads: a resumed run keeps the checkpoint's " +
           std::to_string(resume_from.progress.threads.size()) + " threads"));
     }
-    for (const char* opt : {"dim", "window", "negative", "sample", "min-count",
-                            "alpha", "seed", "input"}) {
+    // The corpus may have moved: --input replaces the stored paths (the
+    // corpus fingerprint still has to match).
+    if (!o.inputs.empty()) resumed.inputs = o.inputs;
+    for (const char* opt :
+         {"dim", "window", "negative", "sample", "min-count", "max-vocab",
+          "alpha", "min-alpha-ratio", "noise-exponent", "update",
+          "max-sentence-length", "seed", "read-vocab", "lowercase",
+          "strip-punct", "max-token-bytes"}) {
       if (vm.count(opt) && !vm[opt].defaulted()) {
         std::cerr << "wembed train: note: --" << opt
                   << " is ignored when resuming (the checkpoint's value is "
@@ -210,6 +218,12 @@ int RunTrainCommand(int argc, char** argv) {
       std::cerr << "wembed train: usage error: --output (or --checkpoint) is "
                    "required (see 'wembed train --help')\n";
       return kExitUsage;
+    }
+    // Stored in checkpoints: absolute, so --resume works from any directory.
+    for (std::string& input : o.inputs) {
+      if (input != "-" && !input.empty()) {
+        input = std::filesystem::absolute(input).lexically_normal().string();
+      }
     }
     if (a.update == "exact") {
       o.update = UpdateRule::kExact;
@@ -245,7 +259,14 @@ int RunTrainCommand(int argc, char** argv) {
   } else if (!a.read_vocab.empty()) {
     auto v = Vocabulary::Load(a.read_vocab);
     if (!v.ok()) return Fail(v.status());
-    fixed_vocab = std::move(v).value();
+    // As word2vec.c's -read-vocab: sorted by count, then --min-count and
+    // --max-vocab applied.
+    auto filtered = v->SortedAndFiltered(o.vocab.min_count, o.vocab.max_vocab);
+    if (!filtered.ok()) {
+      return Fail(Status::InvalidArgument(a.read_vocab + ": " +
+                                          filtered.status().message()));
+    }
+    fixed_vocab = std::move(filtered).value();
     fixed = &fixed_vocab;
   }
 
@@ -257,11 +278,20 @@ int RunTrainCommand(int argc, char** argv) {
   request.vocab = o.vocab;
   request.encode = true;
   request.fixed_vocab = fixed;
+  request.cancel = &g_stop_requested;
   request.progress = [&](const ScanStats& s) {
     printer.Update(FormatScanProgress(s));
   };
   auto scanned = ScanCorpus(request);
-  if (!scanned.ok()) return Fail(scanned.status());
+  if (!scanned.ok()) {
+    printer.Finish("");
+    if (scanned.status().code() == StatusCode::kCancelled) {
+      std::cerr << "wembed train: " << scanned.status().message()
+                << "; nothing was trained\n";
+      return ExitCodeForSignal();
+    }
+    return Fail(scanned.status());
+  }
   ScanResult scan = std::move(scanned).value();
   printer.Finish(FormatScanSummary(scan.stats, scan.vocab.size(),
                                    scan.corpus.num_tokens()));
@@ -271,6 +301,20 @@ int RunTrainCommand(int argc, char** argv) {
         std::to_string(scan.stats.prune_rounds) +
         " times (counts <= " + std::to_string(scan.stats.prune_threshold) +
         " dropped while counting); rare-word counts are approximate");
+  }
+  if (fixed == &fixed_vocab && scan.corpus.num_tokens() > 0) {
+    // Counts drive subsampling and negatives: warn when they cannot be this
+    // corpus's.
+    const double ratio =
+        double(fixed_vocab.total_count()) / double(scan.corpus.num_tokens());
+    if (ratio > 10 || ratio < 0.1) {
+      printer.Line("train: warning: the counts in " + a.read_vocab +
+                   " add up to " + std::to_string(fixed_vocab.total_count()) +
+                   " but the corpus has " +
+                   std::to_string(scan.corpus.num_tokens()) +
+                   " of its words; subsampling and negative sampling use "
+                   "the file's counts");
+    }
   }
   if (!a.save_vocab.empty()) {
     if (Status s = scan.vocab.Save(a.save_vocab); !s.ok()) return Fail(s);
@@ -284,7 +328,13 @@ int RunTrainCommand(int argc, char** argv) {
   if (resuming) {
     resume_from.vocab = std::move(scan.vocab);
     auto t = Trainer::Resume(std::move(resume_from), o, &scan.corpus);
-    if (!t.ok()) return Fail(t.status());
+    if (!t.ok()) {
+      std::string inputs;
+      for (const std::string& in : o.inputs) inputs += " " + in;
+      return Fail(Status(
+          t.status().code(),
+          a.resume + ": " + t.status().message() + " (input:" + inputs + ")"));
+    }
     trainer = std::move(t).value();
     const TrainProgress& p = trainer->progress();
     printer.Line("train: resuming " + a.resume + " at " +
@@ -325,6 +375,9 @@ int RunTrainCommand(int argc, char** argv) {
         !s.ok()) {
       return Fail(s);
     }
+  }
+  if (summary->stopped && g_stop_signal.load() == 0) {
+    return Fail(Status::Internal("training stopped early without a signal"));
   }
   if (summary->stopped) {
     if (a.checkpoint.empty()) {

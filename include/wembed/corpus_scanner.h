@@ -9,6 +9,7 @@
 #ifndef WEMBED_CORPUS_SCANNER_H_
 #define WEMBED_CORPUS_SCANNER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -45,6 +46,9 @@ struct ScanRequest {
   // When set, no counting: this vocabulary is used as is (word2vec's
   // -read-vocab) and only the encoding is done.
   const Vocabulary* fixed_vocab = nullptr;
+  // When set and it becomes true, the scan stops at the next chunk (a few
+  // MB) and returns StatusCode::kCancelled.
+  const std::atomic<bool>* cancel = nullptr;
   // Called about once a second from the scanning thread. May be empty.
   std::function<void(const ScanStats&)> progress;
 };

@@ -92,6 +92,9 @@ class Trainer {
   // the threads paused).
   Status WithCheckpoint(const std::function<Status(const Checkpoint&)>& fn);
 
+  // False if any vector element is NaN or infinite (a diverged run).
+  bool AllFinite() const;
+
   // vocab().size() x dim: W_E, the context vectors, or their sum.
   Matrix ExportVectors(OutputVectors which) const;
 

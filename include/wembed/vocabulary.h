@@ -32,6 +32,13 @@ class Vocabulary {
   // Sum of the counts of the kept words.
   uint64_t total_count() const { return total_count_; }
 
+  // This vocabulary sorted by count descending (stable: the current order
+  // breaks ties), keeping the words counted at least `min_count` times and
+  // at most `max_vocab` of them (0 = no limit). InvalidArgument, naming the
+  // limit, when no word is left.
+  StatusOr<Vocabulary> SortedAndFiltered(uint64_t min_count,
+                                         uint64_t max_vocab) const;
+
   // Id of `word`, or -1 when absent.
   int32_t Find(std::string_view word) const;
 
