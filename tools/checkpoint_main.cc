@@ -13,6 +13,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "json_writer.h"
+#include "progress_format.h"
 #include "wembed/checkpoint.h"
 #include "wembed/embeddings.h"
 #include "wembed/matrix.h"
@@ -76,12 +77,6 @@ std::string Hex64(uint64_t v) {
   return buf;
 }
 
-std::string Percent(double fraction) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.1f%%", 100 * fraction);
-  return buf;
-}
-
 // Share of a thread's range behind its position this epoch.
 double RangeFraction(const ThreadProgress& t) {
   if (t.end == t.begin) return 1.0;
@@ -107,7 +102,7 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
   std::cout << "progress:        epoch " << s.current_epoch << " of "
             << (s.epochs ? std::to_string(*s.epochs) : "?") << " (" << p.epoch
             << " completed by every thread), "
-            << (s.fraction_done ? Percent(*s.fraction_done) : "?%")
+            << (s.fraction_done ? FormatPercent(*s.fraction_done) : "?%")
             << ", words processed " << p.words_processed;
   if (s.words_total > 0) std::cout << " of " << s.words_total;
   std::cout << "\n"
@@ -132,7 +127,7 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
     if (s.max_thread_epoch != s.min_thread_epoch) {
       std::cout << ".." << s.max_thread_epoch;
     }
-    std::cout << ", " << Percent(range_done / double(p.threads.size()))
+    std::cout << ", " << FormatPercent(range_done / double(p.threads.size()))
               << " of their ranges done this epoch on average, " << words_done
               << " words this epoch";
   }
@@ -141,7 +136,7 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
     const ThreadProgress& t = p.threads[i];
     std::cout << "  thread " << i << ": epochs completed " << t.epoch
               << ", position " << t.position << " in [" << t.begin << ", "
-              << t.end << ") " << Percent(RangeFraction(t)) << ", words "
+              << t.end << ") " << FormatPercent(RangeFraction(t)) << ", words "
               << t.words_done << " (" << t.words_unreported << " unreported)\n";
   }
   if (p.threads.size() > kMaxThreadLines) {
@@ -213,23 +208,6 @@ void PrintJson(const std::string& path, const Checkpoint& c, const Summary& s) {
   std::cout << j.str() << "\n";
 }
 
-StatusOr<VectorFormat> ParseVectorFormat(const std::string& s) {
-  if (s == "bin") return VectorFormat::kBinary;
-  if (s == "txt") return VectorFormat::kText;
-  return Status::InvalidArgument("--format must be bin or txt, not '" + s +
-                                 "'");
-}
-
-enum class Which { kInput, kOutput, kSum };
-
-StatusOr<Which> ParseWhich(const std::string& s) {
-  if (s == "input") return Which::kInput;
-  if (s == "output") return Which::kOutput;
-  if (s == "sum") return Which::kSum;
-  return Status::InvalidArgument(
-      "--output-vectors must be input, output or sum, not '" + s + "'");
-}
-
 bool SameFile(const std::string& a, const std::string& b) {
   struct stat sa, sb;
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
@@ -297,9 +275,9 @@ int RunExportCommand(int argc, char** argv) {
           options, &positional, &vm)) {
     return *code;
   }
-  StatusOr<VectorFormat> format = ParseVectorFormat(format_name);
+  StatusOr<VectorFormat> format = ParseFormatOption(format_name);
   if (!format.ok()) return ReportError("export", format.status());
-  StatusOr<Which> which = ParseWhich(which_name);
+  StatusOr<OutputVectors> which = ParseOutputVectorsOption(which_name);
   if (!which.ok()) return ReportError("export", which.status());
   if (output == path || SameFile(output, path)) {
     return ReportError("export",
@@ -315,8 +293,8 @@ int RunExportCommand(int argc, char** argv) {
                                      path + ": the checkpoint has no words"));
   }
   const Matrix* vectors = &c.input;
-  if (*which == Which::kOutput) vectors = &c.output;
-  if (*which == Which::kSum) {
+  if (*which == OutputVectors::kOutput) vectors = &c.output;
+  if (*which == OutputVectors::kSum) {
     for (size_t r = 0; r < c.input.rows(); ++r) {
       float* in = c.input.row(r);
       const float* out = c.output.row(r);

@@ -53,4 +53,19 @@ void AddTokenizerOptions(po::options_description& desc,
       "cut longer tokens at a UTF-8 character boundary");
 }
 
+StatusOr<VectorFormat> ParseFormatOption(const std::string& value) {
+  if (value == "bin") return VectorFormat::kBinary;
+  if (value == "txt") return VectorFormat::kText;
+  return Status::InvalidArgument("--format must be bin or txt, not '" + value +
+                                 "'");
+}
+
+StatusOr<OutputVectors> ParseOutputVectorsOption(const std::string& value) {
+  if (value == "input") return OutputVectors::kInput;
+  if (value == "output") return OutputVectors::kOutput;
+  if (value == "sum") return OutputVectors::kSum;
+  return Status::InvalidArgument(
+      "--output-vectors must be input, output or sum, not '" + value + "'");
+}
+
 }  // namespace wembed::cli

@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "wembed/embeddings.h"
 #include "wembed/status.h"
 #include "wembed/tokenizer.h"
+#include "wembed/train_options.h"
 
 namespace wembed::cli {
 
@@ -38,6 +40,14 @@ int ReportError(const std::string& command, const Status& status);
 // Adds --lowercase, --strip-punct and --max-token-bytes bound to `options`.
 void AddTokenizerOptions(po::options_description& desc,
                          TokenizerOptions* options);
+
+// The value of --format: "bin" (word2vec binary) or "txt" (word2vec text);
+// InvalidArgument naming the option otherwise.
+StatusOr<VectorFormat> ParseFormatOption(const std::string& value);
+
+// The value of --output-vectors: "input", "output" or "sum";
+// InvalidArgument naming the option otherwise.
+StatusOr<OutputVectors> ParseOutputVectorsOption(const std::string& value);
 
 }  // namespace wembed::cli
 

@@ -172,8 +172,8 @@ int RunAnalogy(int argc, char** argv) {
   AnalogyOptions o;
   bool json = false;
   po::options_description desc("options");
-  desc.add_options()("vectors", po::value<std::string>(&vectors)->required(),
-                     "word2vec text/binary vectors or a wembed checkpoint")(
+  AddVectorsOption(desc, &vectors);
+  desc.add_options()(
       "questions",
       po::value<std::vector<std::string>>(&question_files)
           ->required()
@@ -352,8 +352,8 @@ int RunSimilarity(int argc, char** argv) {
   SimilarityOptions o;
   bool json = false;
   po::options_description desc("options");
-  desc.add_options()("vectors", po::value<std::string>(&vectors)->required(),
-                     "word2vec text/binary vectors or a wembed checkpoint")(
+  AddVectorsOption(desc, &vectors);
+  desc.add_options()(
       "pairs",
       po::value<std::vector<std::string>>(&pair_files)
           ->required()

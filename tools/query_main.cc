@@ -26,9 +26,9 @@ struct QueryOptions {
 };
 
 void AddQueryOptions(po::options_description& desc, QueryOptions* o) {
-  desc.add_options()("vectors", po::value<std::string>(&o->vectors)->required(),
-                     "word2vec text/binary vectors or a wembed checkpoint")(
-      "k,k", po::value<size_t>(&o->k)->default_value(10), "answers per query")(
+  AddVectorsOption(desc, &o->vectors);
+  desc.add_options()("k,k", po::value<size_t>(&o->k)->default_value(10),
+                     "answers per query")(
       "max-rows", po::value<size_t>(&o->max_rows)->default_value(0),
       "use only the first N rows of the file (0 = all)")(
       "case-sensitive", po::bool_switch(&o->case_sensitive),

@@ -4,6 +4,11 @@
 
 namespace wembed::cli {
 
+void AddVectorsOption(po::options_description& desc, std::string* path) {
+  desc.add_options()("vectors", po::value<std::string>(path)->required(),
+                     "word2vec text/binary vectors or a wembed checkpoint");
+}
+
 StatusOr<Embeddings> LoadVectorsForCommand(const std::string& command,
                                            const std::string& path,
                                            size_t max_rows,
