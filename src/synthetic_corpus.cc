@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "file_util.h"
 #include "rng.h"
 
 namespace wembed {
@@ -33,22 +35,6 @@ std::string Name(const char* stem, int i) {
   return buf;
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& data) {
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::IoError("cannot create " + tmp);
-  const bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
-  if (std::fclose(f) != 0 || !ok) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot rename " + tmp + " to " + path);
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 SyntheticCorpus GenerateSyntheticCorpus(const SyntheticCorpusOptions& o) {
@@ -73,20 +59,19 @@ SyntheticCorpus GenerateSyntheticCorpus(const SyntheticCorpusOptions& o) {
     words.clear();
     words.push_back(Name(type.c_str(), pair));
     for (int k = 0; k < kTypeContextsPerSentence; ++k) {
-      words.push_back(Name((type + "ctx").c_str(),
-                           int(rng.Below(kTypeContextWords))));
+      words.push_back(
+          Name((type + "ctx").c_str(), int(rng.Below(kTypeContextWords))));
     }
-    const std::string identity =
-        std::string(rel.left) + Name("id", pair) + "x";
+    const std::string identity = std::string(rel.left) + Name("id", pair) + "x";
     for (int k = 0; k < kIdentityContextsPerSentence; ++k) {
-      words.push_back(Name(identity.c_str(),
-                           int(rng.Below(kIdentityContextWords))));
+      words.push_back(
+          Name(identity.c_str(), int(rng.Below(kIdentityContextWords))));
     }
     for (int k = 0; k < o.fillers_per_sentence && o.filler_words > 0; ++k) {
       const double u = rng.UniformFloat() * total;
-      const int f = int(std::lower_bound(filler_cdf.begin(), filler_cdf.end(),
-                                         u) -
-                        filler_cdf.begin());
+      const int f =
+          int(std::lower_bound(filler_cdf.begin(), filler_cdf.end(), u) -
+              filler_cdf.begin());
       words.push_back(Name("w", std::min(f, o.filler_words - 1)));
     }
     // Fisher-Yates shuffle so positions carry no information.
@@ -117,8 +102,23 @@ SyntheticCorpus GenerateSyntheticCorpus(const SyntheticCorpusOptions& o) {
 Status WriteSyntheticCorpus(const SyntheticCorpus& corpus,
                             const std::string& text_path,
                             const std::string& questions_path) {
-  WEMBED_RETURN_IF_ERROR(WriteFileAtomically(text_path, corpus.text));
-  return WriteFileAtomically(questions_path, corpus.questions);
+  if (std::filesystem::weakly_canonical(text_path) ==
+      std::filesystem::weakly_canonical(questions_path)) {
+    return Status::InvalidArgument(
+        "the corpus and the questions would both "
+        "be written to " +
+        text_path);
+  }
+  // Both are written to temp files first and renamed only when both are
+  // complete, so a failure never leaves one new file beside one old one.
+  AtomicFileWriter text(text_path), questions(questions_path);
+  WEMBED_RETURN_IF_ERROR(text.Open());
+  WEMBED_RETURN_IF_ERROR(questions.Open());
+  WEMBED_RETURN_IF_ERROR(text.Append(corpus.text.data(), corpus.text.size()));
+  WEMBED_RETURN_IF_ERROR(
+      questions.Append(corpus.questions.data(), corpus.questions.size()));
+  WEMBED_RETURN_IF_ERROR(questions.Commit());
+  return text.Commit();
 }
 
 }  // namespace wembed
