@@ -14,21 +14,28 @@ namespace {
 
 const SgnsKernels& KernelsFor(int64_t isa) {
   switch (isa) {
-    case 0: return SelectKernels(KernelIsa::kScalar);
-    case 1: return SelectKernels(KernelIsa::kAvx2);
-    default: return SelectKernels(KernelIsa::kAvx512);
+    case 0:
+      return SelectKernels(KernelIsa::kScalar);
+    case 1:
+      return SelectKernels(KernelIsa::kAvx2);
+    default:
+      return SelectKernels(KernelIsa::kAvx512);
   }
 }
 
 struct Block {
   Block(int num_in, int num_out, size_t dim)
-      : in(num_in, dim), out(num_out, dim), scratch(num_in, dim),
-        scores(num_in * num_out), grads(num_in * num_out, 1e-4f) {
+      : in(num_in, dim),
+        out(num_out, dim),
+        scratch(num_in, dim),
+        scores(num_in * num_out),
+        grads(num_in * num_out, 1e-4f) {
     Rng rng(1);
     for (size_t r = 0; r < in.rows(); ++r)
       for (size_t c = 0; c < dim; ++c) in.row(r)[c] = rng.UniformFloat() - 0.5f;
     for (size_t r = 0; r < out.rows(); ++r)
-      for (size_t c = 0; c < dim; ++c) out.row(r)[c] = rng.UniformFloat() - 0.5f;
+      for (size_t c = 0; c < dim; ++c)
+        out.row(r)[c] = rng.UniformFloat() - 0.5f;
     for (int j = 0; j < num_in; ++j) in_rows.push_back(in.row(j));
     for (int k = 0; k < num_out; ++k) out_rows.push_back(out.row(k));
   }
@@ -52,8 +59,7 @@ void BM_WindowBlockUpdate(benchmark::State& state) {
   state.SetLabel(k.name);
   state.SetItemsProcessed(state.iterations() * num_in * num_out);  // pairs
 }
-BENCHMARK(BM_WindowBlockUpdate)
-    ->ArgsProduct({{0, 1, 2}, {2, 6, 10}, {6}});
+BENCHMARK(BM_WindowBlockUpdate)->ArgsProduct({{0, 1, 2}, {2, 6, 10}, {6}});
 
 // The exact update of one (context, target) pair at dim 100.
 void BM_ExactPairUpdate(benchmark::State& state) {

@@ -4,8 +4,7 @@
 
 namespace wembed {
 
-NoiseSampler::NoiseSampler(const std::vector<uint64_t>& counts,
-                           double exponent)
+NoiseSampler::NoiseSampler(const std::vector<uint64_t>& counts, double exponent)
     : size_(counts.size()), cells_(counts.size()), probability_(counts.size()) {
   double total = 0;
   for (size_t i = 0; i < size_; ++i) {

@@ -15,9 +15,8 @@ void AxpyScalar(float a, const float* __restrict x, float* __restrict y,
   for (size_t i = 0; i < n; ++i) y[i] += a * x[i];
 }
 
-void DotBlockScalar(const float* const* in, int num_in,
-                    const float* const* out, int num_out, size_t stride,
-                    float* s) {
+void DotBlockScalar(const float* const* in, int num_in, const float* const* out,
+                    int num_out, size_t stride, float* s) {
   for (int j = 0; j < num_in; ++j) {
     for (int k = 0; k < num_out; ++k) {
       s[j * num_out + k] = DotScalar(in[j], out[k], stride);
@@ -54,10 +53,9 @@ const SgnsKernels& ScalarKernels() { return kScalar; }
 
 const SgnsKernels& SelectKernels(KernelIsa isa) {
   __builtin_cpu_init();
-  const bool has_avx512 = __builtin_cpu_supports("avx512f") &&
-                          __builtin_cpu_supports("avx512vl") &&
-                          __builtin_cpu_supports("avx512dq") &&
-                          __builtin_cpu_supports("avx512bw");
+  const bool has_avx512 =
+      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
   const bool has_avx2 =
       __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   if ((isa == KernelIsa::kAuto || isa == KernelIsa::kAvx512) && has_avx512 &&

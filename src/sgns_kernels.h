@@ -24,9 +24,8 @@ struct SgnsKernels {
   // y[i] += a * x[i] over n floats.
   void (*axpy)(float a, const float* x, float* y, size_t n);
   // s[j * num_out + k] = dot(in[j], out[k]) for j < num_in, k < num_out.
-  void (*dot_block)(const float* const* in, int num_in,
-                    const float* const* out, int num_out, size_t stride,
-                    float* s);
+  void (*dot_block)(const float* const* in, int num_in, const float* const* out,
+                    int num_out, size_t stride, float* s);
   // With g[j * num_out + k] the gradient coefficient of pair (j, k):
   //   in[j]  += sum_k g[j][k] * out[k]   (old out rows)
   //   out[k] += sum_j g[j][k] * in[j]    (old in rows)

@@ -20,8 +20,8 @@ struct Avx2 {
   static Reg Fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
   static Reg Add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
   static float Sum(Reg r) {
-    __m128 lo = _mm_add_ps(_mm256_castps256_ps128(r),
-                           _mm256_extractf128_ps(r, 1));
+    __m128 lo =
+        _mm_add_ps(_mm256_castps256_ps128(r), _mm256_extractf128_ps(r, 1));
     lo = _mm_add_ps(lo, _mm_movehl_ps(lo, lo));
     lo = _mm_add_ss(lo, _mm_movehdup_ps(lo));
     return _mm_cvtss_f32(lo);

@@ -23,7 +23,8 @@ float Dot(const float* __restrict x, const float* __restrict y, size_t n) {
     acc0 = V::Fma(V::LoadU(x + i), V::LoadU(y + i), acc0);
     acc1 = V::Fma(V::LoadU(x + i + w), V::LoadU(y + i + w), acc1);
   }
-  for (; i + w <= n; i += w) acc0 = V::Fma(V::LoadU(x + i), V::LoadU(y + i), acc0);
+  for (; i + w <= n; i += w)
+    acc0 = V::Fma(V::LoadU(x + i), V::LoadU(y + i), acc0);
   float sum = V::Sum(V::Add(acc0, acc1));
   for (; i < n; ++i) sum += x[i] * y[i];
   return sum;
@@ -67,10 +68,17 @@ void DotBlock(const float* const* in, int num_in, const float* const* out,
       DotRowBlock<V, 4>(x, out + k, stride, row + k);
     }
     switch (num_out - k) {
-      case 3: DotRowBlock<V, 3>(x, out + k, stride, row + k); break;
-      case 2: DotRowBlock<V, 2>(x, out + k, stride, row + k); break;
-      case 1: DotRowBlock<V, 1>(x, out + k, stride, row + k); break;
-      default: break;
+      case 3:
+        DotRowBlock<V, 3>(x, out + k, stride, row + k);
+        break;
+      case 2:
+        DotRowBlock<V, 2>(x, out + k, stride, row + k);
+        break;
+      case 1:
+        DotRowBlock<V, 1>(x, out + k, stride, row + k);
+        break;
+      default:
+        break;
     }
   }
 }

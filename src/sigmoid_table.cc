@@ -5,7 +5,9 @@
 namespace wembed {
 
 SigmoidTable::SigmoidTable(int size)
-    : scale_(float(size) / (2 * kMaxInput)), sigmoid_(size), log_sigmoid_(size) {
+    : scale_(float(size) / (2 * kMaxInput)),
+      sigmoid_(size),
+      log_sigmoid_(size) {
   for (int i = 0; i < size; ++i) {
     // Bin centre, so the error is at most half a bin either way.
     const double x = (i + 0.5) / scale_ - kMaxInput;

@@ -37,9 +37,12 @@ const char* UpdateRuleName(UpdateRule rule) {
 
 const char* OutputVectorsName(OutputVectors which) {
   switch (which) {
-    case OutputVectors::kInput: return "input";
-    case OutputVectors::kOutput: return "output";
-    case OutputVectors::kSum: return "sum";
+    case OutputVectors::kInput:
+      return "input";
+    case OutputVectors::kOutput:
+      return "output";
+    case OutputVectors::kSum:
+      return "sum";
   }
   return "input";
 }
@@ -157,8 +160,8 @@ StatusOr<TrainOptions> TrainOptions::FromKeyValues(
       return Status::Corruption("unknown training option '" + key + "'");
     }
     if (!ok) {
-      return Status::Corruption("bad value '" + value + "' for option '" +
-                                key + "'");
+      return Status::Corruption("bad value '" + value + "' for option '" + key +
+                                "'");
     }
   }
   return o;

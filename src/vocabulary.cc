@@ -169,12 +169,11 @@ StatusOr<Vocabulary> Vocabulary::Load(const std::string& path) {
 }
 
 StatusOr<Vocabulary> Vocabulary::SortedAndFiltered(uint64_t min_count,
-                                                    uint64_t max_vocab) const {
+                                                   uint64_t max_vocab) const {
   std::vector<size_t> order(size());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return counts_[a] > counts_[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return counts_[a] > counts_[b]; });
   std::vector<std::string> words;
   std::vector<uint64_t> counts;
   for (size_t id : order) {
@@ -184,9 +183,9 @@ StatusOr<Vocabulary> Vocabulary::SortedAndFiltered(uint64_t min_count,
     counts.push_back(counts_[id]);
   }
   if (words.empty()) {
-    return Status::InvalidArgument(
-        "empty vocabulary (no word has a count of " +
-        std::to_string(min_count) + " or more; lower --min-count)");
+    return Status::InvalidArgument("empty vocabulary (no word has a count of " +
+                                   std::to_string(min_count) +
+                                   " or more; lower --min-count)");
   }
   return FromWordsAndCounts(std::move(words), std::move(counts));
 }

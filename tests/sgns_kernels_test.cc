@@ -60,7 +60,8 @@ TEST(SgnsKernelsTest, FastBlockKernelsMatchScalar) {
     for (int num_in : {1, 3, 10}) {
       for (int num_out : {1, 2, 5, 6, 9}) {
         const size_t dim = 100;
-        Matrix in_a = RandomMatrix(num_in, dim, 1), out_a = RandomMatrix(num_out, dim, 2);
+        Matrix in_a = RandomMatrix(num_in, dim, 1),
+               out_a = RandomMatrix(num_out, dim, 2);
         Matrix in_b = in_a, out_b = out_a;
         std::vector<float*> ia, oa, ib, ob;
         for (int j = 0; j < num_in; ++j) {
@@ -126,7 +127,8 @@ double Loss(const Matrix& in, const Matrix& out, size_t dim) {
   for (size_t j = 0; j < in.rows(); ++j) {
     for (size_t k = 0; k < out.rows(); ++k) {
       double s = 0;
-      for (size_t c = 0; c < dim; ++c) s += double(in.row(j)[c]) * out.row(k)[c];
+      for (size_t c = 0; c < dim; ++c)
+        s += double(in.row(j)[c]) * out.row(k)[c];
       const double sign = k == 0 ? 1.0 : -1.0;
       loss -= std::log(1.0 / (1.0 + std::exp(-sign * s)));
     }
@@ -138,7 +140,8 @@ TEST(SgnsKernelsTest, BlockUpdateIsGradientStepByFiniteDifferences) {
   const size_t dim = 20;
   const int num_in = 3, num_out = 4;  // one target + three negatives
   for (const SgnsKernels* k : {&ScalarKernels(), &SelectKernels()}) {
-    Matrix in = RandomMatrix(num_in, dim, 11), out = RandomMatrix(num_out, dim, 12);
+    Matrix in = RandomMatrix(num_in, dim, 11),
+           out = RandomMatrix(num_out, dim, 12);
     // Exact gradient coefficients g = alpha * (label - sigmoid(s)).
     const float alpha = 1e-3f;
     std::vector<float> s(num_in * num_out), g(num_in * num_out);
@@ -156,8 +159,8 @@ TEST(SgnsKernelsTest, BlockUpdateIsGradientStepByFiniteDifferences) {
     for (int j = 0; j < num_in; ++j) {
       for (int o = 0; o < num_out; ++o) {
         const double label = o == 0 ? 1.0 : 0.0;
-        g[j * num_out + o] =
-            float(alpha * (label - 1.0 / (1.0 + std::exp(-s[j * num_out + o]))));
+        g[j * num_out + o] = float(
+            alpha * (label - 1.0 / (1.0 + std::exp(-s[j * num_out + o]))));
       }
     }
     Matrix in_before = in, out_before = out;
@@ -180,7 +183,8 @@ TEST(SgnsKernelsTest, BlockUpdateIsGradientStepByFiniteDifferences) {
           before.row(r)[c] = saved;
           const double grad = (up - down) / (2 * h);
           const double step = double(after.row(r)[c]) - saved;
-          EXPECT_NEAR(step, -alpha * grad, 2e-6 + 1e-3 * std::fabs(alpha * grad))
+          EXPECT_NEAR(step, -alpha * grad,
+                      2e-6 + 1e-3 * std::fabs(alpha * grad))
               << k->name << (is_input ? " input" : " output") << " r=" << r
               << " c=" << c;
         }

@@ -110,14 +110,16 @@ inline pid_t Spawn(const std::vector<std::string>& args,
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
   auto redirect = [](const std::string& path, int fd, int flags) {
-    const int f = ::open(path.empty() ? "/dev/null" : path.c_str(), flags, 0644);
+    const int f =
+        ::open(path.empty() ? "/dev/null" : path.c_str(), flags, 0644);
     if (f >= 0) ::dup2(f, fd);
   };
   redirect("", 0, O_RDONLY);
   redirect(stdout_path, 1, O_WRONLY | O_CREAT | O_TRUNC);
   redirect(stderr_path, 2, O_WRONLY | O_CREAT | O_TRUNC);
   std::vector<char*> argv;
-  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   ::execv(argv[0], argv.data());
   ::_exit(127);

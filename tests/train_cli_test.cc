@@ -43,10 +43,17 @@ class TrainCliTest : public ::testing::Test {
 TEST_F(TrainCliTest, NonsenseValuesGiveOneClearLineAndExitOne) {
   const std::string corpus = Corpus(500);
   const std::vector<std::vector<std::string>> cases = {
-      {"--dim", "0"},       {"--window", "-1"}, {"--sample", "2"},
-      {"--negative", "-1"}, {"--epochs", "0"},  {"--threads", "100000"},
-      {"--alpha", "-0.1"},  {"--format", "xml"}, {"--update", "fast"},
-      {"--output-vectors", "both"}, {"--checkpoint-every", "0"}};
+      {"--dim", "0"},
+      {"--window", "-1"},
+      {"--sample", "2"},
+      {"--negative", "-1"},
+      {"--epochs", "0"},
+      {"--threads", "100000"},
+      {"--alpha", "-0.1"},
+      {"--format", "xml"},
+      {"--update", "fast"},
+      {"--output-vectors", "both"},
+      {"--checkpoint-every", "0"}};
   for (const auto& c : cases) {
     std::vector<std::string> args = {"--input", corpus, "--output",
                                      dir_.File("v.bin")};
@@ -70,8 +77,8 @@ TEST_F(TrainCliTest, UsageErrorsExitTwo) {
 }
 
 TEST_F(TrainCliTest, MissingInputNamesTheFile) {
-  CommandResult r = Train({"--input", dir_.File("nope.txt"), "--output",
-                           dir_.File("v.bin")});
+  CommandResult r =
+      Train({"--input", dir_.File("nope.txt"), "--output", dir_.File("v.bin")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nope.txt"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
@@ -97,11 +104,11 @@ TEST_F(TrainCliTest, UnwritableOutputFailsBeforeTraining) {
 TEST_F(TrainCliTest, HelpListsOptionsWithDefaults) {
   CommandResult r = Train({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* opt : {"--dim", "--window", "--negative", "--sample",
-                          "--min-count", "--epochs", "--threads", "--alpha",
-                          "--seed", "--read-vocab", "--save-vocab", "--quiet",
-                          "--format", "--output-vectors", "--checkpoint",
-                          "--resume", "--lowercase", "--strip-punct"}) {
+  for (const char* opt :
+       {"--dim", "--window", "--negative", "--sample", "--min-count",
+        "--epochs", "--threads", "--alpha", "--seed", "--read-vocab",
+        "--save-vocab", "--quiet", "--format", "--output-vectors",
+        "--checkpoint", "--resume", "--lowercase", "--strip-punct"}) {
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   }
   EXPECT_NE(r.out.find("(=100)"), std::string::npos);   // dim default
@@ -111,21 +118,20 @@ TEST_F(TrainCliTest, HelpListsOptionsWithDefaults) {
 // word2vec binary and text output, read back by gensim (python3-gensim).
 TEST_F(TrainCliTest, GensimLoadsBothFormats) {
   const std::string corpus = Corpus(3000);
-  ASSERT_EQ(Train({"--input", corpus, "--output", dir_.File("v.bin"),
-                   "--dim", "24", "--epochs", "1", "--quiet",
-                   "--save-vocab", dir_.File("vocab.txt")})
+  ASSERT_EQ(Train({"--input", corpus, "--output", dir_.File("v.bin"), "--dim",
+                   "24", "--epochs", "1", "--quiet", "--save-vocab",
+                   dir_.File("vocab.txt")})
                 .exit_code,
             0);
   ASSERT_EQ(Train({"--input", corpus, "--output", dir_.File("v.txt"),
-                   "--format", "txt", "--dim", "24", "--epochs", "1",
-                   "--quiet", "--output-vectors", "sum"})
+                   "--format", "txt", "--dim", "24", "--epochs", "1", "--quiet",
+                   "--output-vectors", "sum"})
                 .exit_code,
             0);
   const std::string header = ReadFile(dir_.File("v.txt")).substr(0, 20);
   const std::string vocab = ReadFile(dir_.File("vocab.txt"));
   const long words = std::count(vocab.begin(), vocab.end(), '\n');
-  EXPECT_EQ(header.substr(0, header.find('\n')),
-            std::to_string(words) + " 24");
+  EXPECT_EQ(header.substr(0, header.find('\n')), std::to_string(words) + " 24");
   const std::string script = dir_.File("load.py");
   testing::WriteFile(
       script,
@@ -149,16 +155,16 @@ TEST_F(TrainCliTest, GensimLoadsBothFormats) {
 void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
                         int expected_exit) {
   const std::vector<std::string> common = {
-      "--input", corpus, "--threads", "1", "--seed", "3", "--epochs", "3",
-      "--dim", "32", "--sample", "1e-3", "--quiet"};
+      "--input", corpus, "--threads", "1",    "--seed", "3", "--epochs", "3",
+      "--dim",   "32",   "--sample",  "1e-3", "--quiet"};
   std::vector<std::string> ref = {kWembed, "train", "--output",
                                   dir.File("ref.bin")};
   ref.insert(ref.end(), common.begin(), common.end());
   ASSERT_EQ(RunCommand(ref, dir.path()).exit_code, 0);
 
   const std::string ckpt = dir.File("run.ckpt");
-  std::vector<std::string> run = {kWembed, "train", "--output",
-                                  dir.File("out.bin"), "--checkpoint", ckpt};
+  std::vector<std::string> run = {
+      kWembed, "train", "--output", dir.File("out.bin"), "--checkpoint", ckpt};
   run.insert(run.end(), common.begin(), common.end());
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = Spawn(run, "", dir.File("run.err"));
@@ -167,9 +173,9 @@ void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   ::kill(pid, sig);
   const int code = WaitExit(pid);
-  const double seconds = std::chrono::duration<double>(
-                             std::chrono::steady_clock::now() - start)
-                             .count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   if (code == 0) {
     GTEST_SKIP() << "run finished in " << seconds << " s, before the signal";
   }
@@ -197,11 +203,10 @@ TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {
 TEST_F(TrainCliTest, SigkillLeavesALoadableCheckpointThatResumes) {
   const std::string corpus = Corpus(300000);
   const std::string ckpt = dir_.File("run.ckpt");
-  const pid_t pid = Spawn({kWembed, "train", "--input", corpus, "--output",
-                           dir_.File("out.bin"), "--checkpoint", ckpt,
-                           "--checkpoint-every", "0.05", "--threads", "2",
-                           "--epochs", "8", "--sample", "1e-3", "--dim", "32",
-                           "--quiet"});
+  const pid_t pid = Spawn(
+      {kWembed, "train", "--input", corpus, "--output", dir_.File("out.bin"),
+       "--checkpoint", ckpt, "--checkpoint-every", "0.05", "--threads", "2",
+       "--epochs", "8", "--sample", "1e-3", "--dim", "32", "--quiet"});
   // Kill once a checkpoint exists, at an arbitrary moment after that.
   for (int i = 0; i < 400 && !std::filesystem::exists(ckpt); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -214,10 +219,10 @@ TEST_F(TrainCliTest, SigkillLeavesALoadableCheckpointThatResumes) {
   EXPECT_EQ(code, 128 + SIGKILL);
   CommandResult info = RunCommand({kWembed, "info", ckpt}, dir_.path());
   EXPECT_EQ(info.exit_code, 0) << info.err;
-  CommandResult resumed = RunCommand(
-      {kWembed, "train", "--resume", ckpt, "--output", dir_.File("out.bin"),
-       "--quiet"},
-      dir_.path());
+  CommandResult resumed =
+      RunCommand({kWembed, "train", "--resume", ckpt, "--output",
+                  dir_.File("out.bin"), "--quiet"},
+                 dir_.path());
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_TRUE(std::filesystem::exists(dir_.File("out.bin")));
 }

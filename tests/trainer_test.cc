@@ -245,8 +245,8 @@ TEST(TrainerTest, ResumeRejectsADifferentCorpus) {
   auto f = MakeFixture(3000);
   auto g = MakeFixture(3100);
   auto t = MustCreate(SmallOptions(), *f);
-  auto r = Trainer::Resume(t->MakeCheckpoint(), SmallOptions(),
-                           &g->scan.corpus);
+  auto r =
+      Trainer::Resume(t->MakeCheckpoint(), SmallOptions(), &g->scan.corpus);
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("corpus"), std::string::npos);
 }

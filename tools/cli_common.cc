@@ -17,7 +17,8 @@ std::optional<int> ParseCommandLine(
     if (positional != nullptr) parser.positional(*positional);
     po::store(parser.run(), *vm);
     if (vm->count("help")) {
-      std::cout << "usage: " << usage << "\n\n" << description << "\n\n"
+      std::cout << "usage: " << usage << "\n\n"
+                << description << "\n\n"
                 << options << std::flush;
       return kExitOk;
     }
@@ -43,9 +44,8 @@ int ReportError(const std::string& command, const Status& status) {
 
 void AddTokenizerOptions(po::options_description& desc,
                          TokenizerOptions* options) {
-  desc.add_options()(
-      "lowercase", po::bool_switch(&options->lowercase),
-      "lowercase tokens (Unicode-aware); off by default")(
+  desc.add_options()("lowercase", po::bool_switch(&options->lowercase),
+                     "lowercase tokens (Unicode-aware); off by default")(
       "strip-punct", po::bool_switch(&options->strip_punct),
       "treat Unicode punctuation as a separator; off by default")(
       "max-token-bytes",

@@ -5,14 +5,14 @@
 
 namespace wembed::cli {
 
-int RunVocabCommand(int argc, char** argv);     // vocab_main.cc
-int RunTrainCommand(int argc, char** argv);     // train_main.cc
-int RunEvalCommand(int argc, char** argv);      // eval_main.cc
-int RunSimilarCommand(int argc, char** argv);   // query_main.cc
-int RunAnalogyCommand(int argc, char** argv);   // query_main.cc
-int RunInfoCommand(int argc, char** argv);      // checkpoint_main.cc
-int RunExportCommand(int argc, char** argv);    // checkpoint_main.cc
-int RunSynthCommand(int argc, char** argv);     // synth_main.cc
+int RunVocabCommand(int argc, char** argv);    // vocab_main.cc
+int RunTrainCommand(int argc, char** argv);    // train_main.cc
+int RunEvalCommand(int argc, char** argv);     // eval_main.cc
+int RunSimilarCommand(int argc, char** argv);  // query_main.cc
+int RunAnalogyCommand(int argc, char** argv);  // query_main.cc
+int RunInfoCommand(int argc, char** argv);     // checkpoint_main.cc
+int RunExportCommand(int argc, char** argv);   // checkpoint_main.cc
+int RunSynthCommand(int argc, char** argv);    // synth_main.cc
 
 }  // namespace wembed::cli
 

@@ -12,17 +12,17 @@ int RunSynthCommand(int argc, char** argv) {
   SyntheticCorpusOptions o;
   std::string corpus_path, questions_path;
   po::options_description desc("options");
-  desc.add_options()
-      ("output-corpus", po::value<std::string>(&corpus_path)->required(),
-       "where to write the corpus (one sentence per line)")
-      ("output-questions", po::value<std::string>(&questions_path)->required(),
-       "where to write the analogy questions (Google format)")
-      ("pairs", po::value<int>(&o.pairs)->default_value(o.pairs),
-       "word pairs per relation (country-capital, male-female)")
-      ("sentences", po::value<int>(&o.sentences)->default_value(o.sentences),
-       "number of sentences")
-      ("seed", po::value<uint64_t>(&o.seed)->default_value(o.seed),
-       "random seed");
+  desc.add_options()("output-corpus",
+                     po::value<std::string>(&corpus_path)->required(),
+                     "where to write the corpus (one sentence per line)")(
+      "output-questions", po::value<std::string>(&questions_path)->required(),
+      "where to write the analogy questions (Google format)")(
+      "pairs", po::value<int>(&o.pairs)->default_value(o.pairs),
+      "word pairs per relation (country-capital, male-female)")(
+      "sentences", po::value<int>(&o.sentences)->default_value(o.sentences),
+      "number of sentences")(
+      "seed", po::value<uint64_t>(&o.seed)->default_value(o.seed),
+      "random seed");
   po::variables_map vm;
   if (auto code = ParseCommandLine(
           argc, argv,
@@ -32,8 +32,8 @@ int RunSynthCommand(int argc, char** argv) {
     return *code;
   }
   if (o.pairs < 2 || o.pairs > 99) {
-    return ReportError("synth", Status::InvalidArgument(
-                                    "--pairs must be in 2..99"));
+    return ReportError("synth",
+                       Status::InvalidArgument("--pairs must be in 2..99"));
   }
   if (o.sentences < 1) {
     return ReportError("synth",
@@ -44,9 +44,9 @@ int RunSynthCommand(int argc, char** argv) {
       !s.ok()) {
     return ReportError("synth", s);
   }
-  std::cerr << "synth: wrote " << o.sentences << " sentences to "
-            << corpus_path << " and " << corpus.num_questions
-            << " questions to " << questions_path << "\n";
+  std::cerr << "synth: wrote " << o.sentences << " sentences to " << corpus_path
+            << " and " << corpus.num_questions << " questions to "
+            << questions_path << "\n";
   return kExitOk;
 }
 

@@ -30,13 +30,13 @@ struct ThreadProgress {
 };
 
 struct TrainProgress {
-  uint32_t epoch = 0;                // epochs completed by every thread
-  uint64_t words_processed = 0;      // global lr-schedule counter
-  uint64_t corpus_tokens = 0;        // EncodedCorpus::num_tokens()
-  uint64_t corpus_fingerprint = 0;   // EncodedCorpus::Fingerprint()
-  uint64_t corpus_bytes = 0;  // EncodedCorpus::size_bytes(); 0 = not recorded
-  double elapsed_seconds = 0;        // training wall time so far
-  double loss_sum = 0;               // running loss accumulator
+  uint32_t epoch = 0;               // epochs completed by every thread
+  uint64_t words_processed = 0;     // global lr-schedule counter
+  uint64_t corpus_tokens = 0;       // EncodedCorpus::num_tokens()
+  uint64_t corpus_fingerprint = 0;  // EncodedCorpus::Fingerprint()
+  uint64_t corpus_bytes = 0;   // EncodedCorpus::size_bytes(); 0 = not recorded
+  double elapsed_seconds = 0;  // training wall time so far
+  double loss_sum = 0;         // running loss accumulator
   uint64_t loss_count = 0;
   bool finished = false;
   std::vector<ThreadProgress> threads;

@@ -83,9 +83,9 @@ class StatusOr {
 }  // namespace wembed
 
 // Returns from the enclosing function if `expr` yields a non-OK Status.
-#define WEMBED_RETURN_IF_ERROR(expr)         \
-  do {                                       \
-    ::wembed::Status wembed_status_ = (expr); \
+#define WEMBED_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::wembed::Status wembed_status_ = (expr);        \
     if (!wembed_status_.ok()) return wembed_status_; \
   } while (0)
 

@@ -18,9 +18,9 @@
 namespace wembed {
 
 struct SyntheticCorpusOptions {
-  int pairs = 12;            // pairs per relation
-  int sentences = 40000;     // lines of text
-  int filler_words = 300;    // noise vocabulary size
+  int pairs = 12;          // pairs per relation
+  int sentences = 40000;   // lines of text
+  int filler_words = 300;  // noise vocabulary size
   int fillers_per_sentence = 3;
   uint64_t seed = 7;
 };
