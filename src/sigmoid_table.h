@@ -12,6 +12,7 @@ class SigmoidTable {
  public:
   static constexpr float kMaxInput = 6.0f;
 
+  // `size` bins (>= 1) over [-kMaxInput, kMaxInput].
   explicit SigmoidTable(int size = 1024);
 
   // The comparisons are written so that NaN (a diverged run) takes the
@@ -30,6 +31,7 @@ class SigmoidTable {
 
  private:
   float scale_;
+  // size + 1 entries: the last repeats bin size - 1 (see the constructor).
   std::vector<float> sigmoid_;
   std::vector<float> log_sigmoid_;
 };

@@ -92,6 +92,29 @@ TEST(SigmoidTableTest, CloseToLogisticAndClamped) {
   EXPECT_EQ(table.Sigmoid(-7.0f), 0.0f);
 }
 
+// The largest floats below kMaxInput round to one past the last bin in float
+// arithmetic; they must read the last bin, not past the table (ASan checks
+// the read).
+TEST(SigmoidTableTest, FloatsNextToTheRangeEndsStayInTheTable) {
+  for (int size : {1024, 1000, 7}) {
+    SigmoidTable table(size);
+    const float top = SigmoidTable::kMaxInput;
+    const float last_sigmoid = table.Sigmoid(top - 12.0f / float(size) / 2);
+    const float last_log = table.LogSigmoid(top - 12.0f / float(size) / 2);
+    float x = top;
+    for (int i = 0; i < 64; ++i) {
+      x = std::nextafter(x, 0.0f);
+      EXPECT_EQ(table.Sigmoid(x), last_sigmoid) << size << " " << x;
+      EXPECT_EQ(table.LogSigmoid(x), last_log) << size << " " << x;
+    }
+    x = -top;
+    for (int i = 0; i < 64; ++i) {
+      x = std::nextafter(x, 0.0f);
+      EXPECT_EQ(table.Sigmoid(x), table.Sigmoid(-top + 1e-3f)) << size;
+    }
+  }
+}
+
 TEST(RngTest, BelowIsInRangeAndStateRoundTrips) {
   Rng a(9);
   for (int i = 0; i < 1000; ++i) EXPECT_LT(a.Below(7), 7u);
