@@ -226,9 +226,12 @@ TEST(TokenizerTest, SmallSentenceLimit) {
 // Inputs exercising every state: multi-byte characters, CRLF, NUL, invalid
 // bytes, punctuation, long tokens, empty lines.
 const std::vector<std::string>& SplitInputs() {
+  // NUL, invalid and truncated UTF-8: every byte but the terminator.
+  static constexpr char kBytes[] =
+      "a\0b\r\n\xe2\x82\xac\xff\xc3 ZZ\xe2\x82 \xf0\x9f\x98";
   static const auto* inputs = new std::vector<std::string>{
       "\u00c9COLE \u00abmot\u00bb\r\n\r\n\U0001F600x\u2014y\n",
-      std::string("a\0b\r\n\xe2\x82\xac\xff\xc3 ZZ\xe2\x82 \xf0\x9f\x98", 21),
+      std::string(kBytes, sizeof(kBytes) - 1),
       "Stra\u00dfe, \u0391\u0398\u0397\u039d\u0391! "
       "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9 abcdefghijk\n\n",
       "\r\r\n\n  tail\u00e9",
