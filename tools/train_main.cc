@@ -58,23 +58,6 @@ struct Args {
   bool quiet = false;
 };
 
-StatusOr<OutputVectors> ParseOutputVectors(const std::string& s) {
-  if (s == "input") return OutputVectors::kInput;
-  if (s == "output") return OutputVectors::kOutput;
-  if (s == "sum") return OutputVectors::kSum;
-  return Status::InvalidArgument(
-      "--output-vectors must be input, output or "
-      "sum, not '" +
-      s + "'");
-}
-
-StatusOr<VectorFormat> ParseFormat(const std::string& s) {
-  if (s == "bin") return VectorFormat::kBinary;
-  if (s == "txt") return VectorFormat::kText;
-  return Status::InvalidArgument("--format must be bin or txt, not '" + s +
-                                 "'");
-}
-
 int Fail(const Status& s) { return ReportError("train", s); }
 
 // Fails early (before hours of training) if `path`'s directory is missing or
@@ -236,9 +219,9 @@ int RunTrainCommand(int argc, char** argv) {
                                   a.update + "'"));
     }
   }
-  auto format = ParseFormat(a.format);
+  auto format = ParseFormatOption(a.format);
   if (!format.ok()) return Fail(format.status());
-  auto which = ParseOutputVectors(a.output_vectors);
+  auto which = ParseOutputVectorsOption(a.output_vectors);
   if (!which.ok()) return Fail(which.status());
   if (!(a.checkpoint_every > 0)) {
     return Fail(Status::InvalidArgument("--checkpoint-every must be > 0"));
