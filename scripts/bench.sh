@@ -9,8 +9,10 @@
 #          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
 #          [--word2vec PATH] [--pword2vec PATH] [--workdir DIR]
 #   Defaults: ../shared/data corpus/eval files, 1 epoch, 2 threads, 1 repeat,
-#   tools "wembed wembed-exact fasttext gensim" (+ word2vec, pword2vec when
-#   their paths are given). Settings: skip-gram, dim 100, window 5,
+#   tools "wembed wembed-1thread wembed-exact fasttext gensim" (+ word2vec,
+#   pword2vec when
+#   their paths are given; wembed-1thread: --threads 1, for thread scaling).
+#   Settings: skip-gram, dim 100, window 5,
 #   negative 5, sample 1e-4, min-count 5 (BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,7 @@ PAIRS="$SHARED/eval/wordsim353.txt"
 EPOCHS=1
 THREADS=2
 REPEATS=1
-TOOLS="wembed wembed-exact fasttext gensim"
+TOOLS="wembed wembed-1thread wembed-exact fasttext gensim"
 W2V=""
 PW2V=""
 WORKDIR=""
@@ -74,6 +76,9 @@ command_for() {
     wembed) echo "$WEMBED train --input $TEXT --output $out.bin --format bin" \
       "--dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5" \
       "--epochs $EPOCHS --threads $THREADS --quiet" ;;
+    wembed-1thread) echo "$WEMBED train --input $TEXT --output $out.bin" \
+      "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
+      "--min-count 5 --epochs $EPOCHS --threads 1 --quiet" ;;
     wembed-exact) echo "$WEMBED train --input $TEXT --output $out.bin" \
       "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
       "--min-count 5 --epochs $EPOCHS --threads $THREADS --update exact" \
