@@ -8,12 +8,12 @@
 # Usage: scripts/bench.sh [--corpus F] [--questions Q] [--pairs P]
 #          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
 #          [--word2vec PATH] [--pword2vec PATH] [--workdir DIR]
-#   Defaults: ../shared/data corpus/eval files, 1 epoch, 2 threads, 1 repeat,
-#   tools "wembed wembed-1thread wembed-exact fasttext gensim" (+ word2vec,
-#   pword2vec when
-#   their paths are given; wembed-1thread: --threads 1, for thread scaling).
-#   Settings: skip-gram, dim 100, window 5,
-#   negative 5, sample 1e-4, min-count 5 (BENCHMARKS.md).
+#   Defaults: ../shared/data corpus and eval files, 1 epoch, 2 threads,
+#   1 repeat, tools "wembed wembed-1thread wembed-exact fasttext gensim"
+#   (word2vec / pword2vec are added when their binaries are given;
+#   wembed-1thread is wembed with --threads 1, for thread scaling).
+#   Settings (BENCHMARKS.md): skip-gram, dim 100, window 5, negative 5,
+#   sample 1e-4, min-count 5. Timing is of the whole process (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --word2vec) W2V="$2"; TOOLS="$TOOLS word2vec"; shift 2 ;;
     --pword2vec) PW2V="$2"; TOOLS="$TOOLS pword2vec"; shift 2 ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | cut -c3-; exit 0 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
