@@ -139,7 +139,7 @@ base = {}
 for tool, r in rows.items():
     wall = statistics.median(x[0] for x in r)
     base[tool] = wall
-    print("| %s | %.1f | %.0fk | %d MB | %.2f%% | %.3f | %d |" % (
+    print("| %s | %.2f | %.0fk | %d MB | %.2f%% | %.3f | %d |" % (
         tool, wall, words / wall / 1e3, max(x[1] for x in r) // 1024,
         statistics.median(x[2] for x in r), statistics.median(x[3] for x in r), len(r)))
 if "wembed" in base:
