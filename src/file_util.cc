@@ -67,14 +67,33 @@ Status AtomicFileWriter::Open() {
   if (fd_ >= 0 || committed_) {
     return Status::Internal("AtomicFileWriter::Open called twice for " + path_);
   }
+  // A symlink is followed: the file it points to is replaced, the link
+  // stays. A device, FIFO or socket (/dev/null, /dev/stdout, a pipe) cannot
+  // be replaced by rename: it is written directly.
+  struct stat st;
+  if (::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    char* resolved = ::realpath(path_.c_str(), nullptr);
+    if (resolved != nullptr) {
+      path_ = resolved;
+      std::free(resolved);
+      temp_path_ = path_ + ".tmp." + std::to_string(::getpid());
+    }
+  }
+  if (::stat(path_.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Fail(FileOp::kCreate, path_, EISDIR);
+    direct_ = !S_ISREG(st.st_mode);
+  }
+  const std::string& target = direct_ ? path_ : temp_path_;
+  if (!direct_) RemoveStaleTempFiles(path_);
   int err = Inject(FileOp::kCreate, nullptr);
   if (err == 0) {
     // O_TRUNC: a temp file of an earlier process that had our pid is stale.
-    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                 0644);
+    fd_ = direct_ ? ::open(target.c_str(), O_WRONLY | O_CLOEXEC)
+                  : ::open(target.c_str(),
+                           O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) err = errno;
   }
-  if (err != 0) return Fail(FileOp::kCreate, temp_path_, err);
+  if (err != 0) return Fail(FileOp::kCreate, target, err);
   return Status::Ok();
 }
 
@@ -113,6 +132,15 @@ Status AtomicFileWriter::Commit() {
     return Status::Internal("AtomicFileWriter::Commit without Open for " +
                             path_);
   }
+  if (direct_) {  // a device or pipe: nothing to sync or rename
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0 && errno != EINTR) {
+      return Fail(FileOp::kClose, path_, errno);
+    }
+    committed_ = true;
+    return Status::Ok();
+  }
   int err = Inject(FileOp::kFsync, nullptr);
   if (err == 0 && ::fsync(fd_) != 0) err = errno;
   if (err != 0) return Fail(FileOp::kFsync, temp_path_, err);
@@ -149,6 +177,7 @@ void AtomicFileWriter::Abandon() {
     ::close(fd_);
     fd_ = -1;
   }
+  if (direct_) return;           // never unlink a device or a pipe
   ::unlink(temp_path_.c_str());  // ENOENT when never created: fine
 }
 

@@ -46,6 +46,11 @@ class FaultInjector {
 // e.g. "write /x/ck.tmp.123: No space left on device"; after the first error
 // every later call returns it again.
 //
+// A symlink `path` is followed (its target is replaced, the link kept); a
+// `path` that is a character device, FIFO or socket (/dev/null, /dev/stdout)
+// is opened and written directly, with no temp file; a directory is an
+// error. Temp files left by killed writers of `path` are removed at Open().
+//
 // Not thread-safe. Two writers for the same path must not run at once in one
 // process (they would share the temp file name).
 class AtomicFileWriter {
@@ -75,6 +80,7 @@ class AtomicFileWriter {
 
   std::string path_;
   std::string temp_path_;
+  bool direct_ = false;  // target is a device/FIFO/socket: written in place
   FaultInjector* faults_;
   int fd_ = -1;
   bool committed_ = false;
