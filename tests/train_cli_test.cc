@@ -76,6 +76,21 @@ TEST_F(TrainCliTest, UsageErrorsExitTwo) {
   EXPECT_NE(r.err.find("dim"), std::string::npos) << r.err;
 }
 
+TEST_F(TrainCliTest, StrayArgumentsEmptyPathsAndNegativeCountsAreRefused) {
+  const std::string corpus = Corpus(500);
+  const std::string out = dir_.File("v.bin");
+  CommandResult r = Train({"--input", corpus, "--output", out, "extra.txt"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("extra.txt"), std::string::npos) << r.err;
+  r = Train({"--input", corpus, "--output", out, "--checkpoint", ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--checkpoint: empty value"), std::string::npos);
+  r = Train({"--input", corpus, "--output", out, "--min-count", "-1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("non-negative"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
 TEST_F(TrainCliTest, MissingInputNamesTheFile) {
   CommandResult r =
       Train({"--input", dir_.File("nope.txt"), "--output", dir_.File("v.bin")});

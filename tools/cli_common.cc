@@ -1,6 +1,7 @@
 #include "cli_common.h"
 
 #include <iostream>
+#include <typeinfo>
 
 namespace wembed::cli {
 
@@ -15,12 +16,43 @@ std::optional<int> ParseCommandLine(
     po::command_line_parser parser(argc, argv);  // skips argv[0]
     parser.options(options);
     if (positional != nullptr) parser.positional(*positional);
-    po::store(parser.run(), *vm);
+    const po::parsed_options parsed = parser.run();
+    po::store(parsed, *vm);
     if (vm->count("help")) {
       std::cout << "usage: " << usage << "\n\n"
                 << description << "\n\n"
                 << options << std::flush;
       return kExitOk;
+    }
+    for (const po::option& opt : parsed.options) {
+      if (opt.string_key.empty()) {  // a positional token nobody takes
+        const std::string token =
+            opt.original_tokens.empty() ? "" : opt.original_tokens[0];
+        std::cerr << "wembed " << command << ": usage error: unexpected "
+                  << "argument '" << token << "' (see 'wembed " << command
+                  << " --help')\n";
+        return kExitUsage;
+      }
+      for (const std::string& value : opt.value) {
+        if (value.empty()) {
+          std::cerr << "wembed " << command << ": usage error: --"
+                    << opt.string_key << ": empty value\n";
+          return kExitUsage;
+        }
+      }
+      // Unsigned options would silently wrap "-1" to 2^64 - 1.
+      const std::type_info& type = (*vm)[opt.string_key].value().type();
+      if (type == typeid(uint64_t) || type == typeid(uint32_t) ||
+          type == typeid(size_t)) {
+        for (const std::string& value : opt.value) {
+          if (value[0] == '-') {
+            std::cerr << "wembed " << command << ": error: --" << opt.string_key
+                      << ": expected a non-negative integer, got '" << value
+                      << "'\n";
+            return kExitError;
+          }
+        }
+      }
     }
     po::notify(*vm);
   } catch (const po::validation_error& e) {
