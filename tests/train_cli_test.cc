@@ -91,6 +91,27 @@ TEST_F(TrainCliTest, StrayArgumentsEmptyPathsAndNegativeCountsAreRefused) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST_F(TrainCliTest, OutputsThatAreAnInputOrEachOtherAreRefused) {
+  const std::string corpus = Corpus(500);
+  const std::string before = ReadFile(corpus);
+  CommandResult r = Train({"--input", corpus, "--output", corpus});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("same file"), std::string::npos) << r.err;
+  std::filesystem::create_hard_link(corpus, dir_.File("hard.txt"));
+  r = Train({"--input", corpus, "--output", dir_.File("hard.txt")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  r = Train({"--input", corpus, "--output", dir_.File("o.bin"), "--checkpoint",
+             dir_.File("./o.bin")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--checkpoint and --output"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadFile(corpus), before);
+  CommandResult v = RunCommand(
+      {kWembed, "vocab", "--input", corpus, "--output", corpus}, dir_.path());
+  EXPECT_EQ(v.exit_code, 1);
+  EXPECT_EQ(ReadFile(corpus), before);
+}
+
 TEST_F(TrainCliTest, MissingInputNamesTheFile) {
   CommandResult r =
       Train({"--input", dir_.File("nope.txt"), "--output", dir_.File("v.bin")});

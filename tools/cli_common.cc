@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include <filesystem>
 #include <iostream>
 #include <typeinfo>
 
@@ -98,6 +99,41 @@ StatusOr<OutputVectors> ParseOutputVectorsOption(const std::string& value) {
   if (value == "sum") return OutputVectors::kSum;
   return Status::InvalidArgument(
       "--output-vectors must be input, output or sum, not '" + value + "'");
+}
+
+namespace {
+
+bool SameFile(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::exists(a, ec) && std::filesystem::exists(b, ec)) {
+    return std::filesystem::equivalent(a, b, ec);
+  }
+  return std::filesystem::weakly_canonical(a, ec) ==
+         std::filesystem::weakly_canonical(b, ec);
+}
+
+}  // namespace
+
+Status CheckOutputPaths(const PathOptions& inputs, const PathOptions& outputs) {
+  auto usable = [](const std::string& p) { return !p.empty() && p != "-"; };
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const auto& [out_option, out_path] = outputs[i];
+    if (!usable(out_path)) continue;
+    for (const auto& [in_option, in_path] : inputs) {
+      if (usable(in_path) && SameFile(in_path, out_path)) {
+        return Status::InvalidArgument(
+            out_option + " " + out_path + " is the same file as " + in_option +
+            " " + in_path + "; it would be overwritten");
+      }
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (usable(outputs[j].second) && SameFile(outputs[j].second, out_path)) {
+        return Status::InvalidArgument(out_option + " and " + outputs[j].first +
+                                       " are the same file (" + out_path + ")");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace wembed::cli

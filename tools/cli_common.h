@@ -6,6 +6,8 @@
 #include <boost/program_options.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "wembed/embeddings.h"
 #include "wembed/status.h"
@@ -48,6 +50,15 @@ StatusOr<VectorFormat> ParseFormatOption(const std::string& value);
 // The value of --output-vectors: "input", "output" or "sum";
 // InvalidArgument naming the option otherwise.
 StatusOr<OutputVectors> ParseOutputVectorsOption(const std::string& value);
+
+// (option, path) pairs, e.g. {"--output", "v.bin"}.
+using PathOptions = std::vector<std::pair<std::string, std::string>>;
+
+// Refuses (InvalidArgument naming both options) an output that is the same
+// file as an input or as another output: the same inode when both exist
+// (hard links too), else the same normalised absolute path. Empty paths and
+// "-" are ignored.
+Status CheckOutputPaths(const PathOptions& inputs, const PathOptions& outputs);
 
 }  // namespace wembed::cli
 

@@ -227,10 +227,17 @@ int RunTrainCommand(int argc, char** argv) {
     return Fail(Status::InvalidArgument("--checkpoint-every must be > 0"));
   }
   if (Status s = o.Validate(); !s.ok()) return Fail(s);
-  for (const auto& [option, path] :
-       {std::pair<std::string, std::string>{"--output", a.output},
-        {"--checkpoint", a.checkpoint},
-        {"--save-vocab", a.save_vocab}}) {
+  PathOptions input_paths = {{"--read-vocab", a.read_vocab}};
+  for (const std::string& in : o.inputs) input_paths.push_back({"--input", in});
+  // The checkpoint resumed from is rewritten on purpose (the default).
+  if (a.checkpoint != a.resume) input_paths.push_back({"--resume", a.resume});
+  const PathOptions output_paths = {{"--output", a.output},
+                                    {"--checkpoint", a.checkpoint},
+                                    {"--save-vocab", a.save_vocab}};
+  if (Status s = CheckOutputPaths(input_paths, output_paths); !s.ok()) {
+    return Fail(s);
+  }
+  for (const auto& [option, path] : output_paths) {
     if (Status s = CheckWritable(option, path); !s.ok()) return Fail(s);
   }
 

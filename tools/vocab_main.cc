@@ -116,6 +116,12 @@ int RunVocabCommand(int argc, char** argv) {
     if (!v.ok()) return ReportError(kCommand, v.status());
     request.vocab.max_table_entries = *v;
   }
+  PathOptions input_paths;
+  for (const std::string& in : inputs) input_paths.push_back({"--input", in});
+  if (Status s = CheckOutputPaths(input_paths, {{"--output", output}});
+      !s.ok()) {
+    return ReportError(kCommand, s);
+  }
   if (Status s = CheckOutputWritable(output); !s.ok()) {
     return ReportError(kCommand, s);
   }
