@@ -328,6 +328,21 @@ TEST_F(EvalCliTest, AnalogyErrorsAndExitCodes) {
   EXPECT_NE(r.out.find("--restrict"), std::string::npos);
 }
 
+TEST_F(EvalCliTest, EmptyQuestionsAndUndefinedCorrelationAreErrors) {
+  const std::string empty = dir_.File("empty.txt");
+  WriteFile(empty, "");
+  CommandResult r = Run("eval analogy --vectors '" + vectors_ +
+                        "' --questions '" + empty + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no analogy questions"), std::string::npos) << r.err;
+  const std::string one_pair = dir_.File("one.txt");
+  WriteFile(one_pair, "a\tb\t1\n");
+  r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + one_pair +
+          "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("correlation undefined"), std::string::npos) << r.err;
+}
+
 TEST_F(EvalCliTest, SimilarityJsonShape) {
   CommandResult r = Run("eval similarity --vectors '" + vectors_ +
                         "' --pairs '" + pairs_ + "' --json");

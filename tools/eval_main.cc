@@ -1,5 +1,6 @@
 // wembed eval analogy | similarity: benchmark scores of word vectors.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -239,6 +240,14 @@ int RunAnalogy(int argc, char** argv) {
     sets.push_back(std::move(s).value());
   }
 
+  for (const AnalogyQuestionSet& set : sets) {
+    if (set.num_questions() == 0) {
+      return ReportError(
+          command, Status::InvalidArgument(
+                       set.path + ": no analogy questions (expected ': "
+                                  "section' headers and 'a b c d' lines)"));
+    }
+  }
   const auto t_load = Clock::now();
   const size_t max_rows =
       o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0;
@@ -393,6 +402,15 @@ int RunSimilarity(int argc, char** argv) {
           command, Status(r.status().code(), pair_files[i] + ": " +
                                                  r.status().message() + " of " +
                                                  vectors));
+    }
+    if (!std::isfinite(r->spearman) || !std::isfinite(r->pearson)) {
+      return ReportError(
+          command,
+          Status::InvalidArgument(
+              pair_files[i] + ": correlation undefined with " +
+              std::to_string(r->pairs_used) +
+              " usable pairs (need at least 2, with scores and similarities "
+              "that are not all equal)"));
     }
     results.push_back(std::move(r).value());
   }
