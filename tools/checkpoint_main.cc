@@ -127,9 +127,13 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
     if (s.max_thread_epoch != s.min_thread_epoch) {
       std::cout << ".." << s.max_thread_epoch;
     }
-    std::cout << ", " << FormatPercent(range_done / double(p.threads.size()))
-              << " of their ranges done this epoch on average, " << words_done
-              << " words this epoch";
+    if (p.finished) {
+      std::cout << ", all finished";
+    } else {
+      std::cout << ", " << FormatPercent(range_done / double(p.threads.size()))
+                << " of their ranges done this epoch on average, " << words_done
+                << " words this epoch";
+    }
   }
   std::cout << "\n";
   for (size_t i = 0; i < p.threads.size() && i < kMaxThreadLines; ++i) {

@@ -101,11 +101,11 @@ std::string FormatTrainSummary(const TrainSummary& s, int threads) {
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "train: %s %s words in %.1f s, %s words/s, final loss %.4f "
-                "(%d threads, %s kernels)",
+                "(%d thread%s, %s kernels)",
                 s.stopped ? "stopped after" : "done:",
                 FormatCount(double(s.words_trained)).c_str(), s.seconds,
                 FormatCount(s.words_per_second).c_str(), s.final_loss, threads,
-                s.kernels);
+                threads == 1 ? "" : "s", s.kernels);
   return buf;
 }
 

@@ -143,7 +143,8 @@ int RunVocabCommand(int argc, char** argv) {
   const ScanStats& st = scan.stats;
   printer.Finish("vocab: " + std::to_string(st.total_tokens) + " tokens, " +
                  std::to_string(st.distinct_tokens) + " distinct, " +
-                 std::to_string(st.sentences) + " sentences, " +
+                 std::to_string(st.sentences) +
+                 (st.sentences == 1 ? " sentence, " : " sentences, ") +
                  FormatCount(double(st.bytes_read)) + "B read in " +
                  FormatSeconds(st.seconds) + "; kept " +
                  std::to_string(scan.vocab.size()) + " words (min-count " +
