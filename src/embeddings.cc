@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
@@ -534,6 +535,22 @@ StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
   if (in.file_size() == 0) {
     return Status::Corruption(path + ": empty file; expected word2vec vectors");
   }
+  {
+    // fastText's own model file is a common mix-up: name it.
+    unsigned char magic[4] = {0, 0, 0, 0};
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f != nullptr) {
+      const size_t n = std::fread(magic, 1, 4, f);
+      std::fclose(f);
+      if (n == 4 && magic[0] == 0xBA && magic[1] == 0x16 && magic[2] == 0x4F &&
+          magic[3] == 0x2F) {
+        return Status::Corruption(
+            path +
+            ": this is a fastText model (.bin), not word2vec vectors; "
+            "use the .vec file fastText writes next to it");
+      }
+    }
+  }
   // Header: "V D".
   size_t header_len;
   bool has_newline;
@@ -543,7 +560,8 @@ StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
                               "header '<rows> <dim>' (no line end within "
                               "4096 bytes)");
   }
-  const std::string_view header(in.data(), header_len);
+  std::string_view header(in.data(), header_len);
+  if (header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // BOM
   uint64_t rows = 0, dim = 0;
   {
     const char* p = header.data();

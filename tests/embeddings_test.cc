@@ -64,6 +64,28 @@ TEST(EmbeddingsTest, ReadsWord2VecCBinary) {
 }
 
 // Old gensim wrote no "\n" after the floats of a row.
+TEST(EmbeddingsTest, SkipsAUtf8ByteOrderMark) {
+  TempDir dir;
+  const std::string path = dir.File("bom.txt");
+  WriteFile(path,
+            "\xEF\xBB\xBF"
+            "2 2\na 1 0\nb 0 1\n");
+  auto e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  EXPECT_EQ(e->words, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(e->vectors.row(1)[1], 1.0f);
+}
+
+TEST(EmbeddingsTest, NamesAFastTextModelFile) {
+  TempDir dir;
+  const std::string path = dir.File("model.bin");
+  WriteFile(path, std::string("\xBA\x16\x4F\x2F\x0c\x00\x00\x00", 8));
+  auto e = LoadEmbeddings(path);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("fastText model"), std::string::npos)
+      << e.status().message();
+}
+
 TEST(EmbeddingsTest, ReadsBinaryWithoutRowNewlines) {
   TempDir dir;
   const std::string path = dir.File("gensim-old.bin");
