@@ -37,11 +37,17 @@ StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path) {
   std::vector<WordPair> pairs;
   std::string line;
   size_t line_no = 0;
+  bool header_skipped = false;
   while (std::getline(in, line)) {
     ++line_no;
     const std::vector<std::string_view> f = SplitOnAsciiSpace(line);
     if (f.empty() || f[0][0] == '#') continue;
     WordPair p;
+    if (pairs.empty() && !header_skipped && f.size() == 3 &&
+        !ParseDouble(f[2], &p.score)) {
+      header_skipped = true;  // a column header such as "word1 word2 score"
+      continue;
+    }
     if (f.size() != 3 || !ParseDouble(f[2], &p.score)) {
       return Status::Corruption(
           path + ": line " + std::to_string(line_no) +

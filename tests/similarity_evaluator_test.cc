@@ -73,6 +73,18 @@ TEST(WordPairsTest, ReadsTabsSpacesCommentsAndCrlf) {
   EXPECT_DOUBLE_EQ((*p)[2].score, 6.77);
 }
 
+TEST(WordPairsTest, AColumnHeaderLineIsSkipped) {
+  TempDir dir;
+  const std::string path = dir.File("pairs.csv");
+  WriteFile(path, "# source\nword1 word2 score\na b 1\nc d 2\n");
+  StatusOr<std::vector<WordPair>> p = ReadWordPairs(path);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->size(), 2u);
+  EXPECT_EQ((*p)[0].a, "a");
+  WriteFile(path, "a b 1\nword1 word2 score\n");  // not first: an error
+  EXPECT_FALSE(ReadWordPairs(path).ok());
+}
+
 TEST(WordPairsTest, MalformedLinesAreErrors) {
   TempDir dir;
   const std::string path = dir.File("bad.txt");

@@ -20,8 +20,10 @@ struct WordPair {
 };
 
 // Reads "word1 word2 score" lines separated by tabs or spaces. Blank lines
-// and lines starting with '#' are ignored; CRLF is accepted. Any other line
-// that is not exactly two words and a number is an error naming the line.
+// and lines starting with '#' are ignored; CRLF is accepted. A first line of
+// three fields whose third is not a number is a column header and skipped.
+// Any other line that is not exactly two words and a number is an error
+// naming the line.
 StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path);
 
 // Ranks 1..n with ties given the average of the ranks they span.
