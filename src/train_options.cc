@@ -79,6 +79,11 @@ Status TrainOptions::Validate() const {
   if (max_sentence_length < 1) {
     return bad("--max-sentence-length must be >= 1");
   }
+  if (kernels != "auto" && kernels != "avx512" && kernels != "avx2" &&
+      kernels != "scalar") {
+    return bad("--kernels must be auto, avx512, avx2 or scalar, not '" +
+               kernels + "'");
+  }
   if (inputs.empty()) return bad("no --input given");
   return Status::Ok();
 }
@@ -106,6 +111,7 @@ std::vector<std::pair<std::string, std::string>> TrainOptions::ToKeyValues()
   kv.emplace_back("seed", std::to_string(seed));
   kv.emplace_back("update", UpdateRuleName(update));
   kv.emplace_back("max-sentence-length", std::to_string(max_sentence_length));
+  kv.emplace_back("kernels", kernels);
   return kv;
 }
 
@@ -154,6 +160,8 @@ StatusOr<TrainOptions> TrainOptions::FromKeyValues(
       } else {
         ok = false;
       }
+    } else if (key == "kernels") {
+      o.kernels = value;
     } else if (key == "max-sentence-length") {
       ok = ParseNumber(value, &o.max_sentence_length);
     } else {

@@ -29,12 +29,23 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 
 }  // namespace
 
+namespace {
+
+KernelIsa IsaFromName(const std::string& name) {
+  if (name == "avx512") return KernelIsa::kAvx512;
+  if (name == "avx2") return KernelIsa::kAvx2;
+  if (name == "scalar") return KernelIsa::kScalar;
+  return KernelIsa::kAuto;
+}
+
+}  // namespace
+
 struct Trainer::Tables {
   Tables(const Vocabulary& vocab, const TrainOptions& options,
          uint64_t train_words)
       : noise(vocab.counts(), options.noise_exponent),
         keep_threshold(vocab.size()),
-        kernels(SelectKernels()) {
+        kernels(SelectKernels(IsaFromName(options.kernels))) {
     for (size_t i = 0; i < vocab.size(); ++i) {
       const double keep =
           KeepProbability(vocab.count(int32_t(i)), train_words, options.sample);
@@ -529,6 +540,7 @@ Trainer::~Trainer() = default;
 
 void Trainer::BuildTables() {
   tables_ = std::make_unique<Tables>(vocab_, options_, corpus_->num_tokens());
+  options_.kernels = tables_->kernels.name;  // checkpoints store the real set
 }
 
 void Trainer::InitializeFresh() {

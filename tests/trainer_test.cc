@@ -141,6 +141,22 @@ TEST(TrainerTest, MultiThreadedRunLearnsPlantedAnalogies) {
   EXPECT_GE(PlantedAccuracy(*t, *f), 90.0);
 }
 
+// The binary must train on CPUs without AVX-512: every kernel set learns.
+TEST(TrainerTest, EveryKernelSetLearnsPlantedAnalogies) {
+  auto f = MakeFixture();
+  for (const char* kernels : {"scalar", "avx2", "avx512"}) {
+    TrainOptions o = SmallOptions();
+    o.kernels = kernels;
+    auto t = MustCreate(o, *f);
+    ASSERT_TRUE(t->Train(TrainHooks()).ok());
+    // The resolved set is what a checkpoint stores (a fallback on CPUs
+    // without it).
+    const std::string used = t->options().kernels;
+    EXPECT_TRUE(used == kernels || std::string(kernels) != "scalar") << used;
+    EXPECT_GE(PlantedAccuracy(*t, *f), 90.0) << kernels << " -> " << used;
+  }
+}
+
 TEST(TrainerTest, SingleThreadRunIsBitwiseReproducible) {
   auto f = MakeFixture(5000);
   TrainOptions o = SmallOptions();

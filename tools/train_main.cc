@@ -127,6 +127,9 @@ int RunTrainCommand(int argc, char** argv) {
       "max-sentence-length",
       po::value<int>(&o.max_sentence_length)->default_value(1000),
       "longer sentences are trained in pieces (word2vec: 1000)")(
+      "kernels", po::value<std::string>(&o.kernels)->default_value("auto"),
+      "arithmetic kernels: auto, avx512, avx2 or scalar (a resumed run "
+      "keeps the checkpoint's)")(
       "seed", po::value<uint64_t>(&o.seed)->default_value(1),
       "random seed (with --threads 1 the run is bitwise reproducible)")(
       "read-vocab", po::value<std::string>(&a.read_vocab),
@@ -181,7 +184,7 @@ int RunTrainCommand(int argc, char** argv) {
     for (const char* opt :
          {"dim", "window", "negative", "sample", "min-count", "max-vocab",
           "alpha", "min-alpha-ratio", "noise-exponent", "update",
-          "max-sentence-length", "seed", "read-vocab", "lowercase",
+          "max-sentence-length", "kernels", "seed", "read-vocab", "lowercase",
           "strip-punct", "max-token-bytes"}) {
       if (vm.count(opt) && !vm[opt].defaulted()) {
         std::cerr << "wembed train: note: --" << opt

@@ -40,6 +40,10 @@ struct TrainOptions {
   uint64_t seed = 1;
   UpdateRule update = UpdateRule::kBatch;
   int max_sentence_length = 1000;  // word2vec's MAX_SENTENCE_LENGTH
+  // Kernel set: "auto" (the fastest this CPU runs), "avx512", "avx2" or
+  // "scalar". A trainer stores the set it resolved to, so a resumed run uses
+  // the same arithmetic (falling back if this CPU lacks it).
+  std::string kernels = "auto";
 
   // Returns InvalidArgument with a message naming the option on a nonsense
   // value (dim 0, window < 1, sample outside [0, 1), ...).
