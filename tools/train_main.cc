@@ -143,8 +143,10 @@ int RunTrainCommand(int argc, char** argv) {
       "seconds between checkpoints")(
       "resume", po::value<std::string>(&a.resume),
       "continue the run saved in this checkpoint (its options are used; "
-      "--epochs may raise the total)")("quiet,q", po::bool_switch(&a.quiet),
-                                       "no progress output");
+      "--input may point to the moved corpus; a larger --epochs stretches "
+      "the learning-rate schedule from where it is, so the result differs "
+      "from a fresh run with that many epochs)")(
+      "quiet,q", po::bool_switch(&a.quiet), "no progress output");
   AddTokenizerOptions(desc, &o.tokenizer);
 
   po::variables_map vm;
