@@ -357,8 +357,7 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
     return Status::InvalidArgument("checkpoint " + path +
                                    " not written: " + problem);
   }
-  RemoveStaleTempFiles(path);
-  AtomicFileWriter w(path, faults);
+  AtomicFileWriter w(path, faults);  // removes stale temp files at Open()
   WEMBED_RETURN_IF_ERROR(w.Open());
   const std::string header = EncodeHeader();
   WEMBED_RETURN_IF_ERROR(w.Append(header.data(), header.size()));

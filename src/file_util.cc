@@ -44,10 +44,70 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
+namespace {
+
+// Longest symlink chain followed (the kernel's limit for a path is 40).
+constexpr int kMaxSymlinkHops = 40;
+
+// Descriptor number N of "/dev/fd/N" or "/proc/self/fd/N"; -1 otherwise.
+int DescriptorOfPath(const std::string& path) {
+  for (const std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix))
+      continue;
+    const std::string_view digits =
+        std::string_view(path).substr(prefix.size());
+    if (digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return -1;
+    }
+    return int(std::strtol(std::string(digits).c_str(), nullptr, 10));
+  }
+  return -1;
+}
+
+}  // namespace
+
+StatusOr<OutputTarget> ResolveOutputTarget(const std::string& path) {
+  std::string current = path;
+  for (int hop = 0; hop <= kMaxSymlinkHops; ++hop) {
+    OutputTarget t;
+    // /dev/stdout is a symlink to /proc/self/fd/1, whose own link text
+    // ("pipe:[123]", a deleted file...) is not a usable path: stop here.
+    t.fd = DescriptorOfPath(current);
+    if (t.fd >= 0) {
+      t.kind = OutputTarget::Kind::kFd;
+      t.path = path;
+      return t;
+    }
+    struct stat st;
+    t.path = current;
+    if (::lstat(current.c_str(), &st) != 0) return t;  // kNew
+    if (S_ISLNK(st.st_mode)) {
+      std::string link(size_t(st.st_size > 0 ? st.st_size : 255) + 1, '\0');
+      const ssize_t n = ::readlink(current.c_str(), link.data(), link.size());
+      if (n < 0 || size_t(n) >= link.size()) {
+        return Status::IoError(path + ": cannot read the symlink " + current);
+      }
+      link.resize(size_t(n));
+      // A relative target is relative to the link's directory; ".." is left
+      // to the kernel, which resolves it physically.
+      current = link[0] == '/' ? link : DirName(current) + "/" + link;
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      return Status::IoError(path +
+                             (current == path ? "" : " (-> " + current + ")") +
+                             ": is a directory");
+    }
+    t.kind = S_ISREG(st.st_mode) ? OutputTarget::Kind::kRegular
+                                 : OutputTarget::Kind::kStream;
+    return t;
+  }
+  return Status::IoError(path + ": too many levels of symbolic links");
+}
+
 AtomicFileWriter::AtomicFileWriter(std::string path, FaultInjector* faults)
-    : path_(std::move(path)),
-      temp_path_(path_ + ".tmp." + std::to_string(::getpid())),
-      faults_(faults) {}
+    : path_(std::move(path)), faults_(faults) {}
 
 AtomicFileWriter::~AtomicFileWriter() { Abandon(); }
 
@@ -67,33 +127,32 @@ Status AtomicFileWriter::Open() {
   if (fd_ >= 0 || committed_) {
     return Status::Internal("AtomicFileWriter::Open called twice for " + path_);
   }
-  // A symlink is followed: the file it points to is replaced, the link
-  // stays. A device, FIFO or socket (/dev/null, /dev/stdout, a pipe) cannot
-  // be replaced by rename: it is written directly.
-  struct stat st;
-  if (::lstat(path_.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-    char* resolved = ::realpath(path_.c_str(), nullptr);
-    if (resolved != nullptr) {
-      path_ = resolved;
-      std::free(resolved);
-      temp_path_ = path_ + ".tmp." + std::to_string(::getpid());
-    }
+  StatusOr<OutputTarget> target = ResolveOutputTarget(path_);
+  if (!target.ok()) {
+    error_ = target.status();
+    return error_;
   }
-  if (::stat(path_.c_str(), &st) == 0) {
-    if (S_ISDIR(st.st_mode)) return Fail(FileOp::kCreate, path_, EISDIR);
-    direct_ = !S_ISREG(st.st_mode);
-  }
-  const std::string& target = direct_ ? path_ : temp_path_;
-  if (!direct_) RemoveStaleTempFiles(path_);
+  target_ = std::move(target).value();
+  using Kind = OutputTarget::Kind;
+  direct_ = target_.kind == Kind::kStream || target_.kind == Kind::kFd;
+  temp_path_ = direct_ ? target_.path
+                       : target_.path + ".tmp." + std::to_string(::getpid());
+  if (!direct_) RemoveStaleTempFiles(target_.path);
   int err = Inject(FileOp::kCreate, nullptr);
   if (err == 0) {
-    // O_TRUNC: a temp file of an earlier process that had our pid is stale.
-    fd_ = direct_ ? ::open(target.c_str(), O_WRONLY | O_CLOEXEC)
-                  : ::open(target.c_str(),
-                           O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (target_.kind == Kind::kFd) {
+      fd_ = ::fcntl(target_.fd, F_DUPFD_CLOEXEC, 0);
+    } else if (direct_) {
+      fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CLOEXEC);
+    } else {
+      // O_TRUNC: a temp file of an earlier process that had our pid is
+      // stale.
+      fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                   0644);
+    }
     if (fd_ < 0) err = errno;
   }
-  if (err != 0) return Fail(FileOp::kCreate, target, err);
+  if (err != 0) return Fail(FileOp::kCreate, temp_path_, err);
   return Status::Ok();
 }
 
@@ -132,11 +191,11 @@ Status AtomicFileWriter::Commit() {
     return Status::Internal("AtomicFileWriter::Commit without Open for " +
                             path_);
   }
-  if (direct_) {  // a device or pipe: nothing to sync or rename
+  if (direct_) {  // a device, pipe or descriptor: no sync, no rename
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0 && errno != EINTR) {
-      return Fail(FileOp::kClose, path_, errno);
+      return Fail(FileOp::kClose, temp_path_, errno);
     }
     committed_ = true;
     return Status::Ok();
@@ -156,15 +215,18 @@ Status AtomicFileWriter::Commit() {
   if (err != 0) return Fail(FileOp::kClose, temp_path_, err);
 
   err = Inject(FileOp::kRename, nullptr);
-  if (err == 0 && ::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+  const std::string& final_path = target_.path;
+  if (err == 0 && ::rename(temp_path_.c_str(), final_path.c_str()) != 0) {
     err = errno;
   }
-  if (err != 0) return Fail(FileOp::kRename, temp_path_ + " to " + path_, err);
+  if (err != 0) {
+    return Fail(FileOp::kRename, temp_path_ + " to " + final_path, err);
+  }
   committed_ = true;
 
-  Status dir_status = SyncDirectory(DirName(path_), faults_);
+  Status dir_status = SyncDirectory(DirName(final_path), faults_);
   if (!dir_status.ok()) {
-    error_ = Status::IoError(dir_status.message() + " (" + path_ +
+    error_ = Status::IoError(dir_status.message() + " (" + final_path +
                              " was replaced but may not be durable)");
     return error_;
   }
@@ -177,8 +239,9 @@ void AtomicFileWriter::Abandon() {
     ::close(fd_);
     fd_ = -1;
   }
-  if (direct_) return;           // never unlink a device or a pipe
-  ::unlink(temp_path_.c_str());  // ENOENT when never created: fine
+  // Never unlink a device, a pipe or a descriptor's file; ENOENT when the
+  // temp file was never created is fine.
+  if (!direct_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
 Status SyncDirectory(const std::string& dir, FaultInjector* faults) {
