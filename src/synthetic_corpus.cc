@@ -102,8 +102,10 @@ SyntheticCorpus GenerateSyntheticCorpus(const SyntheticCorpusOptions& o) {
 Status WriteSyntheticCorpus(const SyntheticCorpus& corpus,
                             const std::string& text_path,
                             const std::string& questions_path) {
-  if (std::filesystem::weakly_canonical(text_path) ==
-      std::filesystem::weakly_canonical(questions_path)) {
+  std::error_code ec1, ec2;
+  if (std::filesystem::weakly_canonical(text_path, ec1) ==
+          std::filesystem::weakly_canonical(questions_path, ec2) &&
+      !ec1 && !ec2) {
     return Status::InvalidArgument(
         "the corpus and the questions would both "
         "be written to " +

@@ -1,7 +1,5 @@
 // wembed info / wembed export: describe a checkpoint, or write its vectors
 // in word2vec format.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cinttypes>
@@ -212,12 +210,6 @@ void PrintJson(const std::string& path, const Checkpoint& c, const Summary& s) {
   std::cout << j.str() << "\n";
 }
 
-bool SameFile(const std::string& a, const std::string& b) {
-  struct stat sa, sb;
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 &&
-         sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 }  // namespace
 
 int RunInfoCommand(int argc, char** argv) {
@@ -283,11 +275,13 @@ int RunExportCommand(int argc, char** argv) {
   if (!format.ok()) return ReportError("export", format.status());
   StatusOr<OutputVectors> which = ParseOutputVectorsOption(which_name);
   if (!which.ok()) return ReportError("export", which.status());
-  if (output == path || SameFile(output, path)) {
-    return ReportError("export",
-                       Status::InvalidArgument("--output " + output +
-                                               " would overwrite the "
-                                               "checkpoint it reads"));
+  if (Status s =
+          CheckOutputPaths({{"checkpoint", path}}, {{"--output", output}});
+      !s.ok()) {
+    return ReportError("export", s);
+  }
+  if (Status s = CheckWritable("--output", output); !s.ok()) {
+    return ReportError("export", s);
   }
   StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
   if (!ckpt.ok()) return ReportError("export", ckpt.status());

@@ -56,9 +56,25 @@ using PathOptions = std::vector<std::pair<std::string, std::string>>;
 
 // Refuses (InvalidArgument naming both options) an output that is the same
 // file as an input or as another output: the same inode when both exist
-// (hard links too), else the same normalised absolute path. Empty paths and
-// "-" are ignored.
+// (hard links too), else the same normalised absolute path, symlinks of
+// outputs followed (a dangling link names the file it would create).
+// Devices, FIFOs and sockets (/dev/null, a terminal, a pipe) may be shared.
+// Empty paths and "-" are ignored.
 Status CheckOutputPaths(const PathOptions& inputs, const PathOptions& outputs);
+
+// Fails early (before a long scan or hours of training) if output `path`,
+// given as `option`, cannot be written: "-" (not an output name; use
+// /dev/stdout), a directory, a symlink loop, a missing or unwritable
+// directory for a new or replaced file, a device or FIFO without write
+// permission, a closed descriptor (/dev/fd/N). The message names the option
+// and the path. Empty `path` (option not given) is OK. The write itself
+// still reports its own errors.
+Status CheckWritable(const std::string& option, const std::string& path);
+
+// "1 word", "2 words": `count` and `noun`, with `plural` (default noun + "s")
+// unless count is 1.
+std::string CountOf(uint64_t count, const std::string& noun,
+                    const std::string& plural = "");
 
 }  // namespace wembed::cli
 

@@ -39,6 +39,16 @@ int RunSynthCommand(int argc, char** argv) {
     return ReportError("synth",
                        Status::InvalidArgument("--sentences must be >= 1"));
   }
+  const PathOptions outputs = {{"--output-corpus", corpus_path},
+                               {"--output-questions", questions_path}};
+  if (Status s = CheckOutputPaths({}, outputs); !s.ok()) {
+    return ReportError("synth", s);
+  }
+  for (const auto& [option, path] : outputs) {
+    if (Status s = CheckWritable(option, path); !s.ok()) {
+      return ReportError("synth", s);
+    }
+  }
   const SyntheticCorpus corpus = GenerateSyntheticCorpus(o);
   if (Status s = WriteSyntheticCorpus(corpus, corpus_path, questions_path);
       !s.ok()) {

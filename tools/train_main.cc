@@ -60,27 +60,6 @@ struct Args {
 
 int Fail(const Status& s) { return ReportError("train", s); }
 
-// Fails early (before hours of training) if `path`'s directory is missing or
-// not writable. The real write still reports its own errors.
-Status CheckWritable(const std::string& option, const std::string& path) {
-  if (path.empty()) return Status::Ok();
-  const std::filesystem::path parent =
-      std::filesystem::absolute(path).parent_path();
-  std::error_code ec;
-  if (!std::filesystem::is_directory(parent, ec)) {
-    return Status::IoError(option + " " + path + ": directory " +
-                           parent.string() + " does not exist");
-  }
-  if (::access(parent.c_str(), W_OK) != 0) {
-    return Status::IoError(option + " " + path + ": directory " +
-                           parent.string() + " is not writable");
-  }
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::IoError(option + " " + path + " is a directory");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 int RunTrainCommand(int argc, char** argv) {

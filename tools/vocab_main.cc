@@ -1,13 +1,7 @@
 // wembed vocab: one counting pass over the corpus; writes the vocabulary in
 // word2vec's -save-vocab format ("word count" lines, most frequent first).
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -35,26 +29,6 @@ StatusOr<uint64_t> ParseCount(const std::string& option,
                                    text + "'");
   }
   return v;
-}
-
-// Fails early (before a long scan) if `path` cannot be written: a directory,
-// a missing parent directory, no permission.
-Status CheckOutputWritable(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return Status::IoError(path + ": is a directory");
-  }
-  // Create (and remove) a file next to it, as the final write will.
-  const std::string probe = path + ".tmp." + std::to_string(getpid());
-  const int fd =
-      open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return Status::IoError(
-        path + ": cannot write the output: " + std::strerror(errno));
-  }
-  close(fd);
-  unlink(probe.c_str());
-  return Status::Ok();
 }
 
 std::string FormatSeconds(double s) {
@@ -122,7 +96,7 @@ int RunVocabCommand(int argc, char** argv) {
       !s.ok()) {
     return ReportError(kCommand, s);
   }
-  if (Status s = CheckOutputWritable(output); !s.ok()) {
+  if (Status s = CheckWritable("--output", output); !s.ok()) {
     return ReportError(kCommand, s);
   }
 
