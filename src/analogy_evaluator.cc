@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "ascii_text.h"
+#include "file_util.h"
 #include "score_kernels.h"
 
 namespace wembed {
@@ -125,12 +126,9 @@ double AnalogyAccuracy(const AnalogyCounts& counts, bool mul,
 }
 
 StatusOr<AnalogyQuestionSet> ReadAnalogyQuestions(const std::string& path) {
+  WEMBED_RETURN_IF_ERROR(CheckInputPath(path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    if (err == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IoError(path + ": cannot open: " + std::strerror(err));
-  }
+  if (!in) return InputOpenError(path, errno);
   AnalogyQuestionSet set;
   set.path = path;
   std::string line;

@@ -393,18 +393,12 @@ class InputFile {
   Status Open(const std::string& path) {
     path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd_ < 0) {
-      const int err = errno;
-      const std::string m = "open " + path + ": " + ErrnoMessage(err);
-      return err == ENOENT ? Status::NotFound(m) : Status::IoError(m);
-    }
+    if (fd_ < 0) return InputOpenError(path, errno);
     struct stat st;
     if (::fstat(fd_, &st) != 0) {
-      return Status::IoError("stat " + path + ": " + ErrnoMessage(errno));
+      return Status::IoError(path + ": stat failed: " + ErrnoMessage(errno));
     }
-    if (S_ISDIR(st.st_mode)) {
-      return Status::IoError(path + ": is a directory, not a checkpoint");
-    }
+    if (S_ISDIR(st.st_mode)) return InputOpenError(path, EISDIR);
     if (!S_ISREG(st.st_mode)) {
       return Status::IoError(path + ": not a regular file");
     }

@@ -109,16 +109,12 @@ class BlockReader {
   Status Open(const std::string& path) {
     path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-      const int err = errno;
-      if (err == ENOENT) return Status::NotFound(path + ": no such file");
-      return Status::IoError(path + ": cannot open: " + ErrnoMessage(err));
-    }
+    if (fd_ < 0) return InputOpenError(path, errno);
     struct stat st;
     if (::fstat(fd_, &st) != 0) {
       return Status::IoError(path + ": stat failed: " + ErrnoMessage(errno));
     }
-    if (S_ISDIR(st.st_mode)) return Status::IoError(path + ": is a directory");
+    if (S_ISDIR(st.st_mode)) return InputOpenError(path, EISDIR);
     if (!S_ISREG(st.st_mode)) {
       return Status::IoError(path +
                              ": not a regular file (vectors are read "

@@ -37,6 +37,19 @@ std::string ErrnoMessage(int err) {
   return std::error_code(err, std::generic_category()).message();
 }
 
+Status InputOpenError(const std::string& path, int err) {
+  if (err == ENOENT) return Status::NotFound(path + ": no such file");
+  if (err == EISDIR) return Status::IoError(path + ": is a directory");
+  return Status::IoError(path + ": cannot open: " + ErrnoMessage(err));
+}
+
+Status CheckInputPath(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return InputOpenError(path, errno);
+  if (S_ISDIR(st.st_mode)) return InputOpenError(path, EISDIR);
+  return Status::Ok();
+}
+
 std::string DirName(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   if (slash == std::string::npos) return ".";

@@ -132,6 +132,17 @@ std::string DirName(const std::string& path);
 // number of files removed.
 int RemoveStaleTempFiles(const std::string& path);
 
+// The error for input file `path` that could not be opened (or stat()ed)
+// with errno `err`, worded the same by every reader: NotFound "<path>: no
+// such file", IoError "<path>: is a directory" for EISDIR, else IoError
+// "<path>: cannot open: <strerror>".
+Status InputOpenError(const std::string& path, int err);
+
+// Checks input `path` before a reader opens it: InputOpenError when it
+// cannot be stat()ed, "<path>: is a directory" for a directory. Readers that
+// open with ifstream (which opens directories) call it first.
+Status CheckInputPath(const std::string& path);
+
 // strerror() text of `err`, thread-safe.
 std::string ErrnoMessage(int err);
 

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "file_util.h"
+
 namespace wembed {
 
 namespace {
@@ -21,15 +23,11 @@ std::string ErrnoText(int err) { return std::strerror(err); }
 
 StatusOr<int> OpenFd(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IoError(path + ": cannot open: " + ErrnoText(err));
-  }
+  if (fd < 0) return InputOpenError(path, errno);
   struct stat st;
   if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     close(fd);
-    return Status::IoError(path + ": is a directory, not a file");
+    return InputOpenError(path, EISDIR);
   }
   return fd;
 }

@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "ascii_text.h"
+#include "file_util.h"
 
 namespace wembed {
 namespace {
@@ -28,12 +29,9 @@ bool ParseDouble(std::string_view s, double* out) {
 }  // namespace
 
 StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path) {
+  WEMBED_RETURN_IF_ERROR(CheckInputPath(path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    if (err == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IoError(path + ": cannot open: " + std::strerror(err));
-  }
+  if (!in) return InputOpenError(path, errno);
   std::vector<WordPair> pairs;
   std::string line;
   size_t line_no = 0;

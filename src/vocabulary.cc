@@ -120,15 +120,9 @@ Status Vocabulary::Save(const std::string& path) const {
 }
 
 StatusOr<Vocabulary> Vocabulary::Load(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return Status::IoError(path + ": is a directory, not a file");
-  }
+  WEMBED_RETURN_IF_ERROR(CheckInputPath(path));
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT) return Status::NotFound(path + ": no such file");
-    return Status::IoError(path + ": cannot open: " + std::strerror(errno));
-  }
+  if (!in) return InputOpenError(path, errno);
   std::vector<std::string> words;
   std::vector<uint64_t> counts;
   std::string line;
