@@ -28,30 +28,38 @@ bool ParseDouble(std::string_view s, double* out) {
 
 }  // namespace
 
-StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path) {
+StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path,
+                                              WordPairsReadInfo* info) {
+  WordPairsReadInfo local;
+  if (info == nullptr) info = &local;
+  *info = WordPairsReadInfo();
   WEMBED_RETURN_IF_ERROR(CheckInputPath(path));
   std::ifstream in(path, std::ios::binary);
   if (!in) return InputOpenError(path, errno);
   std::vector<WordPair> pairs;
   std::string line;
   size_t line_no = 0;
-  bool header_skipped = false;
   while (std::getline(in, line)) {
     ++line_no;
     const std::vector<std::string_view> f = SplitOnAsciiSpace(line);
     if (f.empty() || f[0][0] == '#') continue;
-    WordPair p;
-    if (pairs.empty() && !header_skipped && f.size() == 3 &&
-        !ParseDouble(f[2], &p.score)) {
-      header_skipped = true;  // a column header such as "word1 word2 score"
-      continue;
-    }
-    if (f.size() != 3 || !ParseDouble(f[2], &p.score)) {
+    if (f.size() != 3) {
       return Status::Corruption(
           path + ": line " + std::to_string(line_no) +
           ": expected 'word1 word2 score' (tab or space separated), found " +
-          std::to_string(f.size()) + " fields" +
-          (f.size() == 3 ? " and a score that is not a number" : ""));
+          std::to_string(f.size()) + (f.size() == 1 ? " field" : " fields"));
+    }
+    WordPair p;
+    if (!ParseDouble(f[2], &p.score)) {
+      if (info->skipped_lines++ == 0) {
+        info->first_skipped_line = line_no;
+        info->first_skipped = line;
+        while (!info->first_skipped.empty() &&
+               IsAsciiSpace(info->first_skipped.back())) {
+          info->first_skipped.pop_back();
+        }
+      }
+      continue;
     }
     p.a = std::string(f[0]);
     p.b = std::string(f[1]);

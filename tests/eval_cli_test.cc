@@ -18,6 +18,7 @@ namespace wembed {
 namespace {
 
 using testing::CommandResult;
+using testing::CountLines;
 using testing::MakeMatrix;
 using testing::ReadFile;
 using testing::RunShell;
@@ -341,6 +342,69 @@ TEST_F(EvalCliTest, EmptyQuestionsAndUndefinedCorrelationAreErrors) {
           "'");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("correlation undefined"), std::string::npos) << r.err;
+}
+
+TEST_F(EvalCliTest, UndefinedCorrelationsSayWhy) {
+  struct Case {
+    std::string pairs, reason;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"a\tb\t1\n", "the file has only 1 pair (need at least 2)"},
+           {"a b 1\na zebra 2\n",
+            "only 1 of the 2 pairs has both words in the vocabulary of"},
+           {"a b 1\na c 1\nb c 1\n",
+            "the scores of the 3 usable pairs are all equal"},
+           {"a b 1\na b 2\n",
+            "the cosine similarities of the 2 usable pairs are all equal"}}) {
+    const std::string path = dir_.File("p.txt");
+    WriteFile(path, c.pairs);
+    for (const char* json : {"", " --json"}) {
+      const CommandResult r = Run("eval similarity --vectors '" + vectors_ +
+                                  "' --pairs '" + path + "'" + json);
+      EXPECT_EQ(r.exit_code, 1) << c.pairs;
+      EXPECT_EQ(r.out, "");  // no JSON with NaN, no "spearman nan"
+      EXPECT_EQ(CountLines(r.err), 1) << r.err;
+      EXPECT_NE(r.err.find(path + ": correlation undefined: " + c.reason),
+                std::string::npos)
+          << r.err;
+    }
+  }
+}
+
+TEST_F(EvalCliTest, PairLinesWithAScoreThatIsNotANumberAreSkipped) {
+  const std::string path = dir_.File("header.txt");
+  WriteFile(path, "word1 word2 score\na b 1\na c 0\nb c 2,5\nb c 2\n");
+  CommandResult r = Run("eval similarity --vectors '" + vectors_ +
+                        "' --pairs '" + path + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("warning: " + path +
+                       ": skipped 2 lines whose score is not a number "
+                       "(first: line 1 'word1 word2 score')"),
+            std::string::npos)
+      << r.err;
+  const Json j = ParseJson(r.out);
+  EXPECT_EQ(j["skipped_lines"].num, 2);
+  EXPECT_EQ(j["pairs_total"].num, 3);
+  EXPECT_EQ(j["files"].arr[0]["skipped_lines"].num, 2);
+  EXPECT_NEAR(j["spearman"].num, 0.5, 1e-12);  // as SimilarityJsonShape
+  r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + path +
+          "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 lines skipped (score not a number)"),
+            std::string::npos)
+      << r.out;
+  // Only such lines, or an empty file: no pairs is an error.
+  WriteFile(path, "word1 word2 score\n");
+  r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + path +
+          "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ": no word pairs"), std::string::npos) << r.err;
+  WriteFile(path, "");
+  r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + path +
+          "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(path + ": no word pairs"), std::string::npos) << r.err;
 }
 
 TEST_F(EvalCliTest, SimilarityJsonShape) {

@@ -73,23 +73,42 @@ TEST(WordPairsTest, ReadsTabsSpacesCommentsAndCrlf) {
   EXPECT_DOUBLE_EQ((*p)[2].score, 6.77);
 }
 
-TEST(WordPairsTest, AColumnHeaderLineIsSkipped) {
+TEST(WordPairsTest, LinesWhoseScoreIsNotANumberAreSkippedAndCounted) {
   TempDir dir;
   const std::string path = dir.File("pairs.csv");
-  WriteFile(path, "# source\nword1 word2 score\na b 1\nc d 2\n");
-  StatusOr<std::vector<WordPair>> p = ReadWordPairs(path);
+  WriteFile(path,
+            "# source\nword1 word2 score\r\na b 1\nc d 2,5\ne f nan\n"
+            "g h 3\n");
+  WordPairsReadInfo info;
+  StatusOr<std::vector<WordPair>> p = ReadWordPairs(path, &info);
   ASSERT_TRUE(p.ok()) << p.status().message();
   ASSERT_EQ(p->size(), 2u);
   EXPECT_EQ((*p)[0].a, "a");
-  WriteFile(path, "a b 1\nword1 word2 score\n");  // not first: an error
-  EXPECT_FALSE(ReadWordPairs(path).ok());
+  EXPECT_EQ((*p)[1].a, "g");
+  EXPECT_EQ((*p)[1].line, 6u);
+  EXPECT_EQ(info.skipped_lines, 3u);
+  EXPECT_EQ(info.first_skipped_line, 2u);
+  EXPECT_EQ(info.first_skipped, "word1 word2 score");
+  // Not only the first line: anywhere.
+  WriteFile(path, "a b 1\nword1 word2 score\n");
+  p = ReadWordPairs(path, &info);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->size(), 1u);
+  EXPECT_EQ(info.skipped_lines, 1u);
+  EXPECT_EQ(info.first_skipped_line, 2u);
+  // Nothing usable is not an error of the reader; the info is reset.
+  WriteFile(path, "");
+  p = ReadWordPairs(path, &info);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->empty());
+  EXPECT_EQ(info.skipped_lines, 0u);
+  EXPECT_EQ(info.first_skipped_line, 0u);
 }
 
-TEST(WordPairsTest, MalformedLinesAreErrors) {
+TEST(WordPairsTest, LinesOfTheWrongShapeAreErrors) {
   TempDir dir;
   const std::string path = dir.File("bad.txt");
-  for (const char* content :
-       {"a b 1\nc d\n", "a b 1\nc d high\n", "a b 1\nc d 1 2\n"}) {
+  for (const char* content : {"a b 1\nc d\n", "a b 1\nc d 1 2\n"}) {
     WriteFile(path, content);
     StatusOr<std::vector<WordPair>> p = ReadWordPairs(path);
     ASSERT_FALSE(p.ok()) << content;
@@ -98,6 +117,8 @@ TEST(WordPairsTest, MalformedLinesAreErrors) {
   }
   EXPECT_EQ(ReadWordPairs(dir.File("none")).status().code(),
             StatusCode::kNotFound);
+  EXPECT_EQ(ReadWordPairs(dir.path()).status().message(),
+            dir.path() + ": is a directory");
 }
 
 Embeddings Vectors() {

@@ -1,4 +1,5 @@
 // wembed eval analogy | similarity: benchmark scores of word vectors.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -335,9 +336,12 @@ int RunAnalogy(int argc, char** argv) {
 // ------------------------------------------------------------- similarity
 
 void WriteSimilarityFields(JsonWriter& j, const std::string& path,
-                           const SimilarityResult& r) {
+                           const SimilarityResult& r,
+                           const WordPairsReadInfo& read) {
   j.Key("pairs")
       .String(path)
+      .Key("skipped_lines")
+      .Int(static_cast<int64_t>(read.skipped_lines))
       .Key("spearman")
       .Number(r.spearman)
       .Key("pearson")
@@ -352,6 +356,40 @@ void WriteSimilarityFields(JsonWriter& j, const std::string& path,
       .BeginArray();
   for (const std::string& w : r.unknown_words) j.String(w);
   j.EndArray();
+}
+
+// Why the correlations of `r` (pairs of `pairs`, vectors of `vectors`) are
+// undefined (NaN).
+std::string WhyUndefined(const std::vector<WordPair>& pairs,
+                         const SimilarityResult& r,
+                         const std::string& vectors) {
+  if (r.pairs_total < 2) {
+    return "the file has only " + CountOf(r.pairs_total, "pair") +
+           " (need at least 2)";
+  }
+  if (r.pairs_used < 2) {
+    return "only " + std::to_string(r.pairs_used) + " of the " +
+           CountOf(r.pairs_total, "pair") +
+           " has both words in the vocabulary of " + vectors +
+           " (need at least 2)";
+  }
+  std::vector<double> gold, model;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (std::isnan(r.cosines[i])) continue;
+    gold.push_back(pairs[i].score);
+    model.push_back(r.cosines[i]);
+  }
+  auto constant = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
+  };
+  const std::string n = std::to_string(r.pairs_used);
+  if (constant(gold))
+    return "the scores of the " + n + " usable pairs are all equal";
+  if (constant(model)) {
+    return "the cosine similarities of the " + n +
+           " usable pairs are all equal";
+  }
+  return "constant input";
 }
 
 int RunSimilarity(int argc, char** argv) {
@@ -384,10 +422,30 @@ int RunSimilarity(int argc, char** argv) {
     return *rc;
   }
   std::vector<std::vector<WordPair>> pair_sets;
+  std::vector<WordPairsReadInfo> read_infos;
   for (const std::string& f : pair_files) {
-    StatusOr<std::vector<WordPair>> p = ReadWordPairs(f);
+    WordPairsReadInfo read;
+    StatusOr<std::vector<WordPair>> p = ReadWordPairs(f, &read);
     if (!p.ok()) return ReportError(command, p.status());
+    if (p->empty()) {
+      return ReportError(
+          command,
+          Status::InvalidArgument(
+              f + ": no word pairs (expected 'word1 word2 score' lines)" +
+              (read.skipped_lines == 0
+                   ? std::string()
+                   : "; " + CountOf(read.skipped_lines, "line") +
+                         " skipped because the score is not a number")));
+    }
+    if (read.skipped_lines > 0) {
+      std::cerr << "wembed " << command << ": warning: " << f << ": skipped "
+                << CountOf(read.skipped_lines, "line")
+                << " whose score is not a number (first: line "
+                << read.first_skipped_line << " '"
+                << read.first_skipped.substr(0, 60) << "')\n";
+    }
     pair_sets.push_back(std::move(p).value());
+    read_infos.push_back(std::move(read));
   }
   EmbeddingsLoadInfo info;
   StatusOr<Embeddings> emb =
@@ -406,11 +464,8 @@ int RunSimilarity(int argc, char** argv) {
     if (!std::isfinite(r->spearman) || !std::isfinite(r->pearson)) {
       return ReportError(
           command,
-          Status::InvalidArgument(
-              pair_files[i] + ": correlation undefined with " +
-              std::to_string(r->pairs_used) +
-              " usable pairs (need at least 2, with scores and similarities "
-              "that are not all equal)"));
+          Status::InvalidArgument(pair_files[i] + ": correlation undefined: " +
+                                  WhyUndefined(pair_sets[i], *r, vectors)));
     }
     results.push_back(std::move(r).value());
   }
@@ -424,11 +479,11 @@ int RunSimilarity(int argc, char** argv) {
         .Key("rows")
         .Int(static_cast<int64_t>(emb->words.size()));
     // The first file's numbers at the top level; every file under "files".
-    WriteSimilarityFields(j, pair_files[0], results[0]);
+    WriteSimilarityFields(j, pair_files[0], results[0], read_infos[0]);
     j.Key("files").BeginArray();
     for (size_t i = 0; i < results.size(); ++i) {
       j.BeginObject();
-      WriteSimilarityFields(j, pair_files[i], results[i]);
+      WriteSimilarityFields(j, pair_files[i], results[i], read_infos[i]);
       j.EndObject();
     }
     j.EndArray().EndObject();
@@ -443,10 +498,15 @@ int RunSimilarity(int argc, char** argv) {
     char buf[512];
     std::snprintf(buf, sizeof(buf),
                   "%s: spearman %.4f  pearson %.4f  pairs used %zu of %zu "
-                  "(%zu skipped)\n",
+                  "(%zu skipped: unknown words)",
                   pair_files[i].c_str(), r.spearman, r.pearson, r.pairs_used,
                   r.pairs_total, r.pairs_total - r.pairs_used);
     std::cout << buf;
+    if (read_infos[i].skipped_lines > 0) {
+      std::cout << "; " << CountOf(read_infos[i].skipped_lines, "line")
+                << " skipped (score not a number)";
+    }
+    std::cout << "\n";
     if (!r.unknown_words.empty()) {
       std::cout << "  unknown words:";
       for (size_t k = 0; k < r.unknown_words.size() && k < 20; ++k) {

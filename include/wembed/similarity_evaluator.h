@@ -19,12 +19,21 @@ struct WordPair {
   size_t line = 0;   // 1-based line in the file
 };
 
+// Lines ReadWordPairs skipped because their score is not a number.
+struct WordPairsReadInfo {
+  size_t skipped_lines = 0;
+  size_t first_skipped_line = 0;  // 1-based; 0 when none was skipped
+  std::string first_skipped;      // that line, without its line end
+};
+
 // Reads "word1 word2 score" lines separated by tabs or spaces. Blank lines
-// and lines starting with '#' are ignored; CRLF is accepted. A first line of
-// three fields whose third is not a number is a column header and skipped.
-// Any other line that is not exactly two words and a number is an error
-// naming the line.
-StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path);
+// and lines starting with '#' are ignored; CRLF is accepted. A line of three
+// fields whose score is not a finite number (a column header such as "word1
+// word2 score", "n/a", a decimal comma) is skipped, as gensim does, and
+// counted in `*info` (may be null). A line that is not three fields is an
+// error naming the line. No pairs at all is not an error here.
+StatusOr<std::vector<WordPair>> ReadWordPairs(
+    const std::string& path, WordPairsReadInfo* info = nullptr);
 
 // Ranks 1..n with ties given the average of the ranks they span.
 std::vector<double> AverageRanks(const std::vector<double>& x);
