@@ -388,13 +388,18 @@ Status ReadText(BlockReader& in, const std::string& path, uint64_t rows,
         return Status::Corruption(where +
                                   "empty line where a row was expected");
       case RowParse::kCount:
-        return Status::Corruption(where + "expected " + std::to_string(dim) +
-                                  " values after the word '" + Excerpt(word) +
-                                  "', found " + std::to_string(r.found));
+        return Status::Corruption(
+            path + ": line " + std::to_string(line_no) + ": " +
+            RowName(row + 1) + " ('" + Excerpt(word) + "') has " +
+            std::to_string(r.found) + (r.found == 1 ? " value" : " values") +
+            ", the header says " + std::to_string(dim));
       case RowParse::kBadValue:
-        return Status::Corruption(where + "value " +
-                                  std::to_string(r.value_index) + " '" +
-                                  Excerpt(r.token) + "' is not a number");
+        return Status::Corruption(
+            where + "value " + std::to_string(r.value_index) + " '" +
+            Excerpt(r.token) + "' is not a number" +
+            (r.token.find(',') != std::string_view::npos
+                 ? " (a decimal comma? word2vec files use '.')"
+                 : ""));
       case RowParse::kNotFinite:
         return Status::Corruption(where + "value " +
                                   std::to_string(r.value_index) + " '" +
@@ -481,8 +486,82 @@ Status ReadBinary(BlockReader& in, const std::string& path, uint64_t rows,
   return Status::Ok();
 }
 
+// Number of blank-separated tokens of `line`.
+size_t CountTokens(std::string_view line) {
+  size_t count = 0;
+  for (size_t i = 0; i < line.size();) {
+    while (i < line.size() && (IsBlank(line[i]) || line[i] == '\r')) ++i;
+    if (i == line.size()) break;
+    ++count;
+    while (i < line.size() && !IsBlank(line[i]) && line[i] != '\r') ++i;
+  }
+  return count;
+}
+
+// True if the rows starting at s[0] read as lines of text rather than as
+// binary rows: each of the first min(rows, 2) lines is a word (any bytes but
+// control characters) and at least one more token, the rest of the line
+// printable ASCII; a row that runs to the end of the file is the last one,
+// and a 1-row file has nothing but whitespace after its line. Binary
+// float32 data rarely passes: it has control and non-ASCII bytes, and a
+// '\n' byte soon. `eof`: s reaches the end of the file.
+bool LooksLikeTextRows(std::string_view s, uint64_t rows, bool eof) {
+  size_t pos = 0;
+  for (uint64_t r = 0; r < std::min<uint64_t>(rows, 2); ++r) {
+    if (pos == s.size() && eof) return r > 0;  // the parser reports the end
+    const size_t nl = s.find('\n', pos);
+    if (nl == std::string_view::npos && (!eof || r + 1 < rows)) return false;
+    const size_t end = nl == std::string_view::npos ? s.size() : nl;
+    size_t k = pos;
+    while (k < end && IsBlank(s[k])) ++k;
+    for (; k < end && !IsBlank(s[k]); ++k) {
+      const auto c = static_cast<unsigned char>(s[k]);
+      if ((c < 0x20 && c != '\r') || c == 0x7f) return false;
+    }
+    for (size_t v = k; v < end; ++v) {
+      const auto c = static_cast<unsigned char>(s[v]);
+      if ((c < 0x20 && c != '\t' && c != '\r') || c >= 0x7f) return false;
+    }
+    if (CountTokens(s.substr(k, end - k)) == 0) return false;
+    pos = end == s.size() ? end : end + 1;
+    while (pos < s.size() && IsAsciiSpace(s[pos])) ++pos;
+  }
+  if (rows == 1) {
+    if (!eof) return false;
+    for (size_t k = pos; k < s.size(); ++k) {
+      if (!IsAsciiSpace(s[k])) return false;
+    }
+  }
+  return true;
+}
+
+// True if `values` holds exactly `dim` blank-separated tokens made of number
+// characters (digits, sign, exponent, '.' or ',') with a digit each: a text
+// row even where the bytes also fit a binary row.
+bool NumberLikeTokens(std::string_view values, size_t dim) {
+  size_t count = 0;
+  for (size_t t = 0; t < values.size();) {
+    while (t < values.size() && (IsBlank(values[t]) || values[t] == '\r')) ++t;
+    if (t == values.size()) break;
+    bool digit = false;
+    for (; t < values.size() && !IsBlank(values[t]) && values[t] != '\r'; ++t) {
+      const char c = values[t];
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '+' && c != '-' && c != '.' && c != ',' && c != 'e' &&
+                 c != 'E') {
+        return false;
+      }
+    }
+    if (!digit) return false;
+    ++count;
+  }
+  return count == dim;
+}
+
 // Decides text vs binary from the first row at the cursor.
-Status DetectFormat(BlockReader& in, size_t dim, VectorFormat* format) {
+Status DetectFormat(BlockReader& in, size_t dim, uint64_t rows,
+                    VectorFormat* format) {
   const size_t window = std::max<size_t>(size_t{1} << 20, dim * 64 + 65536);
   WEMBED_RETURN_IF_ERROR(in.Fill(window));
   const std::string_view s(in.data(), in.available());
@@ -505,22 +584,36 @@ Status DetectFormat(BlockReader& in, size_t dim, VectorFormat* format) {
     ++q;
   }
   const bool line_ends = q < s.size() || in.eof();
-  if (!text_chars || !line_ends) {
-    *format = VectorFormat::kBinary;
-    return Status::Ok();
+  // Whether the first row also has the exact shape of a word2vec.c binary
+  // row: D float32 bytes, then '\n' (or the end of a 1-row file). Such a row
+  // is taken for text only if its values are D number-like tokens.
+  const size_t binary_end = sp + 1 + 4 * dim;
+  const bool binary_shaped =
+      binary_end < s.size() ? s[binary_end] == '\n'
+                            : binary_end == s.size() && in.eof() && rows == 1;
+  const size_t nl = s.find('\n', sp);
+  const std::string_view values =
+      s.substr(sp, (nl == std::string_view::npos ? s.size() : nl) - sp);
+  const bool shape_allows_text =
+      !binary_shaped || NumberLikeTokens(values, dim);
+  if (text_chars && line_ends) {
+    std::vector<float> tmp(dim);
+    std::string_view word;
+    const RowParseResult r =
+        ParseTextRow(s.substr(i, q - i), dim, &word, tmp.data());
+    // A line of number characters long enough to hold D numbers is text
+    // even if it fails to parse (the text parser then reports the problem).
+    if (r.code == RowParse::kOk) {
+      *format = VectorFormat::kText;
+      return Status::Ok();
+    }
   }
-  std::vector<float> tmp(dim);
-  std::string_view word;
-  const RowParseResult r =
-      ParseTextRow(s.substr(i, q - i), dim, &word, tmp.data());
-  // A line of number characters long enough to hold D numbers is text even
-  // if it fails to parse (the text parser then reports the problem); a short
-  // one is more likely binary floats that happen to contain a '\n' byte.
-  if (r.code == RowParse::kOk || q - sp >= 2 * dim) {
-    *format = VectorFormat::kText;
-  } else {
-    *format = VectorFormat::kBinary;
-  }
+  // Rows that are lines of printable text are text with a problem (too few
+  // or too many values, decimal commas, a stray word) that the text parser
+  // names.
+  *format = shape_allows_text && LooksLikeTextRows(s.substr(i), rows, in.eof())
+                ? VectorFormat::kText
+                : VectorFormat::kBinary;
   return Status::Ok();
 }
 
@@ -594,7 +687,7 @@ StatusOr<Embeddings> LoadWord2Vec(const std::string& path, size_t max_rows,
   const uint64_t body = in.file_size() - in.offset();
 
   VectorFormat format = VectorFormat::kText;
-  if (rows > 0) WEMBED_RETURN_IF_ERROR(DetectFormat(in, dim, &format));
+  if (rows > 0) WEMBED_RETURN_IF_ERROR(DetectFormat(in, dim, rows, &format));
 
   // Never trust the header before checking it against the file size: no
   // valid row is shorter than min_row bytes (a 1-byte word, and 1-character

@@ -125,6 +125,47 @@ TEST(EmbeddingsTest, BinaryDetectionSurvivesNewlineBytesInFloats) {
   ExpectRow(*e, 1, "y", {4, 5, 6, 7});
 }
 
+// Text-or-binary detection must not take real binary files for text: random
+// vectors of many scales and dimensions, in word2vec.c's layout and in
+// gensim's (no '\n' after a row), all load as binary with their values.
+TEST(EmbeddingsTest, RandomBinaryFilesAreNeverTakenForText) {
+  TempDir dir;
+  const std::string path = dir.File("r.bin");
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0, 1);
+  int files = 0;
+  for (const size_t dim : {1, 2, 3, 4, 8, 50}) {
+    for (int trial = 0; trial < 150; ++trial) {
+      const float scale = std::pow(10.0f, float(int(rng() % 7) - 3));
+      const size_t rows = 1 + rng() % 3;
+      const bool gensim = trial % 2 == 1;
+      std::string data =
+          std::to_string(rows) + " " + std::to_string(dim) + "\n";
+      std::vector<std::vector<float>> values(rows, std::vector<float>(dim));
+      for (size_t r = 0; r < rows; ++r) {
+        data += "w" + std::to_string(r) + " ";
+        for (float& v : values[r]) {
+          v = normal(rng) * scale;
+          char b[4];
+          std::memcpy(b, &v, 4);
+          data.append(b, 4);
+        }
+        if (!gensim) data += "\n";
+      }
+      WriteFile(path, data);
+      EmbeddingsLoadInfo info;
+      StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
+      ASSERT_TRUE(e.ok()) << "dim " << dim << " trial " << trial << ": "
+                          << e.status().message();
+      EXPECT_EQ(info.format, VectorFormat::kBinary);
+      for (size_t r = 0; r < rows; ++r)
+        ExpectRow(*e, r, "w" + std::to_string(r), values[r]);
+      ++files;
+    }
+  }
+  EXPECT_EQ(files, 900);
+}
+
 // fastText's .vec: text with a space after the last value of each row.
 TEST(EmbeddingsTest, ReadsFastTextVecWithTrailingSpaces) {
   TempDir dir;
@@ -327,7 +368,28 @@ INSTANTIATE_TEST_SUITE_P(
                  "unknown format"},
         BadInput{"zero_dim", "2 0\n", "dimension 0"},
         BadInput{"too_few_values", "2 3\na 1 2 3\nb 1 2\n", "line 3"},
-        BadInput{"too_many_values", "2 3\na 1 2 3\nb 1 2 3 4\n", "found 4"},
+        BadInput{"too_many_values", "2 3\na 1 2 3\nb 1 2 3 4\n",
+                 "line 3: row 2 ('b') has 4 values, the header says 3"},
+        // Short or odd text rows were taken for binary data ("truncated
+        // binary file") or, when they happened to be 4D bytes long, read
+        // as floats.
+        BadInput{"one_row_too_few_values", "1 3\na 1 2\n",
+                 "line 2: row 1 ('a') has 2 values, the header says 3"},
+        BadInput{"first_row_one_value", "2 2\na 1\nb 1 2\n",
+                 "line 2: row 1 ('a') has 1 value, the header says 2"},
+        BadInput{"utf8_word_too_few_values", "1 3\nk\xc3\xa4tzchen 1 2\n",
+                 "has 2 values, the header says 3"},
+        BadInput{"no_final_newline_too_few", "1 3\na 1 2", "has 2 values"},
+        BadInput{"latin1_word_too_few_values", "2 2\n\xe9t\xe9 1\nb 1 2\n",
+                 "row 1 ('\\xe9t\\xe9') has 1 value, the header says 2"},
+        BadInput{"stray_word_in_row", "1 3\na 1 2 x\n",
+                 "line 2 (row 1): value 3 'x' is not a number"},
+        BadInput{"decimal_commas", "2 3\na 0,1 0,2 0,3\nb 0,1 0,2 0,3\n",
+                 "value 1 '0,1' is not a number (a decimal comma?"},
+        BadInput{"decimal_commas_binary_sized", "1 2\na 1,5 2,5\n",
+                 "value 1 '1,5' is not a number (a decimal comma?"},
+        BadInput{"decimal_commas_long", "2 2\na 0,123 0,4\nb 1 2\n",
+                 "'0,123' is not a number"},
         BadInput{"not_a_number", "2 2\na 1 2\nb 1 x2\n",
                  "'x2' is not a number"},
         BadInput{"nan_text", "1 2\na nan 1\n", "not finite"},
@@ -360,8 +422,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "1000000000000 2\na " + FloatBytes({1, 2}) + "\n",
                  "ends after 1 rows but its header announces 1000000000000"},
         BadInput{"header_rows_short_row", "3 2\na 1 2\nb 1\nc 1 2\n",
-                 "line 3 (row 2): expected 2 values after the word 'b', "
-                 "found 1"},
+                 "line 3: row 2 ('b') has 1 value, the header says 2"},
         BadInput{"huge_dim", "1 99999999999\na 1\n", "out of range"},
         BadInput{"negative_rows", "-1 2\n", "unknown format"}),
     [](const ::testing::TestParamInfo<BadInput>& info) {
