@@ -94,8 +94,8 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
   const TrainProgress& p = c.progress;
   std::cout << "checkpoint:      " << path << "\n"
             << "format version:  " << c.format_version << "\n"
-            << "vocabulary:      " << c.vocab.size() << " words (total count "
-            << c.vocab.total_count() << ")\n"
+            << "vocabulary:      " << CountOf(c.vocab.size(), "word")
+            << " (total count " << c.vocab.total_count() << ")\n"
             << "dim:             " << c.input.cols() << "\n";
   std::cout << "progress:        epoch " << s.current_epoch << " of "
             << (s.epochs ? std::to_string(*s.epochs) : "?") << " (" << p.epoch
@@ -107,11 +107,11 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
             << "finished:        " << (p.finished ? "yes" : "no") << "\n"
             << "elapsed:         " << FormatElapsed(p.elapsed_seconds) << "\n";
   if (p.loss_count > 0) {
-    std::cout << "average loss:    " << s.average_loss << " (" << p.loss_count
-              << " samples)\n";
+    std::cout << "average loss:    " << s.average_loss << " ("
+              << CountOf(p.loss_count, "sample") << ")\n";
   }
-  std::cout << "corpus:          " << p.corpus_tokens << " tokens, ";
-  if (p.corpus_bytes > 0) std::cout << p.corpus_bytes << " bytes, ";
+  std::cout << "corpus:          " << CountOf(p.corpus_tokens, "token") << ", ";
+  if (p.corpus_bytes > 0) std::cout << CountOf(p.corpus_bytes, "byte") << ", ";
   std::cout << "fingerprint " << Hex64(p.corpus_fingerprint) << "\n";
   std::cout << "threads:         " << p.threads.size();
   if (!p.threads.empty()) {
@@ -129,17 +129,23 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
       std::cout << ", all finished";
     } else {
       std::cout << ", " << FormatPercent(range_done / double(p.threads.size()))
-                << " of their ranges done this epoch on average, " << words_done
-                << " words this epoch";
+                << " of their ranges done this epoch on average, "
+                << CountOf(words_done, "word") << " this epoch";
     }
   }
   std::cout << "\n";
   for (size_t i = 0; i < p.threads.size() && i < kMaxThreadLines; ++i) {
     const ThreadProgress& t = p.threads[i];
-    std::cout << "  thread " << i << ": epochs completed " << t.epoch
-              << ", position " << t.position << " in [" << t.begin << ", "
-              << t.end << ") " << FormatPercent(RangeFraction(t)) << ", words "
-              << t.words_done << " (" << t.words_unreported << " unreported)\n";
+    std::cout << "  thread " << i << ": epochs completed " << t.epoch;
+    if (p.finished) {
+      std::cout << ", finished";  // no next epoch to be part-way through
+    } else {
+      std::cout << ", position " << t.position << " in [" << t.begin << ", "
+                << t.end << ") " << FormatPercent(RangeFraction(t))
+                << ", words " << t.words_done << " (" << t.words_unreported
+                << " unreported)";
+    }
+    std::cout << "\n";
   }
   if (p.threads.size() > kMaxThreadLines) {
     std::cout << "  ... " << p.threads.size() - kMaxThreadLines
@@ -302,9 +308,10 @@ int RunExportCommand(int argc, char** argv) {
   Status st = WriteWord2Vec(output, c.vocab.words(), *vectors, *format);
   if (!st.ok()) return ReportError("export", st);
   const Summary summary = Summarize(c);
-  std::cerr << "wembed export: wrote " << c.vocab.size() << " " << which_name
-            << " vectors of dim " << vectors->cols() << " to " << output << " ("
-            << format_name << ")";
+  std::cerr << "wembed export: wrote "
+            << CountOf(c.vocab.size(), which_name + " vector") << " of dim "
+            << vectors->cols() << " to " << output << " (" << format_name
+            << ")";
   if (!c.progress.finished) {
     std::cerr << "; note: the run is not finished (epoch "
               << summary.current_epoch << " of "

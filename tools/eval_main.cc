@@ -157,12 +157,12 @@ void PrintAnalogyTable(const AnalogyRun& run, const AnalogyOptions& o) {
   PrintCountsRow("syntactic", run.result.syntactic, o);
   PrintCountsRow("total", run.result.total, o);
   const AnalogyCounts& t = run.result.total;
-  std::cout << "  coverage: " << t.seen << " of " << t.questions
-            << " questions seen ("
+  std::cout << "  coverage: " << t.seen << " of "
+            << CountOf(t.questions, "question") << " seen ("
             << Percent(t.questions ? 100.0 * t.seen / t.questions : 0.0) << ")";
   if (run.skipped_lines > 0) {
-    std::cout << "; " << run.skipped_lines
-              << " malformed lines skipped (not 4 words)";
+    std::cout << "; " << CountOf(run.skipped_lines, "malformed line")
+              << " skipped (not 4 words)";
   }
   std::cout << "\n";
 }
@@ -311,8 +311,8 @@ int RunAnalogy(int argc, char** argv) {
     return kExitOk;
   }
   std::cout << "vectors: " << vectors << " (" << VectorSourceName(info) << ", "
-            << evaluator.num_candidates() << " candidate rows, dim " << dim
-            << ")\nprotocol: " << protocol << ", restrict "
+            << CountOf(evaluator.num_candidates(), "candidate row") << ", dim "
+            << dim << ")\nprotocol: " << protocol << ", restrict "
             << (o.protocol == AnalogyProtocol::kSkipUnknown
                     ? std::to_string(o.restrict_vocab)
                     : std::string("ignored"))
@@ -491,8 +491,8 @@ int RunSimilarity(int argc, char** argv) {
     return kExitOk;
   }
   std::cout << "vectors: " << vectors << " (" << VectorSourceName(info) << ", "
-            << emb->words.size() << " rows, dim " << emb->vectors.cols()
-            << ")\n";
+            << CountOf(emb->words.size(), "row") << ", dim "
+            << emb->vectors.cols() << ")\n";
   for (size_t i = 0; i < results.size(); ++i) {
     const SimilarityResult& r = results[i];
     char buf[512];

@@ -67,19 +67,29 @@ std::string FormatPercent(double fraction) {
   return buf;
 }
 
+namespace {
+
+// FormatCount(n) and the noun, singular for exactly one.
+std::string Counted(uint64_t n, const char* singular, const char* plural) {
+  return FormatCount(double(n)) + " " + (n == 1 ? singular : plural);
+}
+
+}  // namespace
+
 std::string FormatScanProgress(const ScanStats& s) {
   return "reading: " + FormatCount(double(s.bytes_read)) + "B, " +
-         FormatCount(double(s.total_tokens)) + " words";
+         Counted(s.total_tokens, "word", "words");
 }
 
 std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
                               uint64_t encoded_tokens) {
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.2f s", s.seconds);
-  return "read " + FormatCount(double(s.total_tokens)) + " words (" +
+  return "read " + Counted(s.total_tokens, "word", "words") + " (" +
          FormatCount(double(s.distinct_tokens)) + " distinct) in " + buf +
-         "; vocabulary " + std::to_string(vocab_size) + " words covering " +
-         FormatCount(double(encoded_tokens)) + " tokens";
+         "; vocabulary " + std::to_string(vocab_size) +
+         (vocab_size == 1 ? " word" : " words") + " covering " +
+         Counted(encoded_tokens, "token", "tokens");
 }
 
 std::string FormatTrainProgress(const TrainStatus& s) {
@@ -100,10 +110,10 @@ std::string FormatTrainProgress(const TrainStatus& s) {
 std::string FormatTrainSummary(const TrainSummary& s, int threads) {
   char buf[256];
   std::snprintf(buf, sizeof(buf),
-                "train: %s %s words in %.1f s, %s words/s, final loss %.4f "
+                "train: %s %s in %.1f s, %s words/s, final loss %.4f "
                 "(%d thread%s, %s kernels)",
                 s.stopped ? "stopped after" : "done:",
-                FormatCount(double(s.words_trained)).c_str(), s.seconds,
+                Counted(s.words_trained, "word", "words").c_str(), s.seconds,
                 FormatCount(s.words_per_second).c_str(), s.final_loss, threads,
                 threads == 1 ? "" : "s", s.kernels);
   return buf;

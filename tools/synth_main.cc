@@ -54,8 +54,9 @@ int RunSynthCommand(int argc, char** argv) {
       !s.ok()) {
     return ReportError("synth", s);
   }
-  std::cerr << "synth: wrote " << o.sentences << " sentences to " << corpus_path
-            << " and " << corpus.num_questions << " questions to "
+  std::cerr << "synth: wrote " << CountOf(o.sentences, "sentence") << " to "
+            << corpus_path << " and "
+            << CountOf(corpus.num_questions, "question") << " to "
             << questions_path << "\n";
   return kExitOk;
 }

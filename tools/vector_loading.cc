@@ -16,9 +16,10 @@ StatusOr<Embeddings> LoadVectorsForCommand(const std::string& command,
   StatusOr<Embeddings> e = LoadEmbeddings(path, max_rows, info);
   if (e.ok() && info->duplicates_dropped > 0) {
     std::cerr << "wembed " << command << ": warning: " << path << ": "
-              << info->duplicates_dropped
-              << " rows repeat an earlier word (first: '"
-              << info->first_duplicate << "'); kept the first row of each\n";
+              << CountOf(info->duplicates_dropped, "row")
+              << (info->duplicates_dropped == 1 ? " repeats" : " repeat")
+              << " an earlier word (first: '" << info->first_duplicate
+              << "'); kept the first row of each\n";
   }
   return e;
 }

@@ -115,22 +115,20 @@ int RunVocabCommand(int argc, char** argv) {
     return ReportError(kCommand, s);
   }
   const ScanStats& st = scan.stats;
-  printer.Finish("vocab: " + std::to_string(st.total_tokens) + " tokens, " +
+  printer.Finish("vocab: " + CountOf(st.total_tokens, "token") + ", " +
                  std::to_string(st.distinct_tokens) + " distinct, " +
-                 std::to_string(st.sentences) +
-                 (st.sentences == 1 ? " sentence, " : " sentences, ") +
+                 CountOf(st.sentences, "sentence") + ", " +
                  FormatCount(double(st.bytes_read)) + "B read in " +
                  FormatSeconds(st.seconds) + "; kept " +
-                 std::to_string(scan.vocab.size()) + " words (min-count " +
+                 CountOf(scan.vocab.size(), "word") + " (min-count " +
                  std::to_string(request.vocab.min_count) + ") covering " +
-                 std::to_string(scan.vocab.total_count()) + " tokens -> " +
-                 output);
+                 CountOf(scan.vocab.total_count(), "token") + " -> " + output);
   if (st.prune_rounds > 0) {
     printer.Line("vocab: note: more than " +
                  std::to_string(request.vocab.max_table_entries) +
                  " distinct words: the count table was pruned " +
-                 std::to_string(st.prune_rounds) +
-                 " times (counts <= " + std::to_string(st.prune_threshold) +
+                 CountOf(st.prune_rounds, "time") +
+                 " (counts <= " + std::to_string(st.prune_threshold) +
                  " dropped while counting), so counts of rare words are "
                  "approximate; raise --max-table-entries for exact counts");
   }
