@@ -5,9 +5,9 @@
 
 #include <vector>
 
-#include "rng.h"
-#include "sgns_kernels.h"
-#include "wembed/matrix.h"
+#include "base/rng.h"
+#include "train/sgns_kernels.h"
+#include "wembed/base/matrix.h"
 
 namespace wembed {
 namespace {

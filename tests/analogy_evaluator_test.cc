@@ -1,4 +1,4 @@
-#include "wembed/analogy_evaluator.h"
+#include "wembed/eval/analogy_evaluator.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "ascii_text.h"
+#include "wembed/text/ascii_text.h"
 
 #include <gtest/gtest.h>
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "test_util.h"
-#include "wembed/checkpoint.h"
+#include "wembed/vectors/checkpoint.h"
 
 namespace wembed {
 namespace {

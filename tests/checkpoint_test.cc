@@ -1,4 +1,4 @@
-#include "wembed/checkpoint.h"
+#include "wembed/vectors/checkpoint.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -23,7 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "file_util.h"
+#include "base/atomic_file_writer.h"
+#include "wembed/base/env.h"
 #include "test_util.h"
 
 namespace wembed {
@@ -33,6 +34,7 @@ namespace {
 // Helpers.
 
 using testing::ReadFile;
+using testing::FailOneOp;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -718,36 +720,11 @@ TEST_F(CheckpointTest, WriteIntoMissingDirectoryNamesTheFile) {
       << st.message();
 }
 
-// Fails (or short-writes, then fails) one chosen system call.
-class FailOneOp : public FaultInjector {
- public:
-  FailOneOp(FileOp op, int nth, int err, bool short_first)
-      : op_(op), nth_(nth), err_(err), short_first_(short_first) {}
-  int BeforeOp(FileOp op, size_t* size) override {
-    if (op != op_) return 0;
-    const int index = count_++;
-    if (index == nth_ && short_first_ && size != nullptr && *size > 1) {
-      *size /= 2;  // this call writes half, the retry fails
-      ++nth_;
-      return 0;
-    }
-    return index == nth_ ? err_ : 0;
-  }
-  int count() const { return count_; }
-
- private:
-  FileOp op_;
-  int nth_;
-  int err_;
-  bool short_first_;
-  int count_ = 0;
-};
-
 TEST_F(CheckpointTest, FailedWritesLeaveTheOldCheckpointIntact) {
   // Big enough that each matrix is streamed in more than one 1 MB chunk.
   const Checkpoint big = MakeCheckpoint(3000, 100, 4, 3);
   FailOneOp counter(FileOp::kWrite, -1, 0, false);
-  ASSERT_TRUE(WriteCheckpoint(dir_.File("count.wemb"), big, &counter).ok());
+  ASSERT_TRUE(WriteCheckpoint(dir_.File("count.wemb"), big, Env(&counter)).ok());
   std::filesystem::remove(dir_.File("count.wemb"));
   const int writes = counter.count();
   ASSERT_GE(writes, 20);  // incl. two 1 MB chunks per matrix
@@ -770,7 +747,7 @@ TEST_F(CheckpointTest, FailedWritesLeaveTheOldCheckpointIntact) {
     SCOPED_TRACE(std::string(FileOpName(c.op)) + " #" + std::to_string(c.nth) +
                  (c.short_first ? " after a short write" : ""));
     FailOneOp faults(c.op, c.nth, ENOSPC, c.short_first);
-    Status st = WriteCheckpoint(path_, big, &faults);
+    Status st = WriteCheckpoint(path_, big, Env(&faults));
     ASSERT_FALSE(st.ok());
     EXPECT_EQ(st.code(), StatusCode::kIoError);
     EXPECT_NE(st.message().find(std::string(FileOpName(c.op)) + " " + path_ +
@@ -789,7 +766,7 @@ TEST_F(CheckpointTest, FailedWritesLeaveTheOldCheckpointIntact) {
   // After the rename only the directory fsync can fail: the new checkpoint
   // is already in place, and the error says so.
   FailOneOp dir_fault(FileOp::kSyncDir, 0, EIO, false);
-  Status st = WriteCheckpoint(path_, big, &dir_fault);
+  Status st = WriteCheckpoint(path_, big, Env(&dir_fault));
   EXPECT_EQ(st.code(), StatusCode::kIoError);
   EXPECT_NE(st.message().find("fsync directory " + dir_.path()),
             std::string::npos)
@@ -827,7 +804,7 @@ TEST_F(CheckpointTest, RealShortWriteFromFileSizeLimit) {
 class DieAtWrite : public FaultInjector {
  public:
   explicit DieAtWrite(int nth) : nth_(nth) {}
-  int BeforeOp(FileOp op, size_t*) override {
+  int BeforeOp(FileOp op, const std::string&, size_t*) override {
     if (op == FileOp::kWrite && count_++ == nth_) ::_exit(42);
     return 0;
   }
@@ -843,7 +820,7 @@ TEST_F(CheckpointTest, CrashMidWriteKeepsOldFileAndStaleTempIsCleanedUp) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     DieAtWrite die(3);
-    WriteCheckpoint(path_, next, &die);
+    WriteCheckpoint(path_, next, Env(&die));
     ::_exit(0);  // not reached
   }
   int status = 0;

@@ -1,4 +1,4 @@
-#include "wembed/corpus_scanner.h"
+#include "wembed/corpus/corpus_scanner.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/coding.h"
 #include "test_util.h"
 
 namespace wembed {
@@ -99,7 +100,7 @@ std::vector<std::vector<std::string>> Decode(const EncodedCorpus& c,
       ++p;
       continue;
     }
-    const uint32_t id = DecodeTokenId(p);
+    const uint32_t id = (DecodeVarint32Unchecked(p) - 1);
     EXPECT_LT(id, v.size());
     if (id >= v.size()) return out;
     sentence.push_back(v.word(id));

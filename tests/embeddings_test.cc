@@ -1,4 +1,4 @@
-#include "wembed/embeddings.h"
+#include "wembed/vectors/embeddings.h"
 
 #include <gtest/gtest.h>
 
@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "test_util.h"
-#include "wembed/checkpoint.h"
-#include "wembed/vocabulary.h"
+#include "wembed/vectors/checkpoint.h"
+#include "wembed/corpus/vocabulary.h"
 
 namespace wembed {
 namespace {

@@ -2,6 +2,8 @@
 // would: --json output shape, text output, exit codes.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -10,9 +12,9 @@
 #include <vector>
 
 #include "test_util.h"
-#include "wembed/checkpoint.h"
-#include "wembed/embeddings.h"
-#include "wembed/vocabulary.h"
+#include "wembed/vectors/checkpoint.h"
+#include "wembed/vectors/embeddings.h"
+#include "wembed/corpus/vocabulary.h"
 
 namespace wembed {
 namespace {
@@ -27,158 +29,7 @@ using testing::WriteFile;
 
 // ------------------------------------------------------ a tiny JSON reader
 
-struct Json {
-  enum Type { kNull, kBool, kNumber, kString, kArray, kObject } type = kNull;
-  bool b = false;
-  double num = 0;
-  std::string str;
-  std::vector<Json> arr;
-  std::map<std::string, Json> obj;
-
-  bool Has(const std::string& k) const {
-    return type == kObject && obj.count(k) > 0;
-  }
-  const Json& operator[](const std::string& k) const {
-    static const Json kMissing;
-    auto it = obj.find(k);
-    return it == obj.end() ? kMissing : it->second;
-  }
-};
-
-class JsonParser {
- public:
-  explicit JsonParser(const std::string& s) : s_(s) {}
-  // Parses exactly one value followed only by whitespace.
-  bool Parse(Json* out) {
-    if (!Value(out)) return false;
-    Skip();
-    return i_ == s_.size();
-  }
-
- private:
-  void Skip() {
-    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])))
-      ++i_;
-  }
-  bool Lit(const char* w) {
-    const std::string lit(w);
-    if (s_.compare(i_, lit.size(), lit) != 0) return false;
-    i_ += lit.size();
-    return true;
-  }
-  bool String(std::string* out) {
-    if (s_[i_] != '"') return false;
-    ++i_;
-    while (i_ < s_.size() && s_[i_] != '"') {
-      if (s_[i_] == '\\') {
-        ++i_;
-        if (i_ >= s_.size()) return false;
-        const char e = s_[i_];
-        if (e == 'u') {
-          if (i_ + 4 >= s_.size()) return false;
-          out->push_back(
-              static_cast<char>(std::stoi(s_.substr(i_ + 1, 4), nullptr, 16)));
-          i_ += 4;
-        } else {
-          out->push_back(e == 'n'   ? '\n'
-                         : e == 't' ? '\t'
-                         : e == 'r' ? '\r'
-                                    : e);
-        }
-        ++i_;
-      } else {
-        out->push_back(s_[i_++]);
-      }
-    }
-    if (i_ >= s_.size()) return false;
-    ++i_;
-    return true;
-  }
-  bool Value(Json* v) {
-    Skip();
-    if (i_ >= s_.size()) return false;
-    const char c = s_[i_];
-    if (c == '{') {
-      v->type = Json::kObject;
-      ++i_;
-      Skip();
-      if (s_[i_] == '}') {
-        ++i_;
-        return true;
-      }
-      while (true) {
-        Skip();
-        std::string key;
-        if (!String(&key)) return false;
-        Skip();
-        if (s_[i_++] != ':') return false;
-        if (v->obj.count(key)) return false;  // duplicate key
-        if (!Value(&v->obj[key])) return false;
-        Skip();
-        if (s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (s_[i_] == '}') {
-          ++i_;
-          return true;
-        }
-        return false;
-      }
-    }
-    if (c == '[') {
-      v->type = Json::kArray;
-      ++i_;
-      Skip();
-      if (s_[i_] == ']') {
-        ++i_;
-        return true;
-      }
-      while (true) {
-        v->arr.emplace_back();
-        if (!Value(&v->arr.back())) return false;
-        Skip();
-        if (s_[i_] == ',') {
-          ++i_;
-          continue;
-        }
-        if (s_[i_] == ']') {
-          ++i_;
-          return true;
-        }
-        return false;
-      }
-    }
-    if (c == '"') {
-      v->type = Json::kString;
-      return String(&v->str);
-    }
-    if (Lit("true")) {
-      v->type = Json::kBool;
-      v->b = true;
-      return true;
-    }
-    if (Lit("false")) {
-      v->type = Json::kBool;
-      return true;
-    }
-    if (Lit("null")) return true;
-    size_t used = 0;
-    try {
-      v->num = std::stod(s_.substr(i_), &used);
-    } catch (...) {
-      return false;
-    }
-    v->type = Json::kNumber;
-    i_ += used;
-    return used > 0;
-  }
-
-  const std::string& s_;
-  size_t i_ = 0;
-};
-
-// ----------------------------------------------------------- the fixture
+using Json = nlohmann::json;
 
 class EvalCliTest : public ::testing::Test {
  protected:
@@ -213,9 +64,10 @@ class EvalCliTest : public ::testing::Test {
         dir_.path());
   }
 
+  // The one JSON document `s` holds (a failed parse fails the test).
   Json ParseJson(const std::string& s) {
-    Json j;
-    EXPECT_TRUE(JsonParser(s).Parse(&j)) << "not one JSON value: " << s;
+    Json j = Json::parse(s, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(j.is_discarded()) << "not one JSON value: " << s;
     return j;
   }
 
@@ -225,11 +77,11 @@ class EvalCliTest : public ::testing::Test {
 
 void ExpectCounts(const Json& c, double correct, double seen, double questions,
                   double accuracy) {
-  ASSERT_EQ(c.type, Json::kObject);
-  EXPECT_EQ(c["correct"].num, correct);
-  EXPECT_EQ(c["seen"].num, seen);
-  EXPECT_EQ(c["questions"].num, questions);
-  EXPECT_NEAR(c["accuracy"].num, accuracy, 1e-9);
+  ASSERT_TRUE(c.is_object());
+  EXPECT_EQ(c["correct"].get<double>(), correct);
+  EXPECT_EQ(c["seen"].get<double>(), seen);
+  EXPECT_EQ(c["questions"].get<double>(), questions);
+  EXPECT_NEAR(c["accuracy"].get<double>(), accuracy, 1e-9);
 }
 
 TEST_F(EvalCliTest, AnalogyJsonShape) {
@@ -242,18 +94,18 @@ TEST_F(EvalCliTest, AnalogyJsonShape) {
   ExpectCounts(j["total"], 2, 3, 5, 100.0 * 2 / 3);
   ExpectCounts(j["semantic"], 1, 2, 3, 50);
   ExpectCounts(j["syntactic"], 1, 1, 2, 100);
-  ASSERT_EQ(j["sections"].type, Json::kArray);
-  ASSERT_EQ(j["sections"].arr.size(), 2u);
-  const Json& s0 = j["sections"].arr[0];
-  EXPECT_EQ(s0["name"].str, "capital");
+  ASSERT_TRUE(j["sections"].is_array());
+  ASSERT_EQ(j["sections"].size(), 2u);
+  const Json& s0 = j["sections"][0];
+  EXPECT_EQ(s0["name"].get<std::string>(), "capital");
   ExpectCounts(s0, 1, 2, 3, 50);
-  EXPECT_EQ(j["sections"].arr[1]["name"].str, "gram1-x");
-  EXPECT_FALSE(j.Has("mul"));
-  EXPECT_EQ(j["candidates"].num, 5);
-  EXPECT_EQ(j["protocol"].str, "skip-unknown");
-  ASSERT_EQ(j["files"].arr.size(), 1u);
-  ExpectCounts(j["files"].arr[0]["total"], 2, 3, 5, 100.0 * 2 / 3);
-  EXPECT_TRUE(j["seconds"].Has("evaluate"));
+  EXPECT_EQ(j["sections"][1]["name"].get<std::string>(), "gram1-x");
+  EXPECT_FALSE(j.contains("mul"));
+  EXPECT_EQ(j["candidates"].get<double>(), 5);
+  EXPECT_EQ(j["protocol"].get<std::string>(), "skip-unknown");
+  ASSERT_EQ(j["files"].size(), 1u);
+  ExpectCounts(j["files"][0]["total"], 2, 3, 5, 100.0 * 2 / 3);
+  EXPECT_TRUE(j["seconds"].contains("evaluate"));
 }
 
 TEST_F(EvalCliTest, AnalogyBothMethodsAndSeveralFiles) {
@@ -265,14 +117,14 @@ TEST_F(EvalCliTest, AnalogyBothMethodsAndSeveralFiles) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
   ExpectCounts(j["total"], 3, 4, 6, 75);
-  ASSERT_TRUE(j.Has("mul"));
-  EXPECT_EQ(j["mul"]["total"]["seen"].num, 4);
-  EXPECT_EQ(j["method"].str, "both");
-  ASSERT_EQ(j["files"].arr.size(), 2u);
-  ExpectCounts(j["files"].arr[1]["total"], 1, 1, 1, 100);
-  EXPECT_EQ(j["sections"].arr.size(), 3u);
-  EXPECT_EQ(j["sections"].arr[2]["file"].str, q2);
-  EXPECT_TRUE(j["sections"].arr[0].Has("mul"));
+  ASSERT_TRUE(j.contains("mul"));
+  EXPECT_EQ(j["mul"]["total"]["seen"].get<double>(), 4);
+  EXPECT_EQ(j["method"].get<std::string>(), "both");
+  ASSERT_EQ(j["files"].size(), 2u);
+  ExpectCounts(j["files"][1]["total"], 1, 1, 1, 100);
+  EXPECT_EQ(j["sections"].size(), 3u);
+  EXPECT_EQ(j["sections"][2]["file"].get<std::string>(), q2);
+  EXPECT_TRUE(j["sections"][0].contains("mul"));
 }
 
 TEST_F(EvalCliTest, AnalogyAllInDenominatorAndTextOutput) {
@@ -282,9 +134,9 @@ TEST_F(EvalCliTest, AnalogyAllInDenominatorAndTextOutput) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
   // All 6 rows searched: f wins every seen question; only "a b c f" right.
-  EXPECT_EQ(j["total"]["correct"].num, 1);
-  EXPECT_EQ(j["total"]["seen"].num, 4);
-  EXPECT_NEAR(j["total"]["accuracy"].num, 20.0, 1e-9);  // 1 of 5 questions
+  EXPECT_EQ(j["total"]["correct"].get<double>(), 1);
+  EXPECT_EQ(j["total"]["seen"].get<double>(), 4);
+  EXPECT_NEAR(j["total"]["accuracy"].get<double>(), 20.0, 1e-9);  // 1 of 5 questions
 
   r = Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
           questions_ + "' --restrict 5");
@@ -384,10 +236,10 @@ TEST_F(EvalCliTest, PairLinesWithAScoreThatIsNotANumberAreSkipped) {
             std::string::npos)
       << r.err;
   const Json j = ParseJson(r.out);
-  EXPECT_EQ(j["skipped_lines"].num, 2);
-  EXPECT_EQ(j["pairs_total"].num, 3);
-  EXPECT_EQ(j["files"].arr[0]["skipped_lines"].num, 2);
-  EXPECT_NEAR(j["spearman"].num, 0.5, 1e-12);  // as SimilarityJsonShape
+  EXPECT_EQ(j["skipped_lines"].get<double>(), 2);
+  EXPECT_EQ(j["pairs_total"].get<double>(), 3);
+  EXPECT_EQ(j["files"][0]["skipped_lines"].get<double>(), 2);
+  EXPECT_NEAR(j["spearman"].get<double>(), 0.5, 1e-12);  // as SimilarityJsonShape
   r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + path +
           "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -414,12 +266,12 @@ TEST_F(EvalCliTest, SimilarityJsonShape) {
   const Json j = ParseJson(r.out);
   // cos(a,b)=.8, cos(a,c)=0, cos(b,c)=.6 vs gold 1, 0, 2: ranks (2,1,3) vs
   // (3,1,2): rho = 1 - 6*(1+0+1)/(3*8) = 0.5.
-  EXPECT_NEAR(j["spearman"].num, 0.5, 1e-12);
-  EXPECT_EQ(j["pearson"].type, Json::kNumber);
-  EXPECT_EQ(j["pairs_used"].num, 3);
-  EXPECT_EQ(j["pairs_total"].num, 4);
-  ASSERT_EQ(j["unknown_words"].arr.size(), 1u);
-  EXPECT_EQ(j["unknown_words"].arr[0].str, "zebra");
+  EXPECT_NEAR(j["spearman"].get<double>(), 0.5, 1e-12);
+  EXPECT_TRUE(j["pearson"].is_number());
+  EXPECT_EQ(j["pairs_used"].get<double>(), 3);
+  EXPECT_EQ(j["pairs_total"].get<double>(), 4);
+  ASSERT_EQ(j["unknown_words"].size(), 1u);
+  EXPECT_EQ(j["unknown_words"][0].get<std::string>(), "zebra");
 
   r = Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + pairs_ +
           "'");
@@ -474,8 +326,8 @@ TEST_F(EvalCliTest, JsonStaysValidWithBadUtf8) {
                               "' --pairs '" + pairs + "' --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
-  ASSERT_EQ(j["unknown_words"].arr.size(), 1u);
-  EXPECT_NE(r.out.find("\\ufffd\\\\\\\"q"), std::string::npos) << r.out;
+  ASSERT_EQ(j["unknown_words"].size(), 1u);
+  EXPECT_EQ(j["unknown_words"][0].get<std::string>(), "\xEF\xBF\xBD\\\"q");  // U+FFFD
 }
 
 // Wherever vectors are taken, a wembed checkpoint works too.
@@ -494,12 +346,12 @@ TEST_F(EvalCliTest, CheckpointAsVectors) {
                         questions_ + "' --restrict 5 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const Json j = ParseJson(r.out);
-  EXPECT_EQ(j["format"].str, "checkpoint");
+  EXPECT_EQ(j["format"].get<std::string>(), "checkpoint");
   ExpectCounts(j["total"], 2, 3, 5, 100.0 * 2 / 3);
   r = Run("eval similarity --vectors '" + ckpt + "' --pairs '" + pairs_ +
           "' --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NEAR(ParseJson(r.out)["spearman"].num, 0.5, 1e-12);
+  EXPECT_NEAR(ParseJson(r.out)["spearman"].get<double>(), 0.5, 1e-12);
   r = Run("similar c --vectors '" + ckpt + "' -k 1");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("1\tf\t0.99"), std::string::npos) << r.out;

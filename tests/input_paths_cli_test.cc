@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "file_util.h"
+#include "base/path_util.h"
 #include "test_util.h"
 
 namespace wembed {

@@ -1,4 +1,4 @@
-#include "wembed/matrix.h"
+#include "wembed/base/matrix.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "wembed/nearest_neighbors.h"
+#include "wembed/eval/nearest_neighbors.h"
 
 #include <gtest/gtest.h>
 

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <vector>
 
-#include "noise_sampler.h"
-#include "rng.h"
-#include "sigmoid_table.h"
-#include "subsampling.h"
+#include "train/noise_sampler.h"
+#include "base/rng.h"
+#include "train/sigmoid_table.h"
+#include "train/subsampling.h"
 
 namespace wembed {
 namespace {

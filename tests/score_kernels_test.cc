@@ -1,4 +1,4 @@
-#include "score_kernels.h"
+#include "eval/score_kernels.h"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
 // The vectorized kernels must equal the scalar reference within float
 // tolerance, and the block update must be a gradient step on the SGNS loss
 // (checked against finite differences).
-#include "sgns_kernels.h"
+#include "train/sgns_kernels.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
-#include "rng.h"
-#include "wembed/matrix.h"
+#include "base/rng.h"
+#include "wembed/base/matrix.h"
 
 namespace wembed {
 namespace {

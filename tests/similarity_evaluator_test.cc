@@ -1,4 +1,4 @@
-#include "wembed/similarity_evaluator.h"
+#include "wembed/eval/similarity_evaluator.h"
 
 #include <gtest/gtest.h>
 

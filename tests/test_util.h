@@ -21,10 +21,46 @@
 #include <utility>
 #include <vector>
 
-#include "wembed/embeddings.h"
-#include "wembed/matrix.h"
+#include "wembed/base/env.h"
+#include "wembed/vectors/embeddings.h"
+#include "wembed/base/matrix.h"
 
 namespace wembed::testing {
+
+// ------------------------------------------------------------ faults
+
+// Fails (or short-transfers, then fails) the nth call of one kind of system
+// call, counting from 0 (nth -1: never fails, only counts). With a path
+// filter, only calls on paths containing it count.
+class FailOneOp : public FaultInjector {
+ public:
+  FailOneOp(FileOp op, int nth, int err, bool short_first = false,
+            std::string path_filter = "")
+      : op_(op),
+        nth_(nth),
+        err_(err),
+        short_first_(short_first),
+        filter_(std::move(path_filter)) {}
+  int BeforeOp(FileOp op, const std::string& path, size_t* size) override {
+    if (op != op_ || path.find(filter_) == std::string::npos) return 0;
+    const int index = count_++;
+    if (index == nth_ && short_first_ && size != nullptr && *size > 1) {
+      *size /= 2;  // this call transfers half, the next one fails
+      ++nth_;
+      return 0;
+    }
+    return index == nth_ ? err_ : 0;
+  }
+  int count() const { return count_; }
+
+ private:
+  FileOp op_;
+  int nth_;
+  int err_;
+  bool short_first_;
+  std::string filter_;
+  int count_ = 0;
+};
 
 // ------------------------------------------------------------ files
 

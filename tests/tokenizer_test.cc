@@ -1,4 +1,4 @@
-#include "wembed/tokenizer.h"
+#include "wembed/text/tokenizer.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "utf8.h"
+#include "text/utf8.h"
 
 namespace wembed {
 namespace {

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "test_util.h"
-#include "wembed/synthetic_corpus.h"
+#include "wembed/corpus/synthetic_corpus.h"
 
 namespace wembed {
 namespace {

@@ -1,6 +1,6 @@
 // End-to-end training on a generated corpus with planted analogies, plus the
 // trainer's determinism, stop/resume and validation contracts.
-#include "wembed/trainer.h"
+#include "wembed/train/trainer.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +11,11 @@
 #include <thread>
 
 #include "test_util.h"
-#include "wembed/analogy_evaluator.h"
-#include "wembed/checkpoint.h"
-#include "wembed/corpus_scanner.h"
-#include "wembed/embeddings.h"
-#include "wembed/synthetic_corpus.h"
+#include "wembed/eval/analogy_evaluator.h"
+#include "wembed/vectors/checkpoint.h"
+#include "wembed/corpus/corpus_scanner.h"
+#include "wembed/vectors/embeddings.h"
+#include "wembed/corpus/synthetic_corpus.h"
 
 namespace wembed {
 namespace {
@@ -71,7 +71,7 @@ std::unique_ptr<Trainer> MustCreate(const TrainOptions& o, const Fixture& f) {
 double PlantedAccuracy(const Trainer& trainer, const Fixture& f) {
   Embeddings e;
   e.words = trainer.vocab().words();
-  e.vectors = trainer.ExportVectors(OutputVectors::kInput);
+  e.vectors = trainer.input_vectors();
   AnalogyOptions ao;
   ao.restrict_vocab = 0;
   AnalogyEvaluator evaluator(std::move(e), ao);
@@ -309,11 +309,18 @@ TEST(TrainerTest, OptionsRoundTripThroughKeyValues) {
   EXPECT_FALSE(TrainOptions::FromKeyValues({{"dim", "x"}}).ok());
 }
 
-TEST(TrainerTest, SumExportIsInputPlusOutput) {
+TEST(TrainerTest, ChooseVectorsSelectsWithoutCopyOrSums) {
   auto f = MakeFixture(2000);
   auto t = MustCreate(SmallOptions(), *f);
   ASSERT_TRUE(t->Train(TrainHooks()).ok());
-  const Matrix sum = t->ExportVectors(OutputVectors::kSum);
+  Matrix storage;
+  const Matrix& in = t->input_vectors();
+  const Matrix& out = t->output_vectors();
+  EXPECT_EQ(&ChooseVectors(in, out, OutputVectors::kInput, &storage), &in);
+  EXPECT_EQ(&ChooseVectors(in, out, OutputVectors::kOutput, &storage), &out);
+  EXPECT_TRUE(storage.empty());  // no copy for input or output
+  const Matrix& sum = ChooseVectors(in, out, OutputVectors::kSum, &storage);
+  EXPECT_EQ(&sum, &storage);
   for (size_t r = 0; r < sum.rows(); r += 7) {
     for (size_t c = 0; c < sum.cols(); ++c) {
       EXPECT_EQ(sum.row(r)[c],

@@ -1,4 +1,4 @@
-#include "wembed/vocabulary.h"
+#include "wembed/corpus/vocabulary.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "base/coding.h"
 #include "test_util.h"
-#include "wembed/encoded_corpus.h"
+#include "wembed/corpus/encoded_corpus.h"
 
 namespace wembed {
 namespace {
@@ -150,7 +151,7 @@ TEST(EncodedCorpusTest, VarintsRoundTrip) {
   EXPECT_EQ(std::count(bytes.begin(), bytes.end(), 0), 1);
   EXPECT_EQ(bytes.back(), 0);
   const uint8_t* p = bytes.data();
-  for (uint32_t id : ids) EXPECT_EQ(DecodeTokenId(p), id);
+  for (uint32_t id : ids) EXPECT_EQ((DecodeVarint32Unchecked(p) - 1), id);
   EXPECT_EQ(*p, 0);
   EXPECT_EQ(p, bytes.data() + bytes.size() - 1);
   // Sizes: 1 byte below 127 (id+1 < 128), 2 bytes from 127.

@@ -8,14 +8,17 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "cli_common.h"
 #include "commands.h"
-#include "json_writer.h"
 #include "progress_format.h"
-#include "wembed/checkpoint.h"
-#include "wembed/embeddings.h"
-#include "wembed/matrix.h"
-#include "wembed/status.h"
+#include "wembed/base/output_paths.h"
+#include "wembed/train/train_options.h"
+#include "wembed/vectors/checkpoint.h"
+#include "wembed/vectors/embeddings.h"
+#include "wembed/base/matrix.h"
+#include "wembed/base/status.h"
 
 namespace wembed::cli {
 namespace {
@@ -90,29 +93,8 @@ std::string FormatElapsed(double seconds) {
   return buf;
 }
 
-void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
-  const TrainProgress& p = c.progress;
-  std::cout << "checkpoint:      " << path << "\n"
-            << "format version:  " << c.format_version << "\n"
-            << "vocabulary:      " << CountOf(c.vocab.size(), "word")
-            << " (total count " << c.vocab.total_count() << ")\n"
-            << "dim:             " << c.input.cols() << "\n";
-  std::cout << "progress:        epoch " << s.current_epoch << " of "
-            << (s.epochs ? std::to_string(*s.epochs) : "?") << " (" << p.epoch
-            << " completed by every thread), "
-            << (s.fraction_done ? FormatPercent(*s.fraction_done) : "?%")
-            << ", words processed " << p.words_processed;
-  if (s.words_total > 0) std::cout << " of " << s.words_total;
-  std::cout << "\n"
-            << "finished:        " << (p.finished ? "yes" : "no") << "\n"
-            << "elapsed:         " << FormatElapsed(p.elapsed_seconds) << "\n";
-  if (p.loss_count > 0) {
-    std::cout << "average loss:    " << s.average_loss << " ("
-              << CountOf(p.loss_count, "sample") << ")\n";
-  }
-  std::cout << "corpus:          " << CountOf(p.corpus_tokens, "token") << ", ";
-  if (p.corpus_bytes > 0) std::cout << CountOf(p.corpus_bytes, "byte") << ", ";
-  std::cout << "fingerprint " << Hex64(p.corpus_fingerprint) << "\n";
+// The "threads:" line and one line per thread (at most kMaxThreadLines).
+void PrintThreads(const TrainProgress& p, const Summary& s) {
   std::cout << "threads:         " << p.threads.size();
   if (!p.threads.empty()) {
     uint64_t words_done = 0;
@@ -151,69 +133,84 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
     std::cout << "  ... " << p.threads.size() - kMaxThreadLines
               << " more threads (see --json)\n";
   }
+}
+
+void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
+  const TrainProgress& p = c.progress;
+  std::cout << "checkpoint:      " << path << "\n"
+            << "format version:  " << c.format_version << "\n"
+            << "vocabulary:      " << CountOf(c.vocab.size(), "word")
+            << " (total count " << c.vocab.total_count() << ")\n"
+            << "dim:             " << c.input.cols() << "\n";
+  std::cout << "progress:        epoch " << s.current_epoch << " of "
+            << (s.epochs ? std::to_string(*s.epochs) : "?") << " (" << p.epoch
+            << " completed by every thread), "
+            << (s.fraction_done ? FormatPercent(*s.fraction_done) : "?%")
+            << ", words processed " << p.words_processed;
+  if (s.words_total > 0) std::cout << " of " << s.words_total;
+  std::cout << "\n"
+            << "finished:        " << (p.finished ? "yes" : "no") << "\n"
+            << "elapsed:         " << FormatElapsed(p.elapsed_seconds) << "\n";
+  if (p.loss_count > 0) {
+    std::cout << "average loss:    " << s.average_loss << " ("
+              << CountOf(p.loss_count, "sample") << ")\n";
+  }
+  std::cout << "corpus:          " << CountOf(p.corpus_tokens, "token") << ", ";
+  if (p.corpus_bytes > 0) std::cout << CountOf(p.corpus_bytes, "byte") << ", ";
+  std::cout << "fingerprint " << Hex64(p.corpus_fingerprint) << "\n";
+  PrintThreads(p, s);
   std::cout << "options:         " << c.options.size() << "\n";
   for (const auto& [key, value] : c.options) {
     std::cout << "  " << key << " = " << value << "\n";
   }
 }
 
+using Json = nlohmann::ordered_json;
+
+// A number, or null when it is unknown.
+template <typename T>
+Json OrNull(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json ProgressJson(const TrainProgress& p, const Summary& s) {
+  Json j;
+  j["epochs_completed"] = p.epoch;
+  j["current_epoch"] = s.current_epoch;
+  j["epochs"] = OrNull(s.epochs);
+  j["words_processed"] = p.words_processed;
+  j["words_total"] = s.words_total > 0 ? Json(s.words_total) : Json(nullptr);
+  j["percent"] = s.fraction_done ? Json(100 * *s.fraction_done) : Json(nullptr);
+  j["finished"] = p.finished;
+  j["elapsed_seconds"] = p.elapsed_seconds;
+  j["loss_count"] = p.loss_count;
+  j["average_loss"] = p.loss_count > 0 ? Json(s.average_loss) : Json(nullptr);
+  j["corpus_tokens"] = p.corpus_tokens;
+  j["corpus_bytes"] = p.corpus_bytes;
+  j["corpus_fingerprint"] = Hex64(p.corpus_fingerprint);
+  return j;
+}
+
 void PrintJson(const std::string& path, const Checkpoint& c, const Summary& s) {
-  const TrainProgress& p = c.progress;
-  JsonWriter j;
-  j.BeginObject();
-  j.Key("path").String(path);
-  j.Key("format_version").Int(c.format_version);
-  j.Key("vocab_size").Int(int64_t(c.vocab.size()));
-  j.Key("total_count").Int(int64_t(c.vocab.total_count()));
-  j.Key("dim").Int(int64_t(c.input.cols()));
-  j.Key("options").BeginObject();
-  for (const auto& [key, value] : c.options) j.Key(key).String(value);
-  j.EndObject();
-  j.Key("progress").BeginObject();
-  j.Key("epochs_completed").Int(p.epoch);
-  j.Key("current_epoch").Int(int64_t(s.current_epoch));
-  if (s.epochs) {
-    j.Key("epochs").Int(int64_t(*s.epochs));
-  } else {
-    j.Key("epochs").Null();
+  Json j;
+  j["path"] = path;
+  j["format_version"] = c.format_version;
+  j["vocab_size"] = c.vocab.size();
+  j["total_count"] = c.vocab.total_count();
+  j["dim"] = c.input.cols();
+  j["options"] = Json::object();
+  for (const auto& [key, value] : c.options) j["options"][key] = value;
+  j["progress"] = ProgressJson(c.progress, s);
+  j["threads"] = Json::array();
+  for (const ThreadProgress& t : c.progress.threads) {
+    j["threads"].push_back({{"epochs_completed", t.epoch},
+                            {"begin", t.begin},
+                            {"end", t.end},
+                            {"position", t.position},
+                            {"words_done", t.words_done},
+                            {"words_unreported", t.words_unreported}});
   }
-  j.Key("words_processed").Int(int64_t(p.words_processed));
-  if (s.words_total > 0) {
-    j.Key("words_total").Int(int64_t(s.words_total));
-  } else {
-    j.Key("words_total").Null();
-  }
-  if (s.fraction_done) {
-    j.Key("percent").Number(100 * *s.fraction_done);
-  } else {
-    j.Key("percent").Null();
-  }
-  j.Key("finished").Bool(p.finished);
-  j.Key("elapsed_seconds").Number(p.elapsed_seconds);
-  j.Key("loss_count").Int(int64_t(p.loss_count));
-  if (p.loss_count > 0) {
-    j.Key("average_loss").Number(s.average_loss);
-  } else {
-    j.Key("average_loss").Null();
-  }
-  j.Key("corpus_tokens").Int(int64_t(p.corpus_tokens));
-  j.Key("corpus_bytes").Int(int64_t(p.corpus_bytes));
-  j.Key("corpus_fingerprint").String(Hex64(p.corpus_fingerprint));
-  j.EndObject();
-  j.Key("threads").BeginArray();
-  for (const ThreadProgress& t : p.threads) {
-    j.BeginObject();
-    j.Key("epochs_completed").Int(t.epoch);
-    j.Key("begin").Int(int64_t(t.begin));
-    j.Key("end").Int(int64_t(t.end));
-    j.Key("position").Int(int64_t(t.position));
-    j.Key("words_done").Int(int64_t(t.words_done));
-    j.Key("words_unreported").Int(int64_t(t.words_unreported));
-    j.EndObject();
-  }
-  j.EndArray();
-  j.EndObject();
-  std::cout << j.str() << "\n";
+  std::cout << j.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace
@@ -245,25 +242,31 @@ int RunInfoCommand(int argc, char** argv) {
   } else {
     PrintText(path, *ckpt, summary);
   }
-  std::cout.flush();
-  if (!std::cout) {
-    return ReportError("info", Status::IoError("writing to stdout failed"));
-  }
+  if (Status s = FlushStdout(); !s.ok()) return ReportError("info", s);
   return kExitOk;
 }
 
+namespace {
+
+// "; note: the run is not finished (epoch x of N)" for an unfinished run.
+std::string UnfinishedNote(const Checkpoint& c) {
+  if (c.progress.finished) return "";
+  const Summary summary = Summarize(c);
+  return "; note: the run is not finished (epoch " +
+         std::to_string(summary.current_epoch) + " of " +
+         (summary.epochs ? std::to_string(*summary.epochs) : "?") + ")";
+}
+
+}  // namespace
+
 int RunExportCommand(int argc, char** argv) {
-  std::string path, output, format_name, which_name;
+  std::string path, output;
   po::options_description options("options");
   options.add_options()("checkpoint", po::value<std::string>(&path)->required(),
                         "checkpoint file (positional)")(
       "output,o", po::value<std::string>(&output)->required(),
-      "word2vec vectors file to write")(
-      "format", po::value<std::string>(&format_name)->default_value("bin"),
-      "bin (word2vec binary) or txt (word2vec text)")(
-      "output-vectors",
-      po::value<std::string>(&which_name)->default_value("input"),
-      "input (W_E), output (context vectors) or sum (input + output)");
+      "word2vec vectors file to write");
+  AddTableOptions(options, {"format", "output-vectors"});
   po::positional_options_description positional;
   positional.add("checkpoint", 1);
   po::variables_map vm;
@@ -277,10 +280,10 @@ int RunExportCommand(int argc, char** argv) {
           options, &positional, &vm)) {
     return *code;
   }
-  StatusOr<VectorFormat> format = ParseFormatOption(format_name);
-  if (!format.ok()) return ReportError("export", format.status());
-  StatusOr<OutputVectors> which = ParseOutputVectorsOption(which_name);
-  if (!which.ok()) return ReportError("export", which.status());
+  TrainingJob job;  // only its --format and --output-vectors
+  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
+    return ReportError("export", s);
+  }
   if (Status s =
           CheckOutputPaths({{"checkpoint", path}}, {{"--output", output}});
       !s.ok()) {
@@ -291,34 +294,24 @@ int RunExportCommand(int argc, char** argv) {
   }
   StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
   if (!ckpt.ok()) return ReportError("export", ckpt.status());
-  Checkpoint& c = *ckpt;
+  const Checkpoint& c = *ckpt;
   if (c.vocab.empty()) {
     return ReportError("export", Status::InvalidArgument(
                                      path + ": the checkpoint has no words"));
   }
-  const Matrix* vectors = &c.input;
-  if (*which == OutputVectors::kOutput) vectors = &c.output;
-  if (*which == OutputVectors::kSum) {
-    for (size_t r = 0; r < c.input.rows(); ++r) {
-      float* in = c.input.row(r);
-      const float* out = c.output.row(r);
-      for (size_t k = 0; k < c.input.cols(); ++k) in[k] += out[k];
-    }
-  }
-  Status st = WriteWord2Vec(output, c.vocab.words(), *vectors, *format);
+  Matrix sum;
+  const Matrix& vectors =
+      ChooseVectors(c.input, c.output, job.output_vectors, &sum);
+  Status st = WriteWord2Vec(output, c.vocab.words(), vectors, job.format);
   if (!st.ok()) return ReportError("export", st);
-  const Summary summary = Summarize(c);
-  std::cerr << "wembed export: wrote "
-            << CountOf(c.vocab.size(), which_name + " vector") << " of dim "
-            << vectors->cols() << " to " << output << " (" << format_name
-            << ")";
-  if (!c.progress.finished) {
-    std::cerr << "; note: the run is not finished (epoch "
-              << summary.current_epoch << " of "
-              << (summary.epochs ? std::to_string(*summary.epochs) : "?")
-              << ")";
-  }
-  std::cerr << "\n";
+  ReportNote("export",
+             "wrote " +
+                 CountOf(c.vocab.size(),
+                         std::string(OutputVectorsName(job.output_vectors)) +
+                             " vector") +
+                 " of dim " + std::to_string(vectors.cols()) + " to " + output +
+                 " (" + (job.format == VectorFormat::kText ? "txt" : "bin") +
+                 ")" + UnfinishedNote(c));
   return kExitOk;
 }
 

@@ -1,15 +1,12 @@
 #include "cli_common.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <filesystem>
+#include <algorithm>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <typeinfo>
 
-#include "file_util.h"
+#include "wembed/train/option_table.h"
 
 namespace wembed::cli {
 namespace {
@@ -23,6 +20,55 @@ constexpr char kOutputsHelp[] =
 
 // Hidden option collecting positional tokens the command does not take.
 constexpr char kExtraArguments[] = "wembed-unexpected-argument";
+
+void PrintHelp(const std::string& usage, const std::string& description,
+               const po::options_description& options) {
+  std::cout << "usage: " << usage << "\n\n"
+            << description << "\n\n"
+            << options;
+  if (options.find_nothrow("output", false) != nullptr ||
+      options.find_nothrow("output-corpus", false) != nullptr) {
+    std::cout << "\n" << kOutputsHelp << "\n";
+  }
+  std::cout << std::flush;
+}
+
+bool IsUnsigned(const std::type_info& type) {
+  return type == typeid(uint64_t) || type == typeid(uint32_t) ||
+         type == typeid(size_t);
+}
+
+// Problems boost lets through: a positional token nobody takes, an empty
+// value, a negative value for an unsigned option (which would wrap to
+// 2^64 - 1). Returns the exit code after reporting, or nullopt.
+std::optional<int> CheckParsed(const std::string& command,
+                               const po::parsed_options& parsed,
+                               const po::variables_map& vm) {
+  for (const po::option& opt : parsed.options) {
+    if (opt.string_key.empty() || opt.string_key == kExtraArguments) {
+      const std::string token = !opt.value.empty() ? opt.value[0]
+                                : !opt.original_tokens.empty()
+                                    ? opt.original_tokens[0]
+                                    : "";
+      return ReportUsageError(command,
+                              "unexpected argument '" + token + "'");
+    }
+    for (const std::string& value : opt.value) {
+      if (value.empty()) {
+        return ReportUsageError(command, "--" + opt.string_key +
+                                             ": empty value");
+      }
+      if (IsUnsigned(vm[opt.string_key].value().type()) && value[0] == '-') {
+        return ReportError(command, Status::InvalidArgument(
+                                        "--" + opt.string_key +
+                                        ": expected a non-negative integer, "
+                                        "got '" +
+                                        value + "'"));
+      }
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -45,65 +91,24 @@ std::optional<int> ParseCommandLine(
     if (pos.max_total_count() != std::numeric_limits<unsigned>::max()) {
       pos.add(kExtraArguments, -1);
     }
-    po::command_line_parser parser(argc, argv);  // skips argv[0]
-    parser.options(all).positional(pos);
-    const po::parsed_options parsed = parser.run();
+    const po::parsed_options parsed =
+        po::command_line_parser(argc, argv).options(all).positional(pos).run();
     po::store(parsed, *vm);
     if (vm->count("help")) {
-      std::cout << "usage: " << usage << "\n\n"
-                << description << "\n\n"
-                << options;
-      if (options.find_nothrow("output", false) != nullptr ||
-          options.find_nothrow("output-corpus", false) != nullptr) {
-        std::cout << "\n" << kOutputsHelp << "\n";
-      }
-      std::cout << std::flush;
+      PrintHelp(usage, description, options);
       return kExitOk;
     }
-    for (const po::option& opt : parsed.options) {
-      if (opt.string_key.empty() || opt.string_key == kExtraArguments) {
-        // A positional token nobody takes.
-        const std::string token = !opt.value.empty() ? opt.value[0]
-                                  : !opt.original_tokens.empty()
-                                      ? opt.original_tokens[0]
-                                      : "";
-        std::cerr << "wembed " << command << ": usage error: unexpected "
-                  << "argument '" << token << "' (see 'wembed " << command
-                  << " --help')\n";
-        return kExitUsage;
-      }
-      for (const std::string& value : opt.value) {
-        if (value.empty()) {
-          std::cerr << "wembed " << command << ": usage error: --"
-                    << opt.string_key << ": empty value\n";
-          return kExitUsage;
-        }
-      }
-      // Unsigned options would silently wrap "-1" to 2^64 - 1.
-      const std::type_info& type = (*vm)[opt.string_key].value().type();
-      if (type == typeid(uint64_t) || type == typeid(uint32_t) ||
-          type == typeid(size_t)) {
-        for (const std::string& value : opt.value) {
-          if (value[0] == '-') {
-            std::cerr << "wembed " << command << ": error: --" << opt.string_key
-                      << ": expected a non-negative integer, got '" << value
-                      << "'\n";
-            return kExitError;
-          }
-        }
-      }
-    }
+    if (auto code = CheckParsed(command, parsed, *vm)) return code;
     po::notify(*vm);
   } catch (const po::validation_error& e) {
-    // A value that does not parse (e.g. --dim abc): a bad value, not a
+    // A value that does not parse (e.g. -k abc): a bad value, not a
     // malformed command line.
-    std::cerr << "wembed " << command << ": error: " << e.what()
-              << " (see 'wembed " << command << " --help')\n";
-    return kExitError;
+    return ReportError(command,
+                       Status::InvalidArgument(std::string(e.what()) +
+                                               " (see 'wembed " + command +
+                                               " --help')"));
   } catch (const po::error& e) {
-    std::cerr << "wembed " << command << ": usage error: " << e.what()
-              << " (see 'wembed " << command << " --help')\n";
-    return kExitUsage;
+    return ReportUsageError(command, e.what());
   }
   return std::nullopt;
 }
@@ -113,154 +118,83 @@ int ReportError(const std::string& command, const Status& status) {
   return kExitError;
 }
 
-void AddTokenizerOptions(po::options_description& desc,
-                         TokenizerOptions* options) {
-  desc.add_options()("lowercase", po::bool_switch(&options->lowercase),
-                     "lowercase tokens (Unicode-aware); off by default")(
-      "strip-punct", po::bool_switch(&options->strip_punct),
-      "treat Unicode punctuation as a separator; off by default")(
-      "max-token-bytes",
-      po::value<size_t>(&options->max_token_bytes)->default_value(100),
-      "cut longer tokens at a UTF-8 character boundary");
+int ReportUsageError(const std::string& command, const std::string& message) {
+  std::cerr << "wembed " << command << ": usage error: " << message
+            << " (see 'wembed " << command << " --help')\n";
+  return kExitUsage;
 }
 
-StatusOr<VectorFormat> ParseFormatOption(const std::string& value) {
-  if (value == "bin") return VectorFormat::kBinary;
-  if (value == "txt") return VectorFormat::kText;
-  return Status::InvalidArgument("--format must be bin or txt, not '" + value +
-                                 "'");
-}
-
-StatusOr<OutputVectors> ParseOutputVectorsOption(const std::string& value) {
-  if (value == "input") return OutputVectors::kInput;
-  if (value == "output") return OutputVectors::kOutput;
-  if (value == "sum") return OutputVectors::kSum;
-  return Status::InvalidArgument(
-      "--output-vectors must be input, output or sum, not '" + value + "'");
+void ReportNote(const std::string& command, const std::string& text) {
+  std::cerr << "wembed " << command << ": " << text << "\n";
 }
 
 namespace {
 
-// What CheckOutputPaths compares: the inode of an existing file, else the
-// normalised absolute path where it would be created.
-struct FileIdentity {
-  bool exists = false;
-  bool regular = false;  // existing regular file (devices etc. may be shared)
-  dev_t dev = 0;
-  ino_t ino = 0;
-  std::string path;
-};
-
-FileIdentity Identify(const std::string& path) {
-  FileIdentity id;
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
-    id.exists = true;
-    id.regular = S_ISREG(st.st_mode);
-    id.dev = st.st_dev;
-    id.ino = st.st_ino;
+// The boost value of one table entry: a switch, a list, or a string shown
+// with the table's default.
+po::value_semantic* ValueFor(const OptionSpec& spec) {
+  switch (spec.kind) {
+    case OptionKind::kFlag:
+      return po::bool_switch();
+    case OptionKind::kTextList:
+      return po::value<std::vector<std::string>>()->multitoken();
+    default:
+      break;
   }
-  std::string target = path;
-  StatusOr<OutputTarget> t = ResolveOutputTarget(path);
-  if (t.ok() && t->kind != OutputTarget::Kind::kFd) target = t->path;
-  std::error_code ec;
-  id.path = std::filesystem::weakly_canonical(target, ec).string();
-  if (ec) {
-    id.path = std::filesystem::absolute(target, ec).lexically_normal().string();
-  }
-  return id;
+  auto* value = po::value<std::string>();
+  const std::string def = spec.DefaultText();
+  if (!def.empty()) value->default_value(def);
+  return value;
 }
 
-bool SameFile(const FileIdentity& a, const FileIdentity& b) {
-  if (a.exists && b.exists) {
-    return a.regular && b.regular && a.dev == b.dev && a.ino == b.ino;
+std::string HelpFor(
+    const OptionSpec& spec,
+    const std::vector<std::pair<std::string, std::string>>& overrides) {
+  for (const auto& [name, help] : overrides) {
+    if (name == spec.name) return help;
   }
-  return !a.exists && !b.exists && a.path == b.path;
+  return spec.help;
 }
 
 }  // namespace
 
-Status CheckOutputPaths(const PathOptions& inputs, const PathOptions& outputs) {
-  auto usable = [](const std::string& p) { return !p.empty() && p != "-"; };
-  std::vector<FileIdentity> in_ids, out_ids;
-  for (const auto& in : inputs) in_ids.push_back(Identify(in.second));
-  for (const auto& out : outputs) out_ids.push_back(Identify(out.second));
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    const auto& [out_option, out_path] = outputs[i];
-    if (!usable(out_path)) continue;
-    for (size_t k = 0; k < inputs.size(); ++k) {
-      const auto& [in_option, in_path] = inputs[k];
-      if (usable(in_path) && SameFile(in_ids[k], out_ids[i])) {
-        return Status::InvalidArgument(
-            out_option + " " + out_path + " is the same file as " + in_option +
-            " " + in_path + "; it would be overwritten");
-      }
+void AddTableOptions(
+    po::options_description& desc, const std::vector<std::string>& names,
+    const std::vector<std::pair<std::string, std::string>>& help_overrides) {
+  std::vector<std::string> groups;
+  std::map<std::string, po::options_description> by_group;
+  for (const OptionSpec& spec : TrainingOptionTable()) {
+    if (!names.empty() &&
+        std::find(names.begin(), names.end(), spec.name) == names.end()) {
+      continue;
     }
-    for (size_t j = 0; j < i; ++j) {
-      if (usable(outputs[j].second) && SameFile(out_ids[j], out_ids[i])) {
-        return Status::InvalidArgument(
-            out_option + " and " + outputs[j].first + " are the same file (" +
-            out_path +
-            (out_path == outputs[j].second ? "" : ", " + outputs[j].second) +
-            ")");
-      }
+    if (by_group.count(spec.group) == 0) {
+      groups.push_back(spec.group);
+      by_group.emplace(spec.group, po::options_description(spec.group));
     }
+    std::string flag = spec.name;
+    if (spec.short_name != 0) flag += std::string(",") + spec.short_name;
+    by_group.at(spec.group).add_options()(
+        flag.c_str(), ValueFor(spec), HelpFor(spec, help_overrides).c_str());
   }
-  return Status::Ok();
+  for (const std::string& g : groups) desc.add(by_group.at(g));
 }
 
-Status CheckWritable(const std::string& option, const std::string& path) {
-  if (path.empty()) return Status::Ok();
-  if (path == "-") {
-    return Status::InvalidArgument(
-        option +
-        " -: '-' is not an output name; to write to standard output, use " +
-        option + " /dev/stdout");
-  }
-  StatusOr<OutputTarget> target = ResolveOutputTarget(path);
-  if (!target.ok()) {
-    return Status(target.status().code(),
-                  option + " " + target.status().message());
-  }
-  const OutputTarget& t = *target;
-  switch (t.kind) {
-    case OutputTarget::Kind::kFd: {
-      const int flags = ::fcntl(t.fd, F_GETFL);
-      if (flags < 0) {
-        return Status::IoError(option + " " + path + ": descriptor " +
-                               std::to_string(t.fd) + " is not open");
-      }
-      if ((flags & O_ACCMODE) == O_RDONLY) {
-        return Status::IoError(option + " " + path + ": descriptor " +
-                               std::to_string(t.fd) +
-                               " is not open for writing");
-      }
-      return Status::Ok();
+Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job) {
+  for (const OptionSpec& spec : TrainingOptionTable()) {
+    if (vm.count(spec.name) == 0 || vm[spec.name].defaulted()) continue;
+    const po::variable_value& v = vm[spec.name];
+    std::vector<std::string> values;
+    if (spec.kind == OptionKind::kFlag) {
+      if (!v.as<bool>()) continue;  // bool_switch: absent reads as false
+      values = {"1"};
+    } else if (spec.kind == OptionKind::kTextList) {
+      values = v.as<std::vector<std::string>>();
+    } else {
+      values = {v.as<std::string>()};
     }
-    case OutputTarget::Kind::kStream:
-      if (::access(t.path.c_str(), W_OK) != 0) {
-        return Status::IoError(option + " " + path +
-                               ": cannot write: " + ErrnoMessage(errno));
-      }
-      return Status::Ok();
-    case OutputTarget::Kind::kNew:
-    case OutputTarget::Kind::kRegular:
-      break;
-  }
-  // A temp file is created next to the target, then renamed over it.
-  const std::string dir = DirName(t.path);
-  std::error_code ec;
-  const std::string shown = std::filesystem::absolute(t.path, ec)
-                                .lexically_normal()
-                                .parent_path()
-                                .string();
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return Status::IoError(option + " " + path + ": directory " + shown +
-                           " does not exist");
-  }
-  if (::access(dir.c_str(), W_OK) != 0) {
-    return Status::IoError(option + " " + path + ": directory " + shown +
-                           " is not writable");
+    WEMBED_RETURN_IF_ERROR(spec.set(values, job));
+    job->given.insert(spec.name);
   }
   return Status::Ok();
 }
@@ -271,6 +205,12 @@ std::string CountOf(uint64_t count, const std::string& noun,
          (count == 1       ? noun
           : plural.empty() ? noun + "s"
                            : plural);
+}
+
+Status FlushStdout() {
+  std::cout.flush();
+  if (!std::cout) return Status::IoError("writing to standard output failed");
+  return Status::Ok();
 }
 
 }  // namespace wembed::cli

@@ -1,18 +1,16 @@
 // Shared plumbing for the wembed subcommands: option parsing with uniform
-// --help and usage errors, and the mapping from Status to exit codes.
+// --help and usage errors, the bridge from the library's option table to
+// the command line, and the one way a command reports a problem.
 #ifndef WEMBED_TOOLS_CLI_COMMON_H_
 #define WEMBED_TOOLS_CLI_COMMON_H_
 
 #include <boost/program_options.hpp>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "wembed/embeddings.h"
-#include "wembed/status.h"
-#include "wembed/tokenizer.h"
-#include "wembed/train_options.h"
+#include "wembed/base/status.h"
+#include "wembed/train/training_job.h"
 
 namespace wembed::cli {
 
@@ -26,55 +24,44 @@ inline constexpr int kExitUsage = 2;  // unknown option, missing argument
 // optional positional spec. `--help`/`-h` prints "usage: <usage>" and the
 // options with their defaults to stdout. Returns an exit code if the command
 // should stop now (0 after --help; kExitError for a value that does not
-// parse, e.g. --dim abc; kExitUsage for an unknown option, a missing
-// required one or a malformed command line; one line on stderr), or nullopt
-// to go on.
+// parse, e.g. -k abc; kExitUsage for an unknown option, a missing required
+// one or a malformed command line; one line on stderr), or nullopt to go on.
 std::optional<int> ParseCommandLine(
     int argc, char** argv, const std::string& usage,
     const std::string& description, po::options_description& options,
     const po::positional_options_description* positional,
     po::variables_map* vm);
 
-// Prints "wembed <command>: error: <message>" to stderr; returns kExitError
-// (or kExitUsage for StatusCode::kInvalidArgument when `usage_error`).
+// The one way a command reports a problem, one line on stderr each:
+// "wembed <command>: error: <message>", returns kExitError.
 int ReportError(const std::string& command, const Status& status);
+// "wembed <command>: usage error: <message> (see 'wembed <command>
+// --help')", returns kExitUsage.
+int ReportUsageError(const std::string& command, const std::string& message);
+// "wembed <command>: <text>" for notes, warnings and per-query problems
+// that do not end the command.
+void ReportNote(const std::string& command, const std::string& text);
 
-// Adds --lowercase, --strip-punct and --max-token-bytes bound to `options`.
-void AddTokenizerOptions(po::options_description& desc,
-                         TokenizerOptions* options);
+// Adds the option table's entries named in `names` (every entry when
+// empty) to `desc`, grouped under the table's headings, each with its help
+// and its default. `help_overrides` replaces the help of named entries
+// (an option such as --output whose meaning a command narrows).
+void AddTableOptions(
+    po::options_description& desc, const std::vector<std::string>& names,
+    const std::vector<std::pair<std::string, std::string>>& help_overrides =
+        {});
 
-// The value of --format: "bin" (word2vec binary) or "txt" (word2vec text);
-// InvalidArgument naming the option otherwise.
-StatusOr<VectorFormat> ParseFormatOption(const std::string& value);
-
-// The value of --output-vectors: "input", "output" or "sum";
-// InvalidArgument naming the option otherwise.
-StatusOr<OutputVectors> ParseOutputVectorsOption(const std::string& value);
-
-// (option, path) pairs, e.g. {"--output", "v.bin"}.
-using PathOptions = std::vector<std::pair<std::string, std::string>>;
-
-// Refuses (InvalidArgument naming both options) an output that is the same
-// file as an input or as another output: the same inode when both exist
-// (hard links too), else the same normalised absolute path, symlinks of
-// outputs followed (a dangling link names the file it would create).
-// Devices, FIFOs and sockets (/dev/null, a terminal, a pipe) may be shared.
-// Empty paths and "-" are ignored.
-Status CheckOutputPaths(const PathOptions& inputs, const PathOptions& outputs);
-
-// Fails early (before a long scan or hours of training) if output `path`,
-// given as `option`, cannot be written: "-" (not an output name; use
-// /dev/stdout), a directory, a symlink loop, a missing or unwritable
-// directory for a new or replaced file, a device or FIFO without write
-// permission, a closed descriptor (/dev/fd/N). The message names the option
-// and the path. Empty `path` (option not given) is OK. The write itself
-// still reports its own errors.
-Status CheckWritable(const std::string& option, const std::string& path);
+// Sets in `job` every table option the user gave (ignoring defaults) and
+// records its name in job->given. Errors name the option.
+Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job);
 
 // "1 word", "2 words": `count` and `noun`, with `plural` (default noun + "s")
 // unless count is 1.
 std::string CountOf(uint64_t count, const std::string& noun,
                     const std::string& plural = "");
+
+// Flushes stdout; a failed write (a full disk, a closed pipe) is an error.
+Status FlushStdout();
 
 }  // namespace wembed::cli
 

@@ -4,21 +4,22 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "cli_common.h"
 #include "commands.h"
-#include "json_writer.h"
 #include "vector_loading.h"
-#include "wembed/analogy_evaluator.h"
-#include "wembed/embeddings.h"
-#include "wembed/similarity_evaluator.h"
+#include "wembed/eval/analogy_evaluator.h"
+#include "wembed/eval/similarity_evaluator.h"
+#include "wembed/vectors/embeddings.h"
 
 namespace wembed::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using Json = nlohmann::ordered_json;
 
 double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -30,7 +31,23 @@ std::string Percent(double v) {
   return buf;
 }
 
+// NaN and infinities as null (JSON has no such numbers).
+Json Number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+void PrintJson(const Json& j) {
+  std::cout << j.dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+}
+
 // ---------------------------------------------------------------- analogy
+
+struct AnalogyArgs {
+  std::string vectors;
+  std::vector<std::string> question_files;
+  std::string method = "add";
+  std::string protocol = "skip-unknown";
+  bool json = false;
+  AnalogyOptions options;
+};
 
 struct AnalogyRun {
   std::string path;
@@ -38,91 +55,152 @@ struct AnalogyRun {
   AnalogyResult result;
 };
 
-void WriteCounts(JsonWriter& j, const AnalogyCounts& c, bool mul,
-                 AnalogyProtocol protocol) {
-  j.BeginObject()
-      .Key("correct")
-      .Int(static_cast<int64_t>(mul ? c.correct_mul : c.correct_add))
-      .Key("seen")
-      .Int(static_cast<int64_t>(c.seen))
-      .Key("questions")
-      .Int(static_cast<int64_t>(c.questions))
-      .Key("accuracy")
-      .Number(AnalogyAccuracy(c, mul, protocol))
-      .Key("coverage")
-      .Number(c.questions == 0 ? 0.0
-                               : 100.0 * double(c.seen) / double(c.questions))
-      .EndObject();
+// All files together.
+struct AnalogyTotals {
+  AnalogyCounts total, semantic, syntactic;
+};
+
+void AddAnalogyOptions(po::options_description& desc, AnalogyArgs* a) {
+  AddVectorsOption(desc, &a->vectors);
+  desc.add_options()(
+      "questions",
+      po::value<std::vector<std::string>>(&a->question_files)
+          ->required()
+          ->multitoken(),
+      "analogy files (': section' headers, then 'a b c d' lines; plain or "
+      "gzip); several allowed")(
+      "restrict",
+      po::value<size_t>(&a->options.restrict_vocab)->default_value(30000),
+      "known words and candidates: the first N rows (0 = all)")(
+      "method", po::value<std::string>(&a->method)->default_value("add"),
+      "add (3CosAdd), mul (3CosMul) or both")(
+      "protocol",
+      po::value<std::string>(&a->protocol)->default_value("skip-unknown"),
+      "skip-unknown (questions with unknown words are skipped) or "
+      "all-in-denominator (they count as wrong; whole vocabulary searched)")(
+      "case-sensitive", po::bool_switch(&a->options.case_sensitive),
+      "do not lowercase questions and vocabulary")(
+      "json", po::bool_switch(&a->json), "print one JSON object")(
+      "threads", po::value<int>(&a->options.threads)->default_value(0),
+      "threads (0 = all cores)");
 }
 
-// The fields of one result (a file, or all files together). `primary_mul`:
-// the main counts are 3CosMul (only mul was run).
-void WriteResultFields(JsonWriter& j, const std::vector<AnalogyRun>& runs,
-                       const AnalogyCounts& total,
-                       const AnalogyCounts& semantic,
-                       const AnalogyCounts& syntactic, const AnalogyOptions& o,
-                       bool with_files) {
-  const bool primary_mul = !o.method_add;
-  j.Key("total");
-  WriteCounts(j, total, primary_mul, o.protocol);
-  j.Key("semantic");
-  WriteCounts(j, semantic, primary_mul, o.protocol);
-  j.Key("syntactic");
-  WriteCounts(j, syntactic, primary_mul, o.protocol);
-  if (o.method_mul) {
-    j.Key("mul").BeginObject();
-    j.Key("total");
-    WriteCounts(j, total, true, o.protocol);
-    j.Key("semantic");
-    WriteCounts(j, semantic, true, o.protocol);
-    j.Key("syntactic");
-    WriteCounts(j, syntactic, true, o.protocol);
-    j.EndObject();
+// Reads --method, --protocol and --threads into the evaluator's options.
+Status ResolveAnalogyOptions(AnalogyArgs* a) {
+  AnalogyOptions& o = a->options;
+  if (a->method != "add" && a->method != "mul" && a->method != "both") {
+    return Status::InvalidArgument("--method must be add, mul or both, not '" +
+                                   a->method + "'");
   }
-  j.Key("sections").BeginArray();
+  o.method_add = a->method != "mul";
+  o.method_mul = a->method != "add";
+  if (a->protocol == "skip-unknown") {
+    o.protocol = AnalogyProtocol::kSkipUnknown;
+  } else if (a->protocol == "all-in-denominator") {
+    o.protocol = AnalogyProtocol::kAllInDenominator;
+  } else {
+    return Status::InvalidArgument(
+        "--protocol must be skip-unknown or all-in-denominator, not '" +
+        a->protocol + "'");
+  }
+  if (o.threads < 0) return Status::InvalidArgument("--threads must be >= 0");
+  return Status::Ok();
+}
+
+// Every questions file, read before the vectors so a bad one fails fast.
+StatusOr<std::vector<AnalogyQuestionSet>> ReadQuestionSets(
+    const std::vector<std::string>& files) {
+  std::vector<AnalogyQuestionSet> sets;
+  for (const std::string& f : files) {
+    StatusOr<AnalogyQuestionSet> s = ReadAnalogyQuestions(f);
+    if (!s.ok()) return s.status();
+    if (s->num_questions() == 0) {
+      return Status::InvalidArgument(
+          f + ": no analogy questions (expected ': section' headers and "
+              "'a b c d' lines)");
+    }
+    sets.push_back(std::move(s).value());
+  }
+  return sets;
+}
+
+Json CountsJson(const AnalogyCounts& c, bool mul, AnalogyProtocol protocol) {
+  return {{"correct", mul ? c.correct_mul : c.correct_add},
+          {"seen", c.seen},
+          {"questions", c.questions},
+          {"accuracy", AnalogyAccuracy(c, mul, protocol)},
+          {"coverage", c.questions == 0
+                           ? 0.0
+                           : 100.0 * double(c.seen) / double(c.questions)}};
+}
+
+// total, semantic and syntactic under `mul` counts.
+void AddTotalsJson(Json& j, const AnalogyTotals& t, bool mul,
+                   AnalogyProtocol protocol) {
+  j["total"] = CountsJson(t.total, mul, protocol);
+  j["semantic"] = CountsJson(t.semantic, mul, protocol);
+  j["syntactic"] = CountsJson(t.syntactic, mul, protocol);
+}
+
+Json SectionJson(const AnalogySectionResult& s, const std::string& file,
+                 const AnalogyOptions& o) {
+  const bool primary_mul = !o.method_add;
+  const AnalogyCounts& c = s.counts;
+  Json j = {{"name", s.name},
+            {"file", file},
+            {"type", s.syntactic ? "syntactic" : "semantic"},
+            {"correct", primary_mul ? c.correct_mul : c.correct_add},
+            {"seen", c.seen},
+            {"questions", c.questions},
+            {"accuracy", AnalogyAccuracy(c, primary_mul, o.protocol)}};
+  if (o.method_mul) {
+    j["mul"] = {{"correct", c.correct_mul},
+                {"accuracy", AnalogyAccuracy(c, true, o.protocol)}};
+  }
+  return j;
+}
+
+// The fields of one result (a file, or all files together); the main counts
+// are 3CosMul's when only mul was run.
+void AddResultJson(Json& j, const std::vector<AnalogyRun>& runs,
+                   const AnalogyTotals& totals, const AnalogyOptions& o) {
+  AddTotalsJson(j, totals, !o.method_add, o.protocol);
+  if (o.method_mul) {
+    j["mul"] = Json::object();
+    AddTotalsJson(j["mul"], totals, true, o.protocol);
+  }
+  j["sections"] = Json::array();
   for (const AnalogyRun& run : runs) {
     for (const AnalogySectionResult& s : run.result.sections) {
-      const AnalogyCounts& c = s.counts;
-      j.BeginObject()
-          .Key("name")
-          .String(s.name)
-          .Key("file")
-          .String(run.path)
-          .Key("type")
-          .String(s.syntactic ? "syntactic" : "semantic")
-          .Key("correct")
-          .Int(
-              static_cast<int64_t>(primary_mul ? c.correct_mul : c.correct_add))
-          .Key("seen")
-          .Int(static_cast<int64_t>(c.seen))
-          .Key("questions")
-          .Int(static_cast<int64_t>(c.questions))
-          .Key("accuracy")
-          .Number(AnalogyAccuracy(c, primary_mul, o.protocol));
-      if (o.method_mul) {
-        j.Key("mul")
-            .BeginObject()
-            .Key("correct")
-            .Int(static_cast<int64_t>(c.correct_mul))
-            .Key("accuracy")
-            .Number(AnalogyAccuracy(c, true, o.protocol))
-            .EndObject();
-      }
-      j.EndObject();
+      j["sections"].push_back(SectionJson(s, run.path, o));
     }
   }
-  j.EndArray();
-  if (with_files) {
-    j.Key("files").BeginArray();
-    for (const AnalogyRun& run : runs) {
-      j.BeginObject().Key("path").String(run.path);
-      j.Key("skipped_lines").Int(static_cast<int64_t>(run.skipped_lines));
-      WriteResultFields(j, {run}, run.result.total, run.result.semantic,
-                        run.result.syntactic, o, /*with_files=*/false);
-      j.EndObject();
-    }
-    j.EndArray();
+}
+
+Json AnalogyJson(const AnalogyArgs& a, const EmbeddingsLoadInfo& info,
+                 const AnalogyEvaluator& evaluator, size_t dim,
+                 const std::vector<AnalogyRun>& runs,
+                 const AnalogyTotals& totals, double load_s, double eval_s) {
+  const AnalogyOptions& o = a.options;
+  Json j = {{"vectors", a.vectors},
+            {"format", VectorSourceName(info)},
+            {"candidates", evaluator.num_candidates()},
+            {"dim", dim},
+            {"restrict", o.restrict_vocab},
+            {"protocol", a.protocol},
+            {"case_sensitive", o.case_sensitive},
+            {"method", a.method}};
+  AddResultJson(j, runs, totals, o);
+  j["files"] = Json::array();
+  for (const AnalogyRun& run : runs) {
+    Json f = {{"path", run.path}, {"skipped_lines", run.skipped_lines}};
+    AddResultJson(f, {run},
+                  {run.result.total, run.result.semantic, run.result.syntactic},
+                  o);
+    j["files"].push_back(std::move(f));
   }
+  j["seconds"] = {{"load", load_s}, {"evaluate", eval_s}};
+  return j;
 }
 
 void PrintCountsRow(const std::string& name, const AnalogyCounts& c,
@@ -131,14 +209,11 @@ void PrintCountsRow(const std::string& name, const AnalogyCounts& c,
   std::snprintf(buf, sizeof(buf), "  %-32s %6zu / %-6zu", name.c_str(), c.seen,
                 c.questions);
   std::cout << buf;
-  if (o.method_add) {
-    std::snprintf(buf, sizeof(buf), "  %6zu %8s", c.correct_add,
-                  Percent(AnalogyAccuracy(c, false, o.protocol)).c_str());
-    std::cout << buf;
-  }
-  if (o.method_mul) {
-    std::snprintf(buf, sizeof(buf), "  %6zu %8s", c.correct_mul,
-                  Percent(AnalogyAccuracy(c, true, o.protocol)).c_str());
+  for (const bool mul : {false, true}) {
+    if (mul ? !o.method_mul : !o.method_add) continue;
+    std::snprintf(buf, sizeof(buf), "  %6zu %8s",
+                  mul ? c.correct_mul : c.correct_add,
+                  Percent(AnalogyAccuracy(c, mul, o.protocol)).c_str());
     std::cout << buf;
   }
   std::cout << "\n";
@@ -167,34 +242,40 @@ void PrintAnalogyTable(const AnalogyRun& run, const AnalogyOptions& o) {
   std::cout << "\n";
 }
 
+void PrintAnalogyText(const AnalogyArgs& a, const EmbeddingsLoadInfo& info,
+                      const AnalogyEvaluator& evaluator, size_t dim,
+                      const std::vector<AnalogyRun>& runs,
+                      const AnalogyTotals& totals, double load_s,
+                      double eval_s) {
+  const AnalogyOptions& o = a.options;
+  std::cout << "vectors: " << a.vectors << " (" << VectorSourceName(info)
+            << ", " << CountOf(evaluator.num_candidates(), "candidate row")
+            << ", dim " << dim << ")\nprotocol: " << a.protocol
+            << ", restrict "
+            << (o.protocol == AnalogyProtocol::kSkipUnknown
+                    ? std::to_string(o.restrict_vocab)
+                    : std::string("ignored"))
+            << ", "
+            << (o.case_sensitive ? "case-sensitive" : "case-insensitive")
+            << ", method " << a.method << "\n";
+  for (const AnalogyRun& run : runs) PrintAnalogyTable(run, o);
+  if (runs.size() > 1) {
+    std::cout << "all files:\n";
+    PrintCountsRow("semantic", totals.semantic, o);
+    PrintCountsRow("syntactic", totals.syntactic, o);
+    PrintCountsRow("total", totals.total, o);
+  }
+  char buf[128];
+  std::snprintf(buf, sizeof(buf), "time: load %.2f s, evaluate %.2f s\n",
+                load_s, eval_s);
+  std::cout << buf;
+}
+
 int RunAnalogy(int argc, char** argv) {
   const std::string command = "eval analogy";
-  std::string vectors, method = "add", protocol = "skip-unknown";
-  std::vector<std::string> question_files;
-  AnalogyOptions o;
-  bool json = false;
+  AnalogyArgs a;
   po::options_description desc("options");
-  AddVectorsOption(desc, &vectors);
-  desc.add_options()(
-      "questions",
-      po::value<std::vector<std::string>>(&question_files)
-          ->required()
-          ->multitoken(),
-      "analogy files (': section' headers, then 'a b c d' lines); several "
-      "allowed")("restrict",
-                 po::value<size_t>(&o.restrict_vocab)->default_value(30000),
-                 "known words and candidates: the first N rows (0 = all)")(
-      "method", po::value<std::string>(&method)->default_value("add"),
-      "add (3CosAdd), mul (3CosMul) or both")(
-      "protocol",
-      po::value<std::string>(&protocol)->default_value("skip-unknown"),
-      "skip-unknown (questions with unknown words are skipped) or "
-      "all-in-denominator (they count as wrong; whole vocabulary searched)")(
-      "case-sensitive", po::bool_switch(&o.case_sensitive),
-      "do not lowercase questions and vocabulary")(
-      "json", po::bool_switch(&json), "print one JSON object")(
-      "threads", po::value<int>(&o.threads)->default_value(0),
-      "threads (0 = all cores)");
+  AddAnalogyOptions(desc, &a);
   po::variables_map vm;
   if (auto rc = ParseCommandLine(
           argc, argv,
@@ -205,157 +286,109 @@ int RunAnalogy(int argc, char** argv) {
           desc, nullptr, &vm)) {
     return *rc;
   }
-  if (method == "add") {
-    o.method_add = true;
-    o.method_mul = false;
-  } else if (method == "mul") {
-    o.method_add = false;
-    o.method_mul = true;
-  } else if (method == "both") {
-    o.method_add = o.method_mul = true;
-  } else {
-    return ReportError(command, Status::InvalidArgument(
-                                    "--method must be add, mul or both, not '" +
-                                    method + "'"));
+  if (Status s = ResolveAnalogyOptions(&a); !s.ok()) {
+    return ReportError(command, s);
   }
-  if (protocol == "skip-unknown") {
-    o.protocol = AnalogyProtocol::kSkipUnknown;
-  } else if (protocol == "all-in-denominator") {
-    o.protocol = AnalogyProtocol::kAllInDenominator;
-  } else {
-    return ReportError(
-        command, Status::InvalidArgument("--protocol must be skip-unknown or "
-                                         "all-in-denominator, not '" +
-                                         protocol + "'"));
-  }
-  if (o.threads < 0) {
-    return ReportError(command,
-                       Status::InvalidArgument("--threads must be >= 0"));
-  }
-
-  // Read the questions first: a bad question file fails fast.
-  std::vector<AnalogyQuestionSet> sets;
-  for (const std::string& f : question_files) {
-    StatusOr<AnalogyQuestionSet> s = ReadAnalogyQuestions(f);
-    if (!s.ok()) return ReportError(command, s.status());
-    sets.push_back(std::move(s).value());
-  }
-
-  for (const AnalogyQuestionSet& set : sets) {
-    if (set.num_questions() == 0) {
-      return ReportError(
-          command, Status::InvalidArgument(
-                       set.path + ": no analogy questions (expected ': "
-                                  "section' headers and 'a b c d' lines)"));
-    }
-  }
+  StatusOr<std::vector<AnalogyQuestionSet>> sets =
+      ReadQuestionSets(a.question_files);
+  if (!sets.ok()) return ReportError(command, sets.status());
   const auto t_load = Clock::now();
-  const size_t max_rows =
-      o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0;
+  const AnalogyOptions& o = a.options;
   EmbeddingsLoadInfo info;
-  StatusOr<Embeddings> emb =
-      LoadVectorsForCommand(command, vectors, max_rows, &info);
+  StatusOr<Embeddings> emb = LoadVectorsForCommand(
+      command, a.vectors,
+      o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0,
+      &info);
   if (!emb.ok()) return ReportError(command, emb.status());
   const size_t dim = emb->vectors.cols();
   const AnalogyEvaluator evaluator(std::move(emb).value(), o);
-  const double load_seconds = SecondsSince(t_load);
+  const double load_s = SecondsSince(t_load);
   if (evaluator.num_candidates() == 0) {
-    return ReportError(command, Status::Corruption(vectors + ": no vectors"));
+    return ReportError(command, Status::Corruption(a.vectors + ": no vectors"));
   }
-
   const auto t_eval = Clock::now();
   std::vector<AnalogyRun> runs;
-  AnalogyCounts total, semantic, syntactic;
-  for (const AnalogyQuestionSet& set : sets) {
-    AnalogyRun run{set.path, set.skipped_lines, evaluator.Evaluate(set)};
-    total.Add(run.result.total);
-    semantic.Add(run.result.semantic);
-    syntactic.Add(run.result.syntactic);
-    runs.push_back(std::move(run));
+  AnalogyTotals totals;
+  for (const AnalogyQuestionSet& set : *sets) {
+    runs.push_back({set.path, set.skipped_lines, evaluator.Evaluate(set)});
+    totals.total.Add(runs.back().result.total);
+    totals.semantic.Add(runs.back().result.semantic);
+    totals.syntactic.Add(runs.back().result.syntactic);
   }
-  const double eval_seconds = SecondsSince(t_eval);
-
-  const char* method_name = o.method_add && o.method_mul ? "both"
-                            : o.method_add               ? "add"
-                                                         : "mul";
-  if (json) {
-    JsonWriter j;
-    j.BeginObject()
-        .Key("vectors")
-        .String(vectors)
-        .Key("format")
-        .String(VectorSourceName(info))
-        .Key("candidates")
-        .Int(static_cast<int64_t>(evaluator.num_candidates()))
-        .Key("dim")
-        .Int(static_cast<int64_t>(dim))
-        .Key("restrict")
-        .Int(static_cast<int64_t>(o.restrict_vocab))
-        .Key("protocol")
-        .String(protocol)
-        .Key("case_sensitive")
-        .Bool(o.case_sensitive)
-        .Key("method")
-        .String(method_name);
-    WriteResultFields(j, runs, total, semantic, syntactic, o,
-                      /*with_files=*/true);
-    j.Key("seconds")
-        .BeginObject()
-        .Key("load")
-        .Number(load_seconds)
-        .Key("evaluate")
-        .Number(eval_seconds)
-        .EndObject();
-    j.EndObject();
-    std::cout << j.str() << "\n";
-    return kExitOk;
+  const double eval_s = SecondsSince(t_eval);
+  if (a.json) {
+    PrintJson(AnalogyJson(a, info, evaluator, dim, runs, totals, load_s,
+                          eval_s));
+  } else {
+    PrintAnalogyText(a, info, evaluator, dim, runs, totals, load_s, eval_s);
   }
-  std::cout << "vectors: " << vectors << " (" << VectorSourceName(info) << ", "
-            << CountOf(evaluator.num_candidates(), "candidate row") << ", dim "
-            << dim << ")\nprotocol: " << protocol << ", restrict "
-            << (o.protocol == AnalogyProtocol::kSkipUnknown
-                    ? std::to_string(o.restrict_vocab)
-                    : std::string("ignored"))
-            << ", "
-            << (o.case_sensitive ? "case-sensitive" : "case-insensitive")
-            << ", method " << method_name << "\n";
-  for (const AnalogyRun& run : runs) PrintAnalogyTable(run, o);
-  if (runs.size() > 1) {
-    std::cout << "all files:\n";
-    PrintCountsRow("semantic", semantic, o);
-    PrintCountsRow("syntactic", syntactic, o);
-    PrintCountsRow("total", total, o);
-  }
-  char buf[128];
-  std::snprintf(buf, sizeof(buf), "time: load %.2f s, evaluate %.2f s\n",
-                load_seconds, eval_seconds);
-  std::cout << buf;
+  if (Status s = FlushStdout(); !s.ok()) return ReportError(command, s);
   return kExitOk;
 }
 
 // ------------------------------------------------------------- similarity
 
-void WriteSimilarityFields(JsonWriter& j, const std::string& path,
-                           const SimilarityResult& r,
-                           const WordPairsReadInfo& read) {
-  j.Key("pairs")
-      .String(path)
-      .Key("skipped_lines")
-      .Int(static_cast<int64_t>(read.skipped_lines))
-      .Key("spearman")
-      .Number(r.spearman)
-      .Key("pearson")
-      .Number(r.pearson)
-      .Key("pairs_used")
-      .Int(static_cast<int64_t>(r.pairs_used))
-      .Key("pairs_total")
-      .Int(static_cast<int64_t>(r.pairs_total))
-      .Key("pairs_skipped")
-      .Int(static_cast<int64_t>(r.pairs_total - r.pairs_used))
-      .Key("unknown_words")
-      .BeginArray();
-  for (const std::string& w : r.unknown_words) j.String(w);
-  j.EndArray();
+struct SimilarityArgs {
+  std::string vectors;
+  std::vector<std::string> pair_files;
+  bool json = false;
+  SimilarityOptions options;
+};
+
+// One pairs file: its pairs, what was skipped while reading, the result.
+struct PairSet {
+  std::string path;
+  std::vector<WordPair> pairs;
+  WordPairsReadInfo read;
+  SimilarityResult result;
+};
+
+void AddSimilarityOptions(po::options_description& desc, SimilarityArgs* a) {
+  AddVectorsOption(desc, &a->vectors);
+  desc.add_options()(
+      "pairs",
+      po::value<std::vector<std::string>>(&a->pair_files)
+          ->required()
+          ->multitoken(),
+      "'word1 word2 score' files (tab or space separated, '#' comments; "
+      "plain or gzip); several allowed")(
+      "restrict",
+      po::value<size_t>(&a->options.restrict_vocab)->default_value(0),
+      "known words: the first N rows (0 = all)")(
+      "case-sensitive", po::bool_switch(&a->options.case_sensitive),
+      "do not lowercase the pairs and the vocabulary")(
+      "json", po::bool_switch(&a->json), "print one JSON object");
+}
+
+// Reads every pairs file; warns about lines skipped for a non-numeric
+// score.
+StatusOr<std::vector<PairSet>> ReadPairSets(const std::string& command,
+                                            const std::vector<std::string>& files) {
+  std::vector<PairSet> sets;
+  for (const std::string& f : files) {
+    PairSet set{f, {}, {}, {}};
+    StatusOr<std::vector<WordPair>> p = ReadWordPairs(f, &set.read);
+    if (!p.ok()) return p.status();
+    const size_t skipped = set.read.skipped_lines;
+    if (p->empty()) {
+      return Status::InvalidArgument(
+          f + ": no word pairs (expected 'word1 word2 score' lines)" +
+          (skipped == 0 ? std::string()
+                        : "; " + CountOf(skipped, "line") +
+                              " skipped because the score is not a number"));
+    }
+    if (skipped > 0) {
+      ReportNote(command, "warning: " + f + ": skipped " +
+                              CountOf(skipped, "line") +
+                              " whose score is not a number (first: line " +
+                              std::to_string(set.read.first_skipped_line) +
+                              " '" + set.read.first_skipped.substr(0, 60) +
+                              "')");
+    }
+    set.pairs = std::move(p).value();
+    sets.push_back(std::move(set));
+  }
+  return sets;
 }
 
 // Why the correlations of `r` (pairs of `pairs`, vectors of `vectors`) are
@@ -383,8 +416,9 @@ std::string WhyUndefined(const std::vector<WordPair>& pairs,
     return std::all_of(v.begin(), v.end(), [&](double x) { return x == v[0]; });
   };
   const std::string n = std::to_string(r.pairs_used);
-  if (constant(gold))
+  if (constant(gold)) {
     return "the scores of the " + n + " usable pairs are all equal";
+  }
   if (constant(model)) {
     return "the cosine similarities of the " + n +
            " usable pairs are all equal";
@@ -392,26 +426,88 @@ std::string WhyUndefined(const std::vector<WordPair>& pairs,
   return "constant input";
 }
 
+// Scores every set; an undefined correlation is an error.
+Status EvaluatePairSets(const SimilarityEvaluator& evaluator,
+                        const std::string& vectors,
+                        std::vector<PairSet>* sets) {
+  for (PairSet& set : *sets) {
+    StatusOr<SimilarityResult> r = evaluator.Evaluate(set.pairs);
+    if (!r.ok()) {
+      return Status(r.status().code(), set.path + ": " + r.status().message() +
+                                           " of " + vectors);
+    }
+    if (!std::isfinite(r->spearman) || !std::isfinite(r->pearson)) {
+      return Status::InvalidArgument(set.path + ": correlation undefined: " +
+                                     WhyUndefined(set.pairs, *r, vectors));
+    }
+    set.result = std::move(r).value();
+  }
+  return Status::Ok();
+}
+
+void AddSimilarityFields(Json& j, const PairSet& set) {
+  const SimilarityResult& r = set.result;
+  j["pairs"] = set.path;
+  j["skipped_lines"] = set.read.skipped_lines;
+  j["spearman"] = Number(r.spearman);
+  j["pearson"] = Number(r.pearson);
+  j["pairs_used"] = r.pairs_used;
+  j["pairs_total"] = r.pairs_total;
+  j["pairs_skipped"] = r.pairs_total - r.pairs_used;
+  j["unknown_words"] = r.unknown_words;
+}
+
+// The first file's numbers at the top level; every file under "files".
+Json SimilarityJson(const SimilarityArgs& a, const EmbeddingsLoadInfo& info,
+                    size_t rows, const std::vector<PairSet>& sets) {
+  Json j = {{"vectors", a.vectors},
+            {"format", VectorSourceName(info)},
+            {"rows", rows}};
+  AddSimilarityFields(j, sets[0]);
+  j["files"] = Json::array();
+  for (const PairSet& set : sets) {
+    Json f = Json::object();
+    AddSimilarityFields(f, set);
+    j["files"].push_back(std::move(f));
+  }
+  return j;
+}
+
+void PrintSimilarityText(const SimilarityArgs& a,
+                         const EmbeddingsLoadInfo& info,
+                         const Embeddings& emb,
+                         const std::vector<PairSet>& sets) {
+  std::cout << "vectors: " << a.vectors << " (" << VectorSourceName(info)
+            << ", " << CountOf(emb.words.size(), "row") << ", dim "
+            << emb.vectors.cols() << ")\n";
+  for (const PairSet& set : sets) {
+    const SimilarityResult& r = set.result;
+    char buf[512];
+    std::snprintf(buf, sizeof(buf),
+                  "%s: spearman %.4f  pearson %.4f  pairs used %zu of %zu "
+                  "(%zu skipped: unknown words)",
+                  set.path.c_str(), r.spearman, r.pearson, r.pairs_used,
+                  r.pairs_total, r.pairs_total - r.pairs_used);
+    std::cout << buf;
+    if (set.read.skipped_lines > 0) {
+      std::cout << "; " << CountOf(set.read.skipped_lines, "line")
+                << " skipped (score not a number)";
+    }
+    std::cout << "\n";
+    if (r.unknown_words.empty()) continue;
+    std::cout << "  unknown words:";
+    for (size_t k = 0; k < r.unknown_words.size() && k < 20; ++k) {
+      std::cout << " " << r.unknown_words[k];
+    }
+    std::cout << (r.unknown_words.size() > 20 ? " ...\n" : "\n");
+  }
+}
+
 int RunSimilarity(int argc, char** argv) {
   const std::string command = "eval similarity";
-  std::string vectors;
-  std::vector<std::string> pair_files;
-  SimilarityOptions o;
-  bool json = false;
+  SimilarityArgs a;
   po::options_description desc("options");
-  AddVectorsOption(desc, &vectors);
-  desc.add_options()(
-      "pairs",
-      po::value<std::vector<std::string>>(&pair_files)
-          ->required()
-          ->multitoken(),
-      "'word1 word2 score' files (tab or space separated, '#' comments); "
-      "several allowed")("restrict",
-                         po::value<size_t>(&o.restrict_vocab)->default_value(0),
-                         "known words: the first N rows (0 = all)")(
-      "case-sensitive", po::bool_switch(&o.case_sensitive),
-      "do not lowercase the pairs and the vocabulary")(
-      "json", po::bool_switch(&json), "print one JSON object");
+  AddSimilarityOptions(desc, &a);
   po::variables_map vm;
   if (auto rc = ParseCommandLine(
           argc, argv,
@@ -421,101 +517,22 @@ int RunSimilarity(int argc, char** argv) {
           desc, nullptr, &vm)) {
     return *rc;
   }
-  std::vector<std::vector<WordPair>> pair_sets;
-  std::vector<WordPairsReadInfo> read_infos;
-  for (const std::string& f : pair_files) {
-    WordPairsReadInfo read;
-    StatusOr<std::vector<WordPair>> p = ReadWordPairs(f, &read);
-    if (!p.ok()) return ReportError(command, p.status());
-    if (p->empty()) {
-      return ReportError(
-          command,
-          Status::InvalidArgument(
-              f + ": no word pairs (expected 'word1 word2 score' lines)" +
-              (read.skipped_lines == 0
-                   ? std::string()
-                   : "; " + CountOf(read.skipped_lines, "line") +
-                         " skipped because the score is not a number")));
-    }
-    if (read.skipped_lines > 0) {
-      std::cerr << "wembed " << command << ": warning: " << f << ": skipped "
-                << CountOf(read.skipped_lines, "line")
-                << " whose score is not a number (first: line "
-                << read.first_skipped_line << " '"
-                << read.first_skipped.substr(0, 60) << "')\n";
-    }
-    pair_sets.push_back(std::move(p).value());
-    read_infos.push_back(std::move(read));
-  }
+  StatusOr<std::vector<PairSet>> sets = ReadPairSets(command, a.pair_files);
+  if (!sets.ok()) return ReportError(command, sets.status());
   EmbeddingsLoadInfo info;
-  StatusOr<Embeddings> emb =
-      LoadVectorsForCommand(command, vectors, o.restrict_vocab, &info);
+  StatusOr<Embeddings> emb = LoadVectorsForCommand(
+      command, a.vectors, a.options.restrict_vocab, &info);
   if (!emb.ok()) return ReportError(command, emb.status());
-  const SimilarityEvaluator evaluator(*emb, o);
-  std::vector<SimilarityResult> results;
-  for (size_t i = 0; i < pair_sets.size(); ++i) {
-    StatusOr<SimilarityResult> r = evaluator.Evaluate(pair_sets[i]);
-    if (!r.ok()) {
-      return ReportError(
-          command, Status(r.status().code(), pair_files[i] + ": " +
-                                                 r.status().message() + " of " +
-                                                 vectors));
-    }
-    if (!std::isfinite(r->spearman) || !std::isfinite(r->pearson)) {
-      return ReportError(
-          command,
-          Status::InvalidArgument(pair_files[i] + ": correlation undefined: " +
-                                  WhyUndefined(pair_sets[i], *r, vectors)));
-    }
-    results.push_back(std::move(r).value());
+  const SimilarityEvaluator evaluator(*emb, a.options);
+  if (Status s = EvaluatePairSets(evaluator, a.vectors, &*sets); !s.ok()) {
+    return ReportError(command, s);
   }
-  if (json) {
-    JsonWriter j;
-    j.BeginObject()
-        .Key("vectors")
-        .String(vectors)
-        .Key("format")
-        .String(VectorSourceName(info))
-        .Key("rows")
-        .Int(static_cast<int64_t>(emb->words.size()));
-    // The first file's numbers at the top level; every file under "files".
-    WriteSimilarityFields(j, pair_files[0], results[0], read_infos[0]);
-    j.Key("files").BeginArray();
-    for (size_t i = 0; i < results.size(); ++i) {
-      j.BeginObject();
-      WriteSimilarityFields(j, pair_files[i], results[i], read_infos[i]);
-      j.EndObject();
-    }
-    j.EndArray().EndObject();
-    std::cout << j.str() << "\n";
-    return kExitOk;
+  if (a.json) {
+    PrintJson(SimilarityJson(a, info, emb->words.size(), *sets));
+  } else {
+    PrintSimilarityText(a, info, *emb, *sets);
   }
-  std::cout << "vectors: " << vectors << " (" << VectorSourceName(info) << ", "
-            << CountOf(emb->words.size(), "row") << ", dim "
-            << emb->vectors.cols() << ")\n";
-  for (size_t i = 0; i < results.size(); ++i) {
-    const SimilarityResult& r = results[i];
-    char buf[512];
-    std::snprintf(buf, sizeof(buf),
-                  "%s: spearman %.4f  pearson %.4f  pairs used %zu of %zu "
-                  "(%zu skipped: unknown words)",
-                  pair_files[i].c_str(), r.spearman, r.pearson, r.pairs_used,
-                  r.pairs_total, r.pairs_total - r.pairs_used);
-    std::cout << buf;
-    if (read_infos[i].skipped_lines > 0) {
-      std::cout << "; " << CountOf(read_infos[i].skipped_lines, "line")
-                << " skipped (score not a number)";
-    }
-    std::cout << "\n";
-    if (!r.unknown_words.empty()) {
-      std::cout << "  unknown words:";
-      for (size_t k = 0; k < r.unknown_words.size() && k < 20; ++k) {
-        std::cout << " " << r.unknown_words[k];
-      }
-      if (r.unknown_words.size() > 20) std::cout << " ...";
-      std::cout << "\n";
-    }
-  }
+  if (Status s = FlushStdout(); !s.ok()) return ReportError(command, s);
   return kExitOk;
 }
 
@@ -544,9 +561,8 @@ int RunEvalCommand(int argc, char** argv) {
   args[0] = name.data();
   if (sub == "analogy") return RunAnalogy(argc - 1, args.data());
   if (sub == "similarity") return RunSimilarity(argc - 1, args.data());
-  std::cerr << "wembed eval: unknown benchmark '" << sub
-            << "' (expected analogy or similarity)\n";
-  return kExitUsage;
+  return ReportUsageError("eval", "unknown benchmark '" + sub +
+                                      "' (expected analogy or similarity)");
 }
 
 }  // namespace wembed::cli

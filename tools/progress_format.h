@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "wembed/corpus_scanner.h"
-#include "wembed/trainer.h"
+#include "wembed/corpus/corpus_scanner.h"
+#include "wembed/train/trainer.h"
 
 namespace wembed::cli {
 

@@ -7,12 +7,12 @@
 #include <string_view>
 #include <vector>
 
-#include "ascii_text.h"
+#include "wembed/text/ascii_text.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "vector_loading.h"
-#include "wembed/embeddings.h"
-#include "wembed/nearest_neighbors.h"
+#include "wembed/vectors/embeddings.h"
+#include "wembed/eval/nearest_neighbors.h"
 
 namespace wembed::cli {
 namespace {
@@ -64,8 +64,7 @@ bool FindAll(const std::string& command, const NearestNeighbors& nn,
   for (const std::string& w : words) {
     const int32_t r = nn.Find(w);
     if (r < 0) {
-      std::cerr << "wembed " << command << ": '" << w
-                << "' is not in the vocabulary\n";
+      ReportNote(command, "'" + w + "' is not in the vocabulary");
       ok = false;
     }
     rows->push_back(r);
@@ -76,8 +75,8 @@ bool FindAll(const std::string& command, const NearestNeighbors& nn,
 bool SimilarQuery(const std::string& command, const NearestNeighbors& nn,
                   const std::vector<std::string>& words, size_t k) {
   if (words.size() != 1) {
-    std::cerr << "wembed " << command << ": expected one word per line, got "
-              << words.size() << "\n";
+    ReportNote(command, "expected one word per line, got " +
+                            std::to_string(words.size()));
     return false;
   }
   std::vector<int32_t> rows;
@@ -89,10 +88,9 @@ bool SimilarQuery(const std::string& command, const NearestNeighbors& nn,
 bool AnalogyQuery(const std::string& command, const NearestNeighbors& nn,
                   const std::vector<std::string>& words, size_t k) {
   if (words.size() != 3) {
-    std::cerr << "wembed " << command
-              << ": expected three words 'A B C' (A is to B as C is to ?), "
-                 "got "
-              << words.size() << "\n";
+    ReportNote(command,
+               "expected three words 'A B C' (A is to B as C is to ?), got " +
+                   std::to_string(words.size()));
     return false;
   }
   std::vector<int32_t> rows;
@@ -121,11 +119,10 @@ int RunQueryCommand(int argc, char** argv, const std::string& command,
                        Status::InvalidArgument("-k must be at least 1"));
   }
   if (!o.words.empty() && o.words.size() % words_per_query != 0) {
-    std::cerr << "wembed " << command
-              << ": usage error: expected a multiple of " << words_per_query
-              << " words, got " << o.words.size() << " (see 'wembed " << command
-              << " --help')\n";
-    return kExitUsage;
+    return ReportUsageError(command, "expected a multiple of " +
+                                         std::to_string(words_per_query) +
+                                         " words, got " +
+                                         std::to_string(o.words.size()));
   }
   EmbeddingsLoadInfo info;
   StatusOr<Embeddings> emb =

@@ -3,8 +3,9 @@
 #include <iostream>
 
 #include "cli_common.h"
+#include "wembed/base/output_paths.h"
 #include "commands.h"
-#include "wembed/synthetic_corpus.h"
+#include "wembed/corpus/synthetic_corpus.h"
 
 namespace wembed::cli {
 
@@ -54,10 +55,10 @@ int RunSynthCommand(int argc, char** argv) {
       !s.ok()) {
     return ReportError("synth", s);
   }
-  std::cerr << "synth: wrote " << CountOf(o.sentences, "sentence") << " to "
-            << corpus_path << " and "
-            << CountOf(corpus.num_questions, "question") << " to "
-            << questions_path << "\n";
+  ReportNote("synth", "wrote " + CountOf(o.sentences, "sentence") + " to " +
+                         corpus_path + " and " +
+                         CountOf(corpus.num_questions, "question") + " to " +
+                         questions_path);
   return kExitOk;
 }
 

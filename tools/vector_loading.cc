@@ -6,7 +6,8 @@ namespace wembed::cli {
 
 void AddVectorsOption(po::options_description& desc, std::string* path) {
   desc.add_options()("vectors", po::value<std::string>(path)->required(),
-                     "word2vec text/binary vectors or a wembed checkpoint");
+                     "word2vec text/binary vectors (plain or gzip) or a "
+                     "wembed checkpoint");
 }
 
 StatusOr<Embeddings> LoadVectorsForCommand(const std::string& command,
@@ -15,11 +16,13 @@ StatusOr<Embeddings> LoadVectorsForCommand(const std::string& command,
                                            EmbeddingsLoadInfo* info) {
   StatusOr<Embeddings> e = LoadEmbeddings(path, max_rows, info);
   if (e.ok() && info->duplicates_dropped > 0) {
-    std::cerr << "wembed " << command << ": warning: " << path << ": "
-              << CountOf(info->duplicates_dropped, "row")
-              << (info->duplicates_dropped == 1 ? " repeats" : " repeat")
-              << " an earlier word (first: '" << info->first_duplicate
-              << "'); kept the first row of each\n";
+    ReportNote(command, "warning: " + path + ": " +
+                            CountOf(info->duplicates_dropped, "row") +
+                            (info->duplicates_dropped == 1 ? " repeats"
+                                                           : " repeat") +
+                            " an earlier word (first: '" +
+                            info->first_duplicate +
+                            "'); kept the first row of each");
   }
   return e;
 }

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "cli_common.h"
-#include "wembed/embeddings.h"
-#include "wembed/status.h"
+#include "wembed/vectors/embeddings.h"
+#include "wembed/base/status.h"
 
 namespace wembed::cli {
 

@@ -65,11 +65,11 @@ int main(int argc, char** argv) {
       try {
         return c.run(argc - 1, argv + 1);
       } catch (const std::bad_alloc&) {
-        std::cerr << "wembed " << name << ": error: out of memory\n";
-        return wembed::cli::kExitError;
+        return wembed::cli::ReportError(
+            name, wembed::Status::Internal("out of memory"));
       } catch (const std::exception& e) {
-        std::cerr << "wembed " << name << ": error: " << e.what() << "\n";
-        return wembed::cli::kExitError;
+        return wembed::cli::ReportError(name,
+                                        wembed::Status::Internal(e.what()));
       }
     }
   }

@@ -1,0 +1,60 @@
+// Matrix: a dense row-major float matrix whose rows start on 64-byte
+// boundaries. The row stride is cols rounded up to a multiple of 16 floats;
+// the padding floats are zero and stay zero under the trainer's updates, so
+// kernels may read and write whole padded rows.
+//
+// Thread-safety: none of its own. The trainer writes rows from several threads
+// without locks (hogwild); see trainer.cc.
+#ifndef WEMBED_BASE_MATRIX_H_
+#define WEMBED_BASE_MATRIX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace wembed {
+
+class Matrix {
+ public:
+  static constexpr size_t kAlignFloats = 16;  // 64 bytes
+
+  Matrix() = default;
+  // All elements (padding included) are zero.
+  Matrix(size_t rows, size_t cols);
+  Matrix(const Matrix& other);
+  Matrix& operator=(const Matrix& other);
+  Matrix(Matrix&&) noexcept = default;
+  Matrix& operator=(Matrix&&) noexcept = default;
+
+  size_t rows() const { return rows_; }
+  size_t cols() const { return cols_; }
+  size_t stride() const { return stride_; }  // floats between row starts
+  bool empty() const { return rows_ == 0; }
+
+  float* row(size_t r) { return data_.get() + r * stride_; }
+  const float* row(size_t r) const { return data_.get() + r * stride_; }
+  float* data() { return data_.get(); }
+  const float* data() const { return data_.get(); }
+
+  // Sets every element to zero.
+  void Zero();
+  // Scales each row to unit L2 norm (rows of norm 0 stay 0).
+  void NormalizeRows();
+
+  static size_t StrideFor(size_t cols) {
+    return (cols + kAlignFloats - 1) / kAlignFloats * kAlignFloats;
+  }
+
+ private:
+  struct FreeDeleter {
+    void operator()(float* p) const;
+  };
+  size_t rows_ = 0;
+  size_t cols_ = 0;
+  size_t stride_ = 0;
+  std::unique_ptr<float[], FreeDeleter> data_;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_BASE_MATRIX_H_

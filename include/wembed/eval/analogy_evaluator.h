@@ -1,0 +1,124 @@
+// AnalogyEvaluator: accuracy on word-analogy questions "a is to b as c is to
+// d" (Mikolov et al. 2013 format), with 3CosAdd and 3CosMul. The protocol is
+// specified in docs/evaluation.md; the default reproduces gensim's
+// KeyedVectors.evaluate_word_analogies(restrict_vocab, case_insensitive=True).
+#ifndef WEMBED_EVAL_ANALOGY_EVALUATOR_H_
+#define WEMBED_EVAL_ANALOGY_EVALUATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wembed/vectors/embeddings.h"
+#include "wembed/base/env.h"
+#include "wembed/base/matrix.h"
+#include "wembed/base/status.h"
+#include "wembed/vectors/word_lookup.h"
+
+namespace wembed {
+
+struct AnalogyQuestion {
+  std::string a, b, c, expected;  // as written in the file
+  size_t line = 0;                // 1-based line in the file
+};
+
+struct AnalogySection {
+  std::string name;  // from the ": name" header line
+  std::vector<AnalogyQuestion> questions;
+};
+
+struct AnalogyQuestionSet {
+  std::string path;
+  std::vector<AnalogySection> sections;
+  // Non-header lines that are not exactly four words (gensim skips them
+  // too); blank lines are not counted.
+  size_t skipped_lines = 0;
+  size_t num_questions() const;
+};
+
+// Reads the Google analogy format: ": section" header lines (a line starting
+// with ": "), then "a b c d" lines; plain or gzip. Errors: unreadable file, a
+// question before the first header, a line over 1 MiB.
+StatusOr<AnalogyQuestionSet> ReadAnalogyQuestions(
+    const std::string& path, const Env& env = Env::Default());
+
+enum class AnalogyProtocol {
+  // Known words and candidates are the first `restrict_vocab` rows; questions
+  // with a word outside them are skipped (reported in coverage).
+  kSkipUnknown,
+  // Questions with unknown words count as wrong; the whole vocabulary is
+  // known and searched (restrict_vocab is ignored).
+  kAllInDenominator,
+};
+
+struct AnalogyOptions {
+  size_t restrict_vocab = 30000;  // 0 = all rows
+  bool case_sensitive = false;
+  AnalogyProtocol protocol = AnalogyProtocol::kSkipUnknown;
+  bool method_add = true;   // 3CosAdd
+  bool method_mul = false;  // 3CosMul (Levy & Goldberg 2014)
+  int threads = 0;          // 0 = OpenMP default
+};
+
+// The 3CosMul epsilon of Levy & Goldberg (2014).
+inline constexpr float kCosMulEpsilon = 0.001f;
+
+struct AnalogyCounts {
+  size_t questions = 0;    // questions in the file(s)
+  size_t seen = 0;         // questions whose four words are all known
+  size_t correct_add = 0;  // 0 unless method_add
+  size_t correct_mul = 0;  // 0 unless method_mul
+  void Add(const AnalogyCounts& o);
+};
+
+struct AnalogySectionResult {
+  std::string name;
+  bool syntactic = false;  // the name starts with "gram"
+  AnalogyCounts counts;
+};
+
+struct AnalogyResult {
+  std::vector<AnalogySectionResult> sections;
+  AnalogyCounts semantic, syntactic, total;
+  // Per question, in file order (sections concatenated): the predicted row,
+  // or -1 when the question was not seen (or the method not run).
+  std::vector<int32_t> predicted_add, predicted_mul;
+};
+
+// Accuracy in percent: correct / seen for kSkipUnknown, correct / questions
+// for kAllInDenominator; 0 when the denominator is 0.
+double AnalogyAccuracy(const AnalogyCounts& counts, bool mul,
+                       AnalogyProtocol protocol);
+
+class AnalogyEvaluator {
+ public:
+  // Takes the embeddings (rows in frequency order) and keeps the rows it
+  // needs, unit-normalised. Precondition: at least one method is enabled.
+  AnalogyEvaluator(Embeddings embeddings, const AnalogyOptions& options);
+  AnalogyEvaluator(const AnalogyEvaluator&) = delete;
+  AnalogyEvaluator& operator=(const AnalogyEvaluator&) = delete;
+
+  // Scores every question. Thread-safe (const); uses options.threads.
+  AnalogyResult Evaluate(const AnalogyQuestionSet& questions) const;
+
+  // Rows that are known words and candidates.
+  size_t num_candidates() const { return vectors_.rows(); }
+  const std::string& word(int32_t row) const { return words_[row]; }
+  const AnalogyOptions& options() const { return options_; }
+
+ private:
+  struct Query;  // one seen question, as rows
+  void Solve(std::vector<Query>& queries) const;
+  void SolveChunk(Query* queries, size_t count) const;
+
+  AnalogyOptions options_;
+  std::vector<std::string> words_;
+  Matrix vectors_;  // candidate rows, unit norm
+  WordLookup lookup_;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_EVAL_ANALOGY_EVALUATOR_H_

@@ -1,0 +1,62 @@
+// TrainOptions: the settings of a training run that a checkpoint stores.
+// Their defaults are the member initialisers below (word2vec.c's skip-gram
+// defaults except where noted); everything else about an option (its flag,
+// help, bounds, how it is stored and whether a resumed run may change it) is
+// declared once, in the option table (wembed/train/option_table.h).
+#ifndef WEMBED_TRAIN_TRAIN_OPTIONS_H_
+#define WEMBED_TRAIN_TRAIN_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wembed/base/status.h"
+#include "wembed/corpus/corpus_scanner.h"
+#include "wembed/text/tokenizer.h"
+
+namespace wembed {
+
+// How a center word's window is turned into gradient steps.
+enum class UpdateRule {
+  kExact,  // word2vec.c: fresh negatives for every (center, context) pair
+  kBatch,  // HogBatch: the negatives are shared by the whole window
+};
+const char* UpdateRuleName(UpdateRule rule);  // "exact" or "batch"
+
+struct TrainOptions {
+  std::vector<std::string> inputs;
+  TokenizerOptions tokenizer;
+  VocabOptions vocab;  // min_count, max_vocab
+  int dim = 100;
+  int window = 5;
+  int negative = 5;
+  double sample = 1e-4;
+  int epochs = 5;
+  int threads = 0;  // 0 = all cores
+  double alpha = 0.025;
+  double min_alpha_ratio = 1e-4;  // final lr = alpha * min_alpha_ratio
+  double noise_exponent = 0.75;
+  uint64_t seed = 1;
+  UpdateRule update = UpdateRule::kBatch;
+  int max_sentence_length = 1000;  // word2vec's MAX_SENTENCE_LENGTH
+  // Kernel set: "auto" (the fastest this CPU runs), "avx512", "avx2" or
+  // "scalar". A trainer stores the set it resolved to, so a resumed run uses
+  // the same arithmetic (falling back if this CPU lacks it).
+  std::string kernels = "auto";
+
+  // InvalidArgument naming the option ("--dim must be in 1..10000") for the
+  // first value outside its bounds, or when no input is given. The bounds
+  // are the option table's.
+  Status Validate() const;
+
+  // The stored options as checkpoint key/value strings, and back. Keys not
+  // known are Corruption; keys missing keep their defaults.
+  std::vector<std::pair<std::string, std::string>> ToKeyValues() const;
+  static StatusOr<TrainOptions> FromKeyValues(
+      const std::vector<std::pair<std::string, std::string>>& kv);
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_TRAIN_TRAIN_OPTIONS_H_

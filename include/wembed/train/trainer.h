@@ -1,0 +1,130 @@
+// Trainer: skip-gram with negative sampling over an EncodedCorpus, on several
+// threads with lock-free (hogwild) updates, following word2vec.c's semantics:
+// W_E uniform in [-0.5/dim, 0.5/dim), context vectors zero, subsampling of
+// frequent words, a dynamic window, unigram^0.75 negatives, learning rate
+// decaying linearly with global progress, and the input-vector gradient
+// accumulated over the target and the negatives and applied once.
+//
+// A run can pause at safe points (between sentences) to write a checkpoint
+// and can stop on request; Resume() continues bit-exactly with one thread.
+#ifndef WEMBED_TRAIN_TRAINER_H_
+#define WEMBED_TRAIN_TRAINER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "wembed/vectors/checkpoint.h"
+#include "wembed/corpus/encoded_corpus.h"
+#include "wembed/base/matrix.h"
+#include "wembed/base/status.h"
+#include "wembed/train/train_options.h"
+#include "wembed/corpus/vocabulary.h"
+
+namespace wembed {
+
+// A snapshot of a running training job, for progress displays.
+struct TrainStatus {
+  double progress = 0;           // fraction of all epochs' words, 0..1
+  uint64_t words_processed = 0;  // corpus tokens consumed so far (all epochs)
+  uint64_t words_total = 0;      // epochs * corpus tokens
+  int epoch = 0;                 // current epoch, 1-based (slowest thread)
+  int epochs = 0;
+  double elapsed_seconds = 0;   // wall time of this process's training
+  double words_per_second = 0;  // all threads, since the previous snapshot
+  std::vector<double> thread_words_per_second;
+  double alpha = 0;         // current learning rate
+  double average_loss = 0;  // mean loss per (input, output) pair,
+                            // since the previous snapshot
+  double eta_seconds = 0;
+};
+
+struct TrainSummary {
+  uint64_t words_trained = 0;  // tokens consumed in this process
+  double seconds = 0;          // training wall time in this process
+  double words_per_second = 0;
+  double final_loss = 0;     // mean loss per pair since the last progress
+                             // snapshot (whole run if none)
+  bool stopped = false;      // true if stopped on request before the end
+  const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
+};
+
+struct TrainHooks {
+  // Checked at safe points; when it becomes true, every thread stops at its
+  // next safe point and Train() returns with summary.stopped = true.
+  const std::atomic<bool>* stop_requested = nullptr;
+  // > 0: call write_checkpoint every this many seconds, with all threads
+  // paused at safe points. An error from it stops training and is returned.
+  double checkpoint_every_seconds = 0;
+  std::function<Status(const Checkpoint&)> write_checkpoint;
+  // Called from a monitor thread every progress_every_seconds.
+  double progress_every_seconds = 1.0;
+  std::function<void(const TrainStatus&)> on_progress;
+};
+
+class Trainer {
+ public:
+  ~Trainer();
+
+  // A fresh run. `corpus` must outlive the Trainer and be encoded with
+  // `vocab`. Options must be valid (TrainOptions::Validate).
+  static StatusOr<std::unique_ptr<Trainer>> Create(const TrainOptions& options,
+                                                   Vocabulary vocab,
+                                                   const EncodedCorpus* corpus);
+  // Continues the run saved in `checkpoint`. `options` are the checkpoint's
+  // options (possibly with more epochs). Fails if `corpus` is not the one the
+  // checkpoint was trained on.
+  static StatusOr<std::unique_ptr<Trainer>> Resume(Checkpoint checkpoint,
+                                                   const TrainOptions& options,
+                                                   const EncodedCorpus* corpus);
+
+  // Trains until every thread has finished its epochs or a stop is
+  // requested. Not re-entrant.
+  StatusOr<TrainSummary> Train(const TrainHooks& hooks);
+
+  // The full state (a copy); call only while Train() is not running.
+  Checkpoint MakeCheckpoint() const;
+  // Calls `fn` with the full state without copying the matrices: they are
+  // lent to the Checkpoint for the duration of the call. Call only while
+  // Train() is not running (the periodic checkpoint hook does the same with
+  // the threads paused).
+  Status WithCheckpoint(const std::function<Status(const Checkpoint&)>& fn);
+
+  // False if any vector element is NaN or infinite (a diverged run).
+  bool AllFinite() const;
+
+  // Moves the full state out (no copy of the matrices); the trainer must
+  // not be used afterwards.
+  Checkpoint Release() &&;
+
+  const Vocabulary& vocab() const { return vocab_; }
+  const Matrix& input_vectors() const { return input_; }
+  const Matrix& output_vectors() const { return output_; }
+  const TrainOptions& options() const { return options_; }
+  const TrainProgress& progress() const { return progress_; }
+
+ private:
+  class Run;  // the state of one Train() call (threads, monitor)
+
+  Trainer(const TrainOptions& options, Vocabulary vocab,
+          const EncodedCorpus* corpus);
+  void InitializeFresh();
+  void BuildTables();
+  // progress_.epoch = the smallest epoch count over the threads.
+  void UpdateEpoch();
+
+  TrainOptions options_;
+  Vocabulary vocab_;
+  const EncodedCorpus* corpus_;
+  Matrix input_;   // W_E
+  Matrix output_;  // context vectors
+  TrainProgress progress_;
+  struct Tables;  // sampling and sigmoid tables, built from vocab_
+  std::unique_ptr<Tables> tables_;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_TRAIN_TRAINER_H_

@@ -1,0 +1,87 @@
+// TrainingJob and RunTraining: a whole training run as one library call,
+// the one the CLI, the Python module and MPI ranks use. It reads or resumes,
+// scans and encodes the corpus, trains, writes periodic and final
+// checkpoints and the vectors, and reports progress and events to an
+// observer. It never prints and never exits.
+#ifndef WEMBED_TRAIN_TRAINING_JOB_H_
+#define WEMBED_TRAIN_TRAINING_JOB_H_
+
+#include <atomic>
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "wembed/base/env.h"
+#include "wembed/base/status.h"
+#include "wembed/corpus/corpus_scanner.h"
+#include "wembed/train/train_options.h"
+#include "wembed/train/trainer.h"
+#include "wembed/vectors/checkpoint.h"
+#include "wembed/vectors/embeddings.h"
+
+namespace wembed {
+
+// Everything a run needs: the stored training options and the per-run
+// settings. Defaults are the member initialisers; the option table describes
+// each field (flag, help, bounds, resume rule).
+struct TrainingJob {
+  TrainOptions options;
+  std::string output;  // vectors file; "" = none (a checkpoint is then needed)
+  VectorFormat format = VectorFormat::kBinary;
+  OutputVectors output_vectors = OutputVectors::kInput;
+  std::string read_vocab;  // use this vocabulary instead of counting
+  std::string save_vocab;  // also write the vocabulary here
+  std::string checkpoint;  // periodic and final checkpoints
+  double checkpoint_every = 600;  // seconds
+  std::string resume;             // continue the run of this checkpoint
+  bool quiet = false;             // for front ends: no progress display
+  // Names of the options the user set explicitly (not left at their
+  // defaults). A resumed run takes these, where the table allows it, over
+  // the checkpoint's values, and notes the others as ignored.
+  std::set<std::string> given;
+};
+
+// What RunTraining reports while it runs. Scan progress comes from the
+// scanning thread and training progress from the trainer's monitor thread;
+// the other calls from the caller's thread; never two at once.
+class TrainingObserver {
+ public:
+  virtual ~TrainingObserver() = default;
+  // A line worth showing the user: "note: ..." or "warning: ...".
+  virtual void OnNote(const std::string& text) {}
+  virtual void OnScanProgress(const ScanStats& stats) {}
+  virtual void OnScanDone(const ScanStats& stats, size_t vocab_size,
+                          uint64_t corpus_tokens) {}
+  // Training starts; `resumed_at` is the fraction already done (0 fresh).
+  virtual void OnTrainingStart(bool resumed, double resumed_at) {}
+  virtual void OnTrainProgress(const TrainStatus& status) {}
+  // How often OnTrainProgress is wanted, in seconds.
+  virtual double ProgressIntervalSeconds() const { return 1.0; }
+  virtual void OnTrainingDone(const TrainSummary& summary, int threads) {}
+  virtual void OnVectorsWritten(const std::string& path, size_t rows,
+                                size_t dim) {}
+};
+
+struct TrainingResult {
+  TrainingJob job;        // as run: a resumed run's merged options
+  TrainSummary summary;
+  // Stopped on request (stop flag) before the end; the checkpoint, if one
+  // was asked for, holds the state to resume from, and no vectors were
+  // written.
+  bool stopped = false;
+  // The model as trained: options, vocabulary, both matrices, progress.
+  Checkpoint model;
+};
+
+// Runs `job`. `stop` (may be null) is polled: when it becomes true the scan
+// or the training stops at its next safe point, a checkpoint is written if
+// the job has one, and the result says stopped (a stop during the scan is
+// Status kCancelled). Errors name the file or option at fault.
+StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
+                                     TrainingObserver& observer,
+                                     const std::atomic<bool>* stop = nullptr,
+                                     const Env& env = Env::Default());
+
+}  // namespace wembed
+
+#endif  // WEMBED_TRAIN_TRAINING_JOB_H_

@@ -1,0 +1,83 @@
+// Checkpoint: everything needed to continue a training run exactly. The
+// on-disk format is specified in docs/checkpoint-format.md.
+#ifndef WEMBED_VECTORS_CHECKPOINT_H_
+#define WEMBED_VECTORS_CHECKPOINT_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "wembed/base/env.h"
+#include "wembed/base/matrix.h"
+#include "wembed/base/status.h"
+#include "wembed/corpus/vocabulary.h"
+
+namespace wembed {
+
+
+// One training thread's position. A thread owns the byte range
+// [begin, end) of the EncodedCorpus each epoch; `position` is the next
+// sentence start it will read.
+struct ThreadProgress {
+  uint32_t epoch = 0;  // epochs this thread has completed over its range
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  uint64_t position = 0;
+  uint64_t rng_state[4] = {0, 0, 0, 0};
+  uint64_t words_done = 0;        // corpus tokens consumed this epoch
+  uint64_t words_unreported = 0;  // not yet added to words_processed
+};
+
+struct TrainProgress {
+  uint32_t epoch = 0;               // epochs completed by every thread
+  uint64_t words_processed = 0;     // global lr-schedule counter
+  uint64_t corpus_tokens = 0;       // EncodedCorpus::num_tokens()
+  uint64_t corpus_fingerprint = 0;  // EncodedCorpus::Fingerprint()
+  uint64_t corpus_bytes = 0;   // EncodedCorpus::size_bytes(); 0 = not recorded
+  double elapsed_seconds = 0;  // training wall time so far
+  double loss_sum = 0;         // running loss accumulator
+  uint64_t loss_count = 0;
+  bool finished = false;
+  std::vector<ThreadProgress> threads;
+};
+
+struct Checkpoint {
+  uint32_t format_version = 0;  // set by Read; Write always writes current
+  std::vector<std::pair<std::string, std::string>> options;  // TrainOptions
+  Vocabulary vocab;
+  Matrix input;   // W_E, vocab.size() x dim
+  Matrix output;  // context vectors, vocab.size() x dim
+  TrainProgress progress;
+};
+
+inline constexpr uint32_t kCheckpointFormatVersion = 1;
+inline constexpr uint32_t kMaxCheckpointThreads = 4096;
+
+// Writes `ckpt` to `path` crash-safely: temp file in the same directory,
+// fsync, rename over `path`, fsync the directory. On any error (ENOSPC...)
+// the temp file is removed, `path` is untouched, and the Status names the
+// file and the failed step. A checkpoint that ReadCheckpoint would reject is
+// not written (InvalidArgument): input and output must both be
+// vocab.size() x dim (dim >= 1 unless the vocabulary is empty), option keys
+// non-empty and unique, at most kMaxCheckpointThreads threads, each with
+// begin <= position <= end (<= corpus_bytes when that is non-zero) and
+// epoch >= progress.epoch, and elapsed_seconds finite and >= 0.
+// Temp files of writers that were killed mid-write ("<path>.tmp.<pid>" of a
+// process that no longer exists) are removed first.
+Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt,
+                       const Env& env = Env::Default());
+
+// Reads and fully validates a checkpoint (magic, version, every CRC, every
+// size against the file size). Errors name the file and the failed check.
+// Only a regular, uncompressed file is read (a FIFO or device is refused
+// without blocking on it).
+StatusOr<Checkpoint> ReadCheckpoint(const std::string& path,
+                                    const Env& env = Env::Default());
+
+// True if the regular file at `path` starts with the checkpoint magic.
+bool LooksLikeCheckpoint(const std::string& path);
+
+}  // namespace wembed
+
+#endif  // WEMBED_VECTORS_CHECKPOINT_H_

@@ -1,0 +1,86 @@
+#include "base/buffered_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+namespace wembed {
+
+BufferedReader::BufferedReader(std::unique_ptr<ReadableFile> file,
+                               size_t block_bytes)
+    : file_(std::move(file)), block_bytes_(block_bytes) {}
+
+StatusOr<std::unique_ptr<BufferedReader>> BufferedReader::Open(
+    const std::string& path, const Env& env, const ReadableOptions& options) {
+  StatusOr<std::unique_ptr<ReadableFile>> file =
+      ReadableFile::Open(path, env, options);
+  if (!file.ok()) return file.status();
+  return std::make_unique<BufferedReader>(std::move(file).value());
+}
+
+Status BufferedReader::Fill(size_t n) {
+  while (end_ - begin_ < n && !eof_) {
+    if (begin_ > 0) {
+      std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+    const size_t want = std::max(n, block_bytes_);
+    if (buf_.size() < want) buf_.resize(std::max(buf_.size() * 2, want));
+    StatusOr<size_t> got = file_->Read(buf_.data() + end_, buf_.size() - end_);
+    if (!got.ok()) return got.status();
+    if (*got == 0) eof_ = true;
+    end_ += *got;
+  }
+  return Status::Ok();
+}
+
+Status BufferedReader::ReadExact(char* dst, size_t n) {
+  while (n > 0) {
+    if (available() == 0) {
+      WEMBED_RETURN_IF_ERROR(Fill(std::min(n, block_bytes_)));
+      if (available() == 0) {
+        return Status::Corruption(name() + ": unexpected end of file at offset " +
+                                  std::to_string(offset_));
+      }
+    }
+    const size_t step = std::min(n, available());
+    std::memcpy(dst, data(), step);
+    Consume(step);
+    dst += step;
+    n -= step;
+  }
+  return Status::Ok();
+}
+
+StatusOr<bool> BufferedReader::NextLine(std::string_view* line,
+                                        size_t max_bytes) {
+  size_t scanned = 0;
+  while (true) {
+    const void* nl = std::memchr(data() + scanned, '\n', available() - scanned);
+    if (nl != nullptr) {
+      const size_t len = size_t(static_cast<const char*>(nl) - data());
+      if (len > max_bytes) break;
+      *line = std::string_view(data(), len);
+      Consume(len + 1);
+      ++line_number_;
+      return true;
+    }
+    scanned = available();
+    if (scanned > max_bytes) break;
+    if (eof_) {
+      if (scanned == 0) return false;
+      *line = std::string_view(data(), scanned);
+      Consume(scanned);
+      ++line_number_;
+      return true;
+    }
+    WEMBED_RETURN_IF_ERROR(Fill(scanned + block_bytes_));
+  }
+  return Status::Corruption(name() + ": line " +
+                            std::to_string(line_number_ + 1) +
+                            " is longer than " + std::to_string(max_bytes) +
+                            " bytes");
+}
+
+}  // namespace wembed

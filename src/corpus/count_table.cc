@@ -1,0 +1,107 @@
+#include "corpus/count_table.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "base/string_hash.h"
+
+namespace wembed {
+
+namespace {
+
+constexpr size_t kInitialCapacity = 1 << 16;
+
+}  // namespace
+
+static_assert(sizeof(CountTable::Entry) == 32);
+
+CountTable::CountTable() { Rehash(kInitialCapacity); }
+
+const char* CountTable::CopyToArena(std::string_view word) {
+  if (arena_blocks_.empty() || arena_used_ + word.size() > arena_block_size_) {
+    arena_block_size_ = std::max(kArenaBlockBytes, word.size());
+    arena_blocks_.push_back(std::make_unique<char[]>(arena_block_size_));
+    arena_used_ = 0;
+  }
+  char* dst = arena_blocks_.back().get() + arena_used_;
+  std::memcpy(dst, word.data(), word.size());
+  arena_used_ += word.size();
+  return dst;
+}
+
+CountTable::Entry& CountTable::Add(std::string_view word) {
+  const uint64_t hash = HashBytes(word);
+  const uint32_t tag = static_cast<uint32_t>(hash >> 32);
+  const uint32_t size = static_cast<uint32_t>(word.size());
+  size_t i = hash & mask_;
+  while (true) {
+    Entry& e = slots_[i];
+    if (e.count == 0) break;
+    if (e.tag == tag && e.size == size &&
+        EqualBytes(size <= kInlineBytes ? e.bytes : e.data, word.data(),
+                   size)) {
+      ++e.count;
+      return e;
+    }
+    i = (i + 1) & mask_;
+  }
+  // A new word. Keep the load factor at most 0.7.
+  if ((size_ + 1) * 10 > slots_.size() * 7) {
+    Rehash(slots_.size() * 2);
+    i = hash & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+  }
+  Entry& e = slots_[i];
+  e.count = 1;
+  e.provisional_id = next_provisional_id_++;
+  e.tag = tag;
+  e.size = size;
+  if (size <= kInlineBytes) {
+    std::memcpy(e.bytes, word.data(), size);
+  } else {
+    e.data = CopyToArena(word);
+  }
+  ++size_;
+  return e;
+}
+
+void CountTable::Rehash(size_t capacity) {
+  std::vector<Entry> old(capacity, Entry{});
+  old.swap(slots_);
+  mask_ = capacity - 1;
+  for (const Entry& e : old) {
+    if (e.count == 0) continue;
+    size_t i = HashBytes(e.word()) & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+    slots_[i] = e;
+  }
+}
+
+void CountTable::Prune(uint64_t threshold) {
+  std::vector<Entry> kept;
+  ForEach([&](const Entry& e) {
+    if (e.count > threshold) kept.push_back(e);
+  });
+  // Copy the surviving long words into a fresh arena so pruned ones free
+  // their memory.
+  std::vector<std::unique_ptr<char[]>> old_blocks;
+  old_blocks.swap(arena_blocks_);
+  arena_used_ = 0;
+  arena_block_size_ = 0;
+  for (Entry& e : kept) {
+    if (e.size > kInlineBytes) e.data = CopyToArena(e.word());
+  }
+  old_blocks.clear();
+  size_t capacity = kInitialCapacity;
+  while (capacity * 7 < kept.size() * 10) capacity *= 2;
+  slots_.assign(capacity, Entry{});
+  mask_ = capacity - 1;
+  for (const Entry& e : kept) {
+    size_t i = HashBytes(e.word()) & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+    slots_[i] = e;
+  }
+  size_ = kept.size();
+}
+
+}  // namespace wembed

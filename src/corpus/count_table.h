@@ -1,0 +1,78 @@
+// CountTable: the word-counting hash table of the vocabulary pass.
+//
+// Open addressing with linear probing; the 32-byte entries live in the slot
+// array itself, and words of up to 8 bytes are stored inline in the entry,
+// so a lookup of a typical word touches one cache line (longer words are in
+// a block arena with stable pointers). Each entry carries a provisional id:
+// a number handed out in first-occurrence order and never reused, even after
+// the entry is pruned (the encoder records provisional ids and maps them to
+// final ids at the end; ordering by it is first-occurrence order).
+// Not thread-safe.
+#ifndef WEMBED_SRC_CORPUS_COUNT_TABLE_H_
+#define WEMBED_SRC_CORPUS_COUNT_TABLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace wembed {
+
+class CountTable {
+ public:
+  static constexpr size_t kInlineBytes = 8;
+
+  struct Entry {
+    uint64_t count;  // 0 = empty slot
+    uint64_t provisional_id;
+    uint32_t tag;  // high 32 bits of the word's hash
+    uint32_t size;
+    union {
+      char bytes[kInlineBytes];  // size <= kInlineBytes
+      const char* data;          // size > kInlineBytes: in the arena
+    };
+    std::string_view word() const {
+      return std::string_view(size <= kInlineBytes ? bytes : data, size);
+    }
+  };
+
+  CountTable();
+
+  // Adds one occurrence of `word` (non-empty, shorter than 4 GiB) and
+  // returns its entry; the reference is valid until the next Add or Prune.
+  Entry& Add(std::string_view word);
+
+  // Removes every entry with count <= threshold. Invalidates references.
+  void Prune(uint64_t threshold);
+
+  // Calls fn(const Entry&) for each entry, in no particular order.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const Entry& e : slots_) {
+      if (e.count != 0) fn(e);
+    }
+  }
+
+  size_t size() const { return size_; }
+  // Provisional ids handed out so far (all are < this).
+  uint64_t num_provisional_ids() const { return next_provisional_id_; }
+
+ private:
+  static constexpr size_t kArenaBlockBytes = 1 << 20;
+  const char* CopyToArena(std::string_view word);
+  // Moves every entry into a table of `capacity` slots (a power of two).
+  void Rehash(size_t capacity);
+
+  std::vector<Entry> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+  std::vector<std::unique_ptr<char[]>> arena_blocks_;
+  size_t arena_used_ = 0;        // bytes used in the last block
+  size_t arena_block_size_ = 0;  // size of the last block
+  uint64_t next_provisional_id_ = 0;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_CORPUS_COUNT_TABLE_H_

@@ -1,0 +1,435 @@
+#include "wembed/eval/analogy_evaluator.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "wembed/text/ascii_text.h"
+#include "base/buffered_reader.h"
+#include "eval/score_kernels.h"
+
+namespace wembed {
+namespace {
+
+// Candidates scored per block (a multiple of kGemmCols).
+constexpr size_t kBlockCols = 128;
+// Most distinct question words solved in one pass; bounds the per-thread
+// score block to kMaxChunkWords x kBlockCols floats.
+constexpr size_t kMaxChunkWords = 2048;
+// gensim's evaluate_word_analogies looks at this many neighbours.
+constexpr size_t kGensimTopN = 5;
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+// Relative slack when comparing a kernel's block bound with an exact score.
+constexpr float kBoundMargin = 1e-5f;
+
+size_t CandidateRows(size_t rows, const AnalogyOptions& o) {
+  if (o.protocol == AnalogyProtocol::kAllInDenominator ||
+      o.restrict_vocab == 0) {
+    return rows;
+  }
+  return std::min(rows, o.restrict_vocab);
+}
+
+std::vector<std::string> TakeWords(Embeddings& e, size_t n) {
+  std::vector<std::string> w = std::move(e.words);
+  w.resize(std::min(n, w.size()));
+  return w;
+}
+
+Matrix TakeRows(Embeddings& e, size_t n) {
+  Matrix m;
+  if (n >= e.vectors.rows()) {
+    m = std::move(e.vectors);
+  } else {
+    m = Matrix(n, e.vectors.cols());
+    if (n > 0) {
+      std::memcpy(m.data(), e.vectors.data(),
+                  n * e.vectors.stride() * sizeof(float));
+    }
+  }
+  m.NormalizeRows();
+  return m;
+}
+
+// Best (score, row) so far; ties go to the lower row.
+struct Best {
+  float score = kNegInf;
+  int32_t row = -1;
+  void Offer(float s, int32_t r) {
+    if (row < 0 || s > score || (s == score && r < row)) {
+      score = s;
+      row = r;
+    }
+  }
+};
+
+// Index of the first maximum of t[0, n), n > 0.
+size_t ArgMax(const float* t, size_t n, float* max_out) {
+  float m[8];
+  for (float& x : m) x = kNegInf;
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    for (int l = 0; l < 8; ++l) m[l] = t[j + l] > m[l] ? t[j + l] : m[l];
+  }
+  float best = kNegInf;
+  for (int l = 0; l < 8; ++l) best = m[l] > best ? m[l] : best;
+  for (; j < n; ++j) best = t[j] > best ? t[j] : best;
+  size_t k = 0;
+  while (k < n && t[k] != best) ++k;
+  *max_out = best;
+  return k < n ? k : 0;
+}
+
+inline float MulScore(float sa, float sb, float sc) {
+  return ((sb + 1.0f) * 0.5f) * ((sc + 1.0f) * 0.5f) /
+         ((sa + 1.0f) * 0.5f + kCosMulEpsilon);
+}
+
+float Dot(const float* x, const float* y, size_t n) {
+  double s = 0;
+  for (size_t k = 0; k < n; ++k) s += double(x[k]) * y[k];
+  return static_cast<float>(s);
+}
+
+}  // namespace
+
+size_t AnalogyQuestionSet::num_questions() const {
+  size_t n = 0;
+  for (const AnalogySection& s : sections) n += s.questions.size();
+  return n;
+}
+
+void AnalogyCounts::Add(const AnalogyCounts& o) {
+  questions += o.questions;
+  seen += o.seen;
+  correct_add += o.correct_add;
+  correct_mul += o.correct_mul;
+}
+
+double AnalogyAccuracy(const AnalogyCounts& counts, bool mul,
+                       AnalogyProtocol protocol) {
+  const size_t denom = protocol == AnalogyProtocol::kSkipUnknown
+                           ? counts.seen
+                           : counts.questions;
+  if (denom == 0) return 0.0;
+  return 100.0 * double(mul ? counts.correct_mul : counts.correct_add) /
+         double(denom);
+}
+
+namespace {
+
+// gensim: line.lstrip(': ').strip()
+std::string SectionName(std::string_view line) {
+  size_t b = 0;
+  while (b < line.size() && (line[b] == ':' || line[b] == ' ')) ++b;
+  size_t e = line.size();
+  while (e > b && IsAsciiSpace(line[e - 1])) --e;
+  return std::string(line.substr(b, e - b));
+}
+
+}  // namespace
+
+StatusOr<AnalogyQuestionSet> ReadAnalogyQuestions(const std::string& path,
+                                                  const Env& env) {
+  StatusOr<std::unique_ptr<BufferedReader>> in =
+      BufferedReader::Open(path, env);
+  if (!in.ok()) return in.status();
+  AnalogyQuestionSet set;
+  set.path = path;
+  std::string_view line;
+  while (true) {
+    StatusOr<bool> more = (*in)->NextLine(&line);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    const size_t line_no = (*in)->line_number();
+    if (line.substr(0, 2) == ": ") {
+      set.sections.push_back({SectionName(line), {}});
+      continue;
+    }
+    const std::vector<std::string_view> w = SplitOnAsciiSpace(line);
+    if (w.empty()) continue;
+    if (set.sections.empty()) {
+      return Status::Corruption(path + ": line " + std::to_string(line_no) +
+                                ": question before the first ': section' "
+                                "header line");
+    }
+    if (w.size() != 4) {
+      ++set.skipped_lines;
+      continue;
+    }
+    set.sections.back().questions.push_back(
+        {std::string(w[0]), std::string(w[1]), std::string(w[2]),
+         std::string(w[3]), line_no});
+  }
+  return set;
+}
+
+struct AnalogyEvaluator::Query {
+  int32_t a, b, c;                      // canonical candidate rows
+  uint32_t la = 0, lb = 0, lc = 0;      // rows in the chunk's word matrix
+  size_t excl_begin = 0, excl_end = 0;  // into the chunk's exclusion list
+  int32_t pred_add = -1, pred_mul = -1;
+};
+
+AnalogyEvaluator::AnalogyEvaluator(Embeddings embeddings,
+                                   const AnalogyOptions& options)
+    : options_(options),
+      words_(TakeWords(embeddings,
+                       CandidateRows(embeddings.words.size(), options))),
+      vectors_(TakeRows(embeddings, words_.size())),
+      lookup_(words_, words_.size(), options.case_sensitive) {}
+
+AnalogyResult AnalogyEvaluator::Evaluate(
+    const AnalogyQuestionSet& questions) const {
+  AnalogyResult result;
+  const size_t n = questions.num_questions();
+  result.predicted_add.assign(n, -1);
+  result.predicted_mul.assign(n, -1);
+
+  // Resolve the words; keep the seen questions.
+  std::vector<Query> queries;
+  std::vector<size_t> query_index;  // question index of each query
+  std::vector<int32_t> expected;    // canonical row of d per query
+  size_t qi = 0;
+  for (const AnalogySection& sec : questions.sections) {
+    AnalogySectionResult sr;
+    sr.name = sec.name;
+    sr.syntactic = sec.name.rfind("gram", 0) == 0;
+    sr.counts.questions = sec.questions.size();
+    for (const AnalogyQuestion& q : sec.questions) {
+      const int32_t a = lookup_.Find(q.a);
+      const int32_t b = lookup_.Find(q.b);
+      const int32_t c = lookup_.Find(q.c);
+      const int32_t d = lookup_.Find(q.expected);
+      if (a >= 0 && b >= 0 && c >= 0 && d >= 0) {
+        Query query{};
+        query.a = a;
+        query.b = b;
+        query.c = c;
+        queries.push_back(query);
+        query_index.push_back(qi);
+        expected.push_back(d);
+        ++sr.counts.seen;
+      }
+      ++qi;
+    }
+    result.sections.push_back(std::move(sr));
+  }
+
+  Solve(queries);
+
+  // Score, section by section (queries are in question order).
+  size_t k = 0;
+  qi = 0;
+  for (size_t s = 0; s < questions.sections.size(); ++s) {
+    AnalogySectionResult& sr = result.sections[s];
+    const size_t end = qi + questions.sections[s].questions.size();
+    for (; k < queries.size() && query_index[k] < end; ++k) {
+      const Query& q = queries[k];
+      if (options_.method_add) {
+        result.predicted_add[query_index[k]] = q.pred_add;
+        if (q.pred_add >= 0 &&
+            lookup_.CanonicalRow(q.pred_add) == expected[k]) {
+          ++sr.counts.correct_add;
+        }
+      }
+      if (options_.method_mul) {
+        result.predicted_mul[query_index[k]] = q.pred_mul;
+        if (q.pred_mul >= 0 &&
+            lookup_.CanonicalRow(q.pred_mul) == expected[k]) {
+          ++sr.counts.correct_mul;
+        }
+      }
+    }
+    qi = end;
+    (sr.syntactic ? result.syntactic : result.semantic).Add(sr.counts);
+    result.total.Add(sr.counts);
+  }
+  return result;
+}
+
+void AnalogyEvaluator::Solve(std::vector<Query>& queries) const {
+  // Chunks of queries with at most kMaxChunkWords distinct words.
+  size_t begin = 0;
+  while (begin < queries.size()) {
+    std::unordered_map<int32_t, uint32_t> local;
+    size_t end = begin;
+    while (end < queries.size()) {
+      const Query& q = queries[end];
+      size_t add = 0;
+      for (int32_t r : {q.a, q.b, q.c}) add += local.count(r) == 0;
+      if (local.size() + add > kMaxChunkWords) break;
+      for (int32_t r : {q.a, q.b, q.c}) local.emplace(r, 0);
+      ++end;
+    }
+    SolveChunk(queries.data() + begin, end - begin);
+    begin = end;
+  }
+}
+
+void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
+  const size_t num_cand = vectors_.rows();
+  if (count == 0 || num_cand == 0) return;
+  const size_t dim = vectors_.cols();
+  const size_t stride = vectors_.stride();
+  const bool add = options_.method_add;
+  const bool mul = options_.method_mul;
+
+  // Distinct question words -> rows of `words` (padded to kGemmRows).
+  std::unordered_map<int32_t, uint32_t> local;
+  std::vector<int32_t> rows;
+  auto local_row = [&](int32_t r) {
+    const auto [it, inserted] =
+        local.emplace(r, static_cast<uint32_t>(rows.size()));
+    if (inserted) rows.push_back(r);
+    return it->second;
+  };
+  // Excluded candidates: the question words and their case variants.
+  std::vector<int32_t> excl;
+  std::vector<char> has_variants(count, 0);
+  for (size_t i = 0; i < count; ++i) {
+    Query& q = queries[i];
+    q.la = local_row(q.a);
+    q.lb = local_row(q.b);
+    q.lc = local_row(q.c);
+    q.excl_begin = excl.size();
+    for (int32_t r : {q.a, q.b, q.c}) {
+      excl.push_back(r);
+      for (int32_t v : lookup_.Variants(r)) {
+        excl.push_back(v);
+        has_variants[i] = 1;
+      }
+    }
+    q.excl_end = excl.size();
+  }
+  const size_t nu = rows.size();
+  const size_t nu_pad = (nu + kGemmRows - 1) / kGemmRows * kGemmRows;
+  Matrix words(nu_pad, dim);
+  for (size_t i = 0; i < nu; ++i) {
+    std::memcpy(words.row(i), vectors_.row(rows[i]), stride * sizeof(float));
+  }
+
+  const ScoreKernels& kernels = BestScoreKernels();
+  const size_t num_blocks = (num_cand + kBlockCols - 1) / kBlockCols;
+  std::vector<Best> best_add(add ? count : 0), best_mul(mul ? count : 0);
+  const int threads =
+      options_.threads > 0 ? options_.threads : omp_get_max_threads();
+
+#pragma omp parallel num_threads(threads)
+  {
+    Matrix ct(dim, kBlockCols);  // candidate block, transposed
+    std::vector<float> s_buf(nu_pad * kBlockCols);
+    alignas(64) float tmp[kBlockCols];
+    std::vector<Best> my_add(add ? count : 0), my_mul(mul ? count : 0);
+    float* s = s_buf.data();
+
+#pragma omp for schedule(dynamic, 1)
+    for (size_t blk = 0; blk < num_blocks; ++blk) {
+      const size_t j0 = blk * kBlockCols;
+      const size_t nb = std::min(kBlockCols, num_cand - j0);
+      // Transpose (ct's stride is kBlockCols, already a multiple of 16).
+      if (nb < kBlockCols) ct.Zero();
+      for (size_t j = 0; j < nb; ++j) {
+        const float* v = vectors_.row(j0 + j);
+        for (size_t k = 0; k < dim; ++k) ct.row(k)[j] = v[k];
+      }
+      kernels.gemm_abt(words.data(), nu_pad, stride, ct.data(), kBlockCols, dim,
+                       s);
+      for (size_t i = 0; i < count; ++i) {
+        const Query& q = queries[i];
+        const float* sa = s + q.la * kBlockCols;
+        const float* sb = s + q.lb * kBlockCols;
+        const float* sc = s + q.lc * kBlockCols;
+        for (int method = 0; method < 2; ++method) {
+          if (method == 0 ? !add : !mul) continue;
+          Best& b = method == 0 ? my_add[i] : my_mul[i];
+          // Cheap vectorized bound first: most blocks cannot beat the best
+          // so far (blocks come in increasing row order per thread, so a tie
+          // cannot win either). The margin covers FMA rounding differences.
+          if (b.row >= 0) {
+            const float bound =
+                method == 0 ? kernels.max_add(sa, sb, sc, nb)
+                            : kernels.max_mul(sa, sb, sc, nb, kCosMulEpsilon);
+            if (bound + kBoundMargin * (1.0f + std::fabs(bound)) < b.score) {
+              continue;
+            }
+          }
+          if (method == 0) {
+            for (size_t j = 0; j < nb; ++j) tmp[j] = (sb[j] - sa[j]) + sc[j];
+          } else {
+            for (size_t j = 0; j < nb; ++j) {
+              tmp[j] = MulScore(sa[j], sb[j], sc[j]);
+            }
+          }
+          for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
+            const size_t r = static_cast<size_t>(excl[e]);
+            if (r >= j0 && r < j0 + nb) tmp[r - j0] = kNegInf;
+          }
+          float m;
+          const size_t j = ArgMax(tmp, nb, &m);
+          if (m != kNegInf) b.Offer(m, static_cast<int32_t>(j0 + j));
+        }
+      }
+    }
+#pragma omp critical
+    {
+      for (size_t i = 0; i < count; ++i) {
+        if (add && my_add[i].row >= 0) {
+          best_add[i].Offer(my_add[i].score, my_add[i].row);
+        }
+        if (mul && my_mul[i].row >= 0) {
+          best_mul[i].Offer(my_mul[i].score, my_mul[i].row);
+        }
+      }
+    }
+  }
+
+  for (size_t i = 0; i < count; ++i) {
+    Query& q = queries[i];
+    if (add) q.pred_add = best_add[i].row;
+    if (mul) q.pred_mul = best_mul[i].row;
+    if (!has_variants[i]) continue;
+    // gensim excludes only the question words' own rows, then takes the
+    // first of the top 5 whose key is not a question word: if 5 or more case
+    // variants of the question words beat every other candidate, its answer
+    // is the 5th of them.
+    const float* va = vectors_.row(q.a);
+    const float* vb = vectors_.row(q.b);
+    const float* vc = vectors_.row(q.c);
+    std::vector<std::pair<float, int32_t>> var_add, var_mul;
+    for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
+      const int32_t r = excl[e];
+      if (r == q.a || r == q.b || r == q.c) continue;
+      const float* v = vectors_.row(r);
+      const float sa = Dot(v, va, dim), sb = Dot(v, vb, dim),
+                  sc = Dot(v, vc, dim);
+      if (add) var_add.push_back({(sb - sa) + sc, r});
+      if (mul) var_mul.push_back({MulScore(sa, sb, sc), r});
+    }
+    auto apply = [](std::vector<std::pair<float, int32_t>>& var,
+                    const Best& best, int32_t* pred) {
+      std::sort(var.begin(), var.end(), [](const auto& x, const auto& y) {
+        return x.first != y.first ? x.first > y.first : x.second < y.second;
+      });
+      var.erase(std::unique(var.begin(), var.end()), var.end());
+      size_t ahead = 0;
+      while (ahead < var.size() &&
+             (best.row < 0 || var[ahead].first > best.score)) {
+        ++ahead;
+      }
+      if (ahead >= kGensimTopN) *pred = var[kGensimTopN - 1].second;
+    };
+    if (add) apply(var_add, best_add[i], &q.pred_add);
+    if (mul) apply(var_mul, best_mul[i], &q.pred_mul);
+  }
+}
+
+}  // namespace wembed

@@ -1,8 +1,0 @@
-// The score kernels compiled with -mavx2 -mfma (see CMakeLists.txt); only
-// called after a CPU check (Avx2ScoreKernels).
-#include <cstddef>
-#include <cstring>
-
-namespace wembed::score_avx2 {
-#include "score_kernels_impl.h"
-}  // namespace wembed::score_avx2

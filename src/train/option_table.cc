@@ -1,0 +1,450 @@
+// The option table: the one place a training option is declared. See
+// include/wembed/train/option_table.h for what derives from it.
+#include "wembed/train/option_table.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <thread>
+#include <type_traits>
+
+#include "wembed/text/tokenizer.h"
+
+namespace wembed {
+namespace {
+
+// A field of a TrainingJob, reached through a non-capturing lambda.
+template <typename T>
+using Field = T& (*)(TrainingJob&);
+
+#define WEMBED_FIELD(type, member) \
+  static_cast<Field<type>>([](TrainingJob& j) -> type& { return j.member; })
+
+// The table only reads through this (its accessors are written once, for
+// the mutable case).
+template <typename T>
+const T& Read(Field<T> field, const TrainingJob& job) {
+  return field(const_cast<TrainingJob&>(job));
+}
+
+std::string Flag(const std::string& name) { return "--" + name; }
+
+Status BadValue(const std::string& name, const std::string& expected,
+                const std::string& value) {
+  return Status::InvalidArgument(Flag(name) + ": expected " + expected +
+                                 ", got '" + value + "'");
+}
+
+Status NeedOne(const std::string& name, const std::vector<std::string>& v) {
+  if (v.size() == 1) return Status::Ok();
+  return Status::InvalidArgument(Flag(name) + ": expected one value, got " +
+                                 std::to_string(v.size()));
+}
+
+// The shortest text that reads back to `v`, exponents without padding
+// ("1e-4", not "1e-04").
+std::string RealToText(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  std::string s(buf, r.ptr);
+  const size_t e = s.find('e');
+  if (e != std::string::npos) {
+    size_t digits = e + 1;
+    if (digits < s.size() && (s[digits] == '-' || s[digits] == '+')) ++digits;
+    while (digits + 1 < s.size() && s[digits] == '0') s.erase(digits, 1);
+  }
+  return s;
+}
+
+// "a, b or c".
+std::string JoinChoices(const std::vector<std::string>& choices) {
+  std::string s;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) s += i + 1 == choices.size() ? " or " : ", ";
+    s += choices[i];
+  }
+  return s;
+}
+
+OptionSpec Spec(std::string name, OptionKind kind, std::string group,
+                std::string help, ResumeRule resume) {
+  OptionSpec s;
+  s.name = std::move(name);
+  s.kind = kind;
+  s.group = std::move(group);
+  s.help = std::move(help);
+  s.resume = resume;
+  s.check = [](const TrainingJob&) { return std::string(); };
+  return s;
+}
+
+// An integer option with inclusive bounds [lo, hi].
+template <typename T>
+OptionSpec Integer(std::string name, Field<T> field, T lo, T hi,
+                   std::string group, std::string help, ResumeRule resume) {
+  const bool is_signed = std::is_signed_v<T>;
+  OptionSpec s = Spec(name, is_signed ? OptionKind::kInt : OptionKind::kCount,
+                      std::move(group), std::move(help), resume);
+  s.get = [field](const TrainingJob& j) {
+    return std::vector<std::string>{std::to_string(Read(field, j))};
+  };
+  s.set = [name, field, is_signed](const std::vector<std::string>& v,
+                                   TrainingJob* j) {
+    WEMBED_RETURN_IF_ERROR(NeedOne(name, v));
+    const std::string& text = v[0];
+    T value{};
+    const auto r = std::from_chars(text.data(), text.data() + text.size(),
+                                   value);
+    if (text.empty() || r.ec != std::errc() ||
+        r.ptr != text.data() + text.size()) {
+      return BadValue(name,
+                      is_signed ? "an integer" : "a non-negative integer",
+                      text);
+    }
+    field(*j) = value;
+    return Status::Ok();
+  };
+  s.check = [field, lo, hi](const TrainingJob& j) {
+    const T v = Read(field, j);
+    if (v >= lo && v <= hi) return std::string();
+    if (hi == std::numeric_limits<T>::max()) {
+      return "must be >= " + std::to_string(lo);
+    }
+    return "must be in " + std::to_string(lo) + ".." + std::to_string(hi);
+  };
+  return s;
+}
+
+// A real option; `in_bounds` decides, `bounds` says it ("in (0, 10]").
+OptionSpec Real(std::string name, Field<double> field,
+                bool (*in_bounds)(double), std::string bounds,
+                std::string group, std::string help, ResumeRule resume) {
+  OptionSpec s = Spec(name, OptionKind::kReal, std::move(group),
+                      std::move(help), resume);
+  s.get = [field](const TrainingJob& j) {
+    return std::vector<std::string>{RealToText(Read(field, j))};
+  };
+  s.set = [name, field](const std::vector<std::string>& v, TrainingJob* j) {
+    WEMBED_RETURN_IF_ERROR(NeedOne(name, v));
+    const std::string& text = v[0];
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || errno != 0 || !std::isfinite(value)) {
+      return BadValue(name, "a number", text);
+    }
+    field(*j) = value;
+    return Status::Ok();
+  };
+  s.check = [field, in_bounds, bounds](const TrainingJob& j) {
+    return in_bounds(Read(field, j)) ? std::string() : "must be " + bounds;
+  };
+  return s;
+}
+
+OptionSpec Switch(std::string name, Field<bool> field, std::string group,
+                  std::string help, ResumeRule resume) {
+  OptionSpec s = Spec(name, OptionKind::kFlag, std::move(group),
+                      std::move(help), resume);
+  s.get = [field](const TrainingJob& j) {
+    return std::vector<std::string>{Read(field, j) ? "1" : "0"};
+  };
+  s.set = [name, field](const std::vector<std::string>& v, TrainingJob* j) {
+    WEMBED_RETURN_IF_ERROR(NeedOne(name, v));
+    const std::string& t = v[0];
+    if (t == "1" || t == "true" || t == "yes" || t == "on") {
+      field(*j) = true;
+    } else if (t == "0" || t == "false" || t == "no" || t == "off") {
+      field(*j) = false;
+    } else {
+      return BadValue(name, "1 or 0", t);
+    }
+    return Status::Ok();
+  };
+  return s;
+}
+
+OptionSpec Text(std::string name, Field<std::string> field, std::string group,
+                std::string help, ResumeRule resume) {
+  OptionSpec s = Spec(name, OptionKind::kText, std::move(group),
+                      std::move(help), resume);
+  s.get = [field](const TrainingJob& j) {
+    return std::vector<std::string>{Read(field, j)};
+  };
+  s.set = [name, field](const std::vector<std::string>& v, TrainingJob* j) {
+    WEMBED_RETURN_IF_ERROR(NeedOne(name, v));
+    field(*j) = v[0];
+    return Status::Ok();
+  };
+  return s;
+}
+
+OptionSpec TextList(std::string name, Field<std::vector<std::string>> field,
+                    std::string group, std::string help, ResumeRule resume) {
+  OptionSpec s = Spec(name, OptionKind::kTextList, std::move(group),
+                      std::move(help), resume);
+  s.get = [field](const TrainingJob& j) { return Read(field, j); };
+  s.set = [field](const std::vector<std::string>& v, TrainingJob* j) {
+    field(*j) = v;
+    return Status::Ok();
+  };
+  return s;
+}
+
+// One of a fixed set of names, each standing for a value of T.
+template <typename T>
+OptionSpec Choice(std::string name, Field<T> field,
+                  std::vector<std::pair<std::string, T>> values,
+                  std::string group, std::string help, ResumeRule resume) {
+  OptionSpec s = Spec(name, OptionKind::kChoice, std::move(group),
+                      std::move(help), resume);
+  for (const auto& [text, value] : values) s.choices.push_back(text);
+  s.get = [field, values](const TrainingJob& j) {
+    for (const auto& [text, value] : values) {
+      if (value == Read(field, j)) return std::vector<std::string>{text};
+    }
+    return std::vector<std::string>{"?"};
+  };
+  const std::string expected = JoinChoices(s.choices);
+  s.set = [name, field, values, expected](const std::vector<std::string>& v,
+                                          TrainingJob* j) {
+    WEMBED_RETURN_IF_ERROR(NeedOne(name, v));
+    for (const auto& [text, value] : values) {
+      if (text == v[0]) {
+        field(*j) = value;
+        return Status::Ok();
+      }
+    }
+    return Status::InvalidArgument(Flag(name) + " must be " + expected +
+                                   ", not '" + v[0] + "'");
+  };
+  return s;
+}
+
+int Cores() { return int(std::max(1u, std::thread::hardware_concurrency())); }
+
+// The most threads a run may ask for.
+int MaxThreads() { return std::max(64, 4 * Cores()); }
+
+OptionSpec ThreadsOption() {
+  OptionSpec s = Integer<int>(
+      "threads", WEMBED_FIELD(int, options.threads), 0, 1 << 20, "training",
+      "worker threads (0 = all " + std::to_string(Cores()) + " cores)",
+      ResumeRule::kMustMatch);
+  s.check = [](const TrainingJob& j) {
+    const int t = j.options.threads;
+    if (t >= 0 && t <= MaxThreads()) return std::string();
+    return "must be in 1.." + std::to_string(MaxThreads()) +
+           " (this machine has " + std::to_string(Cores()) +
+           " cores; 0 means all of them)";
+  };
+  return s;
+}
+
+constexpr char kInput[] = "input and vocabulary";
+constexpr char kModel[] = "model";
+constexpr char kTraining[] = "training";
+constexpr char kOutput[] = "output";
+constexpr char kCheckpoints[] = "checkpoints";
+
+std::vector<OptionSpec> InputOptions() {
+  using R = ResumeRule;
+  std::vector<OptionSpec> t;
+  t.push_back(TextList("input", WEMBED_FIELD(std::vector<std::string>,
+                                             options.inputs),
+                       kInput, "corpus files (plain or gzip), or - for stdin",
+                       R::kChangeable));
+  t.back().short_name = 'i';
+  t.push_back(Switch("lowercase", WEMBED_FIELD(bool, options.tokenizer.lowercase),
+                     kInput, "lowercase tokens (Unicode-aware)", R::kKept));
+  t.push_back(Switch("strip-punct",
+                     WEMBED_FIELD(bool, options.tokenizer.strip_punct), kInput,
+                     "treat Unicode punctuation as a separator", R::kKept));
+  t.push_back(Integer<size_t>(
+      "max-token-bytes", WEMBED_FIELD(size_t, options.tokenizer.max_token_bytes),
+      kMinTokenBytes, kMaxTokenBytes, kInput,
+      "cut longer tokens at a UTF-8 character boundary", R::kKept));
+  t.push_back(Integer<uint64_t>(
+      "min-count", WEMBED_FIELD(uint64_t, options.vocab.min_count), 1,
+      std::numeric_limits<uint64_t>::max(), kInput,
+      "drop words seen fewer times", R::kKept));
+  t.push_back(Integer<uint64_t>(
+      "max-vocab", WEMBED_FIELD(uint64_t, options.vocab.max_vocab), 0,
+      std::numeric_limits<uint64_t>::max(), kInput,
+      "keep only the N most frequent words (0 = no limit)", R::kKept));
+  t.push_back(Integer<uint64_t>(
+      "max-table-entries",
+      WEMBED_FIELD(uint64_t, options.vocab.max_table_entries), 1,
+      kMaxCountTableEntries, kInput,
+      "distinct words held while counting; beyond it the rarest are pruned "
+      "(word2vec's ReduceVocab) and rare-word counts become approximate",
+      R::kKept));
+  t.push_back(Text("read-vocab", WEMBED_FIELD(std::string, read_vocab), kInput,
+                   "use this vocabulary file (word count lines) instead of "
+                   "counting",
+                   R::kFreshOnly));
+  return t;
+}
+
+std::vector<OptionSpec> ModelOptions() {
+  using R = ResumeRule;
+  std::vector<OptionSpec> t;
+  t.push_back(Integer<int>("dim", WEMBED_FIELD(int, options.dim), 1, 10000,
+                           kModel, "vector size", R::kKept));
+  t.push_back(Integer<int>(
+      "window", WEMBED_FIELD(int, options.window), 1, 1000, kModel,
+      "max context radius; each center draws a radius in 1..window",
+      R::kKept));
+  t.push_back(Integer<int>("negative", WEMBED_FIELD(int, options.negative), 0,
+                           1000, kModel, "negative samples per positive",
+                           R::kKept));
+  t.push_back(Real(
+      "sample", WEMBED_FIELD(double, options.sample),
+      [](double v) { return v >= 0 && v < 1; },
+      "in [0, 1) (0 disables subsampling)", kModel,
+      "subsampling threshold for frequent words (0 = off)", R::kKept));
+  t.push_back(Real(
+      "noise-exponent", WEMBED_FIELD(double, options.noise_exponent),
+      [](double v) { return v >= 0 && v <= 2; }, "in [0, 2]", kModel,
+      "negatives drawn from unigram counts raised to this power", R::kKept));
+  t.push_back(Integer<int>(
+      "max-sentence-length", WEMBED_FIELD(int, options.max_sentence_length), 1,
+      std::numeric_limits<int>::max(), kModel,
+      "longer sentences are trained in pieces (word2vec: 1000)", R::kKept));
+  return t;
+}
+
+std::vector<OptionSpec> TrainingOptions() {
+  using R = ResumeRule;
+  std::vector<OptionSpec> t;
+  t.push_back(Integer<int>(
+      "epochs", WEMBED_FIELD(int, options.epochs), 1, 100000, kTraining,
+      "passes over the corpus (on resume: a larger value stretches the "
+      "learning-rate schedule from where it is)",
+      R::kChangeable));
+  t.push_back(Real(
+      "alpha", WEMBED_FIELD(double, options.alpha),
+      [](double v) { return v > 0 && v <= 10; }, "in (0, 10]", kTraining,
+      "initial learning rate (decays linearly to alpha * min-alpha-ratio)",
+      R::kKept));
+  t.push_back(Real(
+      "min-alpha-ratio", WEMBED_FIELD(double, options.min_alpha_ratio),
+      [](double v) { return v > 0 && v <= 1; }, "in (0, 1]", kTraining,
+      "final learning rate as a fraction of alpha (word2vec: 1e-4)",
+      R::kKept));
+  t.push_back(Choice<UpdateRule>(
+      "update", WEMBED_FIELD(UpdateRule, options.update),
+      {{"batch", UpdateRule::kBatch}, {"exact", UpdateRule::kExact}},
+      kTraining,
+      "batch: negatives shared across a window (HogBatch, fast); exact: "
+      "word2vec.c's per-pair update",
+      R::kKept));
+  t.push_back(ThreadsOption());
+  t.push_back(Choice<std::string>(
+      "kernels", WEMBED_FIELD(std::string, options.kernels),
+      {{"auto", "auto"}, {"avx512", "avx512"}, {"avx2", "avx2"},
+       {"scalar", "scalar"}},
+      kTraining,
+      "arithmetic kernels (a resumed run keeps the checkpoint's)", R::kKept));
+  t.push_back(Integer<uint64_t>(
+      "seed", WEMBED_FIELD(uint64_t, options.seed), 0,
+      std::numeric_limits<uint64_t>::max(), kTraining,
+      "random seed (with --threads 1 the run is bitwise reproducible)",
+      R::kKept));
+  return t;
+}
+
+std::vector<OptionSpec> OutputOptions() {
+  using R = ResumeRule;
+  std::vector<OptionSpec> t;
+  t.push_back(Text("output", WEMBED_FIELD(std::string, output), kOutput,
+                   "where to write the vectors (word2vec format)", R::kPerRun));
+  t.back().short_name = 'o';
+  t.push_back(Choice<VectorFormat>(
+      "format", WEMBED_FIELD(VectorFormat, format),
+      {{"bin", VectorFormat::kBinary}, {"txt", VectorFormat::kText}}, kOutput,
+      "vector file format: bin (word2vec binary) or txt (word2vec text)",
+      R::kPerRun));
+  t.push_back(Choice<OutputVectors>(
+      "output-vectors", WEMBED_FIELD(OutputVectors, output_vectors),
+      {{"input", OutputVectors::kInput},
+       {"output", OutputVectors::kOutput},
+       {"sum", OutputVectors::kSum}},
+      kOutput,
+      "which vectors to write: input (W_E), output (context) or sum",
+      R::kPerRun));
+  t.push_back(Text("save-vocab", WEMBED_FIELD(std::string, save_vocab), kOutput,
+                   "also write the vocabulary (word count lines)", R::kPerRun));
+  t.push_back(Switch("quiet", WEMBED_FIELD(bool, quiet), kOutput,
+                     "no progress output", R::kPerRun));
+  t.back().short_name = 'q';
+  return t;
+}
+
+std::vector<OptionSpec> CheckpointOptions() {
+  using R = ResumeRule;
+  std::vector<OptionSpec> t;
+  t.push_back(Text("checkpoint", WEMBED_FIELD(std::string, checkpoint),
+                   kCheckpoints,
+                   "write a resumable checkpoint here periodically and at the "
+                   "end",
+                   R::kPerRun));
+  t.push_back(Real(
+      "checkpoint-every", WEMBED_FIELD(double, checkpoint_every),
+      [](double v) { return v > 0; }, "> 0", kCheckpoints,
+      "seconds between checkpoints", R::kPerRun));
+  t.push_back(Text("resume", WEMBED_FIELD(std::string, resume), kCheckpoints,
+                   "continue the run saved in this checkpoint (its options "
+                   "are used; --input may point to the moved corpus)",
+                   R::kPerRun));
+  return t;
+}
+
+std::vector<OptionSpec> BuildTable() {
+  std::vector<OptionSpec> table;
+  for (auto part : {InputOptions, ModelOptions, TrainingOptions,
+                    OutputOptions, CheckpointOptions}) {
+    for (OptionSpec& s : part()) table.push_back(std::move(s));
+  }
+  return table;
+}
+
+}  // namespace
+
+std::string OptionSpec::DefaultText() const {
+  const std::vector<std::string> values = get(TrainingJob());
+  std::string s;
+  for (size_t i = 0; i < values.size(); ++i) s += (i ? " " : "") + values[i];
+  return s;
+}
+
+const std::vector<OptionSpec>& TrainingOptionTable() {
+  static const std::vector<OptionSpec> table = BuildTable();
+  return table;
+}
+
+const OptionSpec* FindTrainingOption(std::string_view name) {
+  std::string key(name);
+  std::replace(key.begin(), key.end(), '_', '-');
+  for (const OptionSpec& s : TrainingOptionTable()) {
+    if (s.name == key) return &s;
+  }
+  return nullptr;
+}
+
+Status ValidateTrainingJob(const TrainingJob& job) {
+  for (const OptionSpec& s : TrainingOptionTable()) {
+    const std::string problem = s.check(job);
+    if (!problem.empty()) {
+      return Status::InvalidArgument(Flag(s.name) + " " + problem);
+    }
+  }
+  if (job.options.inputs.empty()) {
+    return Status::InvalidArgument("no --input given");
+  }
+  return Status::Ok();
+}
+
+}  // namespace wembed

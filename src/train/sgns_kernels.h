@@ -1,0 +1,51 @@
+// Kernels of the skip-gram negative-sampling update, in a scalar reference
+// version and vectorized versions chosen at run time for the CPU.
+//
+// Rows are Matrix rows: 64-byte aligned, `stride` floats long, stride a
+// multiple of 16, padding zero. Row pointers passed in one call may repeat
+// (the same word twice in a window); updates are applied as increments so
+// none is lost. Hogwild: other threads may update the same rows concurrently
+// without locks; such races are intended (as in word2vec.c) and only perturb
+// the stochastic gradient.
+#ifndef WEMBED_SRC_TRAIN_SGNS_KERNELS_H_
+#define WEMBED_SRC_TRAIN_SGNS_KERNELS_H_
+
+#include <cstddef>
+
+namespace wembed {
+
+// Most rows a batch call takes on either side.
+inline constexpr int kMaxBatchRows = 64;
+
+struct SgnsKernels {
+  const char* name;
+  // Returns sum_i x[i] * y[i] over n floats.
+  float (*dot)(const float* x, const float* y, size_t n);
+  // y[i] += a * x[i] over n floats.
+  void (*axpy)(float a, const float* x, float* y, size_t n);
+  // s[j * num_out + k] = dot(in[j], out[k]) for j < num_in, k < num_out.
+  void (*dot_block)(const float* const* in, int num_in, const float* const* out,
+                    int num_out, size_t stride, float* s);
+  // With g[j * num_out + k] the gradient coefficient of pair (j, k):
+  //   in[j]  += sum_k g[j][k] * out[k]   (old out rows)
+  //   out[k] += sum_j g[j][k] * in[j]    (old in rows)
+  // `scratch` holds num_in * stride floats, 64-byte aligned.
+  void (*apply_block)(float* const* in, int num_in, float* const* out,
+                      int num_out, size_t stride, const float* g,
+                      float* scratch);
+};
+
+enum class KernelIsa { kAuto, kScalar, kAvx2, kAvx512 };
+
+const SgnsKernels& ScalarKernels();
+// nullptr when the build lacks them.
+const SgnsKernels* Avx2Kernels();
+const SgnsKernels* Avx512Kernels();
+
+// The fastest kernels this CPU runs (kAuto), or the ones asked for; falls
+// back to scalar when the CPU lacks the instruction set.
+const SgnsKernels& SelectKernels(KernelIsa isa = KernelIsa::kAuto);
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_TRAIN_SGNS_KERNELS_H_

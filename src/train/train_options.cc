@@ -1,0 +1,139 @@
+// TrainOptions' validation and checkpoint serialisation, and the merging of
+// a resumed run's options: all driven by the option table.
+#include "wembed/train/train_options.h"
+
+#include <algorithm>
+
+#include "wembed/train/option_table.h"
+
+namespace wembed {
+namespace {
+
+// "<name>.<i>" of a list option: the name and true.
+bool SplitListKey(const std::string& key, std::string* name) {
+  const size_t dot = key.rfind('.');
+  if (dot == std::string::npos || dot + 1 == key.size()) return false;
+  for (size_t i = dot + 1; i < key.size(); ++i) {
+    if (key[i] < '0' || key[i] > '9') return false;
+  }
+  *name = key.substr(0, dot);
+  return true;
+}
+
+TrainingJob JobWith(const TrainOptions& options) {
+  TrainingJob job;
+  job.options = options;
+  return job;
+}
+
+// Applies one stored key/value to `job`; lists collect into `lists`.
+Status ApplyStored(const std::string& key, const std::string& value,
+                   TrainingJob* job,
+                   std::vector<std::pair<const OptionSpec*,
+                                         std::vector<std::string>>>* lists) {
+  std::string list_name;
+  const OptionSpec* spec = FindTrainingOption(key);
+  if (spec == nullptr && SplitListKey(key, &list_name)) {
+    spec = FindTrainingOption(list_name);
+    if (spec != nullptr && spec->kind != OptionKind::kTextList) spec = nullptr;
+  } else if (spec != nullptr && spec->kind == OptionKind::kTextList) {
+    spec = nullptr;  // a list is stored element by element
+  }
+  if (spec == nullptr || !spec->stored()) {
+    return Status::Corruption("unknown training option '" + key + "'");
+  }
+  if (spec->kind == OptionKind::kTextList) {
+    auto it = std::find_if(lists->begin(), lists->end(),
+                           [&](const auto& l) { return l.first == spec; });
+    if (it == lists->end()) it = lists->insert(lists->end(), {spec, {}});
+    it->second.push_back(value);
+    return Status::Ok();
+  }
+  if (!spec->set({value}, job).ok()) {
+    return Status::Corruption("bad value '" + value + "' for option '" + key +
+                              "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* UpdateRuleName(UpdateRule rule) {
+  return rule == UpdateRule::kExact ? "exact" : "batch";
+}
+
+Status TrainOptions::Validate() const {
+  return ValidateTrainingJob(JobWith(*this));
+}
+
+std::vector<std::pair<std::string, std::string>> TrainOptions::ToKeyValues()
+    const {
+  const TrainingJob job = JobWith(*this);
+  std::vector<std::pair<std::string, std::string>> kv;
+  for (const OptionSpec& s : TrainingOptionTable()) {
+    if (!s.stored()) continue;
+    const std::vector<std::string> values = s.get(job);
+    if (s.kind != OptionKind::kTextList) {
+      kv.emplace_back(s.name, values.at(0));
+      continue;
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+      kv.emplace_back(s.name + "." + std::to_string(i), values[i]);
+    }
+  }
+  return kv;
+}
+
+StatusOr<TrainOptions> TrainOptions::FromKeyValues(
+    const std::vector<std::pair<std::string, std::string>>& kv) {
+  TrainingJob job;
+  std::vector<std::pair<const OptionSpec*, std::vector<std::string>>> lists;
+  for (const auto& [key, value] : kv) {
+    WEMBED_RETURN_IF_ERROR(ApplyStored(key, value, &job, &lists));
+  }
+  for (const auto& [spec, values] : lists) {
+    WEMBED_RETURN_IF_ERROR(spec->set(values, &job));
+  }
+  return job.options;
+}
+
+StatusOr<TrainingJob> MergeResumedJob(const TrainingJob& given,
+                                      const Checkpoint& checkpoint,
+                                      std::vector<std::string>* notes) {
+  StatusOr<TrainOptions> stored = TrainOptions::FromKeyValues(checkpoint.options);
+  if (!stored.ok()) {
+    return Status::Corruption(given.resume + ": " + stored.status().message());
+  }
+  TrainingJob job = given;
+  job.options = std::move(stored).value();
+  for (const OptionSpec& s : TrainingOptionTable()) {
+    if (given.given.count(s.name) == 0) continue;
+    switch (s.resume) {
+      case ResumeRule::kPerRun:
+        break;
+      case ResumeRule::kChangeable:
+        WEMBED_RETURN_IF_ERROR(s.set(s.get(given), &job));
+        break;
+      case ResumeRule::kMustMatch: {
+        // Only --threads: the checkpoint holds one position per thread.
+        const size_t threads = checkpoint.progress.threads.size();
+        if (s.get(given) != std::vector<std::string>{std::to_string(threads)}) {
+          return Status::InvalidArgument(
+              "--" + s.name + ": a resumed run keeps the checkpoint's " +
+              std::to_string(threads) + " " + s.name);
+        }
+        break;
+      }
+      case ResumeRule::kKept:
+      case ResumeRule::kFreshOnly:
+        notes->push_back("note: --" + s.name +
+                         " is ignored when resuming (the checkpoint's value "
+                         "is used)");
+        break;
+    }
+  }
+  if (job.checkpoint.empty()) job.checkpoint = job.resume;
+  return job;
+}
+
+}  // namespace wembed

@@ -1,0 +1,697 @@
+#include "wembed/train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "base/coding.h"
+#include "train/noise_sampler.h"
+#include "base/rng.h"
+#include "train/sgns_kernels.h"
+#include "train/sigmoid_table.h"
+#include "train/subsampling.h"
+
+namespace wembed {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Words a thread consumes before it publishes them to the global counter and
+// recomputes its learning rate (word2vec.c uses 10,000).
+constexpr uint64_t kReportEveryWords = 10000;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace
+
+namespace {
+
+KernelIsa IsaFromName(const std::string& name) {
+  if (name == "avx512") return KernelIsa::kAvx512;
+  if (name == "avx2") return KernelIsa::kAvx2;
+  if (name == "scalar") return KernelIsa::kScalar;
+  return KernelIsa::kAuto;
+}
+
+}  // namespace
+
+struct Trainer::Tables {
+  Tables(const Vocabulary& vocab, const TrainOptions& options,
+         uint64_t train_words)
+      : noise(vocab.counts(), options.noise_exponent),
+        keep_threshold(vocab.size()),
+        kernels(SelectKernels(IsaFromName(options.kernels))) {
+    for (size_t i = 0; i < vocab.size(); ++i) {
+      const double keep =
+          KeepProbability(vocab.count(int32_t(i)), train_words, options.sample);
+      keep_threshold[i] =
+          keep >= 1.0 ? kAlwaysKeep : uint64_t(keep * 4294967296.0);
+    }
+  }
+  static constexpr uint64_t kAlwaysKeep = uint64_t(1) << 32;
+
+  NoiseSampler noise;
+  SigmoidTable sigmoid;
+  // Keep a word if (32 random bits) < threshold; kAlwaysKeep skips the draw.
+  std::vector<uint64_t> keep_threshold;
+  const SgnsKernels& kernels;
+};
+
+// ---------------------------------------------------------------------------
+// One Train() call: the worker threads, their shared counters and the
+// monitor that prints progress and writes periodic checkpoints.
+class Trainer::Run {
+ public:
+  Run(Trainer* trainer, const TrainHooks& hooks)
+      : trainer_(*trainer),
+        hooks_(hooks),
+        options_(trainer->options_),
+        num_threads_(int(trainer->progress_.threads.size())),
+        stride_(trainer->input_.stride()),
+        words_total_(uint64_t(options_.epochs) *
+                     trainer->progress_.corpus_tokens),
+        words_processed_(trainer->progress_.words_processed),
+        workers_(num_threads_) {}
+
+  StatusOr<TrainSummary> Execute();
+
+ private:
+  // Per-thread counters the monitor reads; own cache line each.
+  struct alignas(64) WorkerShared {
+    std::atomic<uint64_t> words{0};   // tokens consumed in this process
+    std::atomic<double> loss_sum{0};  // in this process
+    std::atomic<uint64_t> loss_count{0};
+    std::atomic<double> alpha{0};
+    std::atomic<uint32_t> epoch{0};
+  };
+
+  void Worker(int t);
+  // Returns false if the worker must stop. Called between sentences.
+  bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
+  void Monitor();
+  // progress_.loss_sum/count = earlier processes' + this process's workers'.
+  void RecordLoss();
+  double AlphaFor(uint64_t words_processed) const {
+    const double remaining =
+        1.0 - double(words_processed) / double(words_total_ + 1);
+    return options_.alpha * std::max(remaining, options_.min_alpha_ratio);
+  }
+  TrainStatus Snapshot(Clock::time_point now);
+
+  // Per-thread buffers, allocated once per Train() call.
+  struct Scratch {
+    Scratch(const TrainOptions& o, size_t stride)
+        : sentence(o.max_sentence_length),
+          neu1e(stride),
+          in_rows(2 * o.window),
+          out_rows(o.negative + 1),
+          scores(size_t(2 * o.window) * (o.negative + 1)),
+          grads(scores.size()),
+          negatives(2 * size_t(o.negative) + 1),
+          block(size_t(2 * o.window), stride) {}
+    std::vector<int32_t> sentence;
+    std::vector<float> neu1e;
+    std::vector<float*> in_rows, out_rows;
+    std::vector<float> scores, grads;
+    std::vector<int32_t> negatives;  // this center's and the next one's
+    Matrix block;                    // apply_block's scratch rows
+    double loss_sum = 0;
+    uint64_t loss_count = 0;
+  };
+
+  // Word2vec.c's update: every (context, center) pair draws its own
+  // negatives; targets are processed one after another.
+  void TrainSentenceExact(int length, float alpha, Rng& rng, Scratch& w);
+  // HogBatch: the window's contexts share one set of negatives, so the
+  // update is a small dense block product.
+  void TrainSentenceBatch(int length, float alpha, Rng& rng, Scratch& w);
+
+  Trainer& trainer_;
+  const TrainHooks& hooks_;
+  const TrainOptions& options_;
+  const int num_threads_;
+  const size_t stride_;
+  const uint64_t words_total_;
+  std::atomic<uint64_t> words_processed_;
+  std::vector<WorkerShared> workers_;
+
+  // Pause/stop protocol (guarded by mutex_).
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::atomic<bool> pause_requested_{false};
+  std::atomic<bool> abort_{false};  // a checkpoint write failed
+  int paused_ = 0;
+  int done_ = 0;
+  bool monitor_exit_ = false;
+  Status monitor_status_;
+  Clock::time_point start_;
+  double elapsed_before_ = 0;
+  // Loss totals at the last progress snapshot (monitor thread, then Execute
+  // after the join).
+  double last_loss_sum_ = 0;
+  uint64_t last_loss_count_ = 0;
+  // Loss totals of earlier processes (from the checkpoint resumed).
+  double loss_sum_before_ = 0;
+  uint64_t loss_count_before_ = 0;
+};
+
+bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
+  const bool stop = abort_.load(std::memory_order_relaxed) ||
+                    (hooks_.stop_requested != nullptr &&
+                     hooks_.stop_requested->load(std::memory_order_relaxed));
+  if (!stop && !pause_requested_.load(std::memory_order_acquire)) return true;
+  rng.GetState(state.rng_state);
+  if (stop) return false;
+  std::unique_lock<std::mutex> lock(mutex_);
+  ++paused_;
+  cv_.notify_all();
+  cv_.wait(lock, [&] { return !pause_requested_.load(); });
+  --paused_;
+  (void)t;
+  return true;
+}
+
+void Trainer::Run::Worker(int t) {
+  ThreadProgress& state = trainer_.progress_.threads[t];
+  WorkerShared& shared = workers_[t];
+  const Tables& tables = *trainer_.tables_;
+  const uint8_t* const corpus = trainer_.corpus_->data();
+  const int max_length = options_.max_sentence_length;
+
+  Rng rng;
+  rng.SetState(state.rng_state);
+  Scratch scratch(options_, stride_);
+  std::vector<int32_t>& sentence = scratch.sentence;
+
+  float alpha = float(AlphaFor(words_processed_.load()));
+  shared.alpha.store(alpha, std::memory_order_relaxed);
+  uint64_t words_here = 0;
+  bool stopped = false;
+
+  while (state.epoch < uint32_t(options_.epochs) && !stopped) {
+    shared.epoch.store(state.epoch, std::memory_order_relaxed);
+    while (state.position < state.end) {
+      if (!SafePoint(t, state, rng)) {
+        stopped = true;
+        break;
+      }
+      // Read up to max_length kept words, subsampling as we go.
+      const uint8_t* p = corpus + state.position;
+      const uint8_t* const end = corpus + state.end;
+      int length = 0;
+      uint64_t consumed = 0;
+      while (p < end && length < max_length) {
+        if (*p == 0) {  // sentence end
+          ++p;
+          break;
+        }
+        const uint32_t id = DecodeVarint32Unchecked(p) - 1;  // varint of id + 1
+        ++consumed;
+        const uint64_t keep = tables.keep_threshold[id];
+        if (keep != Tables::kAlwaysKeep && (rng.Next() >> 32) >= keep) {
+          continue;
+        }
+        sentence[length++] = int32_t(id);
+      }
+      state.position = uint64_t(p - corpus);
+      state.words_done += consumed;
+      state.words_unreported += consumed;
+      words_here += consumed;
+      if (state.words_unreported >= kReportEveryWords) {
+        const uint64_t total =
+            words_processed_.fetch_add(state.words_unreported) +
+            state.words_unreported;
+        state.words_unreported = 0;
+        alpha = float(AlphaFor(total));
+        shared.alpha.store(alpha, std::memory_order_relaxed);
+      }
+      if (options_.update == UpdateRule::kExact) {
+        TrainSentenceExact(length, alpha, rng, scratch);
+      } else {
+        TrainSentenceBatch(length, alpha, rng, scratch);
+      }
+      shared.words.store(words_here, std::memory_order_relaxed);
+      shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
+      shared.loss_count.store(scratch.loss_count, std::memory_order_relaxed);
+    }
+    if (!stopped) {
+      ++state.epoch;
+      state.position = state.begin;
+      state.words_done = 0;
+    }
+  }
+  if (!stopped) {
+    words_processed_.fetch_add(state.words_unreported);
+    state.words_unreported = 0;
+    rng.GetState(state.rng_state);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++done_;
+  cv_.notify_all();
+}
+
+void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
+                                      Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  Matrix& input = trainer_.input_;
+  Matrix& output = trainer_.output_;
+  const int window = options_.window;
+  for (int i = 0; i < length; ++i) {
+    const int32_t center = sentence[i];
+    const int radius = window - int(rng.Below(uint32_t(window)));
+    const int lo = std::max(0, i - radius);
+    const int hi = std::min(length - 1, i + radius);
+    for (int c = lo; c <= hi; ++c) {
+      if (c == i) continue;
+      // Hogwild: rows may be written by other threads concurrently; the
+      // races are intended (word2vec.c does the same).
+      float* l1 = input.row(sentence[c]);
+      std::fill(w.neu1e.begin(), w.neu1e.end(), 0.0f);
+      for (int d = 0; d <= options_.negative; ++d) {
+        int32_t target = center;
+        float label = 1.0f;
+        if (d > 0) {
+          target = tables.noise.Sample(rng);
+          if (target == center) continue;
+          label = 0.0f;
+        }
+        float* l2 = output.row(target);
+        const float f = k.dot(l1, l2, stride_);
+        const float g = (label - tables.sigmoid.Sigmoid(f)) * alpha;
+        w.loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
+        ++w.loss_count;
+        k.axpy(g, l2, w.neu1e.data(), stride_);
+        k.axpy(g, l1, l2, stride_);
+      }
+      k.axpy(1.0f, w.neu1e.data(), l1, stride_);
+    }
+  }
+}
+
+void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
+                                      Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  float** in_rows = w.in_rows.data();
+  float** out_rows = w.out_rows.data();
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  Matrix& input = trainer_.input_;
+  Matrix& output = trainer_.output_;
+  const int window = options_.window;
+  const int negative = options_.negative;
+  const size_t row_bytes = stride_ * sizeof(float);
+  auto prefetch_row = [row_bytes](const float* row) {
+    const char* p = reinterpret_cast<const char*>(row);
+    for (size_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(p + b, 1, 3);
+  };
+  // The radius and negatives of center i + 1 are drawn while center i is
+  // processed, so their rows can be prefetched one step ahead. The draw
+  // order is fixed, so runs stay reproducible.
+  int32_t* negatives = w.negatives.data();
+  int32_t* upcoming = negatives + negative;
+  auto draw = [&](int i, int32_t* negs) {
+    const int radius = window - int(rng.Below(uint32_t(window)));
+    for (int d = 0; d < negative; ++d) negs[d] = tables.noise.Sample(rng);
+    prefetch_row(output.row(sentence[i]));
+    for (int d = 0; d < negative; ++d) prefetch_row(output.row(negs[d]));
+    if (i + radius < length) prefetch_row(input.row(sentence[i + radius]));
+    return radius;
+  };
+  int next_radius = length > 0 ? draw(0, upcoming) : 0;
+  for (int i = 0; i < length; ++i) {
+    std::swap(negatives, upcoming);
+    const int radius = next_radius;
+    if (i + 1 < length) next_radius = draw(i + 1, upcoming);
+    const int32_t center = sentence[i];
+    const int lo = std::max(0, i - radius);
+    const int hi = std::min(length - 1, i + radius);
+    int num_in = 0;
+    for (int c = lo; c <= hi; ++c) {
+      if (c != i) in_rows[num_in++] = input.row(sentence[c]);
+    }
+    if (num_in == 0) continue;
+    int num_out = 0;
+    out_rows[num_out++] = output.row(center);
+    for (int d = 0; d < negative; ++d) {
+      if (negatives[d] != center)
+        out_rows[num_out++] = output.row(negatives[d]);
+    }
+    // Hogwild: rows may be written by other threads concurrently; the races
+    // are intended (as in word2vec.c and pWord2Vec).
+    k.dot_block(in_rows, num_in, out_rows, num_out, stride_, w.scores.data());
+    for (int j = 0; j < num_in; ++j) {
+      const float* s = w.scores.data() + j * num_out;
+      float* g = w.grads.data() + j * num_out;
+      g[0] = (1.0f - tables.sigmoid.Sigmoid(s[0])) * alpha;
+      w.loss_sum -= tables.sigmoid.LogSigmoid(s[0]);
+      for (int o = 1; o < num_out; ++o) {
+        g[o] = -tables.sigmoid.Sigmoid(s[o]) * alpha;
+        w.loss_sum -= tables.sigmoid.LogSigmoid(-s[o]);
+      }
+    }
+    w.loss_count += uint64_t(num_in) * num_out;
+    k.apply_block(in_rows, num_in, out_rows, num_out, stride_, w.grads.data(),
+                  w.block.data());
+  }
+}
+
+TrainStatus Trainer::Run::Snapshot(Clock::time_point now) {
+  static_assert(std::atomic<double>::is_always_lock_free);
+  TrainStatus s;
+  s.words_processed = words_processed_.load();
+  s.words_total = words_total_;
+  s.progress = words_total_ ? double(s.words_processed) / words_total_ : 1.0;
+  s.epochs = options_.epochs;
+  s.elapsed_seconds = Seconds(start_, now);
+  uint32_t min_epoch = uint32_t(options_.epochs);
+  double alpha = 0;
+  for (int t = 0; t < num_threads_; ++t) {
+    min_epoch = std::min(min_epoch, workers_[t].epoch.load());
+    alpha = std::max(alpha, double(workers_[t].alpha.load()));
+  }
+  s.epoch = int(std::min<uint32_t>(min_epoch + 1, uint32_t(options_.epochs)));
+  s.alpha = alpha;
+  return s;
+}
+
+void Trainer::Run::Monitor() {
+  const double progress_every =
+      hooks_.progress_every_seconds > 0 ? hooks_.progress_every_seconds : 1.0;
+  Clock::time_point last_progress = start_;
+  Clock::time_point last_checkpoint = start_;
+  std::vector<uint64_t> last_words(num_threads_, 0);
+  uint64_t last_processed = words_processed_.load();
+  const uint64_t first_processed = last_processed;
+
+  double tick = std::min(0.1, progress_every);
+  if (hooks_.checkpoint_every_seconds > 0) {
+    tick = std::min(tick, hooks_.checkpoint_every_seconds);
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!monitor_exit_) {
+    cv_.wait_for(lock, std::chrono::duration<double>(tick));
+    if (monitor_exit_) break;
+    const Clock::time_point now = Clock::now();
+    if (hooks_.on_progress && Seconds(last_progress, now) >= progress_every) {
+      TrainStatus s = Snapshot(now);
+      const double dt = Seconds(last_progress, now);
+      double loss_sum = 0;
+      uint64_t loss_count = 0, words = 0;
+      s.thread_words_per_second.resize(num_threads_);
+      for (int t = 0; t < num_threads_; ++t) {
+        const uint64_t w = workers_[t].words.load();
+        s.thread_words_per_second[t] = double(w - last_words[t]) / dt;
+        words += w - last_words[t];
+        last_words[t] = w;
+        loss_sum += workers_[t].loss_sum.load();
+        loss_count += workers_[t].loss_count.load();
+      }
+      s.words_per_second = double(words) / dt;
+      s.average_loss = loss_count > last_loss_count_
+                           ? (loss_sum - last_loss_sum_) /
+                                 double(loss_count - last_loss_count_)
+                           : 0;
+      last_loss_sum_ = loss_sum;
+      last_loss_count_ = loss_count;
+      const double overall_rate = double(s.words_processed - first_processed) /
+                                  std::max(1e-9, s.elapsed_seconds);
+      s.eta_seconds = overall_rate > 0
+                          ? double(words_total_ -
+                                   std::min(words_total_, s.words_processed)) /
+                                overall_rate
+                          : 0;
+      last_processed = s.words_processed;
+      last_progress = now;
+      lock.unlock();
+      hooks_.on_progress(s);
+      lock.lock();
+    }
+    if (hooks_.checkpoint_every_seconds > 0 && hooks_.write_checkpoint &&
+        Seconds(last_checkpoint, now) >= hooks_.checkpoint_every_seconds) {
+      pause_requested_.store(true, std::memory_order_release);
+      cv_.wait(lock, [&] { return paused_ + done_ == num_threads_; });
+      if (done_ < num_threads_) {
+        trainer_.progress_.words_processed = words_processed_.load();
+        trainer_.progress_.elapsed_seconds =
+            elapsed_before_ + Seconds(start_, Clock::now());
+        trainer_.UpdateEpoch();
+        RecordLoss();
+        Status st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
+        if (!st.ok()) {
+          monitor_status_ = st;
+          abort_.store(true);
+        }
+      }
+      pause_requested_.store(false, std::memory_order_release);
+      cv_.notify_all();
+      last_checkpoint = Clock::now();
+    }
+  }
+}
+
+void Trainer::Run::RecordLoss() {
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  for (int t = 0; t < num_threads_; ++t) {
+    loss_sum += workers_[t].loss_sum.load();
+    loss_count += workers_[t].loss_count.load();
+  }
+  trainer_.progress_.loss_sum = loss_sum_before_ + loss_sum;
+  trainer_.progress_.loss_count = loss_count_before_ + loss_count;
+}
+
+StatusOr<TrainSummary> Trainer::Run::Execute() {
+  start_ = Clock::now();
+  elapsed_before_ = trainer_.progress_.elapsed_seconds;
+  loss_sum_before_ = trainer_.progress_.loss_sum;
+  loss_count_before_ = trainer_.progress_.loss_count;
+  const uint64_t processed_before = words_processed_.load();
+  std::thread monitor(&Run::Monitor, this);
+
+  // One worker per thread, all updating the shared matrices without locks
+  // (hogwild). Plain threads rather than an OpenMP team: OpenMP may start
+  // fewer threads than asked (OMP_DYNAMIC, OMP_THREAD_LIMIT, nesting), and
+  // every worker owns a corpus range that must be trained.
+  std::vector<std::thread> workers;
+  workers.reserve(num_threads_);
+  for (int t = 0; t < num_threads_; ++t)
+    workers.emplace_back(&Run::Worker, this, t);
+  for (std::thread& w : workers) w.join();
+
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    monitor_exit_ = true;
+  }
+  cv_.notify_all();
+  monitor.join();
+
+  const double seconds = Seconds(start_, Clock::now());
+  TrainProgress& progress = trainer_.progress_;
+  progress.words_processed = words_processed_.load();
+  progress.elapsed_seconds = elapsed_before_ + seconds;
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  bool all_finished = true;
+  for (int t = 0; t < num_threads_; ++t) {
+    loss_sum += workers_[t].loss_sum.load();
+    loss_count += workers_[t].loss_count.load();
+    all_finished &= progress.threads[t].epoch >= uint32_t(options_.epochs);
+  }
+  RecordLoss();
+  progress.finished = all_finished;
+  trainer_.UpdateEpoch();
+  if (!monitor_status_.ok()) return monitor_status_;
+  if (!trainer_.AllFinite()) {
+    return Status::InvalidArgument(
+        "training diverged: the vectors contain non-finite values (the "
+        "learning rate --alpha " +
+        std::to_string(options_.alpha) + " is too high; word2vec uses 0.025)");
+  }
+
+  TrainSummary summary;
+  summary.words_trained = progress.words_processed - processed_before;
+  summary.seconds = seconds;
+  summary.words_per_second = summary.words_trained / std::max(seconds, 1e-9);
+  // The mean loss since the last progress snapshot (the whole run if there
+  // was none): the loss at the end of training, not averaged from the start.
+  summary.final_loss =
+      loss_count > last_loss_count_
+          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
+          : 0;
+  summary.stopped = !all_finished;
+  summary.kernels = trainer_.tables_->kernels.name;
+  return summary;
+}
+
+// ---------------------------------------------------------------------------
+
+Trainer::Trainer(const TrainOptions& options, Vocabulary vocab,
+                 const EncodedCorpus* corpus)
+    : options_(options), vocab_(std::move(vocab)), corpus_(corpus) {}
+
+Trainer::~Trainer() = default;
+
+void Trainer::BuildTables() {
+  tables_ = std::make_unique<Tables>(vocab_, options_, corpus_->num_tokens());
+  options_.kernels = tables_->kernels.name;  // checkpoints store the real set
+}
+
+void Trainer::InitializeFresh() {
+  const size_t dim = size_t(options_.dim);
+  input_ = Matrix(vocab_.size(), dim);
+  output_ = Matrix(vocab_.size(), dim);
+  Rng init_rng(options_.seed);
+  for (size_t r = 0; r < vocab_.size(); ++r) {
+    float* row = input_.row(r);
+    for (size_t c = 0; c < dim; ++c) {
+      row[c] = (init_rng.UniformFloat() - 0.5f) / float(dim);
+    }
+  }
+  int threads = options_.threads;
+  if (threads <= 0)
+    threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  progress_ = TrainProgress();
+  progress_.corpus_tokens = corpus_->num_tokens();
+  progress_.corpus_fingerprint = corpus_->Fingerprint();
+  progress_.corpus_bytes = corpus_->size_bytes();
+  progress_.threads.resize(threads);
+  const uint64_t size = corpus_->size_bytes();
+  for (int t = 0; t < threads; ++t) {
+    ThreadProgress& tp = progress_.threads[t];
+    tp.begin = corpus_->NextSentenceStart(size * t / threads);
+    tp.end = corpus_->NextSentenceStart(size * (t + 1) / threads);
+    tp.position = tp.begin;
+    Rng rng(options_.seed * 0x9e3779b97f4a7c15ULL + uint64_t(t) + 1);
+    rng.GetState(tp.rng_state);
+  }
+}
+
+StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
+    const TrainOptions& options, Vocabulary vocab,
+    const EncodedCorpus* corpus) {
+  WEMBED_RETURN_IF_ERROR(options.Validate());
+  if (vocab.empty()) return Status::InvalidArgument("the vocabulary is empty");
+  if (corpus->num_tokens() == 0) {
+    return Status::InvalidArgument("the corpus has no in-vocabulary words");
+  }
+  std::unique_ptr<Trainer> trainer(
+      new Trainer(options, std::move(vocab), corpus));
+  trainer->InitializeFresh();
+  trainer->BuildTables();
+  return trainer;
+}
+
+StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
+    Checkpoint checkpoint, const TrainOptions& options,
+    const EncodedCorpus* corpus) {
+  WEMBED_RETURN_IF_ERROR(options.Validate());
+  TrainProgress& p = checkpoint.progress;
+  if (p.corpus_tokens != corpus->num_tokens() ||
+      p.corpus_fingerprint != corpus->Fingerprint()) {
+    return Status::InvalidArgument(
+        "the corpus differs from the one the checkpoint was trained on "
+        "(same --input files, unchanged, are needed to resume)");
+  }
+  const size_t rows = checkpoint.vocab.size();
+  if (checkpoint.input.rows() != rows || checkpoint.output.rows() != rows ||
+      checkpoint.input.cols() != size_t(options.dim) ||
+      checkpoint.output.cols() != size_t(options.dim)) {
+    return Status::Corruption("checkpoint matrices do not match its options");
+  }
+  if (p.threads.empty()) {
+    return Status::Corruption("checkpoint has no thread progress");
+  }
+  uint32_t epochs_done = 0;
+  for (const ThreadProgress& t : p.threads)
+    epochs_done = std::max(epochs_done, t.epoch);
+  if (epochs_done > uint32_t(options.epochs)) {
+    return Status::InvalidArgument(
+        "--epochs " + std::to_string(options.epochs) + " is below the " +
+        std::to_string(epochs_done) + " epochs this run has already completed");
+  }
+  for (const ThreadProgress& t : p.threads) {
+    if (t.begin > t.end || t.end > corpus->size_bytes() ||
+        t.position < t.begin || t.position > t.end) {
+      return Status::Corruption("checkpoint thread position out of range");
+    }
+  }
+  std::unique_ptr<Trainer> trainer(
+      new Trainer(options, std::move(checkpoint.vocab), corpus));
+  trainer->input_ = std::move(checkpoint.input);
+  trainer->output_ = std::move(checkpoint.output);
+  trainer->progress_ = std::move(checkpoint.progress);
+  trainer->progress_.finished = false;
+  trainer->BuildTables();
+  return trainer;
+}
+
+void Trainer::UpdateEpoch() {
+  progress_.epoch = uint32_t(options_.epochs);
+  for (const ThreadProgress& t : progress_.threads) {
+    progress_.epoch = std::min(progress_.epoch, t.epoch);
+  }
+}
+
+StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
+  Run run(this, hooks);
+  return run.Execute();
+}
+
+Checkpoint Trainer::MakeCheckpoint() const {
+  Checkpoint c;
+  c.format_version = kCheckpointFormatVersion;
+  c.options = options_.ToKeyValues();
+  c.vocab = vocab_;
+  c.input = input_;
+  c.output = output_;
+  c.progress = progress_;
+  return c;
+}
+
+bool Trainer::AllFinite() const {
+  for (const Matrix* m : {&input_, &output_}) {
+    const float* p = m->data();
+    const size_t n = m->rows() * m->stride();
+    float acc = 0;
+    // x * 0 is 0 for finite x and NaN for Inf/NaN.
+    for (size_t i = 0; i < n; ++i) acc += p[i] * 0.0f;
+    if (acc != 0.0f) return false;
+  }
+  return true;
+}
+
+Status Trainer::WithCheckpoint(
+    const std::function<Status(const Checkpoint&)>& fn) {
+  Checkpoint c;
+  c.format_version = kCheckpointFormatVersion;
+  c.options = options_.ToKeyValues();
+  c.vocab = vocab_;
+  c.input = std::move(input_);
+  c.output = std::move(output_);
+  c.progress = progress_;
+  Status status = fn(c);
+  input_ = std::move(c.input);
+  output_ = std::move(c.output);
+  return status;
+}
+
+Checkpoint Trainer::Release() && {
+  Checkpoint c;
+  c.format_version = kCheckpointFormatVersion;
+  c.options = options_.ToKeyValues();
+  c.vocab = std::move(vocab_);
+  c.input = std::move(input_);
+  c.output = std::move(output_);
+  c.progress = std::move(progress_);
+  return c;
+}
+
+}  // namespace wembed

@@ -1,0 +1,277 @@
+// RunTraining: a whole training run, stage by stage (see
+// include/wembed/train/training_job.h and docs/architecture.md).
+#include "wembed/train/training_job.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <new>
+#include <thread>
+#include <utility>
+
+#include "wembed/base/output_paths.h"
+#include "wembed/corpus/corpus_scanner.h"
+#include "wembed/train/option_table.h"
+
+namespace wembed {
+namespace {
+
+// Inputs are stored in checkpoints as absolute paths, so that --resume works
+// from any directory.
+void MakeAbsolute(std::vector<std::string>* inputs) {
+  for (std::string& input : *inputs) {
+    if (input != "-" && !input.empty()) {
+      input = std::filesystem::absolute(input).lexically_normal().string();
+    }
+  }
+}
+
+std::string JoinInputs(const std::vector<std::string>& inputs) {
+  std::string s;
+  for (const std::string& in : inputs) s += " " + in;
+  return s;
+}
+
+// One run of a job: the stages in order, each a method.
+class TrainingRun {
+ public:
+  TrainingRun(const TrainingJob& job, TrainingObserver& observer,
+              const std::atomic<bool>* stop, const Env& env)
+      : job_(job), observer_(observer), stop_(stop), env_(env) {}
+
+  StatusOr<TrainingResult> Run() {
+    WEMBED_RETURN_IF_ERROR(PrepareJob());
+    WEMBED_RETURN_IF_ERROR(CheckPaths());
+    WEMBED_RETURN_IF_ERROR(LoadFixedVocabulary());
+    WEMBED_RETURN_IF_ERROR(ScanCorpusOnce());
+    if (!job_.save_vocab.empty()) {
+      WEMBED_RETURN_IF_ERROR(scan_.vocab.Save(job_.save_vocab, env_));
+    }
+    if (StopRequested()) {
+      return Status::Cancelled("interrupted before training started");
+    }
+    WEMBED_RETURN_IF_ERROR(CreateTrainer());
+    WEMBED_RETURN_IF_ERROR(Train());
+    WEMBED_RETURN_IF_ERROR(WriteFinalCheckpoint());
+    if (!result_.stopped) WEMBED_RETURN_IF_ERROR(WriteVectors());
+    result_.job = job_;
+    result_.model = std::move(*trainer_).Release();
+    return std::move(result_);
+  }
+
+ private:
+  bool StopRequested() const { return stop_ != nullptr && stop_->load(); }
+  bool resuming() const { return !job_.resume.empty(); }
+
+  // The job as it will run: a resumed run's merged options, absolute input
+  // paths, the thread count resolved; then validated.
+  Status PrepareJob() {
+    if (resuming()) {
+      StatusOr<Checkpoint> ckpt = ReadCheckpoint(job_.resume, env_);
+      if (!ckpt.ok()) return ckpt.status();
+      resume_from_ = std::move(ckpt).value();
+      std::vector<std::string> notes;
+      StatusOr<TrainingJob> merged =
+          MergeResumedJob(job_, resume_from_, &notes);
+      if (!merged.ok()) return merged.status();
+      job_ = std::move(merged).value();
+      for (const std::string& note : notes) observer_.OnNote(note);
+    } else if (job_.output.empty() && job_.checkpoint.empty()) {
+      return Status::InvalidArgument(
+          "nothing to write: give --output or --checkpoint (or both)");
+    }
+    MakeAbsolute(&job_.options.inputs);
+    if (job_.options.threads == 0) {
+      job_.options.threads =
+          int(std::max(1u, std::thread::hardware_concurrency()));
+    }
+    return ValidateTrainingJob(job_);
+  }
+
+  // Outputs distinct from the inputs and from each other, and writable,
+  // before any long work.
+  Status CheckPaths() const {
+    PathOptions inputs = {{"--read-vocab", job_.read_vocab}};
+    for (const std::string& in : job_.options.inputs) {
+      inputs.push_back({"--input", in});
+    }
+    // The checkpoint resumed from is rewritten on purpose (the default).
+    if (job_.checkpoint != job_.resume) {
+      inputs.push_back({"--resume", job_.resume});
+    }
+    const PathOptions outputs = {{"--output", job_.output},
+                                 {"--checkpoint", job_.checkpoint},
+                                 {"--save-vocab", job_.save_vocab}};
+    WEMBED_RETURN_IF_ERROR(CheckOutputPaths(inputs, outputs));
+    for (const auto& [option, path] : outputs) {
+      WEMBED_RETURN_IF_ERROR(CheckWritable(option, path));
+    }
+    return Status::Ok();
+  }
+
+  // A vocabulary given up front: the checkpoint's, or --read-vocab's
+  // sorted and filtered by --min-count and --max-vocab (word2vec.c's
+  // -read-vocab).
+  Status LoadFixedVocabulary() {
+    if (resuming()) {
+      fixed_ = &resume_from_.vocab;
+      return Status::Ok();
+    }
+    if (job_.read_vocab.empty()) return Status::Ok();
+    StatusOr<Vocabulary> v = Vocabulary::Load(job_.read_vocab, env_);
+    if (!v.ok()) return v.status();
+    const VocabOptions& limits = job_.options.vocab;
+    StatusOr<Vocabulary> filtered =
+        v->SortedAndFiltered(limits.min_count, limits.max_vocab);
+    if (!filtered.ok()) {
+      return Status::InvalidArgument(job_.read_vocab + ": " +
+                                     filtered.status().message());
+    }
+    read_vocab_ = std::move(filtered).value();
+    fixed_ = &read_vocab_;
+    return Status::Ok();
+  }
+
+  Status ScanCorpusOnce() {
+    ScanRequest request;
+    request.inputs = job_.options.inputs;
+    request.tokenizer = job_.options.tokenizer;
+    request.vocab = job_.options.vocab;
+    request.encode = true;
+    request.fixed_vocab = fixed_;
+    request.cancel = stop_;
+    request.progress = [this](const ScanStats& s) {
+      observer_.OnScanProgress(s);
+    };
+    request.env = &env_;
+    StatusOr<ScanResult> scanned = ScanCorpus(request);
+    if (!scanned.ok()) {
+      const Status& s = scanned.status();
+      if (s.code() != StatusCode::kCancelled) return s;
+      return Status::Cancelled(s.message() + "; nothing was trained");
+    }
+    scan_ = std::move(scanned).value();
+    observer_.OnScanDone(scan_.stats, scan_.vocab.size(),
+                         scan_.corpus.num_tokens());
+    NoteScanCaveats();
+    return Status::Ok();
+  }
+
+  void NoteScanCaveats() {
+    const ScanStats& st = scan_.stats;
+    if (st.prune_rounds > 0) {
+      observer_.OnNote("note: the count table was pruned " +
+                       std::to_string(st.prune_rounds) + " time" +
+                       (st.prune_rounds == 1 ? "" : "s") + " (counts <= " +
+                       std::to_string(st.prune_threshold) +
+                       " dropped while counting); rare-word counts are "
+                       "approximate");
+    }
+    if (fixed_ != &read_vocab_ || scan_.corpus.num_tokens() == 0) return;
+    // Counts drive subsampling and negatives: warn when they cannot be this
+    // corpus's.
+    const double ratio = double(read_vocab_.total_count()) /
+                         double(scan_.corpus.num_tokens());
+    if (ratio > 10 || ratio < 0.1) {
+      observer_.OnNote(
+          "warning: the counts in " + job_.read_vocab + " add up to " +
+          std::to_string(read_vocab_.total_count()) + " but the corpus has " +
+          std::to_string(scan_.corpus.num_tokens()) +
+          " of its words; subsampling and negative sampling use the file's "
+          "counts");
+    }
+  }
+
+  Status CreateTrainer() {
+    if (!resuming()) {
+      StatusOr<std::unique_ptr<Trainer>> t = Trainer::Create(
+          job_.options, std::move(scan_.vocab), &scan_.corpus);
+      if (!t.ok()) return t.status();
+      trainer_ = std::move(t).value();
+      observer_.OnTrainingStart(false, 0);
+      return Status::Ok();
+    }
+    resume_from_.vocab = std::move(scan_.vocab);
+    StatusOr<std::unique_ptr<Trainer>> t = Trainer::Resume(
+        std::move(resume_from_), job_.options, &scan_.corpus);
+    if (!t.ok()) {
+      return Status(t.status().code(),
+                    job_.resume + ": " + t.status().message() +
+                        " (input:" + JoinInputs(job_.options.inputs) + ")");
+    }
+    trainer_ = std::move(t).value();
+    const TrainProgress& p = trainer_->progress();
+    observer_.OnTrainingStart(
+        true, double(p.words_processed) /
+                  double(std::max<uint64_t>(
+                      1, p.corpus_tokens * uint64_t(job_.options.epochs))));
+    return Status::Ok();
+  }
+
+  Status Train() {
+    TrainHooks hooks;
+    hooks.stop_requested = stop_;
+    if (!job_.checkpoint.empty()) {
+      hooks.checkpoint_every_seconds = job_.checkpoint_every;
+      hooks.write_checkpoint = [this](const Checkpoint& c) {
+        return WriteCheckpoint(job_.checkpoint, c, env_);
+      };
+    }
+    hooks.progress_every_seconds = observer_.ProgressIntervalSeconds();
+    hooks.on_progress = [this](const TrainStatus& s) {
+      observer_.OnTrainProgress(s);
+    };
+    StatusOr<TrainSummary> summary = trainer_->Train(hooks);
+    if (!summary.ok()) return summary.status();
+    result_.summary = *summary;
+    result_.stopped = summary->stopped;
+    observer_.OnTrainingDone(*summary, trainer_->options().threads);
+    return Status::Ok();
+  }
+
+  Status WriteFinalCheckpoint() {
+    if (job_.checkpoint.empty()) return Status::Ok();
+    return trainer_->WithCheckpoint([this](const Checkpoint& c) {
+      return WriteCheckpoint(job_.checkpoint, c, env_);
+    });
+  }
+
+  Status WriteVectors() {
+    if (job_.output.empty()) return Status::Ok();
+    Matrix sum;
+    const Matrix& vectors =
+        ChooseVectors(trainer_->input_vectors(), trainer_->output_vectors(),
+                      job_.output_vectors, &sum);
+    WEMBED_RETURN_IF_ERROR(WriteWord2Vec(job_.output, trainer_->vocab().words(),
+                                         vectors, job_.format, env_));
+    observer_.OnVectorsWritten(job_.output, vectors.rows(), vectors.cols());
+    return Status::Ok();
+  }
+
+  TrainingJob job_;
+  TrainingObserver& observer_;
+  const std::atomic<bool>* stop_;
+  const Env& env_;
+  Checkpoint resume_from_;
+  Vocabulary read_vocab_;
+  const Vocabulary* fixed_ = nullptr;
+  ScanResult scan_;
+  std::unique_ptr<Trainer> trainer_;
+  TrainingResult result_;
+};
+
+}  // namespace
+
+StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
+                                     TrainingObserver& observer,
+                                     const std::atomic<bool>* stop,
+                                     const Env& env) {
+  try {
+    TrainingRun run(job, observer, stop, env);
+    return run.Run();
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("out of memory");
+  }
+}
+
+}  // namespace wembed

@@ -1,0 +1,723 @@
+// Checkpoint reading and writing. The byte layout is specified in
+// docs/checkpoint-format.md; keep the two in sync.
+#include "wembed/vectors/checkpoint.h"
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "base/atomic_file_writer.h"
+#include "base/buffered_reader.h"
+#include "base/coding.h"
+#include "base/crc32.h"
+#include "vectors/checkpoint_reader.h"
+
+namespace wembed {
+namespace {
+
+constexpr char kMagic[8] = {'W', 'E', 'M', 'B', 'E', 'D', 'C', 'K'};
+constexpr size_t kMagicSize = sizeof(kMagic);
+constexpr size_t kHeaderSize = 20;         // magic, version, flags, crc
+constexpr size_t kSectionHeaderSize = 12;  // type u32, payload length u64
+constexpr size_t kSectionCrcSize = 4;
+constexpr size_t kSectionOverhead = kSectionHeaderSize + kSectionCrcSize;
+constexpr uint32_t kIgnorableBit = 0x80000000u;
+constexpr size_t kChunkBytes = size_t{1} << 20;  // streaming buffer, 4-aligned
+constexpr size_t kMatrixDimsSize = 16;           // rows u64, cols u64
+constexpr size_t kProgressFixedSize = 68;
+constexpr size_t kThreadRecordSize = 76;
+constexpr size_t kMinVocabEntrySize = 13;  // len u32, >= 1 byte, count u64
+constexpr size_t kMinOptionEntrySize = 8;  // key len u32, value len u32
+constexpr uint32_t kProgressFinishedFlag = 1;
+
+enum SectionType : uint32_t {
+  kOptionsSection = 1,
+  kVocabularySection = 2,
+  kInputSection = 3,
+  kOutputSection = 4,
+  kProgressSection = 5,
+  kEndSection = 6,
+};
+// The sections every checkpoint has, in file order, before the end section.
+constexpr uint32_t kRequiredSections[] = {kOptionsSection, kVocabularySection,
+                                          kInputSection, kOutputSection,
+                                          kProgressSection};
+constexpr size_t kNumRequiredSections = std::size(kRequiredSections);
+
+std::string SectionName(uint32_t type) {
+  switch (type) {
+    case kOptionsSection:
+      return "options";
+    case kVocabularySection:
+      return "vocabulary";
+    case kInputSection:
+      return "input matrix";
+    case kOutputSection:
+      return "output matrix";
+    case kProgressSection:
+      return "progress";
+    case kEndSection:
+      return "end";
+  }
+  return "type " + std::to_string(type);
+}
+
+// ---- Consistency rules shared by the writer and the reader. ----
+
+// Returns an empty string when `c` is consistent, else the first problem.
+std::string FindInconsistency(const Checkpoint& c) {
+  const size_t v = c.vocab.size();
+  if (c.input.rows() != v) {
+    return "input matrix has " + std::to_string(c.input.rows()) +
+           " rows but the vocabulary has " + std::to_string(v) + " words";
+  }
+  if (c.output.rows() != v) {
+    return "output matrix has " + std::to_string(c.output.rows()) +
+           " rows but the vocabulary has " + std::to_string(v) + " words";
+  }
+  if (c.input.cols() != c.output.cols()) {
+    return "output matrix has " + std::to_string(c.output.cols()) +
+           " columns but the input matrix has " +
+           std::to_string(c.input.cols());
+  }
+  if (v > 0 && c.input.cols() == 0) return "matrices have 0 columns";
+  std::unordered_set<std::string_view> keys;
+  for (size_t i = 0; i < c.options.size(); ++i) {
+    const std::string& key = c.options[i].first;
+    if (key.empty()) return "option " + std::to_string(i) + " has an empty key";
+    if (!keys.insert(key).second) return "option '" + key + "' appears twice";
+  }
+  const TrainProgress& p = c.progress;
+  if (!std::isfinite(p.elapsed_seconds) || p.elapsed_seconds < 0) {
+    return "elapsed time " + std::to_string(p.elapsed_seconds) +
+           " is not a finite non-negative number";
+  }
+  if (p.threads.size() > kMaxCheckpointThreads) {
+    return std::to_string(p.threads.size()) + " threads exceed the limit of " +
+           std::to_string(kMaxCheckpointThreads);
+  }
+  for (size_t i = 0; i < p.threads.size(); ++i) {
+    const ThreadProgress& t = p.threads[i];
+    const std::string name = "thread " + std::to_string(i);
+    if (t.begin > t.end) {
+      return name + " range begins at " + std::to_string(t.begin) +
+             " after its end " + std::to_string(t.end);
+    }
+    if (t.position < t.begin || t.position > t.end) {
+      return name + " position " + std::to_string(t.position) +
+             " is outside its range [" + std::to_string(t.begin) + ", " +
+             std::to_string(t.end) + "]";
+    }
+    if (p.corpus_bytes != 0 && t.end > p.corpus_bytes) {
+      return name + " range ends at " + std::to_string(t.end) +
+             " beyond the corpus size " + std::to_string(p.corpus_bytes);
+    }
+    if (t.epoch < p.epoch) {
+      return name + " completed " + std::to_string(t.epoch) +
+             " epochs, fewer than the " + std::to_string(p.epoch) +
+             " completed by every thread";
+    }
+  }
+  return "";
+}
+
+// ---- Writing. ----
+
+std::string EncodeOptions(const Checkpoint& c) {
+  size_t size = 4;
+  for (const auto& [k, v] : c.options) size += 8 + k.size() + v.size();
+  std::string out;
+  out.reserve(size);
+  PutFixed32(&out, uint32_t(c.options.size()));
+  for (const auto& [k, v] : c.options) {
+    PutLengthPrefixed(&out, k);
+    PutLengthPrefixed(&out, v);
+  }
+  return out;
+}
+
+std::string EncodeVocabulary(const Vocabulary& vocab) {
+  size_t size = 8;
+  for (const std::string& w : vocab.words()) size += 12 + w.size();
+  std::string out;
+  out.reserve(size);
+  PutFixed64(&out, vocab.size());
+  for (size_t i = 0; i < vocab.size(); ++i) {
+    PutLengthPrefixed(&out, vocab.words()[i]);
+    PutFixed64(&out, vocab.counts()[i]);
+  }
+  return out;
+}
+
+void EncodeThread(std::string* out, const ThreadProgress& t) {
+  PutFixed32(out, t.epoch);
+  PutFixed64(out, t.begin);
+  PutFixed64(out, t.end);
+  PutFixed64(out, t.position);
+  for (uint64_t s : t.rng_state) PutFixed64(out, s);
+  PutFixed64(out, t.words_done);
+  PutFixed64(out, t.words_unreported);
+}
+
+std::string EncodeProgress(const TrainProgress& p) {
+  std::string out;
+  out.reserve(kProgressFixedSize + kThreadRecordSize * p.threads.size());
+  PutFixed32(&out, p.epoch);
+  PutFixed32(&out, p.finished ? kProgressFinishedFlag : 0);
+  PutFixed64(&out, p.words_processed);
+  PutFixed64(&out, p.corpus_tokens);
+  PutFixed64(&out, p.corpus_fingerprint);
+  PutFixed64(&out, p.corpus_bytes);
+  PutDouble(&out, p.elapsed_seconds);
+  PutDouble(&out, p.loss_sum);
+  PutFixed64(&out, p.loss_count);
+  PutFixed32(&out, uint32_t(p.threads.size()));
+  for (const ThreadProgress& t : p.threads) EncodeThread(&out, t);
+  return out;
+}
+
+std::string EncodeHeader() {
+  std::string out(kMagic, kMagicSize);
+  PutFixed32(&out, kCheckpointFormatVersion);
+  PutFixed32(&out, 0);  // flags
+  PutFixed32(&out, Crc32(out.data(), out.size()));
+  return out;
+}
+
+Status WriteSection(AtomicFileWriter* w, uint32_t type,
+                    std::string_view payload) {
+  char head[kSectionHeaderSize];
+  EncodeFixed32(head, type);
+  EncodeFixed64(head + 4, payload.size());
+  uint32_t crc = Crc32(head, sizeof(head));
+  crc = Crc32Extend(crc, payload.data(), payload.size());
+  char tail[kSectionCrcSize];
+  EncodeFixed32(tail, crc);
+  WEMBED_RETURN_IF_ERROR(w->Append(head, sizeof(head)));
+  WEMBED_RETURN_IF_ERROR(w->Append(payload.data(), payload.size()));
+  return w->Append(tail, sizeof(tail));
+}
+
+// Streams cols() floats of every row through `chunk`, computing the CRC on
+// the way, so no second copy of the matrix is ever built.
+Status WriteMatrixSection(AtomicFileWriter* w, uint32_t type, const Matrix& m,
+                          std::vector<char>* chunk) {
+  const uint64_t float_bytes = uint64_t(m.rows()) * m.cols() * sizeof(float);
+  char head[kSectionHeaderSize + kMatrixDimsSize];
+  EncodeFixed32(head, type);
+  EncodeFixed64(head + 4, kMatrixDimsSize + float_bytes);
+  EncodeFixed64(head + 12, m.rows());
+  EncodeFixed64(head + 20, m.cols());
+  uint32_t crc = Crc32(head, sizeof(head));
+  WEMBED_RETURN_IF_ERROR(w->Append(head, sizeof(head)));
+  const size_t chunk_floats = chunk->size() / sizeof(float);
+  size_t fill = 0;  // floats in chunk
+  for (size_t r = 0; r < m.rows(); ++r) {
+    const float* row = m.row(r);
+    for (size_t c = 0; c < m.cols();) {
+      const size_t n = std::min(m.cols() - c, chunk_floats - fill);
+      EncodeFloats(chunk->data() + fill * sizeof(float), row + c, n);
+      fill += n;
+      c += n;
+      if (fill == chunk_floats) {
+        crc = Crc32Extend(crc, chunk->data(), chunk->size());
+        WEMBED_RETURN_IF_ERROR(w->Append(chunk->data(), chunk->size()));
+        fill = 0;
+      }
+    }
+  }
+  if (fill > 0) {
+    crc = Crc32Extend(crc, chunk->data(), fill * sizeof(float));
+    WEMBED_RETURN_IF_ERROR(w->Append(chunk->data(), fill * sizeof(float)));
+  }
+  char tail[kSectionCrcSize];
+  EncodeFixed32(tail, crc);
+  return w->Append(tail, sizeof(tail));
+}
+
+Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
+                           const Env& env) {
+  const std::string problem = FindInconsistency(ckpt);
+  if (!problem.empty()) {
+    return Status::InvalidArgument("checkpoint " + path +
+                                   " not written: " + problem);
+  }
+  AtomicFileWriter w(path, env);  // removes stale temp files at Open()
+  WEMBED_RETURN_IF_ERROR(w.Open());
+  const std::string header = EncodeHeader();
+  WEMBED_RETURN_IF_ERROR(w.Append(header.data(), header.size()));
+  WEMBED_RETURN_IF_ERROR(
+      WriteSection(&w, kOptionsSection, EncodeOptions(ckpt)));
+  WEMBED_RETURN_IF_ERROR(
+      WriteSection(&w, kVocabularySection, EncodeVocabulary(ckpt.vocab)));
+  std::vector<char> chunk(kChunkBytes);
+  WEMBED_RETURN_IF_ERROR(
+      WriteMatrixSection(&w, kInputSection, ckpt.input, &chunk));
+  WEMBED_RETURN_IF_ERROR(
+      WriteMatrixSection(&w, kOutputSection, ckpt.output, &chunk));
+  WEMBED_RETURN_IF_ERROR(
+      WriteSection(&w, kProgressSection, EncodeProgress(ckpt.progress)));
+  WEMBED_RETURN_IF_ERROR(WriteSection(&w, kEndSection, {}));
+  return w.Commit();
+}
+
+// ---- Reading. ----
+
+// Reads a checkpoint from a BufferedReader over a regular, uncompressed
+// file of known size, so that every length can be checked against the bytes
+// left before anything is read or allocated.
+class CheckpointReader {
+ public:
+  CheckpointReader(BufferedReader& in, uint64_t size)
+      : in_(in), path_(in.name()), size_(size) {}
+
+  StatusOr<Checkpoint> Read() {
+    Checkpoint ckpt;
+    WEMBED_RETURN_IF_ERROR(ReadHeader(&ckpt.format_version));
+    size_t next_required = 0;
+    while (true) {
+      Section s;
+      WEMBED_RETURN_IF_ERROR(ReadSectionHeader(&s));
+      if (!IsExpected(s.type, next_required)) {
+        WEMBED_RETURN_IF_ERROR(SkipUnexpected(s, next_required));
+        continue;
+      }
+      if (s.type == kEndSection) {
+        WEMBED_RETURN_IF_ERROR(ReadEnd(s));
+        const std::string problem = FindInconsistency(ckpt);
+        if (!problem.empty()) return Corrupt(problem);
+        return ckpt;
+      }
+      WEMBED_RETURN_IF_ERROR(ReadRequired(s, &ckpt));
+      ++next_required;
+    }
+  }
+
+ private:
+  struct Section {
+    uint32_t type = 0;
+    uint64_t length = 0;  // payload bytes, <= the bytes left in the file
+    uint64_t offset = 0;  // of the section header
+    uint32_t crc = 0;     // of the header so far, extended over the payload
+  };
+
+  uint64_t remaining() const { return size_ - in_.offset(); }
+
+  static bool IsExpected(uint32_t type, size_t next_required) {
+    if (next_required < kNumRequiredSections) {
+      return type == kRequiredSections[next_required];
+    }
+    return type == kEndSection;
+  }
+
+  Status ReadSectionHeader(Section* s) {
+    s->offset = in_.offset();
+    if (remaining() == 0) {
+      return Corrupt("truncated: the file ends at offset " +
+                     std::to_string(s->offset) + " without an end section");
+    }
+    if (remaining() < kSectionOverhead) {
+      return Corrupt("truncated section header at offset " +
+                     std::to_string(s->offset) + " (" +
+                     std::to_string(remaining()) + " bytes left)");
+    }
+    char head[kSectionHeaderSize];
+    WEMBED_RETURN_IF_ERROR(in_.ReadExact(head, sizeof(head)));
+    s->type = DecodeFixed32(head);
+    s->length = DecodeFixed64(head + 4);
+    s->crc = Crc32(head, sizeof(head));
+    if (s->length > remaining() - kSectionCrcSize) {
+      return Corrupt("section '" + SectionName(s->type) + "' at offset " +
+                     std::to_string(s->offset) + " declares " +
+                     std::to_string(s->length) + " payload bytes but only " +
+                     std::to_string(remaining() - kSectionCrcSize) +
+                     " remain in the file");
+    }
+    return Status::Ok();
+  }
+
+  // A section out of the required order: its checksum is verified first, so
+  // a corrupted type reads as a checksum mismatch; a well-formed extension
+  // section is skipped.
+  Status SkipUnexpected(const Section& s, size_t next_required) {
+    WEMBED_RETURN_IF_ERROR(SkipPayload(s));
+    if (s.type & kIgnorableBit) return Status::Ok();
+    if (s.type == kEndSection ||
+        (s.type >= kOptionsSection && s.type <= kProgressSection)) {
+      return Corrupt(
+          Where(s) + " is out of order (" +
+          (next_required < kNumRequiredSections
+               ? "expected section '" +
+                     SectionName(kRequiredSections[next_required]) + "'"
+               : std::string("expected the end section")) +
+          ")");
+    }
+    return Corrupt("unknown section type " + std::to_string(s.type) +
+                   " at offset " + std::to_string(s.offset));
+  }
+
+  Status ReadRequired(const Section& s, Checkpoint* ckpt) {
+    switch (s.type) {
+      case kOptionsSection:
+        return ReadOptions(s, &ckpt->options);
+      case kVocabularySection:
+        return ReadVocabulary(s, &ckpt->vocab);
+      case kInputSection:
+        return ReadMatrix(s, ckpt->vocab.size(), std::nullopt, &ckpt->input);
+      case kOutputSection:
+        return ReadMatrix(s, ckpt->vocab.size(), ckpt->input.cols(),
+                          &ckpt->output);
+      case kProgressSection:
+        return ReadProgress(s, &ckpt->progress);
+    }
+    return Status::Internal("unhandled checkpoint section");
+  }
+
+  Status ReadEnd(const Section& s) {
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    if (!payload.empty()) {
+      return Corrupt("end section has " + std::to_string(s.length) +
+                     " payload bytes (expected 0)");
+    }
+    if (remaining() != 0) {
+      return Corrupt(std::to_string(remaining()) +
+                     " bytes of trailing data after the end section at "
+                     "offset " +
+                     std::to_string(s.offset));
+    }
+    return Status::Ok();
+  }
+
+  Status Corrupt(const std::string& message) const {
+    return Status::Corruption(path_ + ": " + message);
+  }
+  std::string Where(const Section& s) const {
+    return "section '" + SectionName(s.type) + "' at offset " +
+           std::to_string(s.offset);
+  }
+
+  Status ReadHeader(uint32_t* version) {
+    char header[kHeaderSize];
+    if (size_ < kMagicSize) {
+      return Corrupt("not a wembed checkpoint (only " +
+                     std::to_string(size_) + " bytes)");
+    }
+    WEMBED_RETURN_IF_ERROR(in_.ReadExact(header, kMagicSize));
+    if (std::memcmp(header, kMagic, kMagicSize) != 0) {
+      return Corrupt("not a wembed checkpoint (bad magic)");
+    }
+    if (size_ < kHeaderSize) {
+      return Corrupt("truncated header (" + std::to_string(size_) +
+                     " bytes, need " + std::to_string(kHeaderSize) + ")");
+    }
+    WEMBED_RETURN_IF_ERROR(
+        in_.ReadExact(header + kMagicSize, kHeaderSize - kMagicSize));
+    if (Crc32(header, 16) != DecodeFixed32(header + 16)) {
+      return Corrupt("header checksum mismatch");
+    }
+    *version = DecodeFixed32(header + 8);
+    if (*version > kCheckpointFormatVersion) {
+      return Corrupt("format version " + std::to_string(*version) +
+                     " is newer than this wembed supports (" +
+                     std::to_string(kCheckpointFormatVersion) + ")");
+    }
+    if (*version == 0) return Corrupt("invalid format version 0");
+    const uint32_t flags = DecodeFixed32(header + 12);
+    if (flags != 0) {
+      return Corrupt("unsupported header flags " + std::to_string(flags));
+    }
+    return Status::Ok();
+  }
+
+  Status CheckCrc(const Section& s) {
+    char tail[kSectionCrcSize];
+    WEMBED_RETURN_IF_ERROR(in_.ReadExact(tail, sizeof(tail)));
+    if (DecodeFixed32(tail) != s.crc) {
+      return Corrupt("checksum mismatch in section '" + SectionName(s.type) +
+                     "' at offset " + std::to_string(s.offset));
+    }
+    return Status::Ok();
+  }
+
+  // Reads `n` payload bytes into `buf` and extends the section CRC.
+  Status ReadInto(Section* s, char* buf, size_t n) {
+    WEMBED_RETURN_IF_ERROR(in_.ReadExact(buf, n));
+    s->crc = Crc32Extend(s->crc, buf, n);
+    return Status::Ok();
+  }
+
+  // Reads the rest of the payload (`n` bytes) and the CRC without keeping it.
+  Status SkipRest(Section s, uint64_t n) {
+    std::vector<char> buf(size_t(std::min<uint64_t>(n, kChunkBytes)));
+    while (n > 0) {
+      const size_t step = size_t(std::min<uint64_t>(n, buf.size()));
+      WEMBED_RETURN_IF_ERROR(ReadInto(&s, buf.data(), step));
+      n -= step;
+    }
+    return CheckCrc(s);
+  }
+  Status SkipPayload(const Section& s) { return SkipRest(s, s.length); }
+
+  // Reads a whole (small) payload and verifies its CRC.
+  Status ReadPayload(Section s, std::string* payload) {
+    payload->resize(size_t(s.length));
+    WEMBED_RETURN_IF_ERROR(ReadInto(&s, payload->data(), payload->size()));
+    return CheckCrc(s);
+  }
+
+  Status ReadOptions(const Section& s,
+                     std::vector<std::pair<std::string, std::string>>* out) {
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    ByteDecoder d(payload);
+    uint32_t count;
+    if (!d.Fixed32(&count)) return Corrupt(Where(s) + " is too short");
+    if (count > d.remaining() / kMinOptionEntrySize) {
+      return Corrupt(Where(s) + " declares " + std::to_string(count) +
+                     " options but holds only " +
+                     std::to_string(d.remaining()) + " bytes");
+    }
+    out->resize(count);
+    for (uint32_t i = 0; i < count; ++i) {
+      if (!d.LengthPrefixed(&(*out)[i].first) || !d.LengthPrefixed(&(*out)[i].second)) {
+        return Corrupt(Where(s) + ": option " + std::to_string(i) +
+                       " runs past the end of the section");
+      }
+    }
+    if (d.remaining() != 0) {
+      return Corrupt(Where(s) + " has " + std::to_string(d.remaining()) +
+                     " unexpected bytes after its last option");
+    }
+    return Status::Ok();
+  }
+
+  Status ReadVocabulary(const Section& s, Vocabulary* vocab) {
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    ByteDecoder d(payload);
+    uint64_t count;
+    if (!d.Fixed64(&count)) return Corrupt(Where(s) + " is too short");
+    if (count > d.remaining() / kMinVocabEntrySize) {
+      return Corrupt(Where(s) + " declares " + std::to_string(count) +
+                     " words but holds only " + std::to_string(d.remaining()) +
+                     " bytes");
+    }
+    std::vector<std::string> words(count);
+    std::vector<uint64_t> counts(count);
+    for (uint64_t i = 0; i < count; ++i) {
+      if (!d.LengthPrefixed(&words[i]) || !d.Fixed64(&counts[i])) {
+        return Corrupt(Where(s) + ": word " + std::to_string(i) +
+                       " runs past the end of the section");
+      }
+    }
+    if (d.remaining() != 0) {
+      return Corrupt(Where(s) + " has " + std::to_string(d.remaining()) +
+                     " unexpected bytes after its last word");
+    }
+    payload = std::string();  // release before building the index
+    StatusOr<Vocabulary> v =
+        Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));
+    if (!v.ok()) return Corrupt(Where(s) + ": " + v.status().message());
+    *vocab = std::move(v).value();
+    return Status::Ok();
+  }
+
+  // Streams the floats straight into `out`; the dimensions are checked
+  // against the section length (so against the file size) before anything is
+  // allocated. On a dimension error the payload is still read to its CRC, so
+  // that corruption is reported as a checksum mismatch.
+  Status ReadMatrix(Section s, uint64_t expected_rows,
+                    std::optional<uint64_t> expected_cols, Matrix* out) {
+    const std::string name = SectionName(s.type);
+    if (s.length < kMatrixDimsSize) {
+      WEMBED_RETURN_IF_ERROR(SkipPayload(s));
+      return Corrupt(Where(s) + " is too short for its dimensions");
+    }
+    char dims[kMatrixDimsSize];
+    WEMBED_RETURN_IF_ERROR(ReadInto(&s, dims, sizeof(dims)));
+    const uint64_t rows = DecodeFixed64(dims);
+    const uint64_t cols = DecodeFixed64(dims + 8);
+    const uint64_t data_bytes = s.length - kMatrixDimsSize;
+    uint64_t float_bytes = 0;
+    std::string problem;
+    if (__builtin_mul_overflow(rows, cols, &float_bytes) ||
+        __builtin_mul_overflow(float_bytes, uint64_t{sizeof(float)},
+                               &float_bytes) ||
+        float_bytes != data_bytes) {
+      problem = name + " is " + std::to_string(rows) + " x " +
+                std::to_string(cols) + " but its section holds " +
+                std::to_string(data_bytes) + " bytes of floats";
+    } else if (rows != expected_rows) {
+      problem = name + " has " + std::to_string(rows) +
+                " rows but the vocabulary has " +
+                std::to_string(expected_rows) + " words";
+    } else if (expected_cols && cols != *expected_cols) {
+      problem = name + " has " + std::to_string(cols) +
+                " columns but the input matrix has " +
+                std::to_string(*expected_cols);
+    } else if (rows > 0 && cols == 0) {
+      problem = name + " has 0 columns";
+    }
+    if (!problem.empty()) {
+      WEMBED_RETURN_IF_ERROR(SkipRest(s, data_bytes));
+      return Corrupt(problem);
+    }
+    Matrix m(static_cast<size_t>(rows), static_cast<size_t>(cols));
+    std::vector<char> chunk(
+        size_t(std::min<uint64_t>(data_bytes, kChunkBytes)));
+    size_t r = 0, c = 0;
+    uint64_t left = data_bytes;
+    while (left > 0) {
+      const size_t n = size_t(std::min<uint64_t>(left, chunk.size()));
+      WEMBED_RETURN_IF_ERROR(ReadInto(&s, chunk.data(), n));
+      left -= n;
+      // n is a multiple of 4: chunk.size() is, and so is data_bytes.
+      const char* p = chunk.data();
+      for (size_t floats = n / sizeof(float); floats > 0;) {
+        const size_t k = std::min(floats, size_t(cols) - c);
+        DecodeFloats(m.row(r) + c, p, k);
+        p += k * sizeof(float);
+        floats -= k;
+        c += k;
+        if (c == cols) {
+          c = 0;
+          ++r;
+        }
+      }
+    }
+    WEMBED_RETURN_IF_ERROR(CheckCrc(s));
+    *out = std::move(m);
+    return Status::Ok();
+  }
+
+  Status ReadProgress(const Section& s, TrainProgress* p) {
+    const uint64_t max_length =
+        kProgressFixedSize +
+        uint64_t{kThreadRecordSize} * kMaxCheckpointThreads;
+    if (s.length > max_length) {
+      WEMBED_RETURN_IF_ERROR(SkipPayload(s));
+      return Corrupt(Where(s) + " is " + std::to_string(s.length) +
+                     " bytes, more than " +
+                     std::to_string(kMaxCheckpointThreads) + " threads need");
+    }
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    if (payload.size() < kProgressFixedSize) {
+      return Corrupt(Where(s) + " is too short (" +
+                     std::to_string(payload.size()) + " bytes)");
+    }
+    ByteDecoder d(payload);
+    uint32_t flags = 0, num_threads = 0;
+    d.Fixed32(&p->epoch);
+    d.Fixed32(&flags);
+    d.Fixed64(&p->words_processed);
+    d.Fixed64(&p->corpus_tokens);
+    d.Fixed64(&p->corpus_fingerprint);
+    d.Fixed64(&p->corpus_bytes);
+    d.Double(&p->elapsed_seconds);
+    d.Double(&p->loss_sum);
+    d.Fixed64(&p->loss_count);
+    d.Fixed32(&num_threads);
+    if ((flags & ~kProgressFinishedFlag) != 0) {
+      return Corrupt(Where(s) + ": unknown flags " + std::to_string(flags));
+    }
+    p->finished = (flags & kProgressFinishedFlag) != 0;
+    if (num_threads > kMaxCheckpointThreads ||
+        d.remaining() != uint64_t{num_threads} * kThreadRecordSize) {
+      return Corrupt(Where(s) + " declares " + std::to_string(num_threads) +
+                     " threads but holds " + std::to_string(d.remaining()) +
+                     " bytes of thread records (" +
+                     std::to_string(kThreadRecordSize) + " each)");
+    }
+    p->threads.resize(num_threads);
+    for (ThreadProgress& t : p->threads) {
+      d.Fixed32(&t.epoch);
+      d.Fixed64(&t.begin);
+      d.Fixed64(&t.end);
+      d.Fixed64(&t.position);
+      for (uint64_t& r : t.rng_state) d.Fixed64(&r);
+      d.Fixed64(&t.words_done);
+      d.Fixed64(&t.words_unreported);
+    }
+    return Status::Ok();
+  }
+
+  BufferedReader& in_;
+  std::string path_;
+  uint64_t size_;
+};
+
+}  // namespace
+
+bool StartsWithCheckpointMagic(std::string_view bytes) {
+  return bytes.size() >= kMagicSize &&
+         std::memcmp(bytes.data(), kMagic, kMagicSize) == 0;
+}
+
+StatusOr<Checkpoint> ReadCheckpointFrom(BufferedReader& in) {
+  const ReadableFile& file = in.file();
+  if (file.is_gzip()) {
+    return Status::Corruption(in.name() +
+                              ": a compressed checkpoint; gunzip it first "
+                              "(checkpoints are read uncompressed)");
+  }
+  if (!file.is_regular() || in.offset() != 0) {
+    return Status::IoError(in.name() +
+                           ": a checkpoint must be read from a regular file");
+  }
+  try {
+    CheckpointReader reader(in, file.size_on_disk());
+    return reader.Read();
+  } catch (const std::bad_alloc&) {
+    return Status::Internal(in.name() +
+                            ": out of memory while reading checkpoint");
+  } catch (const std::length_error&) {
+    return Status::Internal(in.name() +
+                            ": out of memory while reading checkpoint");
+  }
+}
+
+Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt,
+                       const Env& env) {
+  try {
+    return WriteCheckpointImpl(path, ckpt, env);
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("checkpoint " + path +
+                            " not written: out of memory");
+  }
+}
+
+StatusOr<Checkpoint> ReadCheckpoint(const std::string& path, const Env& env) {
+  ReadableOptions options;
+  options.allow_stdin = false;
+  options.allow_gzip = false;
+  options.regular_only = true;
+  StatusOr<std::unique_ptr<BufferedReader>> in =
+      BufferedReader::Open(path, env, options);
+  if (!in.ok()) return in.status();
+  return ReadCheckpointFrom(**in);
+}
+
+bool LooksLikeCheckpoint(const std::string& path) {
+  ReadableOptions options;
+  options.allow_stdin = false;
+  options.allow_gzip = false;
+  options.regular_only = true;  // never blocks on a FIFO
+  StatusOr<std::unique_ptr<BufferedReader>> in =
+      BufferedReader::Open(path, Env::Default(), options);
+  if (!in.ok() || !(*in)->Fill(kMagicSize).ok()) return false;
+  return StartsWithCheckpointMagic(
+      std::string_view((*in)->data(), (*in)->available()));
+}
+
+}  // namespace wembed
