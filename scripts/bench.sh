@@ -7,11 +7,14 @@
 #
 # Usage: scripts/bench.sh [--corpus F] [--questions Q] [--pairs P]
 #          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
-#          [--word2vec PATH] [--pword2vec PATH] [--workdir DIR]
+#          [--word2vec PATH] [--pword2vec PATH] [--baseline PATH]
+#          [--workdir DIR]
 #   Defaults: ../shared/data corpus and eval files, 1 epoch, 2 threads,
 #   1 repeat, tools "wembed wembed-1thread wembed-exact fasttext gensim"
 #   (word2vec / pword2vec are added when their binaries are given;
-#   wembed-1thread is wembed with --threads 1, for thread scaling).
+#   wembed-1thread is wembed with --threads 1, for thread scaling;
+#   --baseline adds "baseline": another wembed binary, e.g. one built from
+#   the commit before a change, run with wembed's settings in the same run).
 #   Settings (BENCHMARKS.md): skip-gram, dim 100, window 5, negative 5,
 #   sample 1e-4, min-count 5. Timing is of the whole process (/usr/bin/time).
 set -euo pipefail
@@ -27,6 +30,7 @@ REPEATS=1
 TOOLS="wembed wembed-1thread wembed-exact fasttext gensim"
 W2V=""
 PW2V=""
+BASELINE=""
 WORKDIR=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
     --tools) TOOLS="$2"; shift 2 ;;
     --word2vec) W2V="$2"; TOOLS="$TOOLS word2vec"; shift 2 ;;
     --pword2vec) PW2V="$2"; TOOLS="$TOOLS pword2vec"; shift 2 ;;
+    --baseline) BASELINE="$2"; TOOLS="$TOOLS baseline"; shift 2 ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | cut -c3-; exit 0 ;;
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
@@ -76,6 +81,9 @@ command_for() {
     wembed) echo "$WEMBED train --input $TEXT --output $out.bin --format bin" \
       "--dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5" \
       "--epochs $EPOCHS --threads $THREADS --quiet" ;;
+    baseline) echo "$BASELINE train --input $TEXT --output $out.bin" \
+      "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
+      "--min-count 5 --epochs $EPOCHS --threads $THREADS --quiet" ;;
     wembed-1thread) echo "$WEMBED train --input $TEXT --output $out.bin" \
       "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
       "--min-count 5 --epochs $EPOCHS --threads 1 --quiet" ;;

@@ -59,17 +59,6 @@ Matrix TakeRows(Embeddings& e, size_t n) {
   return m;
 }
 
-// Best (score, row) so far; ties go to the lower row.
-struct Best {
-  float score = kNegInf;
-  int32_t row = -1;
-  void Offer(float s, int32_t r) {
-    if (row < 0 || s > score || (s == score && r < row)) {
-      score = s;
-      row = r;
-    }
-  }
-};
 
 // Index of the first maximum of t[0, n), n > 0.
 size_t ArgMax(const float* t, size_t n, float* max_out) {
@@ -275,15 +264,30 @@ void AnalogyEvaluator::Solve(std::vector<Query>& queries) const {
   }
 }
 
-void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
-  const size_t num_cand = vectors_.rows();
-  if (count == 0 || num_cand == 0) return;
-  const size_t dim = vectors_.cols();
-  const size_t stride = vectors_.stride();
-  const bool add = options_.method_add;
-  const bool mul = options_.method_mul;
+// Best (score, row) so far; ties go to the lower row.
+struct AnalogyEvaluator::Best {
+  float score = kNegInf;
+  int32_t row = -1;
+  void Offer(float s, int32_t r) {
+    if (row < 0 || s > score || (s == score && r < row)) {
+      score = s;
+      row = r;
+    }
+  }
+};
 
-  // Distinct question words -> rows of `words` (padded to kGemmRows).
+// The distinct question words of a chunk of queries as rows of one matrix
+// (padded to kGemmRows), and the candidates each query excludes: its
+// words and their case variants.
+struct AnalogyEvaluator::Chunk {
+  Matrix words;
+  std::vector<int32_t> excluded;
+  std::vector<char> has_variants;  // per query
+};
+
+AnalogyEvaluator::Chunk AnalogyEvaluator::PrepareChunk(Query* queries,
+                                                       size_t count) const {
+  Chunk chunk;
   std::unordered_map<int32_t, uint32_t> local;
   std::vector<int32_t> rows;
   auto local_row = [&](int32_t r) {
@@ -292,143 +296,165 @@ void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
     if (inserted) rows.push_back(r);
     return it->second;
   };
-  // Excluded candidates: the question words and their case variants.
-  std::vector<int32_t> excl;
-  std::vector<char> has_variants(count, 0);
+  chunk.has_variants.assign(count, 0);
   for (size_t i = 0; i < count; ++i) {
     Query& q = queries[i];
     q.la = local_row(q.a);
     q.lb = local_row(q.b);
     q.lc = local_row(q.c);
-    q.excl_begin = excl.size();
+    q.excl_begin = chunk.excluded.size();
     for (int32_t r : {q.a, q.b, q.c}) {
-      excl.push_back(r);
+      chunk.excluded.push_back(r);
       for (int32_t v : lookup_.Variants(r)) {
-        excl.push_back(v);
-        has_variants[i] = 1;
+        chunk.excluded.push_back(v);
+        chunk.has_variants[i] = 1;
       }
     }
-    q.excl_end = excl.size();
+    q.excl_end = chunk.excluded.size();
   }
-  const size_t nu = rows.size();
-  const size_t nu_pad = (nu + kGemmRows - 1) / kGemmRows * kGemmRows;
-  Matrix words(nu_pad, dim);
-  for (size_t i = 0; i < nu; ++i) {
-    std::memcpy(words.row(i), vectors_.row(rows[i]), stride * sizeof(float));
+  const size_t padded = (rows.size() + kGemmRows - 1) / kGemmRows * kGemmRows;
+  chunk.words = Matrix(padded, vectors_.cols());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::memcpy(chunk.words.row(i), vectors_.row(rows[i]),
+                vectors_.stride() * sizeof(float));
   }
+  return chunk;
+}
 
+// One thread's scratch and best answers so far.
+struct AnalogyEvaluator::BlockScratch {
+  BlockScratch(size_t dim, size_t words, size_t count, bool add, bool mul)
+      : ct(dim, kBlockCols),
+        scores(words * kBlockCols),
+        best_add(add ? count : 0),
+        best_mul(mul ? count : 0) {}
+  Matrix ct;                  // candidate block, transposed
+  std::vector<float> scores;  // chunk words x block candidates
+  alignas(64) float tmp[kBlockCols];
+  std::vector<Best> best_add, best_mul;
+};
+
+// Scores candidate block `blk` for every query of the chunk.
+void AnalogyEvaluator::ScoreBlock(size_t blk, const Query* queries,
+                                  size_t count, const Chunk& chunk,
+                                  BlockScratch& s) const {
   const ScoreKernels& kernels = BestScoreKernels();
-  const size_t num_blocks = (num_cand + kBlockCols - 1) / kBlockCols;
+  const size_t dim = vectors_.cols();
+  const size_t j0 = blk * kBlockCols;
+  const size_t nb = std::min(kBlockCols, vectors_.rows() - j0);
+  // Transpose (ct's stride is kBlockCols, already a multiple of 16).
+  if (nb < kBlockCols) s.ct.Zero();
+  for (size_t j = 0; j < nb; ++j) {
+    const float* v = vectors_.row(j0 + j);
+    for (size_t k = 0; k < dim; ++k) s.ct.row(k)[j] = v[k];
+  }
+  kernels.gemm_abt(chunk.words.data(), chunk.words.rows(), vectors_.stride(),
+                   s.ct.data(), kBlockCols, dim, s.scores.data());
+  for (size_t i = 0; i < count; ++i) {
+    const Query& q = queries[i];
+    const float* sa = s.scores.data() + q.la * kBlockCols;
+    const float* sb = s.scores.data() + q.lb * kBlockCols;
+    const float* sc = s.scores.data() + q.lc * kBlockCols;
+    for (const bool mul : {false, true}) {
+      if (mul ? !options_.method_mul : !options_.method_add) continue;
+      Best& b = mul ? s.best_mul[i] : s.best_add[i];
+      // Cheap vectorized bound first: most blocks cannot beat the best so
+      // far (blocks come in increasing row order per thread, so a tie cannot
+      // win either). The margin covers FMA rounding differences.
+      if (b.row >= 0) {
+        const float bound =
+            mul ? kernels.max_mul(sa, sb, sc, nb, kCosMulEpsilon)
+                : kernels.max_add(sa, sb, sc, nb);
+        if (bound + kBoundMargin * (1.0f + std::fabs(bound)) < b.score) {
+          continue;
+        }
+      }
+      for (size_t j = 0; j < nb; ++j) {
+        s.tmp[j] = mul ? MulScore(sa[j], sb[j], sc[j]) : (sb[j] - sa[j]) + sc[j];
+      }
+      for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
+        const size_t r = static_cast<size_t>(chunk.excluded[e]);
+        if (r >= j0 && r < j0 + nb) s.tmp[r - j0] = kNegInf;
+      }
+      float m;
+      const size_t j = ArgMax(s.tmp, nb, &m);
+      if (m != kNegInf) b.Offer(m, static_cast<int32_t>(j0 + j));
+    }
+  }
+}
+
+// gensim excludes only the question words' own rows, then takes the first
+// of the top 5 whose key is not a question word: if 5 or more case variants
+// of the question words beat every other candidate, its answer is the 5th
+// of them. Adjusts q's predictions to match.
+void AnalogyEvaluator::ApplyCaseVariants(Query& q, const Chunk& chunk,
+                                         const Best& best_add,
+                                         const Best& best_mul) const {
+  const size_t dim = vectors_.cols();
+  const float* va = vectors_.row(q.a);
+  const float* vb = vectors_.row(q.b);
+  const float* vc = vectors_.row(q.c);
+  std::vector<std::pair<float, int32_t>> var_add, var_mul;
+  for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
+    const int32_t r = chunk.excluded[e];
+    if (r == q.a || r == q.b || r == q.c) continue;
+    const float* v = vectors_.row(r);
+    const float sa = Dot(v, va, dim), sb = Dot(v, vb, dim),
+                sc = Dot(v, vc, dim);
+    if (options_.method_add) var_add.push_back({(sb - sa) + sc, r});
+    if (options_.method_mul) var_mul.push_back({MulScore(sa, sb, sc), r});
+  }
+  auto apply = [](std::vector<std::pair<float, int32_t>>& var,
+                  const Best& best, int32_t* pred) {
+    std::sort(var.begin(), var.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    var.erase(std::unique(var.begin(), var.end()), var.end());
+    size_t ahead = 0;
+    while (ahead < var.size() &&
+           (best.row < 0 || var[ahead].first > best.score)) {
+      ++ahead;
+    }
+    if (ahead >= kGensimTopN) *pred = var[kGensimTopN - 1].second;
+  };
+  if (options_.method_add) apply(var_add, best_add, &q.pred_add);
+  if (options_.method_mul) apply(var_mul, best_mul, &q.pred_mul);
+}
+
+void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
+  if (count == 0 || vectors_.rows() == 0) return;
+  const bool add = options_.method_add;
+  const bool mul = options_.method_mul;
+  const Chunk chunk = PrepareChunk(queries, count);
+  const size_t num_blocks = (vectors_.rows() + kBlockCols - 1) / kBlockCols;
   std::vector<Best> best_add(add ? count : 0), best_mul(mul ? count : 0);
   const int threads =
       options_.threads > 0 ? options_.threads : omp_get_max_threads();
-
 #pragma omp parallel num_threads(threads)
   {
-    Matrix ct(dim, kBlockCols);  // candidate block, transposed
-    std::vector<float> s_buf(nu_pad * kBlockCols);
-    alignas(64) float tmp[kBlockCols];
-    std::vector<Best> my_add(add ? count : 0), my_mul(mul ? count : 0);
-    float* s = s_buf.data();
-
+    BlockScratch scratch(vectors_.cols(), chunk.words.rows(), count, add, mul);
 #pragma omp for schedule(dynamic, 1)
     for (size_t blk = 0; blk < num_blocks; ++blk) {
-      const size_t j0 = blk * kBlockCols;
-      const size_t nb = std::min(kBlockCols, num_cand - j0);
-      // Transpose (ct's stride is kBlockCols, already a multiple of 16).
-      if (nb < kBlockCols) ct.Zero();
-      for (size_t j = 0; j < nb; ++j) {
-        const float* v = vectors_.row(j0 + j);
-        for (size_t k = 0; k < dim; ++k) ct.row(k)[j] = v[k];
-      }
-      kernels.gemm_abt(words.data(), nu_pad, stride, ct.data(), kBlockCols, dim,
-                       s);
-      for (size_t i = 0; i < count; ++i) {
-        const Query& q = queries[i];
-        const float* sa = s + q.la * kBlockCols;
-        const float* sb = s + q.lb * kBlockCols;
-        const float* sc = s + q.lc * kBlockCols;
-        for (int method = 0; method < 2; ++method) {
-          if (method == 0 ? !add : !mul) continue;
-          Best& b = method == 0 ? my_add[i] : my_mul[i];
-          // Cheap vectorized bound first: most blocks cannot beat the best
-          // so far (blocks come in increasing row order per thread, so a tie
-          // cannot win either). The margin covers FMA rounding differences.
-          if (b.row >= 0) {
-            const float bound =
-                method == 0 ? kernels.max_add(sa, sb, sc, nb)
-                            : kernels.max_mul(sa, sb, sc, nb, kCosMulEpsilon);
-            if (bound + kBoundMargin * (1.0f + std::fabs(bound)) < b.score) {
-              continue;
-            }
-          }
-          if (method == 0) {
-            for (size_t j = 0; j < nb; ++j) tmp[j] = (sb[j] - sa[j]) + sc[j];
-          } else {
-            for (size_t j = 0; j < nb; ++j) {
-              tmp[j] = MulScore(sa[j], sb[j], sc[j]);
-            }
-          }
-          for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
-            const size_t r = static_cast<size_t>(excl[e]);
-            if (r >= j0 && r < j0 + nb) tmp[r - j0] = kNegInf;
-          }
-          float m;
-          const size_t j = ArgMax(tmp, nb, &m);
-          if (m != kNegInf) b.Offer(m, static_cast<int32_t>(j0 + j));
-        }
-      }
+      ScoreBlock(blk, queries, count, chunk, scratch);
     }
 #pragma omp critical
-    {
-      for (size_t i = 0; i < count; ++i) {
-        if (add && my_add[i].row >= 0) {
-          best_add[i].Offer(my_add[i].score, my_add[i].row);
-        }
-        if (mul && my_mul[i].row >= 0) {
-          best_mul[i].Offer(my_mul[i].score, my_mul[i].row);
-        }
+    for (size_t i = 0; i < count; ++i) {
+      if (add && scratch.best_add[i].row >= 0) {
+        best_add[i].Offer(scratch.best_add[i].score, scratch.best_add[i].row);
+      }
+      if (mul && scratch.best_mul[i].row >= 0) {
+        best_mul[i].Offer(scratch.best_mul[i].score, scratch.best_mul[i].row);
       }
     }
   }
-
   for (size_t i = 0; i < count; ++i) {
     Query& q = queries[i];
     if (add) q.pred_add = best_add[i].row;
     if (mul) q.pred_mul = best_mul[i].row;
-    if (!has_variants[i]) continue;
-    // gensim excludes only the question words' own rows, then takes the
-    // first of the top 5 whose key is not a question word: if 5 or more case
-    // variants of the question words beat every other candidate, its answer
-    // is the 5th of them.
-    const float* va = vectors_.row(q.a);
-    const float* vb = vectors_.row(q.b);
-    const float* vc = vectors_.row(q.c);
-    std::vector<std::pair<float, int32_t>> var_add, var_mul;
-    for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
-      const int32_t r = excl[e];
-      if (r == q.a || r == q.b || r == q.c) continue;
-      const float* v = vectors_.row(r);
-      const float sa = Dot(v, va, dim), sb = Dot(v, vb, dim),
-                  sc = Dot(v, vc, dim);
-      if (add) var_add.push_back({(sb - sa) + sc, r});
-      if (mul) var_mul.push_back({MulScore(sa, sb, sc), r});
+    if (chunk.has_variants[i]) {
+      ApplyCaseVariants(q, chunk, add ? best_add[i] : Best(),
+                        mul ? best_mul[i] : Best());
     }
-    auto apply = [](std::vector<std::pair<float, int32_t>>& var,
-                    const Best& best, int32_t* pred) {
-      std::sort(var.begin(), var.end(), [](const auto& x, const auto& y) {
-        return x.first != y.first ? x.first > y.first : x.second < y.second;
-      });
-      var.erase(std::unique(var.begin(), var.end()), var.end());
-      size_t ahead = 0;
-      while (ahead < var.size() &&
-             (best.row < 0 || var[ahead].first > best.score)) {
-        ++ahead;
-      }
-      if (ahead >= kGensimTopN) *pred = var[kGensimTopN - 1].second;
-    };
-    if (add) apply(var_add, best_add[i], &q.pred_add);
-    if (mul) apply(var_mul, best_mul[i], &q.pred_mul);
   }
 }
 

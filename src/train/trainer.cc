@@ -92,9 +92,15 @@ class Trainer::Run {
   };
 
   void Worker(int t);
+  uint64_t ReadSentence(ThreadProgress& state, Rng& rng,
+                        std::vector<int32_t>& sentence, int* length) const;
+  uint64_t Publish(ThreadProgress& state);
   // Returns false if the worker must stop. Called between sentences.
   bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
   void Monitor();
+  TrainStatus Progress(Clock::time_point now, Clock::time_point last_report,
+                       uint64_t first_processed);
+  void CheckpointPaused(std::unique_lock<std::mutex>& lock);
   // progress_.loss_sum/count = earlier processes' + this process's workers'.
   void RecordLoss();
   double AlphaFor(uint64_t words_processed) const {
@@ -156,6 +162,7 @@ class Trainer::Run {
   // after the join).
   double last_loss_sum_ = 0;
   uint64_t last_loss_count_ = 0;
+  std::vector<uint64_t> last_words_;  // per thread, at the last report
   // Loss totals of earlier processes (from the checkpoint resumed).
   double loss_sum_before_ = 0;
   uint64_t loss_count_before_ = 0;
@@ -177,17 +184,54 @@ bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
   return true;
 }
 
+// Reads the sentence at state.position (up to max_sentence_length kept
+// words, subsampling as it goes) into `sentence`, its length into *length;
+// advances the position and the word counters. Returns the corpus tokens
+// consumed (kept or not).
+inline uint64_t Trainer::Run::ReadSentence(ThreadProgress& state, Rng& rng,
+                                           std::vector<int32_t>& sentence,
+                                           int* length) const {
+  const Tables& tables = *trainer_.tables_;
+  const uint8_t* const corpus = trainer_.corpus_->data();
+  const uint8_t* p = corpus + state.position;
+  const uint8_t* const end = corpus + state.end;
+  const int max_length = options_.max_sentence_length;
+  int n = 0;
+  uint64_t consumed = 0;
+  while (p < end && n < max_length) {
+    if (*p == 0) {  // sentence end
+      ++p;
+      break;
+    }
+    const uint32_t id = DecodeVarint32Unchecked(p) - 1;  // varint of id + 1
+    ++consumed;
+    const uint64_t keep = tables.keep_threshold[id];
+    if (keep != Tables::kAlwaysKeep && (rng.Next() >> 32) >= keep) continue;
+    sentence[n++] = int32_t(id);
+  }
+  *length = n;
+  state.position = uint64_t(p - corpus);
+  state.words_done += consumed;
+  state.words_unreported += consumed;
+  return consumed;
+}
+
+// Adds the thread's unreported words to the global counter that drives the
+// learning rate; returns the new total.
+uint64_t Trainer::Run::Publish(ThreadProgress& state) {
+  const uint64_t total = words_processed_.fetch_add(state.words_unreported) +
+                         state.words_unreported;
+  state.words_unreported = 0;
+  return total;
+}
+
 void Trainer::Run::Worker(int t) {
   ThreadProgress& state = trainer_.progress_.threads[t];
   WorkerShared& shared = workers_[t];
-  const Tables& tables = *trainer_.tables_;
-  const uint8_t* const corpus = trainer_.corpus_->data();
-  const int max_length = options_.max_sentence_length;
-
   Rng rng;
   rng.SetState(state.rng_state);
   Scratch scratch(options_, stride_);
-  std::vector<int32_t>& sentence = scratch.sentence;
+  int length = 0;
 
   float alpha = float(AlphaFor(words_processed_.load()));
   shared.alpha.store(alpha, std::memory_order_relaxed);
@@ -201,34 +245,11 @@ void Trainer::Run::Worker(int t) {
         stopped = true;
         break;
       }
-      // Read up to max_length kept words, subsampling as we go.
-      const uint8_t* p = corpus + state.position;
-      const uint8_t* const end = corpus + state.end;
-      int length = 0;
-      uint64_t consumed = 0;
-      while (p < end && length < max_length) {
-        if (*p == 0) {  // sentence end
-          ++p;
-          break;
-        }
-        const uint32_t id = DecodeVarint32Unchecked(p) - 1;  // varint of id + 1
-        ++consumed;
-        const uint64_t keep = tables.keep_threshold[id];
-        if (keep != Tables::kAlwaysKeep && (rng.Next() >> 32) >= keep) {
-          continue;
-        }
-        sentence[length++] = int32_t(id);
-      }
-      state.position = uint64_t(p - corpus);
-      state.words_done += consumed;
-      state.words_unreported += consumed;
+      const uint64_t consumed = ReadSentence(state, rng, scratch.sentence,
+                                             &length);
       words_here += consumed;
       if (state.words_unreported >= kReportEveryWords) {
-        const uint64_t total =
-            words_processed_.fetch_add(state.words_unreported) +
-            state.words_unreported;
-        state.words_unreported = 0;
-        alpha = float(AlphaFor(total));
+        alpha = float(AlphaFor(Publish(state)));
         shared.alpha.store(alpha, std::memory_order_relaxed);
       }
       if (options_.update == UpdateRule::kExact) {
@@ -247,8 +268,7 @@ void Trainer::Run::Worker(int t) {
     }
   }
   if (!stopped) {
-    words_processed_.fetch_add(state.words_unreported);
-    state.words_unreported = 0;
+    Publish(state);
     rng.GetState(state.rng_state);
   }
   std::lock_guard<std::mutex> lock(mutex_);
@@ -382,76 +402,89 @@ TrainStatus Trainer::Run::Snapshot(Clock::time_point now) {
   return s;
 }
 
+// Progress for the hook: rates since the previous report, loss since the
+// previous report, ETA from the whole run's rate. Monitor thread only.
+TrainStatus Trainer::Run::Progress(Clock::time_point now,
+                                   Clock::time_point last_report,
+                                   uint64_t first_processed) {
+  TrainStatus s = Snapshot(now);
+  const double dt = Seconds(last_report, now);
+  double loss_sum = 0;
+  uint64_t loss_count = 0, words = 0;
+  s.thread_words_per_second.resize(num_threads_);
+  for (int t = 0; t < num_threads_; ++t) {
+    const uint64_t w = workers_[t].words.load();
+    s.thread_words_per_second[t] = double(w - last_words_[t]) / dt;
+    words += w - last_words_[t];
+    last_words_[t] = w;
+    loss_sum += workers_[t].loss_sum.load();
+    loss_count += workers_[t].loss_count.load();
+  }
+  s.words_per_second = double(words) / dt;
+  s.average_loss = loss_count > last_loss_count_
+                       ? (loss_sum - last_loss_sum_) /
+                             double(loss_count - last_loss_count_)
+                       : 0;
+  last_loss_sum_ = loss_sum;
+  last_loss_count_ = loss_count;
+  const double overall_rate = double(s.words_processed - first_processed) /
+                              std::max(1e-9, s.elapsed_seconds);
+  s.eta_seconds =
+      overall_rate > 0
+          ? double(words_total_ - std::min(words_total_, s.words_processed)) /
+                overall_rate
+          : 0;
+  return s;
+}
+
+// Pauses every worker at a safe point, writes a checkpoint through the hook
+// and lets them go on. A failed write stops the run. Called with `lock`
+// held.
+void Trainer::Run::CheckpointPaused(std::unique_lock<std::mutex>& lock) {
+  pause_requested_.store(true, std::memory_order_release);
+  cv_.wait(lock, [&] { return paused_ + done_ == num_threads_; });
+  if (done_ < num_threads_) {
+    trainer_.progress_.words_processed = words_processed_.load();
+    trainer_.progress_.elapsed_seconds =
+        elapsed_before_ + Seconds(start_, Clock::now());
+    trainer_.UpdateEpoch();
+    RecordLoss();
+    Status st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
+    if (!st.ok()) {
+      monitor_status_ = st;
+      abort_.store(true);
+    }
+  }
+  pause_requested_.store(false, std::memory_order_release);
+  cv_.notify_all();
+}
+
 void Trainer::Run::Monitor() {
   const double progress_every =
       hooks_.progress_every_seconds > 0 ? hooks_.progress_every_seconds : 1.0;
+  const bool checkpoints =
+      hooks_.checkpoint_every_seconds > 0 && hooks_.write_checkpoint;
   Clock::time_point last_progress = start_;
   Clock::time_point last_checkpoint = start_;
-  std::vector<uint64_t> last_words(num_threads_, 0);
-  uint64_t last_processed = words_processed_.load();
-  const uint64_t first_processed = last_processed;
-
+  last_words_.assign(num_threads_, 0);
+  const uint64_t first_processed = words_processed_.load();
   double tick = std::min(0.1, progress_every);
-  if (hooks_.checkpoint_every_seconds > 0) {
-    tick = std::min(tick, hooks_.checkpoint_every_seconds);
-  }
+  if (checkpoints) tick = std::min(tick, hooks_.checkpoint_every_seconds);
   std::unique_lock<std::mutex> lock(mutex_);
   while (!monitor_exit_) {
     cv_.wait_for(lock, std::chrono::duration<double>(tick));
     if (monitor_exit_) break;
     const Clock::time_point now = Clock::now();
     if (hooks_.on_progress && Seconds(last_progress, now) >= progress_every) {
-      TrainStatus s = Snapshot(now);
-      const double dt = Seconds(last_progress, now);
-      double loss_sum = 0;
-      uint64_t loss_count = 0, words = 0;
-      s.thread_words_per_second.resize(num_threads_);
-      for (int t = 0; t < num_threads_; ++t) {
-        const uint64_t w = workers_[t].words.load();
-        s.thread_words_per_second[t] = double(w - last_words[t]) / dt;
-        words += w - last_words[t];
-        last_words[t] = w;
-        loss_sum += workers_[t].loss_sum.load();
-        loss_count += workers_[t].loss_count.load();
-      }
-      s.words_per_second = double(words) / dt;
-      s.average_loss = loss_count > last_loss_count_
-                           ? (loss_sum - last_loss_sum_) /
-                                 double(loss_count - last_loss_count_)
-                           : 0;
-      last_loss_sum_ = loss_sum;
-      last_loss_count_ = loss_count;
-      const double overall_rate = double(s.words_processed - first_processed) /
-                                  std::max(1e-9, s.elapsed_seconds);
-      s.eta_seconds = overall_rate > 0
-                          ? double(words_total_ -
-                                   std::min(words_total_, s.words_processed)) /
-                                overall_rate
-                          : 0;
-      last_processed = s.words_processed;
+      const TrainStatus s = Progress(now, last_progress, first_processed);
       last_progress = now;
       lock.unlock();
       hooks_.on_progress(s);
       lock.lock();
     }
-    if (hooks_.checkpoint_every_seconds > 0 && hooks_.write_checkpoint &&
+    if (checkpoints &&
         Seconds(last_checkpoint, now) >= hooks_.checkpoint_every_seconds) {
-      pause_requested_.store(true, std::memory_order_release);
-      cv_.wait(lock, [&] { return paused_ + done_ == num_threads_; });
-      if (done_ < num_threads_) {
-        trainer_.progress_.words_processed = words_processed_.load();
-        trainer_.progress_.elapsed_seconds =
-            elapsed_before_ + Seconds(start_, Clock::now());
-        trainer_.UpdateEpoch();
-        RecordLoss();
-        Status st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
-        if (!st.ok()) {
-          monitor_status_ = st;
-          abort_.store(true);
-        }
-      }
-      pause_requested_.store(false, std::memory_order_release);
-      cv_.notify_all();
+      CheckpointPaused(lock);
       last_checkpoint = Clock::now();
     }
   }

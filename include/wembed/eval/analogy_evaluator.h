@@ -110,8 +110,16 @@ class AnalogyEvaluator {
 
  private:
   struct Query;  // one seen question, as rows
+  struct Chunk;  // the question words of a chunk of queries
+  struct BlockScratch;
+  struct Best;   // best (score, row) so far
   void Solve(std::vector<Query>& queries) const;
   void SolveChunk(Query* queries, size_t count) const;
+  Chunk PrepareChunk(Query* queries, size_t count) const;
+  void ScoreBlock(size_t blk, const Query* queries, size_t count,
+                  const Chunk& chunk, BlockScratch& scratch) const;
+  void ApplyCaseVariants(Query& q, const Chunk& chunk, const Best& best_add,
+                         const Best& best_mul) const;
 
   AnalogyOptions options_;
   std::vector<std::string> words_;
