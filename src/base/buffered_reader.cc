@@ -8,7 +8,13 @@ namespace wembed {
 
 BufferedReader::BufferedReader(std::unique_ptr<ReadableFile> file,
                                size_t block_bytes)
-    : file_(std::move(file)), block_bytes_(block_bytes) {}
+    : file_(std::move(file)), block_bytes_(block_bytes) {
+  // Reads of a small plain file need no bigger window than the file.
+  if (file_->is_regular() && !file_->is_gzip()) {
+    block_bytes_ = size_t(std::min<uint64_t>(
+        block_bytes_, std::max<uint64_t>(file_->size_on_disk() + 1, 64)));
+  }
+}
 
 StatusOr<std::unique_ptr<BufferedReader>> BufferedReader::Open(
     const std::string& path, const Env& env, const ReadableOptions& options) {

@@ -60,9 +60,14 @@ StatusOr<std::unique_ptr<ReadableFile>> ReadableFile::Open(
   if (options.regular_only && !file->regular_) {
     return Status::IoError(file->name_ + ": not a regular file");
   }
+  // A small file needs no more buffer than its size (many small files,
+  // e.g. a corruption sweep, are read quickly).
+  uint64_t buffer = kRawBufferBytes;
   if (file->regular_) {
     ::posix_fadvise(file->fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    buffer = std::min(buffer, std::max<uint64_t>(file->size_on_disk_ + 1, 64));
   }
+  file->in_.resize(size_t(buffer));
   WEMBED_RETURN_IF_ERROR(file->OpenDetected(options.allow_gzip));
   return file;
 }
@@ -72,8 +77,7 @@ ReadableFile::ReadableFile(int fd, bool owns_fd, std::string name,
     : fd_(fd),
       owns_fd_(owns_fd),
       name_(std::move(name)),
-      env_(env),
-      in_(kRawBufferBytes) {}
+      env_(env) {}
 
 ReadableFile::~ReadableFile() {
   if (zs_init_) inflateEnd(&zs_);

@@ -18,6 +18,7 @@ namespace wembed {
 
 class ByteBlockList {
  public:
+  // Blocks are at least one page (4096 bytes).
   explicit ByteBlockList(size_t block_bytes = size_t{4} << 20);
   ~ByteBlockList();
   ByteBlockList(const ByteBlockList&) = delete;

@@ -1,0 +1,104 @@
+// CountTable: the counting hash table of the vocabulary pass, against a
+// std::unordered_map reference.
+#include "corpus/count_table.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace wembed {
+namespace {
+
+// Words of 1..20 bytes (inline up to 8, arena beyond), Zipf-ish repeats.
+std::vector<std::string> RandomWords(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> distinct;
+  for (int i = 0; i < 3000; ++i) {
+    std::string w(1 + rng() % 20, 'a');
+    for (char& c : w) c = char('a' + rng() % 26);
+    distinct.push_back(w);
+  }
+  std::vector<std::string> words;
+  for (size_t i = 0; i < n; ++i) {
+    const double u = std::generate_canonical<double, 53>(rng);
+    words.push_back(distinct[size_t(u * u * u * distinct.size())]);
+  }
+  return words;
+}
+
+std::unordered_map<std::string, uint64_t> Counts(const CountTable& t) {
+  std::unordered_map<std::string, uint64_t> m;
+  t.ForEach([&](const CountTable::Entry& e) {
+    EXPECT_TRUE(m.emplace(std::string(e.word()), e.count).second)
+        << "word twice: " << e.word();
+  });
+  return m;
+}
+
+TEST(CountTableTest, CountsMatchAReferenceMapThroughRehashes) {
+  CountTable table;
+  std::unordered_map<std::string, uint64_t> reference;
+  for (const std::string& w : RandomWords(300000, 1)) {
+    const CountTable::Entry& e = table.Add(w);
+    EXPECT_EQ(e.word(), w);
+    EXPECT_EQ(e.count, ++reference[w]);
+  }
+  EXPECT_EQ(table.size(), reference.size());
+  EXPECT_EQ(Counts(table), reference);
+}
+
+TEST(CountTableTest, ProvisionalIdsFollowFirstOccurrence) {
+  CountTable table;
+  const std::vector<std::string> words = {"b", "a", "b", "a-very-long-word",
+                                          "c", "a"};
+  for (const std::string& w : words) table.Add(w);
+  EXPECT_EQ(table.Add("b").provisional_id, 0u);
+  EXPECT_EQ(table.Add("a").provisional_id, 1u);
+  EXPECT_EQ(table.Add("a-very-long-word").provisional_id, 2u);
+  EXPECT_EQ(table.Add("c").provisional_id, 3u);
+  EXPECT_EQ(table.num_provisional_ids(), 4u);
+}
+
+TEST(CountTableTest, PruneDropsRareWordsAndIdsAreNeverReused) {
+  CountTable table;
+  for (int i = 0; i < 5; ++i) table.Add("often");
+  table.Add("once");
+  table.Add("twice");
+  table.Add("twice");
+  table.Prune(1);
+  auto counts = Counts(table);
+  EXPECT_EQ(counts.size(), 2u);
+  EXPECT_EQ(counts["often"], 5u);
+  EXPECT_EQ(counts["twice"], 2u);
+  EXPECT_EQ(counts.count("once"), 0u);
+  // A pruned word seen again starts over with a new provisional id.
+  const CountTable::Entry& again = table.Add("once");
+  EXPECT_EQ(again.count, 1u);
+  EXPECT_EQ(again.provisional_id, 3u);
+  EXPECT_EQ(table.num_provisional_ids(), 4u);
+}
+
+TEST(CountTableTest, PruneAfterManyWordsKeepsTheRestIntact) {
+  CountTable table;
+  std::unordered_map<std::string, uint64_t> reference;
+  for (const std::string& w : RandomWords(100000, 2)) {
+    table.Add(w);
+    ++reference[w];
+  }
+  table.Prune(3);
+  for (auto it = reference.begin(); it != reference.end();) {
+    it = it->second <= 3 ? reference.erase(it) : std::next(it);
+  }
+  EXPECT_EQ(Counts(table), reference);
+  // Lookups still work after the table was rebuilt.
+  for (const auto& [w, c] : reference) {
+    EXPECT_EQ(table.Add(w).count, c + 1);
+    break;
+  }
+}
+
+}  // namespace
+}  // namespace wembed
