@@ -9,7 +9,7 @@ PACKAGES=(
   libboost-program-options-dev zlib1g-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   python3 python3-numpy python3-scipy python3-gensim
-  time gzip
+  time gzip universal-ctags
 )
 
 missing=()
