@@ -214,6 +214,23 @@ void AtomicFileWriter::Abandon() {
   if (!direct_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
+BufferedFileWriter::BufferedFileWriter(std::string path, const Env& env,
+                                       size_t flush_bytes)
+    : writer_(std::move(path), env), flush_bytes_(flush_bytes) {
+  buffer_.reserve(flush_bytes_ + 4096);
+}
+
+Status BufferedFileWriter::Flush() {
+  WEMBED_RETURN_IF_ERROR(writer_.Append(buffer_.data(), buffer_.size()));
+  buffer_.clear();
+  return Status::Ok();
+}
+
+Status BufferedFileWriter::Commit() {
+  WEMBED_RETURN_IF_ERROR(Flush());
+  return writer_.Commit();
+}
+
 Status SyncDirectory(const std::string& dir, const Env& env) {
   int err = env.BeforeOp(FileOp::kSyncDir, dir, nullptr);
   if (err == 0) {

@@ -94,6 +94,32 @@ class AtomicFileWriter {
   Status error_;
 };
 
+// An AtomicFileWriter behind a memory buffer, for writers that produce many
+// small pieces (a vocabulary line, a vector row): append to buffer(), call
+// MaybeFlush() after each piece, Commit() at the end. Not thread-safe.
+class BufferedFileWriter {
+ public:
+  // `env` must outlive the writer.
+  explicit BufferedFileWriter(std::string path,
+                              const Env& env = Env::Default(),
+                              size_t flush_bytes = size_t{4} << 20);
+  Status Open() { return writer_.Open(); }
+  std::string& buffer() { return buffer_; }
+  // Writes the buffer out once it holds flush_bytes or more.
+  Status MaybeFlush() {
+    return buffer_.size() >= flush_bytes_ ? Flush() : Status::Ok();
+  }
+  // Writes what is buffered, then commits (see AtomicFileWriter::Commit).
+  Status Commit();
+
+ private:
+  Status Flush();
+
+  AtomicFileWriter writer_;
+  size_t flush_bytes_;
+  std::string buffer_;
+};
+
 // Fsyncs directory `dir` so that a rename inside it is durable. File systems
 // that cannot fsync directories (EINVAL) count as success.
 Status SyncDirectory(const std::string& dir, const Env& env = Env::Default());

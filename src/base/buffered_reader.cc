@@ -89,4 +89,20 @@ StatusOr<bool> BufferedReader::NextLine(std::string_view* line,
                             " bytes");
 }
 
+Status ForEachLine(
+    const std::string& path, const Env& env,
+    const std::function<Status(std::string_view line, uint64_t line_no)>& fn,
+    size_t max_bytes) {
+  StatusOr<std::unique_ptr<BufferedReader>> in =
+      BufferedReader::Open(path, env);
+  if (!in.ok()) return in.status();
+  std::string_view line;
+  while (true) {
+    StatusOr<bool> more = (*in)->NextLine(&line, max_bytes);
+    if (!more.ok()) return more.status();
+    if (!*more) return Status::Ok();
+    WEMBED_RETURN_IF_ERROR(fn(line, (*in)->line_number()));
+  }
+}
+
 }  // namespace wembed

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -76,6 +77,15 @@ class BufferedReader {
   uint64_t line_number_ = 0;
   bool eof_ = false;
 };
+
+// Opens `path` (plain or gzip, a file, a pipe or "-") and calls fn(line,
+// line_number) for each line (without its '\n'; numbers from 1) until the
+// end or the first non-OK Status, which is returned. Lines longer than
+// `max_bytes` are an error naming the file and line.
+Status ForEachLine(
+    const std::string& path, const Env& env,
+    const std::function<Status(std::string_view line, uint64_t line_no)>& fn,
+    size_t max_bytes = kMaxLineBytes);
 
 }  // namespace wembed
 

@@ -96,24 +96,18 @@ int32_t Vocabulary::Find(std::string_view word) const {
 }
 
 Status Vocabulary::Save(const std::string& path, const Env& env) const {
-  AtomicFileWriter writer(path, env);
+  BufferedFileWriter writer(path, env);
   WEMBED_RETURN_IF_ERROR(writer.Open());
-  std::string buf;
-  constexpr size_t kFlushBytes = 1 << 20;
-  buf.reserve(kFlushBytes + 256);
   char num[24];
   for (size_t i = 0; i < words_.size(); ++i) {
+    std::string& buf = writer.buffer();
     buf += words_[i];
     buf += ' ';
     const auto r = std::to_chars(num, num + sizeof(num), counts_[i]);
     buf.append(num, r.ptr);
     buf += '\n';
-    if (buf.size() >= kFlushBytes) {
-      WEMBED_RETURN_IF_ERROR(writer.Append(buf.data(), buf.size()));
-      buf.clear();
-    }
+    WEMBED_RETURN_IF_ERROR(writer.MaybeFlush());
   }
-  WEMBED_RETURN_IF_ERROR(writer.Append(buf.data(), buf.size()));
   return writer.Commit();
 }
 
@@ -142,30 +136,26 @@ std::string ParseVocabLine(std::string_view line, std::string* word,
 
 StatusOr<Vocabulary> Vocabulary::Load(const std::string& path,
                                       const Env& env) {
-  StatusOr<std::unique_ptr<BufferedReader>> in =
-      BufferedReader::Open(path, env);
-  if (!in.ok()) return in.status();
   std::vector<std::string> words;
   std::vector<uint64_t> counts;
-  std::string_view line;
-  while (true) {
-    StatusOr<bool> more = (*in)->NextLine(&line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    std::string word;
-    uint64_t count = 0;
-    const std::string problem = ParseVocabLine(line, &word, &count);
-    if (!problem.empty()) {
-      return Status::Corruption(path + ":" +
-                                std::to_string((*in)->line_number()) + ": " +
-                                problem + " (expected 'word count')");
-    }
-    if (word == "</s>") continue;
-    words.push_back(std::move(word));
-    counts.push_back(count);
-  }
+  WEMBED_RETURN_IF_ERROR(ForEachLine(
+      path, env, [&](std::string_view line, uint64_t line_no) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) return Status::Ok();
+        std::string word;
+        uint64_t count = 0;
+        const std::string problem = ParseVocabLine(line, &word, &count);
+        if (!problem.empty()) {
+          return Status::Corruption(path + ":" + std::to_string(line_no) +
+                                    ": " + problem +
+                                    " (expected 'word count')");
+        }
+        if (word != "</s>") {
+          words.push_back(std::move(word));
+          counts.push_back(count);
+        }
+        return Status::Ok();
+      }));
   if (words.empty()) return Status::Corruption(path + ": no words");
   StatusOr<Vocabulary> v =
       FromWordsAndCounts(std::move(words), std::move(counts));

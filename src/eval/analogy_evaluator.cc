@@ -128,36 +128,30 @@ std::string SectionName(std::string_view line) {
 
 StatusOr<AnalogyQuestionSet> ReadAnalogyQuestions(const std::string& path,
                                                   const Env& env) {
-  StatusOr<std::unique_ptr<BufferedReader>> in =
-      BufferedReader::Open(path, env);
-  if (!in.ok()) return in.status();
   AnalogyQuestionSet set;
   set.path = path;
-  std::string_view line;
-  while (true) {
-    StatusOr<bool> more = (*in)->NextLine(&line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    const size_t line_no = (*in)->line_number();
-    if (line.substr(0, 2) == ": ") {
-      set.sections.push_back({SectionName(line), {}});
-      continue;
-    }
-    const std::vector<std::string_view> w = SplitOnAsciiSpace(line);
-    if (w.empty()) continue;
-    if (set.sections.empty()) {
-      return Status::Corruption(path + ": line " + std::to_string(line_no) +
-                                ": question before the first ': section' "
-                                "header line");
-    }
-    if (w.size() != 4) {
-      ++set.skipped_lines;
-      continue;
-    }
-    set.sections.back().questions.push_back(
-        {std::string(w[0]), std::string(w[1]), std::string(w[2]),
-         std::string(w[3]), line_no});
-  }
+  WEMBED_RETURN_IF_ERROR(ForEachLine(
+      path, env, [&](std::string_view line, uint64_t line_no) {
+        if (line.substr(0, 2) == ": ") {
+          set.sections.push_back({SectionName(line), {}});
+          return Status::Ok();
+        }
+        const std::vector<std::string_view> w = SplitOnAsciiSpace(line);
+        if (w.empty()) return Status::Ok();
+        if (set.sections.empty()) {
+          return Status::Corruption(path + ": line " + std::to_string(line_no) +
+                                    ": question before the first ': section' "
+                                    "header line");
+        }
+        if (w.size() != 4) {
+          ++set.skipped_lines;
+          return Status::Ok();
+        }
+        set.sections.back().questions.push_back(
+            {std::string(w[0]), std::string(w[1]), std::string(w[2]),
+             std::string(w[3]), size_t(line_no)});
+        return Status::Ok();
+      }));
   return set;
 }
 

@@ -45,34 +45,29 @@ StatusOr<std::vector<WordPair>> ReadWordPairs(const std::string& path,
   WordPairsReadInfo local;
   if (info == nullptr) info = &local;
   *info = WordPairsReadInfo();
-  StatusOr<std::unique_ptr<BufferedReader>> in =
-      BufferedReader::Open(path, env);
-  if (!in.ok()) return in.status();
   std::vector<WordPair> pairs;
-  std::string_view line;
-  while (true) {
-    StatusOr<bool> more = (*in)->NextLine(&line);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    const size_t line_no = (*in)->line_number();
-    const std::vector<std::string_view> f = SplitOnAsciiSpace(line);
-    if (f.empty() || f[0][0] == '#') continue;
-    if (f.size() != 3) {
-      return Status::Corruption(
-          path + ": line " + std::to_string(line_no) +
-          ": expected 'word1 word2 score' (tab or space separated), found " +
-          std::to_string(f.size()) + (f.size() == 1 ? " field" : " fields"));
-    }
-    WordPair p;
-    if (!ParseDouble(f[2], &p.score)) {
-      NoteSkipped(line, line_no, info);
-      continue;
-    }
-    p.a = std::string(f[0]);
-    p.b = std::string(f[1]);
-    p.line = line_no;
-    pairs.push_back(std::move(p));
-  }
+  WEMBED_RETURN_IF_ERROR(ForEachLine(
+      path, env, [&](std::string_view line, uint64_t line_no) {
+        const std::vector<std::string_view> f = SplitOnAsciiSpace(line);
+        if (f.empty() || f[0][0] == '#') return Status::Ok();
+        if (f.size() != 3) {
+          return Status::Corruption(
+              path + ": line " + std::to_string(line_no) +
+              ": expected 'word1 word2 score' (tab or space separated), "
+              "found " +
+              std::to_string(f.size()) + (f.size() == 1 ? " field" : " fields"));
+        }
+        WordPair p;
+        if (!ParseDouble(f[2], &p.score)) {
+          NoteSkipped(line, line_no, info);
+          return Status::Ok();
+        }
+        p.a = std::string(f[0]);
+        p.b = std::string(f[1]);
+        p.line = line_no;
+        pairs.push_back(std::move(p));
+        return Status::Ok();
+      }));
   return pairs;
 }
 

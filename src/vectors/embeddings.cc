@@ -724,6 +724,31 @@ StatusOr<Embeddings> Load(const std::string& path, size_t max_rows,
 
 }  // namespace
 
+namespace {
+
+// One row: the word, then the values as float32 bytes (binary) or their
+// shortest text that reads back exactly (text), then '\n'.
+void AppendWord2VecRow(const std::string& word, const float* v, size_t dim,
+                       VectorFormat format, std::string* buf) {
+  *buf += word;
+  if (format == VectorFormat::kBinary) {
+    *buf += ' ';
+    const size_t at = buf->size();
+    buf->resize(at + 4 * dim);
+    for (size_t c = 0; c < dim; ++c) EncodeFloat(&(*buf)[at + 4 * c], v[c]);
+  } else {
+    char num[32];
+    for (size_t c = 0; c < dim; ++c) {
+      *buf += ' ';
+      const auto res = std::to_chars(num, num + sizeof(num), v[c]);
+      buf->append(num, res.ptr);
+    }
+  }
+  *buf += '\n';
+}
+
+}  // namespace
+
 const char* OutputVectorsName(OutputVectors which) {
   switch (which) {
     case OutputVectors::kInput:
@@ -776,38 +801,15 @@ Status WriteWord2Vec(const std::string& path,
           "') is empty or contains whitespace; word2vec files cannot hold it");
     }
   }
-  AtomicFileWriter out(path, env);
+  BufferedFileWriter out(path, env);
   WEMBED_RETURN_IF_ERROR(out.Open());
   const size_t dim = vectors.cols();
-  std::string buf;
-  constexpr size_t kFlushBytes = size_t{4} << 20;
-  buf.reserve(kFlushBytes + dim * 20 + 256);
-  buf += std::to_string(words.size()) + " " + std::to_string(dim) + "\n";
-  char num[32];
+  out.buffer() +=
+      std::to_string(words.size()) + " " + std::to_string(dim) + "\n";
   for (size_t r = 0; r < words.size(); ++r) {
-    buf += words[r];
-    const float* v = vectors.row(r);
-    if (format == VectorFormat::kBinary) {
-      buf += ' ';
-      const size_t at = buf.size();
-      buf.resize(at + 4 * dim);
-      for (size_t c = 0; c < dim; ++c)
-        EncodeFloat(&buf[at + 4 * c], v[c]);
-    } else {
-      for (size_t c = 0; c < dim; ++c) {
-        buf += ' ';
-        // Shortest representation that reads back to the same float.
-        const auto res = std::to_chars(num, num + sizeof(num), v[c]);
-        buf.append(num, res.ptr);
-      }
-    }
-    buf += '\n';
-    if (buf.size() >= kFlushBytes) {
-      WEMBED_RETURN_IF_ERROR(out.Append(buf.data(), buf.size()));
-      buf.clear();
-    }
+    AppendWord2VecRow(words[r], vectors.row(r), dim, format, &out.buffer());
+    WEMBED_RETURN_IF_ERROR(out.MaybeFlush());
   }
-  WEMBED_RETURN_IF_ERROR(out.Append(buf.data(), buf.size()));
   return out.Commit();
 }
 
