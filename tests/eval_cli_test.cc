@@ -330,6 +330,47 @@ TEST_F(EvalCliTest, JsonStaysValidWithBadUtf8) {
   EXPECT_EQ(j["unknown_words"][0].get<std::string>(), "\xEF\xBF\xBD\\\"q");  // U+FFFD
 }
 
+// Every input may be gzip: questions, pairs and vectors (text and binary),
+// with the same numbers as the plain files.
+TEST_F(EvalCliTest, GzipInputsGiveTheSameNumbers) {
+  const std::string vgz = dir_.File("vec.txt.gz");
+  const std::string bgz = dir_.File("vec.bin.gz");
+  const std::string qgz = dir_.File("q.txt.gz");
+  const std::string pgz = dir_.File("pairs.txt.gz");
+  StatusOr<Embeddings> e = LoadEmbeddings(vectors_);
+  ASSERT_TRUE(e.ok());
+  const std::string txt = dir_.File("vec.txt");
+  ASSERT_TRUE(
+      WriteWord2Vec(txt, e->words, e->vectors, VectorFormat::kText).ok());
+  WriteFile(vgz, testing::Gzip(ReadFile(txt)));
+  WriteFile(bgz, testing::Gzip(ReadFile(vectors_)));
+  WriteFile(qgz, testing::Gzip(ReadFile(questions_)));
+  WriteFile(pgz, testing::Gzip(ReadFile(pairs_)));
+  const std::string plain_analogy =
+      Run("eval analogy --vectors '" + vectors_ + "' --questions '" +
+          questions_ + "' --restrict 5 --json")
+          .out;
+  const std::string plain_pairs =
+      Run("eval similarity --vectors '" + vectors_ + "' --pairs '" + pairs_ +
+          "' --json")
+          .out;
+  for (const std::string& v : {vgz, bgz}) {
+    CommandResult r = Run("eval analogy --vectors '" + v + "' --questions '" +
+                          qgz + "' --restrict 5 --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Json gz = ParseJson(r.out), plain = ParseJson(plain_analogy);
+    EXPECT_EQ(gz["total"], plain["total"]);
+    EXPECT_EQ(gz["sections"].size(), plain["sections"].size());
+    r = Run("eval similarity --vectors '" + v + "' --pairs '" + pgz +
+            "' --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(ParseJson(r.out)["spearman"], ParseJson(plain_pairs)["spearman"]);
+    r = Run("similar a --vectors '" + v + "' -k 2");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, Run("similar a --vectors '" + vectors_ + "' -k 2").out);
+  }
+}
+
 // Wherever vectors are taken, a wembed checkpoint works too.
 TEST_F(EvalCliTest, CheckpointAsVectors) {
   Checkpoint c;
