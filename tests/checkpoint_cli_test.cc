@@ -133,7 +133,7 @@ TEST_F(CheckpointCliTest, InfoJson) {
   EXPECT_EQ(j["progress"]["percent"], 50.0);
   EXPECT_EQ(j["progress"]["finished"], false);
   ASSERT_TRUE(j["threads"].is_array());
-  const nlohmann::json& t0 = j["threads"][0];
+  const nlohmann::json& t0 = j["threads"][1];  // the second thread
   EXPECT_EQ(t0["epochs_completed"], 3);
   EXPECT_EQ(t0["begin"], 750);
   EXPECT_EQ(t0["end"], 1500);
