@@ -8,7 +8,7 @@ namespace wembed {
 namespace {
 
 // Gap between a point and its label, and the rings tried beyond it.
-constexpr double kGap = 5;
+constexpr double kGap = 8;
 constexpr int kRings = 6;
 // Distance from a point to its label beyond which a leader line is drawn.
 constexpr double kLeaderDistance = 2.5 * kGap;

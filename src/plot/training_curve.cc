@@ -43,8 +43,10 @@ StatusOr<TrainingLogPoint> ParseLogLine(std::string_view line,
 }
 
 // Axis ticks at 1, 2 or 5 times a power of ten, about `count` of them,
-// covering [lo, hi]; lo and hi are widened to the outer ticks.
-std::vector<double> NiceTicks(double* lo, double* hi, int count) {
+// covering [lo, hi]; with `widen`, lo and hi become the outer ticks, else
+// the ticks stay inside [lo, hi].
+std::vector<double> NiceTicks(double* lo, double* hi, int count,
+                              bool widen = true) {
   if (!(*hi > *lo)) *hi = *lo + (*lo == 0 ? 1 : std::abs(*lo) * 0.1);
   const double raw = (*hi - *lo) / count;
   const double mag = std::pow(10, std::floor(std::log10(raw)));
@@ -53,10 +55,11 @@ std::vector<double> NiceTicks(double* lo, double* hi, int count) {
     step = m * mag;
     if (step >= raw) break;
   }
-  *lo = std::floor(*lo / step + 1e-9) * step;
-  *hi = std::ceil(*hi / step - 1e-9) * step;
+  const double first = std::floor(*lo / step + 1e-9) * step;
+  const double last = std::ceil(*hi / step - 1e-9) * step;
+  if (widen) *lo = first, *hi = last;
   std::vector<double> ticks;
-  for (double t = *lo; t <= *hi + step * 1e-6; t += step) {
+  for (double t = first; t <= *hi + step * 1e-6; t += step) {
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0 : t);
   }
   return ticks;
@@ -240,7 +243,7 @@ Status DrawTrainingCurve(const std::vector<TrainingLogPoint>& pts,
   Canvas& c = **canvas;
   const Box area{96, 100, o.width - 104, o.height - 62};
   Scale x{0, pts.back().words, area.x0, area.x1};
-  const std::vector<double> xt = NiceTicks(&x.lo, &x.hi, 6);
+  const std::vector<double> xt = NiceTicks(&x.lo, &x.hi, 6, /*widen=*/false);
   Series loss{&TrainingLogPoint::loss, {0, 1, area.y1, area.y0},
               palette::kBlue};
   Series lr{&TrainingLogPoint::learning_rate, {0, 1, area.y1, area.y0},

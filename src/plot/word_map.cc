@@ -180,6 +180,32 @@ void DrawParallelogram(Canvas& c, const Mapping& m,
   c.Line(m.X(t), m.Y(t), m.X(d), m.Y(d), palette::kRed, 1.5, true);
 }
 
+// Small boxes along the segment (x0, y0) -> (x1, y1), so that labels
+// keep off the lines of the parallelogram.
+void AddSegmentObstacles(double x0, double y0, double x1, double y1,
+                         std::vector<Box>* obstacles) {
+  const double len = std::hypot(x1 - x0, y1 - y0);
+  const int steps = std::max(1, int(len / 6));
+  for (int i = 0; i <= steps; ++i) {
+    const double x = x0 + (x1 - x0) * i / steps;
+    const double y = y0 + (y1 - y0) * i / steps;
+    obstacles->push_back({x - 2, y - 2, x + 2, y + 2});
+  }
+}
+
+std::vector<Box> ParallelogramObstacles(const Mapping& m,
+                                        const std::vector<Point2>& p) {
+  std::vector<Box> boxes;
+  const Point2* ends[][2] = {{&p[0], &p[1]}, {&p[2], &p.back()},
+                             {&p[0], &p[2]}, {&p[1], &p.back()},
+                             {&p.back(), &p[3]}};
+  for (const auto& e : ends) {
+    AddSegmentObstacles(m.X(*e[0]), m.Y(*e[0]), m.X(*e[1]), m.Y(*e[1]),
+                        &boxes);
+  }
+  return boxes;
+}
+
 struct Label {
   std::string text;
   Point2 at;
@@ -217,6 +243,7 @@ void DrawPoints(Canvas& c, const Mapping& m, const NearestNeighbors& nn,
                 const Scene& s, const std::vector<Point2>& p,
                 const Box& bounds) {
   std::vector<Box> obstacles;
+  if (s.analogy) obstacles = ParallelogramObstacles(m, p);
   std::vector<Label> labels;
   for (size_t i = s.rows.size(); i-- > 0;) {  // important ones on top
     const Role role = s.roles[i];
@@ -234,7 +261,7 @@ void DrawPoints(Canvas& c, const Mapping& m, const NearestNeighbors& nn,
   if (s.analogy) {
     const Point2& t = p.back();
     c.Star(m.X(t), m.Y(t), 9, palette::kRed, Color{1, 1, 1});
-    obstacles.push_back({m.X(t) - 9, m.Y(t) - 9, m.X(t) + 9, m.Y(t) + 9});
+    obstacles.push_back({m.X(t) - 8, m.Y(t) - 8, m.X(t) + 8, m.Y(t) + 8});
     labels.insert(labels.begin() + 4,
                   {s.target_label, t, palette::kRed, 14, false, true});
   }
@@ -253,7 +280,8 @@ void DrawFrame(Canvas& c, const WordMapOptions& o, const Scene& s,
          Color{0.975, 0.978, 0.985});
   std::string title = o.title;
   if (title.empty()) {
-    title = s.analogy ? s.target_label + " \u2248 ?" : "Word map";
+    title = s.analogy ? s.target_label + " \u2248 " + report.analogy_answer
+                      : "Word map";
   }
   c.SetFont(22, true);
   c.Text(area.x0, 38, title, palette::kText);

@@ -31,7 +31,7 @@ StatusOr<std::vector<TrainingLogPoint>> ReadTrainingLog(
     const std::string& path, const Env& env = Env::Default());
 
 struct TrainingCurveOptions {
-  std::string title = "Training";
+  std::string title = "Training: loss and learning rate";
   std::string subtitle;  // e.g. the log file; "" = none
   double width = 900, height = 520;
 };
