@@ -16,6 +16,7 @@
 #include "progress_format.h"
 #include "vector_loading.h"
 #include "wembed/base/output_paths.h"
+#include "wembed/train/option_table.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
@@ -321,7 +322,8 @@ Status CheckExportOutputs(const std::string& path, const std::string& output,
   const std::vector<std::string> files = ExportPaths(output, format);
   PathOptions outputs;
   for (const std::string& f : files) outputs.push_back({"--output", f});
-  WEMBED_RETURN_IF_ERROR(CheckOutputPaths({{"input", path}}, outputs));
+  const std::string input = LooksLikeCheckpoint(path) ? "checkpoint" : "input";
+  WEMBED_RETURN_IF_ERROR(CheckOutputPaths({{input, path}}, outputs));
   if (!IsDirectoryFormat(format)) return CheckWritable("--output", output);
   if (output == "-") return CheckWritable("--output", output);
   // The directory may not exist yet: its parent must be writable then.
@@ -379,9 +381,15 @@ int RunExportCommand(int argc, char** argv) {
                                      ExportFormatChoices() + ", not '" +
                                      format_name + "'"));
   }
-  TrainingJob job;  // only its --output-vectors
-  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
-    return ReportError("export", s);
+  // Only --output-vectors comes from the option table (its --format is
+  // train's, narrower than export's).
+  TrainingJob job;
+  if (vm.count("output-vectors") && !vm["output-vectors"].defaulted()) {
+    const OptionSpec* spec = FindTrainingOption("output-vectors");
+    if (Status s = spec->set({vm["output-vectors"].as<std::string>()}, &job);
+        !s.ok()) {
+      return ReportError("export", s);
+    }
   }
   if (Status s = CheckExportOutputs(path, output, *format); !s.ok()) {
     return ReportError("export", s);

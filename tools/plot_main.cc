@@ -2,6 +2,7 @@
 // analogy's parallelogram) and of a training run (loss and learning rate
 // from a --log-json file). The drawing is the library's (wembed/plot).
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -127,7 +128,7 @@ int RunWordMap(const PlotArgs& a) {
   }
   o.neighbors = a.neighbors;
   o.title = a.title;
-  o.subtitle = a.vectors;
+  o.subtitle = std::filesystem::path(a.vectors).filename().string();
   if (a.width > 0) o.width = a.width;
   if (a.height > 0) o.height = a.height;
   EmbeddingsLoadInfo info;
@@ -146,7 +147,7 @@ int RunTrainingCurve(const PlotArgs& a) {
   if (!points.ok()) return ReportError(kCommand, points.status());
   TrainingCurveOptions o;
   if (!a.title.empty()) o.title = a.title;
-  o.subtitle = a.training;
+  o.subtitle = std::filesystem::path(a.training).filename().string();
   if (a.width > 0) o.width = a.width;
   if (a.height > 0) o.height = a.height;
   if (Status s = DrawTrainingCurve(*points, o, a.output); !s.ok()) {

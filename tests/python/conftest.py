@@ -32,7 +32,7 @@ def synth(tmp_path_factory):
     """(corpus, questions, pairs) of a small planted-analogy corpus."""
     d = tmp_path_factory.mktemp("synth")
     corpus, questions = d / "corpus.txt", d / "questions.txt"
-    assert wembed.synth(corpus, questions, sentences=20000) > 100
+    assert wembed.synth(corpus, questions) > 100
     # Word pairs with made-up scores: related (country, capital) pairs high.
     pairs = d / "pairs.txt"
     lines = ["word1\tword2\tscore"]
