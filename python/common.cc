@@ -36,8 +36,8 @@ std::string WordFromPy(py::handle word) {
     throw py::type_error("expected a word (str), got " +
                          std::string(py::str(py::type::of(word))));
   }
-  PyObject* b = PyUnicode_AsEncodedString(word.ptr(), "utf-8",
-                                          "surrogateescape");
+  PyObject* b =
+      PyUnicode_AsEncodedString(word.ptr(), "utf-8", "surrogateescape");
   if (b == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::bytes>(b).cast<std::string>();
 }

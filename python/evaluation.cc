@@ -84,8 +84,8 @@ py::dict EvaluateAnalogies(const KeyedVectors& kv, py::handle path,
                            size_t restrict, bool case_insensitive,
                            const std::string& method,
                            const std::string& protocol, int threads) {
-  const AnalogyOptions o =
-      ParseAnalogyOptions(restrict, case_insensitive, method, protocol, threads);
+  const AnalogyOptions o = ParseAnalogyOptions(restrict, case_insensitive,
+                                               method, protocol, threads);
   const std::string file = PathFromPy(path, "evaluate_analogies");
   const bool skip = o.protocol == AnalogyProtocol::kSkipUnknown;
   Embeddings rows = FirstRows(kv, skip ? restrict : 0);
@@ -103,8 +103,9 @@ py::dict EvaluateAnalogies(const KeyedVectors& kv, py::handle path,
   }
   CheckOk(set.status());
   if (set->num_questions() == 0) {
-    throw py::value_error(file + ": no analogy questions (expected ': "
-                                 "section' headers and 'a b c d' lines)");
+    throw py::value_error(file +
+                          ": no analogy questions (expected ': "
+                          "section' headers and 'a b c d' lines)");
   }
   py::dict d;
   AddTotals(d, r, !o.method_add, o.protocol);
@@ -123,8 +124,8 @@ py::object Number(double v) {
   return std::isfinite(v) ? py::object(py::float_(v)) : py::object(py::none());
 }
 
-py::dict EvaluatePairs(const KeyedVectors& kv, py::handle path,
-                       size_t restrict, bool case_insensitive) {
+py::dict EvaluatePairs(const KeyedVectors& kv, py::handle path, size_t restrict,
+                       bool case_insensitive) {
   const std::string file = PathFromPy(path, "evaluate_pairs");
   SimilarityOptions o;
   o.case_sensitive = !case_insensitive;

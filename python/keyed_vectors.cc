@@ -24,8 +24,9 @@ std::vector<float> TermVector(KeyedVectors& kv, py::handle item,
     const float* v = kv.Unit().unit_vector(row);
     return std::vector<float>(v, v + kv.dim());
   }
-  auto a = py::array_t<float, py::array::c_style | py::array::forcecast>::
-      ensure(item);
+  auto a =
+      py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(
+          item);
   if (!a || a.ndim() != 1 || size_t(a.shape(0)) != kv.dim()) {
     throw py::type_error("expected a word or a vector of " +
                          std::to_string(kv.dim()) + " numbers");
@@ -82,11 +83,10 @@ py::list TopN(const KeyedVectors& kv, const std::vector<float>& scores,
     }
   }
   const size_t n = std::min(topn, rows.size());
-  std::partial_sort(rows.begin(), rows.begin() + n, rows.end(),
-                    [&](int32_t a, int32_t b) {
-                      return scores[a] != scores[b] ? scores[a] > scores[b]
-                                                    : a < b;
-                    });
+  std::partial_sort(
+      rows.begin(), rows.begin() + n, rows.end(), [&](int32_t a, int32_t b) {
+        return scores[a] != scores[b] ? scores[a] > scores[b] : a < b;
+      });
   py::list out;
   for (size_t i = 0; i < n; ++i) {
     out.append(py::make_tuple(WordToPy(kv.data().words[rows[i]]),
@@ -255,8 +255,8 @@ void Save(KeyedVectors& kv, py::handle path, const std::string& format) {
 }
 
 std::string Repr(const KeyedVectors& kv) {
-  return "<wembed.KeyedVectors: " + std::to_string(kv.size()) +
-         " words, dim " + std::to_string(kv.dim()) + ">";
+  return "<wembed.KeyedVectors: " + std::to_string(kv.size()) + " words, dim " +
+         std::to_string(kv.dim()) + ">";
 }
 
 void BindQueries(py::class_<KeyedVectors>& c) {
@@ -277,14 +277,15 @@ void BindQueries(py::class_<KeyedVectors>& c) {
         "Cosine similarity of two words.");
   c.def("doesnt_match", &DoesntMatch, py::arg("words"),
         "The word furthest from the mean of the words.");
-  c.def("fill_norms",
-        [](KeyedVectors& kv, bool force) {
-          if (force) kv.ResetUnit();
-          kv.Unit();
-        },
-        py::arg("force") = false,
-        "Makes the unit-length copy the queries use; force=True remakes it "
-        "after `vectors` was modified in place.");
+  c.def(
+      "fill_norms",
+      [](KeyedVectors& kv, bool force) {
+        if (force) kv.ResetUnit();
+        kv.Unit();
+      },
+      py::arg("force") = false,
+      "Makes the unit-length copy the queries use; force=True remakes it "
+      "after `vectors` was modified in place.");
 }
 
 void BindAccess(py::class_<KeyedVectors>& c) {
@@ -295,15 +296,16 @@ void BindAccess(py::class_<KeyedVectors>& c) {
   });
   c.def("__getitem__", &GetItem, py::arg("key"));
   c.def("get_vector", &GetVector, py::arg("key"), py::arg("norm") = false);
-  c.def("get_index",
-        [](const KeyedVectors& kv, py::handle key, py::object dflt) {
-          const int32_t r = kv.Index(WordFromPy(key));
-          if (r >= 0) return py::object(py::int_(r));
-          if (!dflt.is_none()) return dflt;
-          throw py::key_error("Key '" + std::string(py::str(key)) +
-                              "' not present");
-        },
-        py::arg("key"), py::arg("default") = py::none());
+  c.def(
+      "get_index",
+      [](const KeyedVectors& kv, py::handle key, py::object dflt) {
+        const int32_t r = kv.Index(WordFromPy(key));
+        if (r >= 0) return py::object(py::int_(r));
+        if (!dflt.is_none()) return dflt;
+        throw py::key_error("Key '" + std::string(py::str(key)) +
+                            "' not present");
+      },
+      py::arg("key"), py::arg("default") = py::none());
   c.def("has_index_for", [](const KeyedVectors& kv, py::handle key) {
     return kv.Index(WordFromPy(key)) >= 0;
   });
@@ -332,8 +334,7 @@ KeyedVectors::KeyedVectors(Embeddings data, std::vector<uint64_t> counts)
 int32_t KeyedVectors::IndexOf(py::handle key) const {
   const int32_t row = Index(WordFromPy(key));
   if (row < 0) {
-    throw py::key_error("Key '" + std::string(py::str(key)) +
-                        "' not present");
+    throw py::key_error("Key '" + std::string(py::str(key)) + "' not present");
   }
   return row;
 }

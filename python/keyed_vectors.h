@@ -4,12 +4,12 @@
 #ifndef WEMBED_PYTHON_KEYED_VECTORS_H_
 #define WEMBED_PYTHON_KEYED_VECTORS_H_
 
+#include <pybind11/numpy.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <pybind11/numpy.h>
 
 #include "common.h"
 #include "wembed/eval/nearest_neighbors.h"

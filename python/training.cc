@@ -69,8 +69,8 @@ std::vector<std::string> OptionValues(const OptionSpec& spec, py::handle v) {
 void ApplyOption(const std::string& name, py::handle value, TrainingJob* job) {
   const OptionSpec* spec = FindTrainingOption(name);
   if (spec == nullptr || name.find('-') != std::string::npos) {
-    throw py::type_error("train() got an unexpected keyword argument '" +
-                         name + "' (see wembed.training_options())");
+    throw py::type_error("train() got an unexpected keyword argument '" + name +
+                         "' (see wembed.training_options())");
   }
   if (value.is_none()) return;
   if (job->given.count(spec->name) != 0) {
@@ -152,9 +152,7 @@ class QueueObserver : public TrainingObserver {
   explicit QueueObserver(double interval) : interval_(interval) {}
 
   void OnNote(const std::string& text) override { Push({true, text, {}}); }
-  void OnTrainProgress(const TrainStatus& s) override {
-    Push({false, "", s});
-  }
+  void OnTrainProgress(const TrainStatus& s) override { Push({false, "", s}); }
   double ProgressIntervalSeconds() const override { return interval_; }
 
   void Finish() {
@@ -200,7 +198,8 @@ py::dict ProgressDict(const TrainStatus& s) {
 class PythonRun {
  public:
   PythonRun(TrainingJob job, py::object progress, double interval)
-      : job_(std::move(job)), progress_(std::move(progress)),
+      : job_(std::move(job)),
+        progress_(std::move(progress)),
         observer_(interval) {}
 
   TrainingResult Run() {
@@ -331,11 +330,12 @@ void BindModel(py::module_& m) {
                              })
       .def_readonly("options", &Model::options)
       .def_readonly("summary", &Model::summary)
-      .def("save",
-           [](Model& model, py::handle path, const std::string& format) {
-             model.wv.attr("save")(path, format);
-           },
-           py::arg("path"), py::arg("format") = "bin")
+      .def(
+          "save",
+          [](Model& model, py::handle path, const std::string& format) {
+            model.wv.attr("save")(path, format);
+          },
+          py::arg("path"), py::arg("format") = "bin")
       .def("__repr__", [](Model& model) {
         return "<wembed.Model: " + std::string(py::repr(model.wv)) + ">";
       });

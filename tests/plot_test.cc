@@ -210,8 +210,8 @@ TEST_F(PlotCliTest, TrainLogsJsonAndPlotDrawsBothPictures) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string text = ReadFile(log);
   ASSERT_GE(CountLines(text), 1);
-  const auto last = nlohmann::json::parse(
-      text.substr(text.rfind('\n', text.size() - 2) + 1));
+  const auto last =
+      nlohmann::json::parse(text.substr(text.rfind('\n', text.size() - 2) + 1));
   EXPECT_EQ(last["words"], last["words_total"]);  // the final line
   EXPECT_EQ(last["epoch"], 3);
   for (const char* key : {"words_per_second", "loss", "learning_rate",
@@ -238,19 +238,18 @@ TEST_F(PlotCliTest, UsageAndInputErrors) {
   EXPECT_EQ(Run({"plot", "-o", dir_.File("x.png")}).exit_code, 2);
   EXPECT_EQ(Run({"plot", "--vectors", v, "-o", dir_.File("x.png")}).exit_code,
             2);
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases =
-      {{{"plot", "--vectors", v, "--words", "a,b,c", "-o", dir_.File("x.jpg")},
-        ".png, .svg or .pdf"},
-       {{"plot", "--vectors", v, "--words", "a,b", "-o", dir_.File("x.png")},
-        "at least 3 words"},
-       {{"plot", "--vectors", v, "--analogy", "a-b-c", "-o",
-         dir_.File("x.png")},
-        "expected a:b::c:d"},
-       {{"plot", "--training", v, "-o", dir_.File("x.png")},
-        "line 1 is not a JSON object"},
-       {{"plot", "--vectors", v, "--words", "a,b,c", "-o",
-         dir_.File("link.png")},
-        "same file as --vectors"}};
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"plot", "--vectors", v, "--words", "a,b,c", "-o", dir_.File("x.jpg")},
+       ".png, .svg or .pdf"},
+      {{"plot", "--vectors", v, "--words", "a,b", "-o", dir_.File("x.png")},
+       "at least 3 words"},
+      {{"plot", "--vectors", v, "--analogy", "a-b-c", "-o", dir_.File("x.png")},
+       "expected a:b::c:d"},
+      {{"plot", "--training", v, "-o", dir_.File("x.png")},
+       "line 1 is not a JSON object"},
+      {{"plot", "--vectors", v, "--words", "a,b,c", "-o",
+        dir_.File("link.png")},
+       "same file as --vectors"}};
   std::filesystem::create_symlink(v, dir_.File("link.png"));
   for (const auto& [args, message] : cases) {
     const CommandResult r = Run(args);

@@ -47,9 +47,9 @@ TEST(NpyHeaderTest, LayoutIsNumpysVersion1) {
 TEST(VectorExportTest, NpyHoldsTheRowsWithoutPadding) {
   TempDir dir;
   const Embeddings e = ThreeWords();
-  ASSERT_TRUE(ExportVectors(dir.File("out"), e.words, e.vectors,
-                            ExportFormat::kNpy)
-                  .ok());
+  ASSERT_TRUE(
+      ExportVectors(dir.File("out"), e.words, e.vectors, ExportFormat::kNpy)
+          .ok());
   const std::string bytes = ReadFile(dir.File("out/vectors.npy"));
   const std::string header = NpyHeader(3, 3);
   ASSERT_EQ(bytes.size(), header.size() + 3 * 3 * 4);
@@ -67,9 +67,9 @@ TEST(VectorExportTest, NpyHoldsTheRowsWithoutPadding) {
 TEST(VectorExportTest, TsvHasNoHeaderAndReadsBackExactly) {
   TempDir dir;
   const Embeddings e = ThreeWords();
-  ASSERT_TRUE(ExportVectors(dir.File("tb/"), e.words, e.vectors,
-                            ExportFormat::kTsv)
-                  .ok());
+  ASSERT_TRUE(
+      ExportVectors(dir.File("tb/"), e.words, e.vectors, ExportFormat::kTsv)
+          .ok());
   EXPECT_EQ(ReadFile(dir.File("tb/vectors.tsv")),
             "1.5\t-2\t0.25\n0\t0.001\t-7\n3\t4\t5\n");
   EXPECT_EQ(ReadFile(dir.File("tb/metadata.tsv")), "king\nqueen\ngröße\n");
@@ -139,11 +139,11 @@ class ExportCliTest : public ::testing::Test {
 
 TEST_F(ExportCliTest, VectorsFileToNpyAndTsv) {
   const std::string v = WriteVectors();
-  CommandResult r = Run({"export", v, "--format", "npy", "-o",
-                         dir_.File("np")});
+  CommandResult r =
+      Run({"export", v, "--format", "npy", "-o", dir_.File("np")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("wrote 3 input vectors of dim 3 to " +
-                       dir_.File("np") + " (npy)"),
+  EXPECT_NE(r.err.find("wrote 3 input vectors of dim 3 to " + dir_.File("np") +
+                       " (npy)"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(ReadFile(dir_.File("np/vectors.npy")).size(),
@@ -156,15 +156,15 @@ TEST_F(ExportCliTest, VectorsFileToNpyAndTsv) {
 TEST_F(ExportCliTest, ErrorsAreOneLine) {
   const std::string v = WriteVectors();
   WriteFile(dir_.File("afile"), "x");
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases =
-      {{{"export", v, "--format", "npy", "-o", dir_.File("afile")},
-        "writes a directory, and this is a file"},
-       {{"export", v, "--format", "tsv", "-o", dir_.File("no/such/dir")},
-        "--output"},
-       {{"export", v, "-o", dir_.File("s.bin"), "--output-vectors", "sum"},
-        "need a checkpoint"},
-       {{"export", v, "--format", "csv", "-o", dir_.File("c")},
-        "--format must be bin, txt, tsv or npy, not 'csv'"}};
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"export", v, "--format", "npy", "-o", dir_.File("afile")},
+       "writes a directory, and this is a file"},
+      {{"export", v, "--format", "tsv", "-o", dir_.File("no/such/dir")},
+       "--output"},
+      {{"export", v, "-o", dir_.File("s.bin"), "--output-vectors", "sum"},
+       "need a checkpoint"},
+      {{"export", v, "--format", "csv", "-o", dir_.File("c")},
+       "--format must be bin, txt, tsv or npy, not 'csv'"}};
   for (const auto& [args, message] : cases) {
     const CommandResult r = Run(args);
     EXPECT_EQ(r.exit_code, 1) << args[3];

@@ -6,23 +6,22 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "progress_format.h"
 #include "vector_loading.h"
+#include "wembed/base/matrix.h"
 #include "wembed/base/output_paths.h"
+#include "wembed/base/status.h"
 #include "wembed/train/option_table.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
 #include "wembed/vectors/vector_export.h"
-#include "wembed/base/matrix.h"
-#include "wembed/base/status.h"
 
 namespace wembed::cli {
 namespace {
@@ -294,8 +293,9 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
   }
   if (job.output_vectors != OutputVectors::kInput) {
     return Status::InvalidArgument(
-        path + ": --output-vectors output and sum need a checkpoint (a "
-               "vectors file holds the input vectors only)");
+        path +
+        ": --output-vectors output and sum need a checkpoint (a "
+        "vectors file holds the input vectors only)");
   }
   EmbeddingsLoadInfo info;
   StatusOr<Embeddings> emb = LoadVectorsForCommand("export", path, 0, &info);
@@ -344,27 +344,57 @@ Status CheckExportOutputs(const std::string& path, const std::string& output,
 
 }  // namespace
 
-int RunExportCommand(int argc, char** argv) {
+namespace {
+
+struct ExportArgs {
   std::string path, output, format_name;
-  po::options_description options("options");
-  options.add_options()("input", po::value<std::string>(&path)->required(),
+  ExportFormat format = ExportFormat::kBin;
+  TrainingJob job;  // only its output_vectors
+};
+
+void AddExportOptions(po::options_description& options, ExportArgs* a) {
+  options.add_options()("input", po::value<std::string>(&a->path)->required(),
                         "checkpoint or word2vec vectors file (positional)")(
-      "output,o", po::value<std::string>(&output)->required(),
+      "output,o", po::value<std::string>(&a->output)->required(),
       "file to write (bin, txt), or directory (tsv, npy; created if "
-      "missing)")(
-      "format",
-      po::value<std::string>(&format_name)->default_value(
-          ExportFormatName(ExportFormat::kBin)),
-      ExportFormatHelp().c_str());
+      "missing)")("format",
+                  po::value<std::string>(&a->format_name)
+                      ->default_value(ExportFormatName(ExportFormat::kBin)),
+                  ExportFormatHelp().c_str());
   AddTableOptions(options, {"output-vectors"});
+}
+
+// --format, and --output-vectors through the option table (the table's
+// --format is train's, narrower than export's, so ApplyTableOptions is not
+// used).
+Status ResolveExportArgs(const po::variables_map& vm, ExportArgs* a) {
+  const std::optional<ExportFormat> format = ParseExportFormat(a->format_name);
+  if (!format) {
+    return Status::InvalidArgument("--format must be " +
+                                   ExportFormatChoices() + ", not '" +
+                                   a->format_name + "'");
+  }
+  a->format = *format;
+  if (vm.count("output-vectors") == 0 || vm["output-vectors"].defaulted()) {
+    return Status::Ok();
+  }
+  return FindTrainingOption("output-vectors")
+      ->set({vm["output-vectors"].as<std::string>()}, &a->job);
+}
+
+}  // namespace
+
+int RunExportCommand(int argc, char** argv) {
+  ExportArgs a;
+  po::options_description options("options");
+  AddExportOptions(options, &a);
   po::positional_options_description positional;
   positional.add("input", 1);
   po::variables_map vm;
   if (auto code = ParseCommandLine(
           argc, argv,
           "wembed export INPUT --output PATH [--format " +
-              ExportFormatChoices() +
-              "] [--output-vectors input|output|sum]",
+              ExportFormatChoices() + "] [--output-vectors input|output|sum]",
           "Writes the vectors of a training checkpoint (or of a word2vec "
           "vectors file) as\nword2vec binary or text, as a TensorBoard "
           "projector pair (vectors.tsv,\nmetadata.tsv) or as a NumPy array "
@@ -374,37 +404,18 @@ int RunExportCommand(int argc, char** argv) {
           options, &positional, &vm)) {
     return *code;
   }
-  const std::optional<ExportFormat> format = ParseExportFormat(format_name);
-  if (!format) {
-    return ReportError("export", Status::InvalidArgument(
-                                     "--format must be " +
-                                     ExportFormatChoices() + ", not '" +
-                                     format_name + "'"));
-  }
-  // Only --output-vectors comes from the option table (its --format is
-  // train's, narrower than export's).
-  TrainingJob job;
-  if (vm.count("output-vectors") && !vm["output-vectors"].defaulted()) {
-    const OptionSpec* spec = FindTrainingOption("output-vectors");
-    if (Status s = spec->set({vm["output-vectors"].as<std::string>()}, &job);
-        !s.ok()) {
-      return ReportError("export", s);
-    }
-  }
-  if (Status s = CheckExportOutputs(path, output, *format); !s.ok()) {
-    return ReportError("export", s);
-  }
-  StatusOr<ExportSource> src = ReadExportSource(path, job);
-  if (!src.ok()) return ReportError("export", src.status());
-  Status st = ExportVectors(output, src->words, src->vectors, *format);
+  Status st = ResolveExportArgs(vm, &a);
+  if (st.ok()) st = CheckExportOutputs(a.path, a.output, a.format);
   if (!st.ok()) return ReportError("export", st);
-  ReportNote("export",
-             "wrote " +
-                 CountOf(src->words.size(),
-                         std::string(OutputVectorsName(job.output_vectors)) +
-                             " vector") +
-                 " of dim " + std::to_string(src->vectors.cols()) + " to " +
-                 output + " (" + format_name + ")" + src->note);
+  StatusOr<ExportSource> src = ReadExportSource(a.path, a.job);
+  if (!src.ok()) return ReportError("export", src.status());
+  st = ExportVectors(a.output, src->words, src->vectors, a.format);
+  if (!st.ok()) return ReportError("export", st);
+  const std::string what = OutputVectorsName(a.job.output_vectors);
+  ReportNote("export", "wrote " + CountOf(src->words.size(), what + " vector") +
+                           " of dim " + std::to_string(src->vectors.cols()) +
+                           " to " + a.output + " (" + a.format_name + ")" +
+                           src->note);
   return kExitOk;
 }
 

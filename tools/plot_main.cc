@@ -79,18 +79,18 @@ std::optional<int> CheckArgs(const PlotArgs& a) {
     return ReportUsageError(kCommand, "--vectors needs --words or --analogy");
   }
   if (a.width < 0 || a.height < 0 || a.width > 20000 || a.height > 20000) {
-    return ReportError(kCommand, Status::InvalidArgument(
-                                     "--width and --height must be in "
-                                     "0..20000"));
+    return ReportError(
+        kCommand, Status::InvalidArgument("--width and --height must be in "
+                                          "0..20000"));
   }
   return std::nullopt;
 }
 
 Status CheckPaths(const PlotArgs& a) {
   WEMBED_RETURN_IF_ERROR(ImageFormatForPath(a.output).status());
-  WEMBED_RETURN_IF_ERROR(CheckOutputPaths(
-      {{"--vectors", a.vectors}, {"--training", a.training}},
-      {{"--output", a.output}}));
+  WEMBED_RETURN_IF_ERROR(
+      CheckOutputPaths({{"--vectors", a.vectors}, {"--training", a.training}},
+                       {{"--output", a.output}}));
   return CheckWritable("--output", a.output);
 }
 
@@ -108,8 +108,8 @@ void ReportWordMap(const PlotArgs& a, const WordMapReport& r) {
   char buf[96];
   std::snprintf(buf, sizeof(buf), " (PCA: %.0f%% + %.0f%% of the variance)",
                 100 * r.explained[0], 100 * r.explained[1]);
-  std::string text = "drew " + CountOf(r.words.size(), "word") + " to " +
-                     a.output + buf;
+  std::string text =
+      "drew " + CountOf(r.words.size(), "word") + " to " + a.output + buf;
   if (!r.analogy_answer.empty()) {
     std::snprintf(buf, sizeof(buf), "%.3f", r.analogy_cosine);
     text += "; nearest to the analogy's b - a + c: " + r.analogy_answer +

@@ -36,8 +36,8 @@ Status LogFileWriter::Open(bool append) {
       fd_ = ::fcntl(target->fd, F_DUPFD_CLOEXEC, 0);
     } else {
       const int mode = append ? O_APPEND : O_TRUNC;
-      fd_ = ::open(target->path.c_str(),
-                   O_WRONLY | O_CREAT | O_CLOEXEC | mode, 0644);
+      fd_ = ::open(target->path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | mode,
+                   0644);
     }
     if (fd_ < 0) err = errno;
   }

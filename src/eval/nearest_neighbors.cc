@@ -51,7 +51,7 @@ std::vector<Neighbor> NearestNeighbors::Analogy(int32_t a, int32_t b, int32_t c,
 }
 
 std::vector<float> NearestNeighbors::Cosines(const float* query,
-                                            size_t limit) const {
+                                             size_t limit) const {
   const size_t n =
       limit == 0 ? vectors_.rows() : std::min(limit, vectors_.rows());
   const size_t dim = vectors_.cols();

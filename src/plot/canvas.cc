@@ -31,8 +31,9 @@ StatusOr<ImageFormat> ImageFormatForPath(const std::string& path) {
   if (ext == "svg") return ImageFormat::kSvg;
   if (ext == "pdf") return ImageFormat::kPdf;
   return Status::InvalidArgument(
-      path + ": the picture format comes from the extension: .png, .svg or "
-             ".pdf");
+      path +
+      ": the picture format comes from the extension: .png, .svg or "
+      ".pdf");
 }
 
 Canvas::Canvas(ImageFormat format, double width, double height,
@@ -55,8 +56,8 @@ cairo_status_t Canvas::WriteChunk(void* closure, const unsigned char* data,
 
 Status Canvas::CairoError(cairo_status_t status) const {
   if (!write_error_.ok()) return write_error_;
-  return Status::Internal(out_.path() + ": cairo: " +
-                          cairo_status_to_string(status));
+  return Status::Internal(out_.path() +
+                          ": cairo: " + cairo_status_to_string(status));
 }
 
 StatusOr<std::unique_ptr<Canvas>> Canvas::Create(const std::string& path,
@@ -72,12 +73,12 @@ StatusOr<std::unique_ptr<Canvas>> Canvas::Create(const std::string& path,
           CAIRO_FORMAT_ARGB32, int(std::ceil(width)), int(std::ceil(height)));
       break;
     case ImageFormat::kSvg:
-      c->surface_ =
-          cairo_svg_surface_create_for_stream(WriteChunk, c.get(), width, height);
+      c->surface_ = cairo_svg_surface_create_for_stream(WriteChunk, c.get(),
+                                                        width, height);
       break;
     case ImageFormat::kPdf:
-      c->surface_ =
-          cairo_pdf_surface_create_for_stream(WriteChunk, c.get(), width, height);
+      c->surface_ = cairo_pdf_surface_create_for_stream(WriteChunk, c.get(),
+                                                        width, height);
       break;
   }
   if (cairo_status_t st = cairo_surface_status(c->surface_);

@@ -21,9 +21,7 @@ double Distance(double x, double y, const Box& b) {
 
 // The label box for direction (dx, dy) in {-1, 0, 1}^2 at distance `d`.
 Box Candidate(const LabelRequest& l, int dx, int dy, double d) {
-  double x0 = dx > 0   ? l.x + d
-              : dx < 0 ? l.x - d - l.width
-                       : l.x - l.width / 2;
+  double x0 = dx > 0 ? l.x + d : dx < 0 ? l.x - d - l.width : l.x - l.width / 2;
   double y0 = dy > 0   ? l.y + d
               : dy < 0 ? l.y - d - l.height
                        : l.y - l.height / 2;
@@ -54,13 +52,12 @@ double Box::OverlapArea(const Box& o) const {
   return w > 0 && h > 0 ? w * h : 0;
 }
 
-std::vector<LabelPlacement> PlaceLabels(
-    const std::vector<LabelRequest>& labels, const Box& bounds,
-    const std::vector<Box>& obstacles) {
+std::vector<LabelPlacement> PlaceLabels(const std::vector<LabelRequest>& labels,
+                                        const Box& bounds,
+                                        const std::vector<Box>& obstacles) {
   // Right, left, above, below, then the diagonals: the usual reading order.
-  static constexpr int kDirections[8][2] = {{1, 0},  {-1, 0}, {0, -1},
-                                            {0, 1},  {1, -1}, {-1, -1},
-                                            {1, 1},  {-1, 1}};
+  static constexpr int kDirections[8][2] = {
+      {1, 0}, {-1, 0}, {0, -1}, {0, 1}, {1, -1}, {-1, -1}, {1, 1}, {-1, 1}};
   std::vector<Box> taken = obstacles;
   std::vector<LabelPlacement> out;
   for (const LabelRequest& l : labels) {

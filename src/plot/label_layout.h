@@ -27,7 +27,7 @@ struct LabelRequest {
 };
 
 struct LabelPlacement {
-  Box box;             // where the label's text goes
+  Box box;              // where the label's text goes
   bool leader = false;  // far from its point: draw a line to it
 };
 
@@ -35,9 +35,9 @@ struct LabelPlacement {
 // `obstacles` (points, markers) are avoided like placed labels; every box
 // stays inside `bounds` when it fits. Where no free position exists the
 // least-overlapping one is taken.
-std::vector<LabelPlacement> PlaceLabels(
-    const std::vector<LabelRequest>& labels, const Box& bounds,
-    const std::vector<Box>& obstacles);
+std::vector<LabelPlacement> PlaceLabels(const std::vector<LabelRequest>& labels,
+                                        const Box& bounds,
+                                        const std::vector<Box>& obstacles);
 
 }  // namespace wembed
 

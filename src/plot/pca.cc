@@ -54,8 +54,4 @@ Point2 Pca2::Project(const std::vector<double>& v) const {
   return p;
 }
 
-void Pca2::Flip(int k) {
-  for (double& x : axes_[k]) x = -x;
-}
-
 }  // namespace wembed

@@ -139,8 +139,7 @@ void Range(const std::vector<TrainingLogPoint>& pts,
 
 // Grid, epoch boundaries and the x axis.
 void DrawXAxis(Canvas& c, const Box& area, const Scale& x,
-               const std::vector<double>& ticks,
-               const TrainingLogPoint& last) {
+               const std::vector<double>& ticks, const TrainingLogPoint& last) {
   c.SetFont(12);
   for (double t : ticks) {
     c.Line(x(t), area.y0, x(t), area.y1, palette::kGrid, 1);
@@ -171,8 +170,7 @@ void DrawYAxis(Canvas& c, const Box& area, const Scale& y,
            left ? Align::kRight : Align::kLeft);
   }
   c.SetFont(13, true);
-  c.VerticalText(left ? x - 62 : x + 70, (area.y0 + area.y1) / 2, name,
-                 color);
+  c.VerticalText(left ? x - 62 : x + 70, (area.y0 + area.y1) / 2, name, color);
 }
 
 void DrawHeader(Canvas& c, const TrainingCurveOptions& o,
@@ -209,8 +207,8 @@ void DrawLegend(Canvas& c, const Box& area) {
 
 }  // namespace
 
-StatusOr<std::vector<TrainingLogPoint>> ReadTrainingLog(
-    const std::string& path, const Env& env) {
+StatusOr<std::vector<TrainingLogPoint>> ReadTrainingLog(const std::string& path,
+                                                        const Env& env) {
   StatusOr<std::unique_ptr<BufferedReader>> in =
       BufferedReader::Open(path, env);
   if (!in.ok()) return in.status();
@@ -234,8 +232,8 @@ StatusOr<std::vector<TrainingLogPoint>> ReadTrainingLog(
 }
 
 Status DrawTrainingCurve(const std::vector<TrainingLogPoint>& pts,
-                         const TrainingCurveOptions& o,
-                         const std::string& path, const Env& env) {
+                         const TrainingCurveOptions& o, const std::string& path,
+                         const Env& env) {
   if (pts.empty()) return Status::InvalidArgument("no training points");
   StatusOr<std::unique_ptr<Canvas>> canvas =
       Canvas::Create(path, o.width, o.height, env);
@@ -244,9 +242,10 @@ Status DrawTrainingCurve(const std::vector<TrainingLogPoint>& pts,
   const Box area{96, 100, o.width - 104, o.height - 62};
   Scale x{0, pts.back().words, area.x0, area.x1};
   const std::vector<double> xt = NiceTicks(&x.lo, &x.hi, 6, /*widen=*/false);
-  Series loss{&TrainingLogPoint::loss, {0, 1, area.y1, area.y0},
-              palette::kBlue};
-  Series lr{&TrainingLogPoint::learning_rate, {0, 1, area.y1, area.y0},
+  Series loss{
+      &TrainingLogPoint::loss, {0, 1, area.y1, area.y0}, palette::kBlue};
+  Series lr{&TrainingLogPoint::learning_rate,
+            {0, 1, area.y1, area.y0},
             palette::kOrange};
   Range(pts, loss.field, &loss.y.lo, &loss.y.hi);
   Range(pts, lr.field, &lr.y.lo, &lr.y.hi);

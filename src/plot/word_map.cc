@@ -35,8 +35,8 @@ void AddRow(Scene* s, int32_t row, Role role) {
 }
 
 // The analogy's four rows; d defaults to the nearest answer.
-Status AddAnalogy(const NearestNeighbors& nn, const AnalogySpec& spec,
-                  Scene* s, WordMapReport* report) {
+Status AddAnalogy(const NearestNeighbors& nn, const AnalogySpec& spec, Scene* s,
+                  WordMapReport* report) {
   int32_t r[4] = {-1, -1, -1, -1};
   const std::string* words[4] = {&spec.a, &spec.b, &spec.c, &spec.d};
   for (int i = 0; i < 4; ++i) {
@@ -68,14 +68,14 @@ Status AddAnalogy(const NearestNeighbors& nn, const AnalogySpec& spec,
                       c = UnitRow(nn, r[2]);
   s->target.resize(a.size());
   for (size_t j = 0; j < a.size(); ++j) s->target[j] = b[j] - a[j] + c[j];
-  s->target_label = nn.word(r[1]) + " \u2212 " + nn.word(r[0]) + " + " +
-                    nn.word(r[2]);
+  s->target_label =
+      nn.word(r[1]) + " \u2212 " + nn.word(r[0]) + " + " + nn.word(r[2]);
   s->analogy = true;
   return Status::Ok();
 }
 
-StatusOr<Scene> BuildScene(const NearestNeighbors& nn,
-                           const WordMapOptions& o, WordMapReport* report) {
+StatusOr<Scene> BuildScene(const NearestNeighbors& nn, const WordMapOptions& o,
+                           WordMapReport* report) {
   Scene s;
   if (o.analogy) WEMBED_RETURN_IF_ERROR(AddAnalogy(nn, *o.analogy, &s, report));
   for (const std::string& w : o.words) {
@@ -101,8 +101,21 @@ StatusOr<Scene> BuildScene(const NearestNeighbors& nn,
   return s;
 }
 
-// Points on the PCA plane, oriented so that a -> b points right and c is
-// above a; the last point is the analogy target when there is one.
+// Turns the plane so that a -> b points right (the analogy's offset is
+// horizontal) and c is above a. Rotations and mirror images keep every
+// distance and angle of the projection.
+void Orient(std::vector<Point2>* pts) {
+  std::vector<Point2>& p = *pts;
+  const double angle = std::atan2(p[1][1] - p[0][1], p[1][0] - p[0][0]);
+  const double c = std::cos(-angle), s = std::sin(-angle);
+  for (Point2& q : p) q = {c * q[0] - s * q[1], s * q[0] + c * q[1]};
+  if (p[2][1] < p[0][1]) {
+    for (Point2& q : p) q[1] = -q[1];
+  }
+}
+
+// Points on the PCA plane (oriented for an analogy, whose target b - a + c
+// is then the last point).
 StatusOr<std::vector<Point2>> Project(const NearestNeighbors& nn,
                                       const Scene& s, WordMapReport* report) {
   std::vector<std::vector<double>> vecs;
@@ -113,11 +126,8 @@ StatusOr<std::vector<Point2>> Project(const NearestNeighbors& nn,
   std::vector<Point2> pts;
   for (const auto& v : vecs) pts.push_back(pca->Project(v));
   if (s.analogy) {
-    if (pts[1][0] < pts[0][0]) pca->Flip(0);
-    if (pts[2][1] < pts[0][1]) pca->Flip(1);
-    pts.clear();
-    for (const auto& v : vecs) pts.push_back(pca->Project(v));
     pts.push_back(pca->Project(s.target));
+    Orient(&pts);
   }
   return pts;
 }
@@ -196,12 +206,13 @@ void AddSegmentObstacles(double x0, double y0, double x1, double y1,
 std::vector<Box> ParallelogramObstacles(const Mapping& m,
                                         const std::vector<Point2>& p) {
   std::vector<Box> boxes;
-  const Point2* ends[][2] = {{&p[0], &p[1]}, {&p[2], &p.back()},
-                             {&p[0], &p[2]}, {&p[1], &p.back()},
+  const Point2* ends[][2] = {{&p[0], &p[1]},
+                             {&p[2], &p.back()},
+                             {&p[0], &p[2]},
+                             {&p[1], &p.back()},
                              {&p.back(), &p[3]}};
   for (const auto& e : ends) {
-    AddSegmentObstacles(m.X(*e[0]), m.Y(*e[0]), m.X(*e[1]), m.Y(*e[1]),
-                        &boxes);
+    AddSegmentObstacles(m.X(*e[0]), m.Y(*e[0]), m.X(*e[1]), m.Y(*e[1]), &boxes);
   }
   return boxes;
 }
@@ -221,8 +232,8 @@ void DrawLabels(Canvas& c, const Mapping& m, const std::vector<Label>& labels,
   for (const Label& l : labels) {
     c.SetFont(l.size, l.bold, l.italic);
     extents.push_back(c.Measure(l.text));
-    requests.push_back({m.X(l.at), m.Y(l.at), extents.back().width,
-                        extents.back().height()});
+    requests.push_back(
+        {m.X(l.at), m.Y(l.at), extents.back().width, extents.back().height()});
   }
   const std::vector<LabelPlacement> placed =
       PlaceLabels(requests, bounds, obstacles);
@@ -317,17 +328,19 @@ StatusOr<AnalogySpec> ParseAnalogySpec(std::string_view text) {
   const auto bad = [&] {
     return Status::InvalidArgument(
         "--analogy: expected a:b::c:d or a:b::c (man:king::woman:queen), "
-        "got '" + std::string(text) + "'");
+        "got '" +
+        std::string(text) + "'");
   };
   const size_t mid = text.find("::");
   if (mid == std::string_view::npos) return bad();
-  const std::string_view left = text.substr(0, mid), right = text.substr(mid + 2);
+  const std::string_view left = text.substr(0, mid),
+                         right = text.substr(mid + 2);
   const size_t l = left.find(':'), r = right.find(':');
   if (l == std::string_view::npos) return bad();
-  AnalogySpec s{std::string(left.substr(0, l)), std::string(left.substr(l + 1)),
-                std::string(right.substr(0, r)),
-                r == std::string_view::npos ? ""
-                                            : std::string(right.substr(r + 1))};
+  AnalogySpec s{
+      std::string(left.substr(0, l)), std::string(left.substr(l + 1)),
+      std::string(right.substr(0, r)),
+      r == std::string_view::npos ? "" : std::string(right.substr(r + 1))};
   for (const std::string* w : {&s.a, &s.b, &s.c}) {
     if (w->empty() || w->find(':') != std::string::npos) return bad();
   }

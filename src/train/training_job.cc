@@ -260,10 +260,9 @@ class TrainingRun {
     s.words_per_second = summary.words_per_second;
     s.average_loss = summary.final_loss;
     // The trainer's linear decay (Trainer::Run::AlphaFor).
-    s.alpha = o.alpha *
-              std::max(1.0 - double(s.words_processed) /
-                                 double(s.words_total + 1),
-                       o.min_alpha_ratio);
+    s.alpha = o.alpha * std::max(1.0 - double(s.words_processed) /
+                                           double(s.words_total + 1),
+                                 o.min_alpha_ratio);
     return s;
   }
 

@@ -73,8 +73,8 @@ const std::vector<ExportFormatInfo>& ExportFormats() {
       {ExportFormat::kTxt, VectorFormatName(VectorFormat::kText),
        "word2vec text (one file)"},
       {ExportFormat::kTsv, "tsv",
-       std::string("TensorBoard projector: directory with ") +
-           kTsvVectorsFile + " (no header) and " + kTsvMetadataFile},
+       std::string("TensorBoard projector: directory with ") + kTsvVectorsFile +
+           " (no header) and " + kTsvMetadataFile},
       {ExportFormat::kNpy, "npy",
        std::string("NumPy: directory with ") + kNpyVectorsFile +
            " (float32, rows x dim) and " + kNpyWordsFile +
@@ -110,9 +110,8 @@ bool IsDirectoryFormat(ExportFormat format) {
 
 std::vector<std::string> ExportPaths(const std::string& output,
                                      ExportFormat format) {
-  const std::string dir = output.empty() || output.back() == '/'
-                              ? output
-                              : output + "/";
+  const std::string dir =
+      output.empty() || output.back() == '/' ? output : output + "/";
   switch (format) {
     case ExportFormat::kTsv:
       return {dir + kTsvVectorsFile, dir + kTsvMetadataFile};

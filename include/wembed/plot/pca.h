@@ -28,8 +28,6 @@ class Pca2 {
   Point2 Project(const std::vector<double>& v) const;
   // Share of the total variance along axis 0 and axis 1 (0..1).
   const std::array<double, 2>& explained() const { return explained_; }
-  // Flips axis `k` (0 or 1): a picture may choose its orientation.
-  void Flip(int k);
 
  private:
   std::vector<double> mean_;

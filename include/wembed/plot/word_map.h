@@ -27,9 +27,9 @@ StatusOr<AnalogySpec> ParseAnalogySpec(std::string_view text);
 struct WordMapOptions {
   std::vector<std::string> words;  // drawn as given (after the analogy's)
   std::optional<AnalogySpec> analogy;
-  size_t neighbors = 0;   // also draw each word's nearest neighbours
-  std::string title;      // "" = a title from the words
-  std::string subtitle;   // e.g. the vectors file; "" = none
+  size_t neighbors = 0;              // also draw each word's nearest neighbours
+  std::string title;                 // "" = a title from the words
+  std::string subtitle;              // e.g. the vectors file; "" = none
   double width = 900, height = 660;  // pixels (PNG) or points (SVG, PDF)
 };
 
