@@ -105,11 +105,11 @@ py::object MostSimilar(KeyedVectors& kv, py::object positive,
     for (size_t i = 0; i < v.size(); ++i) query[i] += float(w) * v[i];
   }
   const size_t limit = Limit(Restrict(restrict, restrict_vocab));
-  const NearestNeighbors& unit = kv.Unit();  // built with the GIL held
+  const std::shared_ptr<const NearestNeighbors> unit = kv.UnitPtr();
   std::vector<float> scores;
   {
     py::gil_scoped_release nogil;
-    scores = unit.Cosines(query.data(), limit);
+    scores = unit->Cosines(query.data(), limit);
   }
   if (topn.is_none()) return py::array_t<float>(scores.size(), scores.data());
   return TopN(kv, scores, topn.cast<size_t>(), exclude);
@@ -339,13 +339,13 @@ int32_t KeyedVectors::IndexOf(py::handle key) const {
   return row;
 }
 
-const NearestNeighbors& KeyedVectors::Unit() const {
+std::shared_ptr<const NearestNeighbors> KeyedVectors::UnitPtr() const {
   if (unit_ == nullptr) {
     Embeddings copy{data_.words, data_.vectors};
-    unit_ = std::make_unique<NearestNeighbors>(std::move(copy),
-                                               /*case_sensitive=*/true);
+    unit_ = std::make_shared<const NearestNeighbors>(std::move(copy),
+                                                     /*case_sensitive=*/true);
   }
-  return *unit_;
+  return unit_;
 }
 
 py::array MatrixView(Matrix& m, py::handle owner) {

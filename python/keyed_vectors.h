@@ -35,8 +35,11 @@ class KeyedVectors {
   int32_t IndexOf(py::handle key) const;
 
   // The unit-length copy the similarity queries use, made on first use
-  // (gensim's norms); Reset() drops it after `vectors` was modified.
-  const NearestNeighbors& Unit() const;
+  // (gensim's norms); ResetUnit() drops it after `vectors` was modified.
+  // Call with the GIL held; a query that releases the GIL keeps its own
+  // reference (UnitPtr) so that a concurrent ResetUnit cannot free it.
+  const NearestNeighbors& Unit() const { return *UnitPtr(); }
+  std::shared_ptr<const NearestNeighbors> UnitPtr() const;
   void ResetUnit() { unit_.reset(); }
 
   // Cached Python views of the word list (built on first access).
@@ -47,7 +50,7 @@ class KeyedVectors {
   Embeddings data_;
   std::vector<uint64_t> counts_;
   WordLookup lookup_;  // exact; views into data_.words
-  mutable std::unique_ptr<NearestNeighbors> unit_;
+  mutable std::shared_ptr<const NearestNeighbors> unit_;
   py::list index_to_key_;
   py::dict key_to_index_;
 };

@@ -317,6 +317,15 @@ std::string ExportFormatHelp() {
   return help;
 }
 
+// "bin|txt|tsv|npy".
+std::string FormatNames() {
+  std::string names;
+  for (const ExportFormatInfo& f : ExportFormats()) {
+    names += (names.empty() ? "" : "|") + f.name;
+  }
+  return names;
+}
+
 Status CheckExportOutputs(const std::string& path, const std::string& output,
                           ExportFormat format) {
   const std::vector<std::string> files = ExportPaths(output, format);
@@ -393,8 +402,8 @@ int RunExportCommand(int argc, char** argv) {
   po::variables_map vm;
   if (auto code = ParseCommandLine(
           argc, argv,
-          "wembed export INPUT --output PATH [--format " +
-              ExportFormatChoices() + "] [--output-vectors input|output|sum]",
+          "wembed export INPUT --output PATH [--format " + FormatNames() +
+              "] [--output-vectors input|output|sum]",
           "Writes the vectors of a training checkpoint (or of a word2vec "
           "vectors file) as\nword2vec binary or text, as a TensorBoard "
           "projector pair (vectors.tsv,\nmetadata.tsv) or as a NumPy array "
