@@ -29,6 +29,14 @@ function(wembed_add_stage name)
     target_link_libraries(wembed_${name} PRIVATE wembed_${stage})
   endforeach()
   target_link_libraries(wembed_${name} PUBLIC ${STAGE_LIBS})
+  # The Python module links the stages into a shared object: position-
+  # independent code, without semantic interposition so that calls inside
+  # the library are still inlined and bound directly (as in a PIE build).
+  if(WEMBED_BUILD_PYTHON)
+    set_target_properties(wembed_${name} PROPERTIES
+                          POSITION_INDEPENDENT_CODE ON)
+    target_compile_options(wembed_${name} PRIVATE -fno-semantic-interposition)
+  endif()
   # Kernels for specific instruction sets: *_avx512.cc and *_avx2.cc.
   foreach(src ${STAGE_SOURCES})
     if(src MATCHES "_avx512\\.cc$")

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The main job: install dependencies, build, train embeddings on the default
-# corpus, evaluate them and show a few neighbours and analogies.
+# The main job: install dependencies, build (the CLI and the Python module,
+# made importable by /usr/bin/python3), train embeddings on the default
+# corpus, evaluate them, show a few neighbours and analogies, and draw two
+# pictures: a word map with an analogy's parallelogram and the training
+# curve.
 #
 # Usage: scripts/run.sh [CORPUS...]
 #   CORPUS  text files (plain or .gz). Default: ../shared/data/corpus/en-mix.txt.gz
@@ -19,7 +22,8 @@ SHARED="$ROOT/../shared/data"
 
 if [ "${SKIP_SETUP:-0}" != 1 ]; then bash scripts/setup.sh; fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j "$(nproc)" --target wembed
+cmake --build build -j "$(nproc)" --target wembed wembed_python
+bash scripts/install_python.sh build
 WEMBED="$ROOT/build/wembed"
 mkdir -p "$OUT"
 
@@ -62,7 +66,8 @@ VECTORS="$OUT/vectors.bin"
 echo "== training on ${CORPUS[*]} (dim $DIM, $EPOCHS epochs, $THREADS threads)"
 "$WEMBED" train --input "${CORPUS[@]}" --output "$VECTORS" \
   --dim "$DIM" --epochs "$EPOCHS" --threads "$THREADS" \
-  --save-vocab "$OUT/vocab.txt" --checkpoint "$OUT/train.ckpt"
+  --save-vocab "$OUT/vocab.txt" --checkpoint "$OUT/train.ckpt" \
+  --log-json "$OUT/training.jsonl"
 
 if [ ${#QUESTIONS[@]} -gt 0 ]; then
   echo "== analogy accuracy (${QUESTIONS[*]})"
@@ -92,4 +97,26 @@ if grep -q "^queen " "$OUT/vocab.txt"; then
 else
   "$WEMBED" analogy country00 capital00 country01 --vectors "$VECTORS" -k 5
 fi
+
+echo "== pictures"
+# Words of the map: an analogy and its neighbourhood, those in the vocabulary.
+if grep -q "^queen " "$OUT/vocab.txt"; then
+  ANALOGY="man:king::woman:queen"
+  CANDIDATES="king queen man woman prince princess boy girl father mother son
+              daughter brother sister uncle aunt husband wife"
+else
+  ANALOGY="country00:capital00::country01:capital01"
+  CANDIDATES="country00 capital00 country01 capital01 country02 capital02
+              country03 capital03 male00 female00 male01 female01"
+fi
+MAP_WORDS=()
+for w in $CANDIDATES; do
+  if grep -q "^$w " "$OUT/vocab.txt"; then MAP_WORDS+=("$w"); fi
+done
+"$WEMBED" plot --vectors "$VECTORS" --words "${MAP_WORDS[@]}" \
+  --analogy "$ANALOGY" --output "$OUT/word-map.png"
+"$WEMBED" plot --training "$OUT/training.jsonl" --output "$OUT/training.png"
 echo "== done: vectors in $VECTORS, checkpoint in $OUT/train.ckpt"
+echo "   pictures: $OUT/word-map.png (word map, $ANALOGY)"
+echo "             $OUT/training.png (loss and learning rate)"
+echo "   Python: /usr/bin/python3 -c 'import wembed' (see docs/python.md)"

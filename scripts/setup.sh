@@ -8,7 +8,9 @@ PACKAGES=(
   build-essential cmake pkg-config
   libboost-program-options-dev zlib1g-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
-  python3 python3-numpy python3-scipy python3-gensim
+  libcairo2-dev libeigen3-dev fonts-dejavu-core
+  python3 python3-dev python3-numpy python3-scipy python3-gensim
+  pybind11-dev python3-pybind11 python3-pytest
   time gzip universal-ctags
 )
 

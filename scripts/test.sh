@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: install dependencies, build, run CTest.
+# The whole test suite: install dependencies, build (the CLI, the library
+# and the Python module), make the module importable, run CTest (GoogleTest
+# and the Python module's pytest suite).
 # Usage: scripts/test.sh [build-dir]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +10,5 @@ BUILD_DIR="${1:-build}"
 bash scripts/setup.sh
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j "$(nproc)"
+bash scripts/install_python.sh "$BUILD_DIR"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"

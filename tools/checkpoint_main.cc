@@ -1,24 +1,27 @@
 // wembed info / wembed export: describe a checkpoint, or write its vectors
-// in word2vec format.
+// (or a vectors file's) in word2vec, TensorBoard or NumPy format.
 #include <algorithm>
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "progress_format.h"
+#include "vector_loading.h"
+#include "wembed/base/matrix.h"
 #include "wembed/base/output_paths.h"
+#include "wembed/base/status.h"
+#include "wembed/train/option_table.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
-#include "wembed/base/matrix.h"
-#include "wembed/base/status.h"
+#include "wembed/vectors/vector_export.h"
 
 namespace wembed::cli {
 namespace {
@@ -257,61 +260,171 @@ std::string UnfinishedNote(const Checkpoint& c) {
          (summary.epochs ? std::to_string(*summary.epochs) : "?") + ")";
 }
 
+// What `wembed export` writes: a checkpoint's chosen matrix, or the
+// vectors of a word2vec file.
+struct ExportSource {
+  std::vector<std::string> words;
+  Matrix vectors;
+  std::string note;  // "; note: the run is not finished ..." or ""
+};
+
+// Reads `path`: a checkpoint (any --output-vectors), else a vectors file
+// (input vectors only).
+StatusOr<ExportSource> ReadExportSource(const std::string& path,
+                                        const TrainingJob& job) {
+  ExportSource src;
+  if (LooksLikeCheckpoint(path)) {
+    StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
+    if (!ckpt.ok()) return ckpt.status();
+    Checkpoint& c = *ckpt;
+    if (c.vocab.empty()) {
+      return Status::InvalidArgument(path + ": the checkpoint has no words");
+    }
+    Matrix sum;
+    const Matrix& chosen =
+        ChooseVectors(c.input, c.output, job.output_vectors, &sum);
+    // Moved, not copied: the checkpoint is not used again.
+    src.vectors = std::move(&chosen == &c.input    ? c.input
+                            : &chosen == &c.output ? c.output
+                                                   : sum);
+    src.words = c.vocab.words();
+    src.note = UnfinishedNote(c);
+    return src;
+  }
+  if (job.output_vectors != OutputVectors::kInput) {
+    return Status::InvalidArgument(
+        path +
+        ": --output-vectors output and sum need a checkpoint (a "
+        "vectors file holds the input vectors only)");
+  }
+  EmbeddingsLoadInfo info;
+  StatusOr<Embeddings> emb = LoadVectorsForCommand("export", path, 0, &info);
+  if (!emb.ok()) return emb.status();
+  if (emb->words.empty()) {
+    return Status::InvalidArgument(path + ": no vectors");
+  }
+  src.words = std::move(emb->words);
+  src.vectors = std::move(emb->vectors);
+  return src;
+}
+
+// "--format" for export: ExportFormats(), declared once in the library.
+std::string ExportFormatHelp() {
+  std::string help = "output format:";
+  for (const ExportFormatInfo& f : ExportFormats()) {
+    help += "\n  " + f.name + ": " + f.help;
+  }
+  return help;
+}
+
+// "bin|txt|tsv|npy".
+std::string FormatNames() {
+  std::string names;
+  for (const ExportFormatInfo& f : ExportFormats()) {
+    names += (names.empty() ? "" : "|") + f.name;
+  }
+  return names;
+}
+
+Status CheckExportOutputs(const std::string& path, const std::string& output,
+                          ExportFormat format) {
+  const std::vector<std::string> files = ExportPaths(output, format);
+  PathOptions outputs;
+  for (const std::string& f : files) outputs.push_back({"--output", f});
+  const std::string input = LooksLikeCheckpoint(path) ? "checkpoint" : "input";
+  WEMBED_RETURN_IF_ERROR(CheckOutputPaths({{input, path}}, outputs));
+  if (!IsDirectoryFormat(format)) return CheckWritable("--output", output);
+  if (output == "-") return CheckWritable("--output", output);
+  // The directory may not exist yet: its parent must be writable then.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(output, ec)) {
+    if (std::filesystem::exists(output, ec)) {
+      return Status::InvalidArgument(
+          "--output " + output + ": the " + ExportFormatName(format) +
+          " format writes a directory, and this is a file");
+    }
+    return CheckWritable("--output", output);
+  }
+  for (const std::string& f : files) {
+    WEMBED_RETURN_IF_ERROR(CheckWritable("--output", f));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+namespace {
+
+struct ExportArgs {
+  std::string path, output, format_name;
+  ExportFormat format = ExportFormat::kBin;
+  TrainingJob job;  // only its output_vectors
+};
+
+void AddExportOptions(po::options_description& options, ExportArgs* a) {
+  options.add_options()("input", po::value<std::string>(&a->path)->required(),
+                        "checkpoint or word2vec vectors file (positional)")(
+      "output,o", po::value<std::string>(&a->output)->required(),
+      "file to write (bin, txt), or directory (tsv, npy; created if "
+      "missing)")("format",
+                  po::value<std::string>(&a->format_name)
+                      ->default_value(ExportFormatName(ExportFormat::kBin)),
+                  ExportFormatHelp().c_str());
+  AddTableOptions(options, {"output-vectors"});
+}
+
+// --format, and --output-vectors through the option table (the table's
+// --format is train's, narrower than export's, so ApplyTableOptions is not
+// used).
+Status ResolveExportArgs(const po::variables_map& vm, ExportArgs* a) {
+  const std::optional<ExportFormat> format = ParseExportFormat(a->format_name);
+  if (!format) {
+    return Status::InvalidArgument("--format must be " +
+                                   ExportFormatChoices() + ", not '" +
+                                   a->format_name + "'");
+  }
+  a->format = *format;
+  if (vm.count("output-vectors") == 0 || vm["output-vectors"].defaulted()) {
+    return Status::Ok();
+  }
+  return FindTrainingOption("output-vectors")
+      ->set({vm["output-vectors"].as<std::string>()}, &a->job);
+}
+
 }  // namespace
 
 int RunExportCommand(int argc, char** argv) {
-  std::string path, output;
+  ExportArgs a;
   po::options_description options("options");
-  options.add_options()("checkpoint", po::value<std::string>(&path)->required(),
-                        "checkpoint file (positional)")(
-      "output,o", po::value<std::string>(&output)->required(),
-      "word2vec vectors file to write");
-  AddTableOptions(options, {"format", "output-vectors"});
+  AddExportOptions(options, &a);
   po::positional_options_description positional;
-  positional.add("checkpoint", 1);
+  positional.add("input", 1);
   po::variables_map vm;
   if (auto code = ParseCommandLine(
           argc, argv,
-          "wembed export CHECKPOINT --output VECTORS [--format bin|txt] "
-          "[--output-vectors input|output|sum]",
-          "Writes the vectors of a training checkpoint in word2vec format "
-          "(\"V D\" header,\none row per word in vocabulary order). The file "
-          "is replaced atomically.",
+          "wembed export INPUT --output PATH [--format " + FormatNames() +
+              "] [--output-vectors input|output|sum]",
+          "Writes the vectors of a training checkpoint (or of a word2vec "
+          "vectors file) as\nword2vec binary or text, as a TensorBoard "
+          "projector pair (vectors.tsv,\nmetadata.tsv) or as a NumPy array "
+          "(vectors.npy, words.txt); see docs/exports.md.\nWords containing "
+          "whitespace are refused in every format. Files are replaced\n"
+          "atomically.",
           options, &positional, &vm)) {
     return *code;
   }
-  TrainingJob job;  // only its --format and --output-vectors
-  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
-    return ReportError("export", s);
-  }
-  if (Status s =
-          CheckOutputPaths({{"checkpoint", path}}, {{"--output", output}});
-      !s.ok()) {
-    return ReportError("export", s);
-  }
-  if (Status s = CheckWritable("--output", output); !s.ok()) {
-    return ReportError("export", s);
-  }
-  StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
-  if (!ckpt.ok()) return ReportError("export", ckpt.status());
-  const Checkpoint& c = *ckpt;
-  if (c.vocab.empty()) {
-    return ReportError("export", Status::InvalidArgument(
-                                     path + ": the checkpoint has no words"));
-  }
-  Matrix sum;
-  const Matrix& vectors =
-      ChooseVectors(c.input, c.output, job.output_vectors, &sum);
-  Status st = WriteWord2Vec(output, c.vocab.words(), vectors, job.format);
+  Status st = ResolveExportArgs(vm, &a);
+  if (st.ok()) st = CheckExportOutputs(a.path, a.output, a.format);
   if (!st.ok()) return ReportError("export", st);
-  ReportNote("export",
-             "wrote " +
-                 CountOf(c.vocab.size(),
-                         std::string(OutputVectorsName(job.output_vectors)) +
-                             " vector") +
-                 " of dim " + std::to_string(vectors.cols()) + " to " + output +
-                 " (" + (job.format == VectorFormat::kText ? "txt" : "bin") +
-                 ")" + UnfinishedNote(c));
+  StatusOr<ExportSource> src = ReadExportSource(a.path, a.job);
+  if (!src.ok()) return ReportError("export", src.status());
+  st = ExportVectors(a.output, src->words, src->vectors, a.format);
+  if (!st.ok()) return ReportError("export", st);
+  const std::string what = OutputVectorsName(a.job.output_vectors);
+  ReportNote("export", "wrote " + CountOf(src->words.size(), what + " vector") +
+                           " of dim " + std::to_string(src->vectors.cols()) +
+                           " to " + a.output + " (" + a.format_name + ")" +
+                           src->note);
   return kExitOk;
 }
 

@@ -28,7 +28,9 @@ constexpr Subcommand kSubcommands[] = {
     {"info", wembed::cli::RunInfoCommand,
      "describe a checkpoint (options, vocabulary, progress)"},
     {"export", wembed::cli::RunExportCommand,
-     "write word2vec-format vectors from a checkpoint"},
+     "write vectors as word2vec bin/txt, TensorBoard tsv or NumPy npy"},
+    {"plot", wembed::cli::RunPlotCommand,
+     "draw a word map (PCA, analogies) or a training curve"},
     {"synth", wembed::cli::RunSynthCommand,
      "generate a small corpus with planted analogies"},
 };

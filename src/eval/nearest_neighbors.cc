@@ -50,12 +50,13 @@ std::vector<Neighbor> NearestNeighbors::Analogy(int32_t a, int32_t b, int32_t c,
   return Nearest(q.data(), k, ex);
 }
 
-std::vector<Neighbor> NearestNeighbors::Nearest(
-    const float* query, size_t k, std::span<const int32_t> exclude) const {
-  const size_t n = vectors_.rows();
+std::vector<float> NearestNeighbors::Cosines(const float* query,
+                                             size_t limit) const {
+  const size_t n =
+      limit == 0 ? vectors_.rows() : std::min(limit, vectors_.rows());
   const size_t dim = vectors_.cols();
   const size_t stride = vectors_.stride();
-  if (n == 0 || k == 0) return {};
+  if (n == 0) return {};
   // Unit query, zero-padded to the row stride.
   Matrix q(1, dim);
   double norm = 0;
@@ -74,6 +75,15 @@ std::vector<Neighbor> NearestNeighbors::Nearest(
     kernels.mat_vec(vectors_.row(r0), rn, stride, q.row(0), stride,
                     scores.data() + r0);
   }
+  return scores;
+}
+
+std::vector<Neighbor> NearestNeighbors::Nearest(
+    const float* query, size_t k, std::span<const int32_t> exclude,
+    size_t limit) const {
+  if (vectors_.rows() == 0 || k == 0) return {};
+  const std::vector<float> scores = Cosines(query, limit);
+  const size_t n = scores.size();
   std::vector<char> skip;
   for (int32_t r : exclude) {
     if (r >= 0 && static_cast<size_t>(r) < n) {

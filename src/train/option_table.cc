@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "wembed/text/tokenizer.h"
+#include "wembed/vectors/vector_export.h"
 
 namespace wembed {
 namespace {
@@ -364,7 +365,9 @@ std::vector<OptionSpec> OutputOptions() {
   t.back().short_name = 'o';
   t.push_back(Choice<VectorFormat>(
       "format", WEMBED_FIELD(VectorFormat, format),
-      {{"bin", VectorFormat::kBinary}, {"txt", VectorFormat::kText}}, kOutput,
+      {{VectorFormatName(VectorFormat::kBinary), VectorFormat::kBinary},
+       {VectorFormatName(VectorFormat::kText), VectorFormat::kText}},
+      kOutput,
       "vector file format: bin (word2vec binary) or txt (word2vec text)",
       R::kPerRun));
   t.push_back(Choice<OutputVectors>(
@@ -377,6 +380,12 @@ std::vector<OptionSpec> OutputOptions() {
       R::kPerRun));
   t.push_back(Text("save-vocab", WEMBED_FIELD(std::string, save_vocab), kOutput,
                    "also write the vocabulary (word count lines)", R::kPerRun));
+  t.push_back(Text("log-json", WEMBED_FIELD(std::string, log_json), kOutput,
+                   "write one JSON line per second of training to this file "
+                   "(words, words_per_second, loss, learning_rate, epoch, "
+                   "elapsed...; a resumed run appends); see wembed plot "
+                   "--training",
+                   R::kPerRun));
   t.push_back(Switch("quiet", WEMBED_FIELD(bool, quiet), kOutput,
                      "no progress output", R::kPerRun));
   t.back().short_name = 'q';

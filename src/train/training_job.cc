@@ -9,9 +9,11 @@
 #include <thread>
 #include <utility>
 
+#include "base/log_file_writer.h"
 #include "wembed/base/output_paths.h"
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/train/option_table.h"
+#include "wembed/train/progress_log.h"
 
 namespace wembed {
 namespace {
@@ -76,9 +78,6 @@ class TrainingRun {
       if (!merged.ok()) return merged.status();
       job_ = std::move(merged).value();
       for (const std::string& note : notes) observer_.OnNote(note);
-    } else if (job_.output.empty() && job_.checkpoint.empty()) {
-      return Status::InvalidArgument(
-          "nothing to write: give --output or --checkpoint (or both)");
     }
     MakeAbsolute(&job_.options.inputs);
     if (job_.options.threads == 0) {
@@ -101,7 +100,8 @@ class TrainingRun {
     }
     const PathOptions outputs = {{"--output", job_.output},
                                  {"--checkpoint", job_.checkpoint},
-                                 {"--save-vocab", job_.save_vocab}};
+                                 {"--save-vocab", job_.save_vocab},
+                                 {"--log-json", job_.log_json}};
     WEMBED_RETURN_IF_ERROR(CheckOutputPaths(inputs, outputs));
     for (const auto& [option, path] : outputs) {
       WEMBED_RETURN_IF_ERROR(CheckWritable(option, path));
@@ -208,7 +208,66 @@ class TrainingRun {
     return Status::Ok();
   }
 
+  // The --log-json file, opened when training starts; a resumed run
+  // continues its log.
+  Status OpenLog() {
+    if (job_.log_json.empty()) return Status::Ok();
+    log_ = std::make_unique<LogFileWriter>(job_.log_json, env_);
+    return log_->Open(/*append=*/resuming());
+  }
+
+  // A log line for `s`; a failed write ends the log with a warning, not
+  // the run.
+  void LogProgress(const TrainStatus& s) {
+    if (log_ == nullptr || !log_->is_open()) return;
+    Status st = log_->AppendLine(ProgressJsonLine(s));
+    if (!st.ok()) {
+      observer_.OnNote("warning: --log-json: " + st.message() +
+                       "; the log ends here");
+    }
+  }
+
+  // Progress every observer interval, or every log interval with a log
+  // (the observer then hears about every snapshot at least half its
+  // interval after the previous one it heard about).
+  void SetProgressHook(TrainHooks* hooks) {
+    const double observer_every = observer_.ProgressIntervalSeconds();
+    double every = observer_every;
+    if (log_ != nullptr) every = std::min(every, kProgressLogIntervalSeconds);
+    hooks->progress_every_seconds = every;
+    const double forward_after = observer_every - 0.5 * every;
+    hooks->on_progress = [this, forward_after](const TrainStatus& s) {
+      LogProgress(s);
+      if (s.elapsed_seconds - last_observed_ < forward_after) return;
+      last_observed_ = s.elapsed_seconds;
+      observer_.OnTrainProgress(s);
+    };
+  }
+
+  // The log's last line, when training ends or stops: where it ended,
+  // with the run's average speed and the loss since the last snapshot.
+  TrainStatus FinalStatus(const TrainSummary& summary) const {
+    const TrainProgress& p = trainer_->progress();
+    const TrainOptions& o = job_.options;
+    TrainStatus s;
+    s.words_processed = p.words_processed;
+    s.words_total = p.corpus_tokens * uint64_t(o.epochs);
+    s.progress = double(s.words_processed) /
+                 double(std::max<uint64_t>(1, s.words_total));
+    s.epochs = o.epochs;
+    s.epoch = std::min(o.epochs, int(p.epoch) + (p.finished ? 0 : 1));
+    s.elapsed_seconds = summary.seconds;
+    s.words_per_second = summary.words_per_second;
+    s.average_loss = summary.final_loss;
+    // The trainer's linear decay (Trainer::Run::AlphaFor).
+    s.alpha = o.alpha * std::max(1.0 - double(s.words_processed) /
+                                           double(s.words_total + 1),
+                                 o.min_alpha_ratio);
+    return s;
+  }
+
   Status Train() {
+    WEMBED_RETURN_IF_ERROR(OpenLog());
     TrainHooks hooks;
     hooks.stop_requested = stop_;
     if (!job_.checkpoint.empty()) {
@@ -217,11 +276,14 @@ class TrainingRun {
         return WriteCheckpoint(job_.checkpoint, c, env_);
       };
     }
-    hooks.progress_every_seconds = observer_.ProgressIntervalSeconds();
-    hooks.on_progress = [this](const TrainStatus& s) {
-      observer_.OnTrainProgress(s);
-    };
+    SetProgressHook(&hooks);
     StatusOr<TrainSummary> summary = trainer_->Train(hooks);
+    if (summary.ok()) LogProgress(FinalStatus(*summary));
+    if (log_ != nullptr && log_->is_open()) {
+      if (Status st = log_->Close(); !st.ok()) {
+        observer_.OnNote("warning: --log-json: " + st.message());
+      }
+    }
     if (!summary.ok()) return summary.status();
     result_.summary = *summary;
     result_.stopped = summary->stopped;
@@ -257,6 +319,8 @@ class TrainingRun {
   const Vocabulary* fixed_ = nullptr;
   ScanResult scan_;
   std::unique_ptr<Trainer> trainer_;
+  std::unique_ptr<LogFileWriter> log_;
+  double last_observed_ = -1e300;  // elapsed_seconds of the last report
   TrainingResult result_;
 };
 

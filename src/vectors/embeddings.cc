@@ -16,6 +16,7 @@
 #include "base/buffered_reader.h"
 #include "base/coding.h"
 #include "vectors/checkpoint_reader.h"
+#include "vectors/row_checks.h"
 #include "wembed/text/ascii_text.h"
 #include "wembed/vectors/checkpoint.h"
 
@@ -780,10 +781,9 @@ const Matrix& ChooseVectors(const Matrix& input, const Matrix& output,
   return *sum_storage;
 }
 
-Status WriteWord2Vec(const std::string& path,
-                     const std::vector<std::string>& words,
-                     const Matrix& vectors, VectorFormat format,
-                     const Env& env) {
+Status CheckRowsForWriting(const std::string& path,
+                           const std::vector<std::string>& words,
+                           const Matrix& vectors, const std::string& what) {
   if (words.size() != vectors.rows()) {
     return Status::InvalidArgument(
         path + ": cannot write " + std::to_string(words.size()) +
@@ -798,9 +798,18 @@ Status WriteWord2Vec(const std::string& path,
     if (w.empty() || std::any_of(w.begin(), w.end(), IsAsciiSpace)) {
       return Status::InvalidArgument(
           path + ": word " + std::to_string(r + 1) + " ('" + Excerpt(w) +
-          "') is empty or contains whitespace; word2vec files cannot hold it");
+          "') is empty or contains whitespace; " + what + " cannot hold it");
     }
   }
+  return Status::Ok();
+}
+
+Status WriteWord2Vec(const std::string& path,
+                     const std::vector<std::string>& words,
+                     const Matrix& vectors, VectorFormat format,
+                     const Env& env) {
+  WEMBED_RETURN_IF_ERROR(
+      CheckRowsForWriting(path, words, vectors, "word2vec files"));
   BufferedFileWriter out(path, env);
   WEMBED_RETURN_IF_ERROR(out.Open());
   const size_t dim = vectors.cols();

@@ -42,11 +42,17 @@ class NearestNeighbors {
   std::vector<Neighbor> Analogy(int32_t a, int32_t b, int32_t c,
                                 size_t k) const;
   // The k rows nearest to `query` (dim floats, any norm), skipping
-  // `exclude`.
+  // `exclude`, among the first `limit` rows (0 = all).
   std::vector<Neighbor> Nearest(const float* query, size_t k,
-                                std::span<const int32_t> exclude) const;
+                                std::span<const int32_t> exclude,
+                                size_t limit = 0) const;
+  // Cosine of `query` (dim floats, any norm; zero gives zeros) with each
+  // of the first `limit` rows (0 = all), in row order.
+  std::vector<float> Cosines(const float* query, size_t limit = 0) const;
 
   const std::string& word(int32_t row) const { return words_[row]; }
+  // Row `row` scaled to unit length (dim() floats).
+  const float* unit_vector(int32_t row) const { return vectors_.row(row); }
   size_t size() const { return words_.size(); }
   size_t dim() const { return vectors_.cols(); }
 

@@ -26,12 +26,17 @@ namespace wembed {
 // each field (flag, help, bounds, resume rule).
 struct TrainingJob {
   TrainOptions options;
-  std::string output;  // vectors file; "" = none (a checkpoint is then needed)
+  // Vectors file; "" = none (the CLI then needs a checkpoint; a library
+  // caller gets the model in TrainingResult either way).
+  std::string output;
   VectorFormat format = VectorFormat::kBinary;
   OutputVectors output_vectors = OutputVectors::kInput;
   std::string read_vocab;  // use this vocabulary instead of counting
   std::string save_vocab;  // also write the vocabulary here
   std::string checkpoint;  // periodic and final checkpoints
+  // One JSON line per progress interval (wembed/train/progress_log.h),
+  // written as training goes; a resumed run appends.
+  std::string log_json;
   double checkpoint_every = 600;  // seconds
   std::string resume;             // continue the run of this checkpoint
   bool quiet = false;             // for front ends: no progress display
@@ -55,7 +60,9 @@ class TrainingObserver {
   // Training starts; `resumed_at` is the fraction already done (0 fresh).
   virtual void OnTrainingStart(bool resumed, double resumed_at) {}
   virtual void OnTrainProgress(const TrainStatus& status) {}
-  // How often OnTrainProgress is wanted, in seconds.
+  // How often OnTrainProgress is wanted, in seconds. With a --log-json
+  // file, training reports every kProgressLogIntervalSeconds at most and
+  // the observer is called about this often.
   virtual double ProgressIntervalSeconds() const { return 1.0; }
   virtual void OnTrainingDone(const TrainSummary& summary, int threads) {}
   virtual void OnVectorsWritten(const std::string& path, size_t rows,
