@@ -31,6 +31,8 @@ constexpr Subcommand kSubcommands[] = {
      "write word2vec-format vectors from a checkpoint"},
     {"synth", wembed::cli::RunSynthCommand,
      "generate a small corpus with planted analogies"},
+    {"phrases", wembed::cli::RunPhrasesCommand,
+     "join frequent word pairs with '_' (word2phrase, gensim Phrases)"},
 };
 
 void PrintUsage(std::ostream& out) {
