@@ -159,16 +159,7 @@ int RunPhrasesCommand(int argc, char** argv) {
     return *code;
   }
   TrainingJob job;
-  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
-  if (job.options.inputs.empty()) {
-    return ReportUsageError(kCommand,
-                            "the option '--input' is required but missing");
-  }
-  if (Status s = ValidateTrainingJob(job); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
+  if (auto code = ApplyCorpusOptions(kCommand, vm, &job)) return *code;
   StatusOr<PhraseOptions> options = MakeOptions(job, flags);
   if (!options.ok()) return ReportError(kCommand, options.status());
   PhraseRequest request;
