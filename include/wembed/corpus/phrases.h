@@ -124,9 +124,12 @@ struct PhraseResult {
 // name the option: "--threshold must be in [-1, 1] with --scoring npmi".
 Status ValidatePhraseOptions(const PhraseOptions& options);
 
-// Runs every pass and writes the output. Errors: InvalidArgument for bad
-// options, an input that cannot be read again (standard input, a pipe) or
-// an empty corpus; NotFound/IoError naming the file; Corruption for a bad
+// Runs every pass and writes the output. Checks first (before any reading)
+// the options, that the inputs exist and can be read again, that the output
+// can be written (CheckWritable) and is not one of the inputs
+// (CheckOutputPaths). Errors: InvalidArgument for bad options, an input that
+// cannot be read again (standard input, a pipe), an output that is an input
+// or an empty corpus; NotFound/IoError naming the file; Corruption for a bad
 // gzip stream. On error nothing is written at the output path.
 StatusOr<PhraseResult> RunPhrases(const PhraseRequest& request);
 
