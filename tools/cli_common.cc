@@ -199,6 +199,22 @@ Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job) {
   return Status::Ok();
 }
 
+std::optional<int> ApplyCorpusOptions(const std::string& command,
+                                      const po::variables_map& vm,
+                                      TrainingJob* job) {
+  if (Status s = ApplyTableOptions(vm, job); !s.ok()) {
+    return ReportError(command, s);
+  }
+  if (job->options.inputs.empty()) {
+    return ReportUsageError(command,
+                            "the option '--input' is required but missing");
+  }
+  if (Status s = ValidateTrainingJob(*job); !s.ok()) {
+    return ReportError(command, s);
+  }
+  return std::nullopt;
+}
+
 std::string CountOf(uint64_t count, const std::string& noun,
                     const std::string& plural) {
   return std::to_string(count) + " " +

@@ -55,6 +55,14 @@ void AddTableOptions(
 // records its name in job->given. Errors name the option.
 Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job);
 
+// For a command that reads a corpus with the table's options (vocab,
+// phrases): ApplyTableOptions, then --input is required (usage error) and
+// the job is validated (ValidateTrainingJob). Returns the exit code after
+// reporting a problem, or nullopt to go on.
+std::optional<int> ApplyCorpusOptions(const std::string& command,
+                                      const po::variables_map& vm,
+                                      TrainingJob* job);
+
 // "1 word", "2 words": `count` and `noun`, with `plural` (default noun + "s")
 // unless count is 1.
 std::string CountOf(uint64_t count, const std::string& noun,

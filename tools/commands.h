@@ -13,6 +13,7 @@ int RunAnalogyCommand(int argc, char** argv);  // query_main.cc
 int RunInfoCommand(int argc, char** argv);     // checkpoint_main.cc
 int RunExportCommand(int argc, char** argv);   // checkpoint_main.cc
 int RunSynthCommand(int argc, char** argv);    // synth_main.cc
+int RunPhrasesCommand(int argc, char** argv);  // phrases_main.cc
 int RunPlotCommand(int argc, char** argv);     // plot_main.cc
 
 }  // namespace wembed::cli

@@ -68,16 +68,7 @@ int RunVocabCommand(int argc, char** argv) {
     return *code;
   }
   TrainingJob job;
-  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
-  if (job.options.inputs.empty()) {
-    return ReportUsageError(kCommand,
-                            "the option '--input' is required but missing");
-  }
-  if (Status s = ValidateTrainingJob(job); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
+  if (auto code = ApplyCorpusOptions(kCommand, vm, &job)) return *code;
   PathOptions inputs;
   for (const std::string& in : job.options.inputs) {
     inputs.push_back({"--input", in});

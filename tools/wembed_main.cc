@@ -33,6 +33,8 @@ constexpr Subcommand kSubcommands[] = {
      "draw a word map (PCA, analogies) or a training curve"},
     {"synth", wembed::cli::RunSynthCommand,
      "generate a small corpus with planted analogies"},
+    {"phrases", wembed::cli::RunPhrasesCommand,
+     "join frequent word pairs with '_' (word2phrase, gensim Phrases)"},
 };
 
 void PrintUsage(std::ostream& out) {

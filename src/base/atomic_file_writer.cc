@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "base/gzip_file_writer.h"
 #include "base/path_util.h"
 
 namespace wembed {
@@ -214,20 +215,38 @@ void AtomicFileWriter::Abandon() {
   if (!direct_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
+Compression CompressionForPath(const std::string& path) {
+  const std::string_view suffix = ".gz";
+  return path.size() > suffix.size() &&
+                 path.compare(path.size() - suffix.size(), suffix.size(),
+                              suffix) == 0
+             ? Compression::kGzip
+             : Compression::kNone;
+}
+
 BufferedFileWriter::BufferedFileWriter(std::string path, const Env& env,
-                                       size_t flush_bytes)
+                                       size_t flush_bytes,
+                                       Compression compression)
     : writer_(std::move(path), env), flush_bytes_(flush_bytes) {
+  if (compression == Compression::kGzip) {
+    gzip_ = std::make_unique<GzipFileWriter>(&writer_);
+  }
   buffer_.reserve(flush_bytes_ + 4096);
 }
 
+BufferedFileWriter::~BufferedFileWriter() = default;
+
 Status BufferedFileWriter::Flush() {
-  WEMBED_RETURN_IF_ERROR(writer_.Append(buffer_.data(), buffer_.size()));
+  WEMBED_RETURN_IF_ERROR(gzip_ != nullptr
+                             ? gzip_->Append(buffer_.data(), buffer_.size())
+                             : writer_.Append(buffer_.data(), buffer_.size()));
   buffer_.clear();
   return Status::Ok();
 }
 
 Status BufferedFileWriter::Commit() {
   WEMBED_RETURN_IF_ERROR(Flush());
+  if (gzip_ != nullptr) WEMBED_RETURN_IF_ERROR(gzip_->Finish());
   return writer_.Commit();
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "wembed/base/env.h"
@@ -94,28 +95,46 @@ class AtomicFileWriter {
   Status error_;
 };
 
+// How BufferedFileWriter stores what it is given.
+enum class Compression {
+  kNone,  // as given
+  kGzip,  // one gzip member (GzipFileWriter, src/base/gzip_file_writer.h)
+};
+
+// kGzip for a path ending in ".gz", else kNone.
+Compression CompressionForPath(const std::string& path);
+
+class GzipFileWriter;
+
 // An AtomicFileWriter behind a memory buffer, for writers that produce many
-// small pieces (a vocabulary line, a vector row): append to buffer(), call
-// MaybeFlush() after each piece, Commit() at the end. Not thread-safe.
+// small pieces (a vocabulary line, a vector row, a line of text): append to
+// buffer(), call MaybeFlush() after each piece, Commit() at the end. With
+// Compression::kGzip the file holds the bytes gzip-compressed. Not
+// thread-safe.
 class BufferedFileWriter {
  public:
   // `env` must outlive the writer.
-  explicit BufferedFileWriter(std::string path,
-                              const Env& env = Env::Default(),
-                              size_t flush_bytes = size_t{4} << 20);
+  explicit BufferedFileWriter(std::string path, const Env& env = Env::Default(),
+                              size_t flush_bytes = size_t{4} << 20,
+                              Compression compression = Compression::kNone);
+  ~BufferedFileWriter();
   Status Open() { return writer_.Open(); }
   std::string& buffer() { return buffer_; }
   // Writes the buffer out once it holds flush_bytes or more.
   Status MaybeFlush() {
     return buffer_.size() >= flush_bytes_ ? Flush() : Status::Ok();
   }
-  // Writes what is buffered, then commits (see AtomicFileWriter::Commit).
+  // Writes what is buffered (and ends the gzip stream), then commits (see
+  // AtomicFileWriter::Commit).
   Status Commit();
+  // Bytes written to the file so far (compressed size with kGzip).
+  uint64_t bytes_written() const { return writer_.bytes_written(); }
 
  private:
   Status Flush();
 
   AtomicFileWriter writer_;
+  std::unique_ptr<GzipFileWriter> gzip_;  // null: Compression::kNone
   size_t flush_bytes_;
   std::string buffer_;
 };

@@ -113,4 +113,21 @@ Status ChunkReader::status() {
   return status_;
 }
 
+Status TokenizeInputs(
+    const std::vector<std::string>& inputs, const Env& env,
+    Tokenizer& tokenizer, TokenSink& sink,
+    const std::function<Status(uint64_t bytes_read)>& before_chunk) {
+  ChunkReader reader(inputs, env);
+  ChunkReader::Chunk chunk;
+  uint64_t bytes_read = 0;
+  while (reader.Next(&chunk)) {
+    bytes_read += chunk.size;
+    WEMBED_RETURN_IF_ERROR(before_chunk(bytes_read));
+    tokenizer.Feed(chunk.text(), sink);
+    if (chunk.end_of_input) tokenizer.Finish(sink);
+    reader.Release(chunk);
+  }
+  return reader.status();
+}
+
 }  // namespace wembed

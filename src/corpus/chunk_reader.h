@@ -12,7 +12,9 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,6 +24,7 @@
 
 #include "wembed/base/env.h"
 #include "wembed/base/status.h"
+#include "wembed/text/tokenizer.h"
 
 namespace wembed {
 
@@ -79,6 +82,16 @@ class ChunkReader {
   Status status_;                  // mu_
   std::thread thread_;
 };
+
+// Reads `inputs` in order (a ChunkReader) through `tokenizer` into `sink`,
+// finishing the tokenizer at the end of each input (which ends a sentence).
+// Before tokenizing each chunk, calls before_chunk(uncompressed bytes read
+// so far, this chunk included); a non-OK status it returns stops the read
+// and is returned. Otherwise returns the first read error, or OK.
+Status TokenizeInputs(
+    const std::vector<std::string>& inputs, const Env& env,
+    Tokenizer& tokenizer, TokenSink& sink,
+    const std::function<Status(uint64_t bytes_read)>& before_chunk);
 
 }  // namespace wembed
 

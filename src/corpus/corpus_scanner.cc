@@ -72,13 +72,13 @@ Status ValidateRequest(const ScanRequest& request) {
 class CountingSink final : public TokenSink {
  public:
   CountingSink(uint64_t max_entries, ByteBlockList* encoded)
-      : max_entries_(max_entries), encoded_(encoded) {}
+      : pruner_(max_entries), encoded_(encoded) {}
 
   void OnToken(std::string_view token) override {
     ++total_tokens_;
     const CountTable::Entry& e = table_.Add(token);
     if (encoded_ != nullptr) encoded_->AppendVarint(e.provisional_id + 1);
-    if (table_.size() > max_entries_) Prune();
+    pruner_.MaybePrune(table_);
   }
   void OnSentenceEnd() override {
     ++sentences_;
@@ -88,41 +88,16 @@ class CountingSink final : public TokenSink {
   CountTable& table() { return table_; }
   uint64_t total_tokens() const { return total_tokens_; }
   uint64_t sentences() const { return sentences_; }
-  uint64_t prune_rounds() const { return prune_rounds_; }
+  uint64_t prune_rounds() const { return pruner_.rounds(); }
   // Highest threshold used (counts <= it were dropped); 0 if never pruned.
-  uint64_t prune_threshold() const {
-    return prune_rounds_ == 0 ? 0 : threshold_;
-  }
+  uint64_t prune_threshold() const { return pruner_.threshold(); }
 
  private:
-  // word2vec's ReduceVocab: drop entries with count <= threshold; if that is
-  // not enough to get down to 3/4 of the limit, raise the threshold (straight
-  // to the level that is enough) and drop again. The threshold never goes
-  // down, so counts of words seen again after being dropped stay low.
-  void Prune() {
-    const size_t target = std::max<uint64_t>(1, max_entries_ * 3 / 4);
-    table_.Prune(threshold_);
-    ++prune_rounds_;
-    if (table_.size() <= target) return;
-    std::vector<uint64_t> counts;
-    counts.reserve(table_.size());
-    table_.ForEach(
-        [&](const CountTable::Entry& e) { counts.push_back(e.count); });
-    // Keeping only counts > counts[target] (descending) leaves <= target.
-    std::nth_element(counts.begin(), counts.begin() + target, counts.end(),
-                     std::greater<uint64_t>());
-    threshold_ = std::max(threshold_ + 1, counts[target]);
-    table_.Prune(threshold_);
-    ++prune_rounds_;
-  }
-
   CountTable table_;
-  const uint64_t max_entries_;
+  TablePruner pruner_;
   ByteBlockList* const encoded_;
   uint64_t total_tokens_ = 0;
   uint64_t sentences_ = 0;
-  uint64_t prune_rounds_ = 0;
-  uint64_t threshold_ = 1;
 };
 
 // Looks tokens up in a fixed vocabulary and records the final ids.
@@ -237,28 +212,26 @@ class ScanPass {
   // Reads every input through the tokenizer; Cancelled when the request's
   // cancel flag is raised.
   Status Run(std::chrono::steady_clock::time_point start) {
-    ChunkReader reader(request_.inputs, EnvOf(request_));
-    ChunkReader::Chunk chunk;
     auto last_progress = std::chrono::steady_clock::now();
     TokenSink& sink = fixed_sink_ ? static_cast<TokenSink&>(*fixed_sink_)
                                   : static_cast<TokenSink&>(counter_);
-    while (reader.Next(&chunk)) {
-      if (request_.cancel != nullptr &&
-          request_.cancel->load(std::memory_order_relaxed)) {
-        return Status::Cancelled("interrupted while reading " +
-                                 DescribeInputs(request_.inputs));
-      }
-      stats_.bytes_read += chunk.size;
-      tokenizer_.Feed(chunk.text(), sink);
-      if (chunk.end_of_input) tokenizer_.Finish(sink);
-      reader.Release(chunk);
-      const auto now = std::chrono::steady_clock::now();
-      if (request_.progress && now - last_progress >= std::chrono::seconds(1)) {
-        last_progress = now;
-        request_.progress(Stats(start));
-      }
-    }
-    return reader.status();
+    return TokenizeInputs(
+        request_.inputs, EnvOf(request_), tokenizer_, sink,
+        [&](uint64_t bytes_read) {
+          stats_.bytes_read = bytes_read;
+          if (request_.cancel != nullptr &&
+              request_.cancel->load(std::memory_order_relaxed)) {
+            return Status::Cancelled("interrupted while reading " +
+                                     DescribeInputs(request_.inputs));
+          }
+          const auto now = std::chrono::steady_clock::now();
+          if (request_.progress &&
+              now - last_progress >= std::chrono::seconds(1)) {
+            last_progress = now;
+            request_.progress(Stats(start));
+          }
+          return Status::Ok();
+        });
   }
 
   const ScanStats& Stats(std::chrono::steady_clock::time_point start) {

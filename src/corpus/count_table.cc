@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <vector>
 
 #include "base/string_hash.h"
 
@@ -29,21 +31,28 @@ const char* CountTable::CopyToArena(std::string_view word) {
   return dst;
 }
 
-CountTable::Entry& CountTable::Add(std::string_view word) {
-  const uint64_t hash = HashBytes(word);
+size_t CountTable::Probe(std::string_view word, uint64_t hash) const {
   const uint32_t tag = static_cast<uint32_t>(hash >> 32);
   const uint32_t size = static_cast<uint32_t>(word.size());
   size_t i = hash & mask_;
   while (true) {
-    Entry& e = slots_[i];
-    if (e.count == 0) break;
+    const Entry& e = slots_[i];
+    if (e.count == 0) return i;
     if (e.tag == tag && e.size == size &&
         EqualBytes(size <= kInlineBytes ? e.bytes : e.data, word.data(),
                    size)) {
-      ++e.count;
-      return e;
+      return i;
     }
     i = (i + 1) & mask_;
+  }
+}
+
+CountTable::Entry& CountTable::Add(std::string_view word) {
+  const uint64_t hash = HashBytes(word);
+  size_t i = Probe(word, hash);
+  if (slots_[i].count != 0) {
+    ++slots_[i].count;
+    return slots_[i];
   }
   // A new word. Keep the load factor at most 0.7.
   if ((size_ + 1) * 10 > slots_.size() * 7) {
@@ -54,15 +63,20 @@ CountTable::Entry& CountTable::Add(std::string_view word) {
   Entry& e = slots_[i];
   e.count = 1;
   e.provisional_id = next_provisional_id_++;
-  e.tag = tag;
-  e.size = size;
-  if (size <= kInlineBytes) {
-    std::memcpy(e.bytes, word.data(), size);
+  e.tag = static_cast<uint32_t>(hash >> 32);
+  e.size = static_cast<uint32_t>(word.size());
+  if (e.size <= kInlineBytes) {
+    std::memcpy(e.bytes, word.data(), e.size);
   } else {
     e.data = CopyToArena(word);
   }
   ++size_;
   return e;
+}
+
+const CountTable::Entry* CountTable::Find(std::string_view word) const {
+  const size_t i = Probe(word, HashBytes(word));
+  return slots_[i].count != 0 ? &slots_[i] : nullptr;
 }
 
 void CountTable::Rehash(size_t capacity) {
@@ -102,6 +116,22 @@ void CountTable::Prune(uint64_t threshold) {
     slots_[i] = e;
   }
   size_ = kept.size();
+}
+
+void TablePruner::Prune(CountTable& table) {
+  const size_t target = std::max<uint64_t>(1, max_entries_ * 3 / 4);
+  table.Prune(threshold_);
+  ++rounds_;
+  if (table.size() <= target) return;
+  std::vector<uint64_t> counts;
+  counts.reserve(table.size());
+  table.ForEach([&](const CountTable::Entry& e) { counts.push_back(e.count); });
+  // Keeping only counts > counts[target] (descending) leaves <= target.
+  std::nth_element(counts.begin(), counts.begin() + target, counts.end(),
+                   std::greater<uint64_t>());
+  threshold_ = std::max(threshold_ + 1, counts[target]);
+  table.Prune(threshold_);
+  ++rounds_;
 }
 
 }  // namespace wembed

@@ -43,6 +43,10 @@ class CountTable {
   // returns its entry; the reference is valid until the next Add or Prune.
   Entry& Add(std::string_view word);
 
+  // The entry of `word`, or null if it is not in the table. The pointer is
+  // valid until the next Add or Prune.
+  const Entry* Find(std::string_view word) const;
+
   // Removes every entry with count <= threshold. Invalidates references.
   void Prune(uint64_t threshold);
 
@@ -61,6 +65,9 @@ class CountTable {
  private:
   static constexpr size_t kArenaBlockBytes = 1 << 20;
   const char* CopyToArena(std::string_view word);
+  // Index of the slot holding `word` (whose hash is `hash`), or of the
+  // empty slot where it would go.
+  size_t Probe(std::string_view word, uint64_t hash) const;
   // Moves every entry into a table of `capacity` slots (a power of two).
   void Rehash(size_t capacity);
 
@@ -71,6 +78,37 @@ class CountTable {
   size_t arena_used_ = 0;        // bytes used in the last block
   size_t arena_block_size_ = 0;  // size of the last block
   uint64_t next_provisional_id_ = 0;
+};
+
+// Holds a CountTable to a bounded number of entries the way word2vec's
+// ReduceVocab does: once the table has more than `max_entries` entries,
+// every entry with count <= threshold is dropped (threshold starts at 1);
+// if that does not bring it down to 3/4 of the limit, the threshold is
+// raised (straight to the level that is enough) and it drops again. The
+// threshold never goes down, so counts of entries seen again after being
+// dropped stay low. Deterministic: the same sequence of Adds prunes the same
+// entries. Not thread-safe.
+class TablePruner {
+ public:
+  explicit TablePruner(uint64_t max_entries) : max_entries_(max_entries) {}
+
+  // Call after each Add: prunes `table` if it is over the limit.
+  void MaybePrune(CountTable& table) {
+    if (table.size() > max_entries_) Prune(table);
+  }
+
+  uint64_t max_entries() const { return max_entries_; }
+  // Times the table was pruned.
+  uint64_t rounds() const { return rounds_; }
+  // Highest threshold used (counts <= it were dropped); 0 if never pruned.
+  uint64_t threshold() const { return rounds_ == 0 ? 0 : threshold_; }
+
+ private:
+  void Prune(CountTable& table);
+
+  const uint64_t max_entries_;
+  uint64_t rounds_ = 0;
+  uint64_t threshold_ = 1;
 };
 
 }  // namespace wembed
