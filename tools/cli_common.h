@@ -5,6 +5,7 @@
 #define WEMBED_TOOLS_CLI_COMMON_H_
 
 #include <boost/program_options.hpp>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,20 @@ void AddTableOptions(
 // Sets in `job` every table option the user gave (ignoring defaults) and
 // records its name in job->given. Errors name the option.
 Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job);
+
+// Makes SIGINT and SIGTERM raise the returned flag instead of killing the
+// process (a second signal kills at once), for commands that stop cleanly
+// at a safe point.
+const std::atomic<bool>* InstallStopSignalHandlers();
+// The stop signal received (SIGINT, SIGTERM), or 0.
+int StopSignal();
+// The exit code after a stop signal: 130 for SIGINT, 143 for SIGTERM.
+int ExitCodeForStopSignal();
+
+// For a command that scans job's --input into `output`: the inputs
+// (directories walked, @lists read) exist, none is `output`, and `output`
+// can be written. Errors name the path.
+Status CheckScanPaths(const TrainingJob& job, const std::string& output);
 
 // "1 word", "2 words": `count` and `noun`, with `plural` (default noun + "s")
 // unless count is 1.

@@ -3,6 +3,8 @@
 #ifndef WEMBED_TOOLS_COMMANDS_H_
 #define WEMBED_TOOLS_COMMANDS_H_
 
+#include <string>
+
 namespace wembed::cli {
 
 int RunVocabCommand(int argc, char** argv);    // vocab_main.cc
@@ -13,6 +15,10 @@ int RunAnalogyCommand(int argc, char** argv);  // query_main.cc
 int RunInfoCommand(int argc, char** argv);     // checkpoint_main.cc
 int RunExportCommand(int argc, char** argv);   // checkpoint_main.cc
 int RunSynthCommand(int argc, char** argv);    // synth_main.cc
+int RunEncodeCommand(int argc, char** argv);   // encode_main.cc
+
+// `wembed info` of an encoded corpus (.wenc) at `path`.
+int RunCorpusInfo(const std::string& path, bool json);  // encode_main.cc
 
 }  // namespace wembed::cli
 

@@ -38,6 +38,31 @@ std::string DirName(const std::string& path) {
   return path.substr(0, slash);
 }
 
+int WriteFully(int fd, const void* data, size_t size, const Env& env,
+               const std::string& name, uint64_t* written) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    size_t n = size;
+    int err = env.BeforeOp(FileOp::kWrite, name, &n);
+    if (n == 0 || n > size) n = size;
+    ssize_t w = -1;
+    if (err == 0) {
+      w = ::write(fd, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        err = errno;
+      } else if (w == 0) {
+        err = EIO;  // write(2) of a regular file never legitimately returns 0
+      }
+    }
+    if (err != 0) return err;
+    p += w;
+    size -= size_t(w);
+    *written += uint64_t(w);
+  }
+  return 0;
+}
+
 int RemoveStaleTempFiles(const std::string& path) {
   const std::string dir = DirName(path);
   const size_t slash = path.find_last_of('/');

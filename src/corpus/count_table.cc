@@ -29,7 +29,17 @@ const char* CountTable::CopyToArena(std::string_view word) {
   return dst;
 }
 
-CountTable::Entry& CountTable::Add(std::string_view word) {
+void CountTable::Clear() {
+  if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Entry{});
+  size_ = 0;
+  next_provisional_id_ = 0;
+  // Keep the first arena block for the next words.
+  if (arena_blocks_.size() > 1) arena_blocks_.resize(1);
+  arena_used_ = 0;
+  if (!arena_blocks_.empty()) arena_block_size_ = kArenaBlockBytes;
+}
+
+CountTable::Entry& CountTable::AddCount(std::string_view word, uint64_t n) {
   const uint64_t hash = HashBytes(word);
   const uint32_t tag = static_cast<uint32_t>(hash >> 32);
   const uint32_t size = static_cast<uint32_t>(word.size());
@@ -40,7 +50,7 @@ CountTable::Entry& CountTable::Add(std::string_view word) {
     if (e.tag == tag && e.size == size &&
         EqualBytes(size <= kInlineBytes ? e.bytes : e.data, word.data(),
                    size)) {
-      ++e.count;
+      e.count += n;
       return e;
     }
     i = (i + 1) & mask_;
@@ -52,7 +62,7 @@ CountTable::Entry& CountTable::Add(std::string_view word) {
     while (slots_[i].count != 0) i = (i + 1) & mask_;
   }
   Entry& e = slots_[i];
-  e.count = 1;
+  e.count = n;
   e.provisional_id = next_provisional_id_++;
   e.tag = tag;
   e.size = size;
@@ -77,10 +87,16 @@ void CountTable::Rehash(size_t capacity) {
   }
 }
 
-void CountTable::Prune(uint64_t threshold) {
+CountTable::Pruned CountTable::Prune(uint64_t threshold) {
   std::vector<Entry> kept;
+  Pruned pruned;
   ForEach([&](const Entry& e) {
-    if (e.count > threshold) kept.push_back(e);
+    if (e.count > threshold) {
+      kept.push_back(e);
+    } else {
+      ++pruned.entries;
+      pruned.occurrences += e.count;
+    }
   });
   // Copy the surviving long words into a fresh arena so pruned ones free
   // their memory.
@@ -102,6 +118,7 @@ void CountTable::Prune(uint64_t threshold) {
     slots_[i] = e;
   }
   size_ = kept.size();
+  return pruned;
 }
 
 }  // namespace wembed

@@ -41,10 +41,20 @@ class CountTable {
 
   // Adds one occurrence of `word` (non-empty, shorter than 4 GiB) and
   // returns its entry; the reference is valid until the next Add or Prune.
-  Entry& Add(std::string_view word);
+  Entry& Add(std::string_view word) { return AddCount(word, 1); }
+  // Adds `n` (>= 1) occurrences; a new entry gets the next provisional id.
+  Entry& AddCount(std::string_view word, uint64_t n);
 
+  // Empties the table and restarts provisional ids at 0, keeping the
+  // memory for reuse (a scan thread reuses one table per block of text).
+  void Clear();
+
+  struct Pruned {
+    uint64_t entries = 0;      // entries removed
+    uint64_t occurrences = 0;  // the sum of their counts
+  };
   // Removes every entry with count <= threshold. Invalidates references.
-  void Prune(uint64_t threshold);
+  Pruned Prune(uint64_t threshold);
 
   // Calls fn(const Entry&) for each entry, in no particular order.
   template <typename Fn>
