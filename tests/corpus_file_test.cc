@@ -2,6 +2,8 @@
 // and every truncation detected; data that is well framed but not a valid
 // encoded corpus refused; the file-backed corpus reads like the in-memory
 // one.
+#include "wembed/corpus/corpus_file.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -11,7 +13,6 @@
 #include "base/section_file.h"
 #include "corpus/corpus_file_writer.h"
 #include "test_util.h"
-#include "wembed/corpus/corpus_file.h"
 
 namespace wembed {
 namespace {
@@ -40,8 +41,8 @@ Vocabulary SmallVocab() {
 std::vector<uint8_t> SmallStream() {
   std::vector<uint8_t> s;
   for (const std::vector<uint32_t>& sentence :
-       std::vector<std::vector<uint32_t>>{{0, 1, 2}, {3}, {0, 0, 1, 2, 3, 1},
-                                          {2, 2}}) {
+       std::vector<std::vector<uint32_t>>{
+           {0, 1, 2}, {3}, {0, 0, 1, 2, 3, 1}, {2, 2}}) {
     for (uint32_t id : sentence) EncodedCorpus::AppendToken(&s, id);
     EncodedCorpus::AppendSentenceEnd(&s);
   }
@@ -116,7 +117,7 @@ TEST(CorpusFileTest, LargeIdsAndManyChunks) {
       Vocabulary::FromWordsAndCounts(words, counts).value();
   std::vector<uint8_t> stream;
   for (uint32_t i = 0; i < 70000; i += 7) {
-    EncodedCorpus::AppendToken(&stream, i);       // 1 to 3 bytes
+    EncodedCorpus::AppendToken(&stream, i);  // 1 to 3 bytes
     EncodedCorpus::AppendToken(&stream, 69999 - i);
     if (i % 3 == 0) EncodedCorpus::AppendSentenceEnd(&stream);
   }

@@ -66,10 +66,9 @@ TEST(InputPathsCliTest, EveryReaderNamesTheFileTheSameWay) {
       }
       // --input takes directories (their files): an empty one is the error.
       const bool corpus_input = args[1] == "-i" && args[2] == bad;
-      const std::string expected =
-          corpus_input && message == ": is a directory"
-              ? ": no files in this directory"
-              : message;
+      const std::string expected = corpus_input && message == ": is a directory"
+                                       ? ": no files in this directory"
+                                       : message;
       args.insert(args.begin(), WEMBED_BINARY);
       const CommandResult r = RunCommand(args, dir.path());
       EXPECT_EQ(r.exit_code, 1) << args[1] << " " << args[2];

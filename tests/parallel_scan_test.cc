@@ -249,9 +249,9 @@ TEST(ParallelScanTest, PruningIsDeterministicForABlockSize) {
   }
   const std::vector<std::string> notes = ScanNotes(first->stats, r.vocab);
   ASSERT_EQ(notes.size(), 1u);
-  EXPECT_NE(notes[0].find(std::to_string(first->stats.pruned_words) +
-                          " entries"),
-            std::string::npos)
+  EXPECT_NE(
+      notes[0].find(std::to_string(first->stats.pruned_words) + " entries"),
+      std::string::npos)
       << notes[0];
 }
 
@@ -361,8 +361,7 @@ TEST(ParallelScanTest, ScratchAndFileOutputsHoldTheSameCorpus) {
     ASSERT_TRUE(read.ok()) << read.status().message();
     EXPECT_EQ(read->vocab.words(), want.words);
     EXPECT_EQ(read->summary.fingerprint, file->corpus.Fingerprint());
-    ExpectSameAsReference(ScanResult{read->vocab, read->corpus, {}, ""},
-                          want);
+    ExpectSameAsReference(ScanResult{read->vocab, read->corpus, {}, ""}, want);
   }
 }
 

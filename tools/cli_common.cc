@@ -215,6 +215,8 @@ int ExitCodeForStopSignal() {
   return g_stop_signal.load() == SIGTERM ? 143 : 130;
 }
 
+namespace {
+
 Status CheckScanPaths(const TrainingJob& job, const std::string& output) {
   StatusOr<std::vector<std::string>> files = ExpandInputs(job.options.inputs);
   if (!files.ok()) return files.status();
@@ -222,6 +224,24 @@ Status CheckScanPaths(const TrainingJob& job, const std::string& output) {
   for (const std::string& in : *files) inputs.push_back({"--input", in});
   WEMBED_RETURN_IF_ERROR(CheckOutputPaths(inputs, {{"--output", output}}));
   return CheckWritable("--output", output);
+}
+
+}  // namespace
+
+std::optional<int> PrepareScanJob(const std::string& command,
+                                  const po::variables_map& vm,
+                                  const std::string& output, TrainingJob* job) {
+  if (Status s = ApplyTableOptions(vm, job); !s.ok()) {
+    return ReportError(command, s);
+  }
+  if (job->options.inputs.empty()) {
+    return ReportUsageError(command,
+                            "the option '--input' is required but missing");
+  }
+  for (const Status& s : {ValidateTrainingJob(*job), CheckScanPaths(*job, output)}) {
+    if (!s.ok()) return ReportError(command, s);
+  }
+  return std::nullopt;
 }
 
 Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job) {

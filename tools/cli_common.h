@@ -4,8 +4,8 @@
 #ifndef WEMBED_TOOLS_CLI_COMMON_H_
 #define WEMBED_TOOLS_CLI_COMMON_H_
 
-#include <boost/program_options.hpp>
 #include <atomic>
+#include <boost/program_options.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,10 +65,14 @@ int StopSignal();
 // The exit code after a stop signal: 130 for SIGINT, 143 for SIGTERM.
 int ExitCodeForStopSignal();
 
-// For a command that scans job's --input into `output`: the inputs
-// (directories walked, @lists read) exist, none is `output`, and `output`
-// can be written. Errors name the path.
-Status CheckScanPaths(const TrainingJob& job, const std::string& output);
+// For a command that scans --input into `output` (vocab, encode): sets
+// `job` from the table options in `vm`, requires --input, validates the
+// options, and checks that the inputs (directories walked, @lists read)
+// exist, that none is `output` and that `output` can be written. Returns
+// the exit code to stop with (after one error line), or nullopt.
+std::optional<int> PrepareScanJob(const std::string& command,
+                                  const po::variables_map& vm,
+                                  const std::string& output, TrainingJob* job);
 
 // "1 word", "2 words": `count` and `noun`, with `plural` (default noun + "s")
 // unless count is 1.

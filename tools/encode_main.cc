@@ -6,9 +6,8 @@
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cli_common.h"
 #include "commands.h"
@@ -48,14 +47,13 @@ void PrintSummary(ProgressPrinter& printer, const ScanResult& scan,
   printer.Finish("encode: " + CountOf(st.total_tokens, "token") + " (" +
                  std::to_string(st.distinct_tokens) + " distinct, " +
                  CountOf(st.sentences, "sentence") + ", " +
-                 FormatCount(double(st.bytes_read)) + "B) read in " +
-                 seconds + " on " + CountOf(st.threads, "thread") +
-                 "; kept " + CountOf(scan.vocab.size(), "word") +
-                 " covering " + CountOf(scan.corpus.num_tokens(), "token") +
-                 " -> " + output + " (" +
-                 FormatCount(double(scan.corpus.size_bytes())) +
-                 "B encoded, fingerprint " +
-                 Hex64(scan.corpus.Fingerprint()) + ")");
+                 FormatCount(double(st.bytes_read)) + "B) read in " + seconds +
+                 " on " + CountOf(st.threads, "thread") + "; kept " +
+                 CountOf(scan.vocab.size(), "word") + " covering " +
+                 CountOf(scan.corpus.num_tokens(), "token") + " -> " + output +
+                 " (" + FormatCount(double(scan.corpus.size_bytes())) +
+                 "B encoded, fingerprint " + Hex64(scan.corpus.Fingerprint()) +
+                 ")");
   for (const std::string& note : ScanNotes(st, vocab)) {
     printer.Line("encode: " + note);
   }
@@ -90,14 +88,15 @@ int RunEncodeCommand(int argc, char** argv) {
   po::options_description desc("options");
   desc.add_options()("output,o", po::value(&output)->required(),
                      "encoded corpus file to write (.wenc)");
-  AddTableOptions(desc,
-                  {"input", "lowercase", "strip-punct", "max-token-bytes",
-                   "min-count", "max-vocab", "max-final-vocab",
-                   "max-table-entries", "read-vocab", "threads",
-                   "memory-budget", "cache-dir", "quiet"},
-                  {{"quiet", "no progress or summary output"},
-                   {"cache-dir", "directory of the scan's spill files "
-                                 "(default: $TMPDIR, else /tmp)"}});
+  AddTableOptions(
+      desc,
+      {"input", "lowercase", "strip-punct", "max-token-bytes", "min-count",
+       "max-vocab", "max-final-vocab", "max-table-entries", "read-vocab",
+       "threads", "memory-budget", "cache-dir", "quiet"},
+      {{"quiet", "no progress or summary output"},
+       {"cache-dir",
+        "directory of the scan's spill files "
+        "(default: $TMPDIR, else /tmp)"}});
   po::variables_map vm;
   if (auto code = ParseCommandLine(
           argc, argv,
@@ -111,16 +110,9 @@ int RunEncodeCommand(int argc, char** argv) {
     return *code;
   }
   TrainingJob job;
-  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
+  if (auto code = PrepareScanJob(kCommand, vm, output, &job)) return *code;
+  if (Status s = CheckRegularOutput(output); !s.ok()) {
     return ReportError(kCommand, s);
-  }
-  if (job.options.inputs.empty()) {
-    return ReportUsageError(kCommand,
-                            "the option '--input' is required but missing");
-  }
-  for (Status s : {ValidateTrainingJob(job), CheckScanPaths(job, output),
-                   CheckRegularOutput(output)}) {
-    if (!s.ok()) return ReportError(kCommand, s);
   }
   const std::atomic<bool>* stop = InstallStopSignalHandlers();
   ProgressPrinter printer(job.quiet);

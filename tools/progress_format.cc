@@ -100,7 +100,11 @@ std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
          (s.encoded_bytes > 0
               ? "; encoded corpus " + FormatCount(double(s.encoded_bytes)) +
                     "B (" + std::to_string(s.threads) +
-                    (s.threads == 1 ? " thread)" : " threads)")
+                    (s.threads == 1 ? " thread" : " threads") +
+                    (s.spilled_bytes > 0
+                         ? ", " + FormatCount(double(s.spilled_bytes)) +
+                               "B spilled to disk)"
+                         : ")")
               : "");
 }
 

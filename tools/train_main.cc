@@ -126,8 +126,7 @@ int RunTrainCommand(int argc, char** argv) {
   if (auto code = CheckRequired(job)) return *code;
   const std::atomic<bool>* stop = InstallStopSignalHandlers();
   PrintingObserver observer(job);
-  StatusOr<TrainingResult> result =
-      RunTraining(job, observer, stop);
+  StatusOr<TrainingResult> result = RunTraining(job, observer, stop);
   if (!result.ok()) {
     observer.Clear();
     if (result.status().code() == StatusCode::kCancelled) {

@@ -65,19 +65,7 @@ int RunVocabCommand(int argc, char** argv) {
     return *code;
   }
   TrainingJob job;
-  if (Status s = ApplyTableOptions(vm, &job); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
-  if (job.options.inputs.empty()) {
-    return ReportUsageError(kCommand,
-                            "the option '--input' is required but missing");
-  }
-  if (Status s = ValidateTrainingJob(job); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
-  if (Status s = CheckScanPaths(job, output); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
+  if (auto code = PrepareScanJob(kCommand, vm, output, &job)) return *code;
   ScanRequest request = CorpusScanRequest(job);
   ProgressPrinter printer(job.quiet);
   request.progress = [&](const ScanStats& s) {

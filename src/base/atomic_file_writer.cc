@@ -132,8 +132,8 @@ Status AtomicFileWriter::Append(const void* data, size_t size) {
     return Status::Internal("AtomicFileWriter::Append without Open for " +
                             path_);
   }
-  const int err = WriteFully(fd_, data, size, env_, temp_path_,
-                             &bytes_written_);
+  const int err =
+      WriteFully(fd_, data, size, env_, temp_path_, &bytes_written_);
   if (err != 0) return Fail(FileOp::kWrite, temp_path_, err);
   return Status::Ok();
 }

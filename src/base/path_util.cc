@@ -1,6 +1,7 @@
 #include "base/path_util.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -36,6 +37,17 @@ std::string DirName(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+StatusOr<int> OpenInputFd(const std::string& path, const Env& env) {
+  int err = env.BeforeOp(FileOp::kOpen, path, nullptr);
+  int fd = -1;
+  if (err == 0) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) err = errno;
+  }
+  if (err != 0) return InputOpenError(path, err);
+  return fd;
 }
 
 int WriteFully(int fd, const void* data, size_t size, const Env& env,

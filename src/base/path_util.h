@@ -29,6 +29,10 @@ Status InputOpenError(const std::string& path, int err);
 // is OK.
 Status CheckInputPath(const std::string& path);
 
+// open(2)s `path` read-only (through env.BeforeOp(kOpen)); the descriptor,
+// or InputOpenError.
+StatusOr<int> OpenInputFd(const std::string& path, const Env& env);
+
 // Writes the `size` bytes at `data` to `fd`, continuing short writes and
 // retrying EINTR, each write(2) through env.BeforeOp(kWrite, name). Adds the
 // bytes written to *written. Returns 0, or the errno of the failed write

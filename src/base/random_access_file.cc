@@ -13,19 +13,14 @@ namespace wembed {
 StatusOr<std::unique_ptr<RandomAccessFile>> RandomAccessFile::Open(
     const std::string& path, const Env& env) {
   WEMBED_RETURN_IF_ERROR(CheckInputPath(path));
-  int err = env.BeforeOp(FileOp::kOpen, path, nullptr);
-  int fd = -1;
-  if (err == 0) {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) err = errno;
-  }
-  if (err != 0) return InputOpenError(path, err);
+  StatusOr<int> fd = OpenInputFd(path, env);
+  if (!fd.ok()) return fd.status();
   struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(*fd);
     return Status::IoError(path + ": not a regular file");
   }
-  return std::make_unique<RandomAccessFile>(fd, path, uint64_t(st.st_size),
+  return std::make_unique<RandomAccessFile>(*fd, path, uint64_t(st.st_size),
                                             env);
 }
 

@@ -68,7 +68,9 @@ StatusOr<std::unique_ptr<ScratchFile>> ScratchFile::Create(
 
 ScratchFile::ScratchFile(int fd, std::string dir, std::string named_path,
                          const Env& env)
-    : fd_(fd), dir_(std::move(dir)), named_path_(std::move(named_path)),
+    : fd_(fd),
+      dir_(std::move(dir)),
+      named_path_(std::move(named_path)),
       env_(env) {}
 
 ScratchFile::~ScratchFile() {
@@ -81,8 +83,8 @@ Status ScratchFile::Append(const void* data, size_t n) {
   const uint64_t before = size_;
   const int err = WriteFully(fd_, data, n, env_, FaultName(dir_), &size_);
   if (err != 0) {
-    error_ = Status::IoError("cannot write a temporary file in " + dir_ +
-                             ": " + ErrnoMessage(err) + " (after " +
+    error_ = Status::IoError("cannot write a temporary file in " + dir_ + ": " +
+                             ErrnoMessage(err) + " (after " +
                              std::to_string(before) + " bytes)");
   }
   return error_;
@@ -94,8 +96,8 @@ StatusOr<std::unique_ptr<RandomAccessFile>> ScratchFile::Reader() const {
     return Status::IoError("cannot reopen a temporary file in " + dir_ + ": " +
                            ErrnoMessage(errno));
   }
-  return std::make_unique<RandomAccessFile>(
-      fd, "temporary file in " + dir_, size_, env_);
+  return std::make_unique<RandomAccessFile>(fd, "temporary file in " + dir_,
+                                            size_, env_);
 }
 
 Status ScratchFile::Keep(const std::string& path) {

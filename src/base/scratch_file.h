@@ -53,8 +53,7 @@ class ScratchFile final : public ByteSink {
   const std::string& dir() const { return dir_; }
 
  private:
-  ScratchFile(int fd, std::string dir, std::string named_path,
-              const Env& env);
+  ScratchFile(int fd, std::string dir, std::string named_path, const Env& env);
 
   int fd_;
   std::string dir_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <set>
 
 #include "base/coding.h"
 #include "base/crc32.h"
@@ -72,8 +71,8 @@ std::string SectionReader::Where(const Section& s) const {
 }
 
 Status SectionReader::ReadHeader(std::string_view magic,
-                                 const std::string& kind,
-                                 uint32_t max_version, uint32_t* version) {
+                                 const std::string& kind, uint32_t max_version,
+                                 uint32_t* version) {
   char header[kFileHeaderSize];
   if (size_ < kFileMagicSize) {
     return Corrupt("not a " + kind + " (only " + std::to_string(size_) +
@@ -191,16 +190,11 @@ Status SectionReader::ReadKeyValues(
                    " bytes");
   }
   kv->resize(count);
-  std::set<std::string> keys;
   for (uint32_t i = 0; i < count; ++i) {
     auto& [key, value] = (*kv)[i];
     if (!d.LengthPrefixed(&key) || !d.LengthPrefixed(&value)) {
       return Corrupt(Where(s) + ": option " + std::to_string(i) +
                      " runs past the end of the section");
-    }
-    if (key.empty() || !keys.insert(key).second) {
-      return Corrupt(Where(s) + ": option " + std::to_string(i) +
-                     " has an empty or repeated key");
     }
   }
   if (d.remaining() != 0) {

@@ -83,7 +83,7 @@ class SectionReader {
   Status ReadPayload(Section s, std::string* payload);
   // Reads an empty end section that must be the last bytes of the file.
   Status ReadEnd(const Section& s);
-  // Decodes an EncodeKeyValues payload (keys non-empty and unique).
+  // Decodes an EncodeKeyValues payload (keys are not checked).
   Status ReadKeyValues(const Section& s,
                        std::vector<std::pair<std::string, std::string>>* kv);
 

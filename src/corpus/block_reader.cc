@@ -17,7 +17,7 @@ bool BlockReader::Next(TextBlock* block) {
   block->ends_mid_line = false;
   if (!status_.ok()) return false;
   // The carry is at most a block (less than one line), so it fits.
-  std::memcpy(block->data.data(), carry_.data(), carry_.size());
+  std::memcpy(block->data.get(), carry_.data(), carry_.size());
   block->size = carry_.size();
   carry_.clear();
   if (!Fill(block)) return false;
@@ -27,7 +27,7 @@ bool BlockReader::Next(TextBlock* block) {
 }
 
 bool BlockReader::Fill(TextBlock* block) {
-  const size_t capacity = block->data.size();
+  const size_t capacity = block->capacity;
   while (block->size < capacity) {
     if (file_ == nullptr) {
       if (next_input_ == inputs_.size()) return true;
@@ -40,7 +40,7 @@ bool BlockReader::Fill(TextBlock* block) {
       file_ = std::move(in).value();
       input_started_ = false;
     }
-    char* dst = block->data.data() + block->size;
+    char* dst = block->data.get() + block->size;
     StatusOr<size_t> n = file_->Read(dst, capacity - block->size);
     if (!n.ok()) {
       status_ = n.status();
@@ -65,18 +65,18 @@ bool BlockReader::Fill(TextBlock* block) {
 void BlockReader::Cut(TextBlock* block) {
   const size_t segment =
       block->input_ends.empty() ? 0 : block->input_ends.back();
-  const void* nl = ::memrchr(block->data.data() + segment, '\n',
-                             block->size - segment);
+  const void* nl =
+      ::memrchr(block->data.get() + segment, '\n', block->size - segment);
   size_t cut;
   if (nl != nullptr) {
-    cut = size_t(static_cast<const char*>(nl) - block->data.data()) + 1;
+    cut = size_t(static_cast<const char*>(nl) - block->data.get()) + 1;
   } else if (segment > 0) {
     cut = segment;  // the line that starts the open input goes whole next
   } else {
     block->ends_mid_line = true;  // one line longer than the block
     return;
   }
-  carry_.assign(block->data.data() + cut, block->data.data() + block->size);
+  carry_.assign(block->data.get() + cut, block->data.get() + block->size);
   block->size = cut;
 }
 

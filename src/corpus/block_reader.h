@@ -23,12 +23,18 @@
 namespace wembed {
 
 struct TextBlock {
-  std::vector<char> data;  // data.size() is the block's capacity (> 0)
-  size_t size = 0;         // text bytes in data
+  std::unique_ptr<char[]> data;  // `capacity` bytes, not zeroed
+  size_t capacity = 0;
+  size_t size = 0;  // text bytes in data
   // Offsets (ascending, <= size) at which an input ends.
   std::vector<size_t> input_ends;
   // The block is a piece of a line that goes on in the next block.
   bool ends_mid_line = false;
+
+  void Allocate(size_t bytes) {
+    data.reset(new char[bytes]);
+    capacity = bytes;
+  }
 };
 
 class BlockReader {

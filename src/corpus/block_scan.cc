@@ -6,18 +6,18 @@
 namespace wembed {
 
 void ByteStream::Append(const uint8_t* p, size_t n) {
-  while (bytes_.size() - size_ < n) Grow();
-  std::memcpy(bytes_.data() + size_, p, n);
+  if (capacity_ - size_ < n) Reserve(std::max(2 * capacity_, size_ + n));
+  std::memcpy(data_.get() + size_, p, n);
   size_ += n;
 }
 
-void ByteStream::Grow() {
-  bytes_.resize(std::max<size_t>(size_t{64} << 10, 2 * bytes_.size()));
-}
-
-void ByteStream::Free() {
-  std::vector<uint8_t>().swap(bytes_);
-  size_ = 0;
+void ByteStream::Reserve(size_t n) {
+  n = std::max(n, size_t{64} << 10);
+  if (n <= capacity_) return;
+  std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
+  if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+  data_ = std::move(bigger);
+  capacity_ = n;
 }
 
 void BlockResult::Clear() {
@@ -36,13 +36,13 @@ void BlockScanner::Scan(const TextBlock& block, BlockResult* out,
   out_ = out;
   size_t begin = 0;
   for (const size_t end : block.input_ends) {
-    tokenizer_.Feed(std::string_view(block.data.data() + begin, end - begin),
+    tokenizer_.Feed(std::string_view(block.data.get() + begin, end - begin),
                     *this);
     tokenizer_.Finish(*this);
     begin = end;
   }
   tokenizer_.Feed(
-      std::string_view(block.data.data() + begin, block.size - begin), *this);
+      std::string_view(block.data.get() + begin, block.size - begin), *this);
   if (finish_at_end) tokenizer_.Finish(*this);
   out->bytes += block.size;
   out_ = nullptr;

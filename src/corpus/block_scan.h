@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -19,34 +20,42 @@
 
 namespace wembed {
 
-// Bytes appended at the end of a growing buffer.
+// Bytes appended at the end of a growing buffer (never zero-filled: pages
+// become resident only as they are written). Movable, not copyable.
 class ByteStream {
  public:
   void AppendVarint(uint64_t v) {
-    if (bytes_.size() - size_ < kMaxVarint64Bytes) Grow();
-    size_ = size_t(EncodeVarint64(bytes_.data() + size_, v) - bytes_.data());
+    if (capacity_ - size_ < kMaxVarint64Bytes) Reserve(2 * capacity_);
+    size_ = size_t(EncodeVarint64(data_.get() + size_, v) - data_.get());
   }
   void AppendByte(uint8_t b) {
-    if (bytes_.size() == size_) Grow();
-    bytes_[size_++] = b;
+    if (capacity_ == size_) Reserve(2 * capacity_);
+    data_[size_++] = b;
   }
   void Append(const uint8_t* p, size_t n);
-  const uint8_t* data() const { return bytes_.data(); }
+  const uint8_t* data() const { return data_.get(); }
+  uint8_t* data() { return data_.get(); }
   size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
   void Clear() { size_ = 0; }
-  // Gives up the memory.
-  void Free();
+  // Makes room for `n` bytes in all (at least 64 KiB), keeping the bytes.
+  void Reserve(size_t n);
+  // size() becomes n; bytes beyond the old size are undefined until written.
+  void Resize(size_t n) {
+    Reserve(n);
+    size_ = n;
+  }
 
  private:
-  void Grow();
-
-  std::vector<uint8_t> bytes_;  // bytes_.size() is the capacity
+  std::unique_ptr<uint8_t[]> data_;
   size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 struct BlockResult {
-  CountTable words;   // counting: the block's words, local ids
-  ByteStream stream;  // encoding: varint(id + 1) per token, 0x00 ends
+  CountTable words{size_t{1} << 12};  // counting: the block's words, local
+                                      // ids (grows to a block's worth)
+  ByteStream stream;       // encoding: varint(id + 1) per token, 0x00 ends
   uint64_t bytes = 0;      // text bytes
   uint64_t tokens = 0;     // all tokens
   uint64_t sentences = 0;  // the tokenizer's sentences

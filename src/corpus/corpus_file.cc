@@ -6,6 +6,7 @@
 #include <cstring>
 #include <new>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "base/buffered_reader.h"
@@ -93,13 +94,18 @@ class CorpusFileReader {
   // Everything but the corpus object, which the caller builds.
   Status Read(CorpusFile* out) {
     out->file_bytes = reader_.remaining();
-    WEMBED_RETURN_IF_ERROR(reader_.ReadHeader(kCorpusFileMagic,
-                                              "wembed encoded corpus",
-                                              kCorpusFileFormatVersion,
-                                              &out->format_version));
+    WEMBED_RETURN_IF_ERROR(
+        reader_.ReadHeader(kCorpusFileMagic, "wembed encoded corpus",
+                           kCorpusFileFormatVersion, &out->format_version));
     SectionReader::Section s;
     WEMBED_RETURN_IF_ERROR(Expect(kCorpusOptionsSection, &s));
     WEMBED_RETURN_IF_ERROR(reader_.ReadKeyValues(s, &out->options));
+    std::set<std::string> keys;
+    for (const auto& [key, value] : out->options) {
+      if (key.empty() || !keys.insert(key).second) {
+        return reader_.Corrupt("option '" + key + "' is empty or repeated");
+      }
+    }
     WEMBED_RETURN_IF_ERROR(Expect(kCorpusVocabularySection, &s));
     WEMBED_RETURN_IF_ERROR(ReadVocabulary(s, &out->vocab));
     WEMBED_RETURN_IF_ERROR(SkipExtensions(&s));
@@ -145,7 +151,7 @@ class CorpusFileReader {
     std::string payload;
     WEMBED_RETURN_IF_ERROR(reader_.ReadPayload(s, &payload));
     StatusOr<Vocabulary> v = DecodeVocabularyPayload(payload);
-    if (!v.ok()) return reader_.Corrupt(v.status().message());
+    if (!v.ok()) return reader_.Corrupt(reader_.Where(s) + v.status().message());
     if (v->empty()) return reader_.Corrupt("the vocabulary is empty");
     *vocab = std::move(v).value();
     return Status::Ok();
@@ -168,8 +174,8 @@ class CorpusFileReader {
       if (chunk_bytes_ == 0) chunk_bytes_ = s->length;
       last_was_short_ = s->length < chunk_bytes_;
       buf.resize(size_t(s->length));
-      WEMBED_RETURN_IF_ERROR(reader_.ReadInto(
-          s, reinterpret_cast<char*>(buf.data()), buf.size()));
+      WEMBED_RETURN_IF_ERROR(
+          reader_.ReadInto(s, reinterpret_cast<char*>(buf.data()), buf.size()));
       WEMBED_RETURN_IF_ERROR(reader_.CheckCrc(*s));
       const std::string problem = verifier.Feed(buf.data(), buf.size());
       if (!problem.empty()) return reader_.Corrupt(problem);
@@ -183,24 +189,22 @@ class CorpusFileReader {
     std::string payload;
     WEMBED_RETURN_IF_ERROR(reader_.ReadPayload(s, &payload));
     if (payload.size() != kCorpusSummaryBytes) {
-      return reader_.Corrupt(reader_.Where(s) + " has " +
-                             std::to_string(payload.size()) +
-                             " bytes (expected " +
-                             std::to_string(kCorpusSummaryBytes) + ")");
+      return reader_.Corrupt(
+          reader_.Where(s) + " has " + std::to_string(payload.size()) +
+          " bytes (expected " + std::to_string(kCorpusSummaryBytes) + ")");
     }
     ByteDecoder d(payload);
-    for (uint64_t* field : {&out->data_bytes, &out->num_tokens,
-                            &out->num_sentences, &out->fingerprint,
-                            &out->max_sentence_bytes, &out->chunk_bytes}) {
+    for (uint64_t* field :
+         {&out->data_bytes, &out->num_tokens, &out->num_sentences,
+          &out->fingerprint, &out->max_sentence_bytes, &out->chunk_bytes}) {
       d.Fixed64(field);
     }
     // One data section may hold less than a chunk; otherwise the first
     // section's size is the chunk size.
-    const bool chunk_ok =
-        data_bytes_ == chunk_bytes_
-            ? out->chunk_bytes >= chunk_bytes_ &&
-                  out->chunk_bytes <= kMaxCorpusChunkBytes
-            : out->chunk_bytes == chunk_bytes_;
+    const bool chunk_ok = data_bytes_ == chunk_bytes_
+                              ? out->chunk_bytes >= chunk_bytes_ &&
+                                    out->chunk_bytes <= kMaxCorpusChunkBytes
+                              : out->chunk_bytes == chunk_bytes_;
     if (out->data_bytes != data_bytes_ || !chunk_ok) {
       return reader_.Corrupt("the summary's data size (" +
                              std::to_string(out->data_bytes) + " bytes in " +
@@ -248,10 +252,11 @@ StatusOr<CorpusFile> ReadCorpusFileImpl(const std::string& path,
   data->file = std::move(file).value();
   data->first_section_offset = reader.first_data_offset();
   data->chunk_bytes = out.summary.chunk_bytes;
+  data->needs_checks = true;
   const CorpusFileSummary& s = out.summary;
-  out.corpus = EncodedCorpus(std::move(data), s.data_bytes, s.num_tokens,
-                             s.num_sentences, s.fingerprint,
-                             s.max_sentence_bytes);
+  out.corpus =
+      EncodedCorpus(std::move(data), s.data_bytes, s.num_tokens,
+                    s.num_sentences, s.fingerprint, s.max_sentence_bytes);
   return out;
 }
 

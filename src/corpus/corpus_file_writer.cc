@@ -31,9 +31,9 @@ std::string CorpusSectionName(uint32_t type) {
 
 CorpusFileWriter::CorpusFileWriter(ByteSink& out, uint64_t chunk_bytes)
     : out_(out),
-      chunk_(size_t(std::clamp<uint64_t>(chunk_bytes, 1,
-                                         kMaxCorpusChunkBytes)) +
-             kSectionOverhead) {
+      chunk_(
+          size_t(std::clamp<uint64_t>(chunk_bytes, 1, kMaxCorpusChunkBytes)) +
+          kSectionOverhead) {
   summary_.chunk_bytes = chunk_.size() - kSectionOverhead;
   summary_.fingerprint = kFnv64Basis;
 }
@@ -60,22 +60,27 @@ Status CorpusFileWriter::Begin(
 }
 
 void CorpusFileWriter::Account(const uint8_t* p, size_t n) {
-  uint64_t hash = summary_.fingerprint;
-  uint64_t tokens = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const uint8_t b = p[i];
-    hash = (hash ^ b) * 0x100000001b3ULL;  // FNV-1a, as Fnv64Extend
-    tokens += (b != 0) & (b < 0x80);  // the last byte of each varint
-    ++sentence_bytes_;
-    if (b == 0) {
-      ++summary_.num_sentences;
-      summary_.max_sentence_bytes =
-          std::max(summary_.max_sentence_bytes, sentence_bytes_);
-      sentence_bytes_ = 0;
+  summary_.fingerprint = Fnv64Extend(summary_.fingerprint, p, n);
+  // A varint ends with its one byte below 0x80; 0x00 ends a sentence.
+  uint64_t ends = 0;
+  for (size_t i = 0; i < n; ++i) ends += p[i] < 0x80;  // vectorized
+  const uint8_t* const end = p + n;
+  for (const uint8_t* at = p; at < end;) {
+    const void* zero = std::memchr(at, 0, size_t(end - at));
+    if (zero == nullptr) {
+      sentence_bytes_ += uint64_t(end - at);
+      break;
     }
+    const uint8_t* next = static_cast<const uint8_t*>(zero) + 1;
+    sentence_bytes_ += uint64_t(next - at);
+    summary_.max_sentence_bytes =
+        std::max(summary_.max_sentence_bytes, sentence_bytes_);
+    sentence_bytes_ = 0;
+    ++summary_.num_sentences;
+    --ends;  // a sentence end is not a token
+    at = next;
   }
-  summary_.fingerprint = hash;
-  summary_.num_tokens += tokens;
+  summary_.num_tokens += ends;
   summary_.data_bytes += n;
 }
 
@@ -97,8 +102,7 @@ Status CorpusFileWriter::AppendData(const uint8_t* data, size_t n) {
 Status CorpusFileWriter::FlushChunk() {
   char* head = reinterpret_cast<char*>(chunk_.data());
   EncodeSectionHeader(head, kCorpusDataSection, chunk_fill_);
-  const uint32_t crc =
-      Crc32(chunk_.data(), kSectionHeaderSize + chunk_fill_);
+  const uint32_t crc = Crc32(chunk_.data(), kSectionHeaderSize + chunk_fill_);
   EncodeFixed32(head + kSectionHeaderSize + chunk_fill_, crc);
   WEMBED_RETURN_IF_ERROR(Write(chunk_.data(), chunk_fill_ + kSectionOverhead));
   chunk_fill_ = 0;
@@ -117,8 +121,7 @@ Status CorpusFileWriter::Finish() {
   PutFixed64(&summary, summary_.fingerprint);
   PutFixed64(&summary, summary_.max_sentence_bytes);
   PutFixed64(&summary, summary_.chunk_bytes);
-  WEMBED_RETURN_IF_ERROR(
-      AppendSection(out_, kCorpusSummarySection, summary));
+  WEMBED_RETURN_IF_ERROR(AppendSection(out_, kCorpusSummarySection, summary));
   WEMBED_RETURN_IF_ERROR(AppendSection(out_, kCorpusEndSection, ""));
   written_ += 2 * kSectionOverhead + summary.size();
   return Status::Ok();

@@ -74,8 +74,7 @@ Status ValidateRequest(const ScanRequest& request) {
 // The expanded inputs, stdin at most once.
 StatusOr<std::vector<std::string>> ResolveInputs(const ScanRequest& request,
                                                  const Env& env) {
-  StatusOr<std::vector<std::string>> inputs =
-      ExpandInputs(request.inputs, env);
+  StatusOr<std::vector<std::string>> inputs = ExpandInputs(request.inputs, env);
   if (!inputs.ok()) return inputs.status();
   if (std::count(inputs->begin(), inputs->end(), "-") > 1) {
     return Status::InvalidArgument("stdin ('-') is given more than once");
@@ -125,9 +124,8 @@ class GlobalCounter {
   // each one's provisional id as a varint.
   void Merge(const CountTable& words, std::vector<uint8_t>* map) {
     order_.assign(words.size(), nullptr);
-    words.ForEach([&](const CountTable::Entry& e) {
-      order_[e.provisional_id] = &e;
-    });
+    words.ForEach(
+        [&](const CountTable::Entry& e) { order_[e.provisional_id] = &e; });
     for (const CountTable::Entry* e : order_) {
       const uint64_t id = table_.AddCount(e->word(), e->count).provisional_id;
       if (map != nullptr) AppendVarint(map, id);
@@ -291,8 +289,8 @@ struct ConvertSlot {
   ProvisionalRecord record;
   ByteStream out;
   std::vector<int32_t> final_ids;  // per local id; -1 = dropped
-  bool serial = false;     // must be rewritten in order (continues)
-  bool open_at_end = false;  // a sentence with a kept word is open
+  bool serial = false;             // must be rewritten in order (continues)
+  bool open_at_end = false;        // a sentence with a kept word is open
 };
 
 // Rewrites a record with final ids (-1 = dropped), dropping sentences left
@@ -389,7 +387,7 @@ void Scan::Produce(OrderedPipeline<ScanSlot>& pipe, Status* status) {
     const int i = pipe.Acquire();
     if (i < 0) break;
     ScanSlot& s = pipe.slot(i);
-    if (s.block.data.empty()) s.block.data.resize(layout_.block_bytes);
+    if (s.block.capacity == 0) s.block.Allocate(layout_.block_bytes);
     if (!reader.Next(&s.block)) {
       pipe.Release(i);
       break;
@@ -425,7 +423,12 @@ Status Scan::Consume(BlockResult& r) {
   record.map_entries = r.words.size();
   record.continues = r.continues;
   counter_.Merge(r.words, &record.map);
-  record.stream.assign(r.stream.data(), r.stream.data() + r.stream.size());
+  // The stream moves into the record; the slot gets a fresh buffer of the
+  // same size (not touched, so not resident until written).
+  const size_t capacity = r.stream.capacity();
+  record.stream = std::move(r.stream);
+  r.stream = ByteStream();
+  r.stream.Reserve(capacity);
   return store_.Append(std::move(record));
 }
 
@@ -501,10 +504,9 @@ void Scan::ReportProgress(bool force) {
 }
 
 StatusOr<Vocabulary> Scan::FinishCounting(std::optional<IdMap>* remap) {
-  StatusOr<Vocabulary> vocab =
-      BuildVocabulary(request_, DescribeInputs(inputs_), counter_.table(),
-                      request_.encode ? remap : nullptr,
-                      &stats_.min_count_used);
+  StatusOr<Vocabulary> vocab = BuildVocabulary(
+      request_, DescribeInputs(inputs_), counter_.table(),
+      request_.encode ? remap : nullptr, &stats_.min_count_used);
   counter_.table() = CountTable();  // free it before rewriting
   return vocab;
 }
@@ -548,8 +550,7 @@ StatusOr<ScanResult> Scan::Run() {
     stats_.encoded_bytes = result.corpus.size_bytes();
   }
   stats_.spilled_bytes = store_.spilled_bytes();
-  stats_.seconds =
-      std::chrono::duration<double>(Clock::now() - start_).count();
+  stats_.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
   result.stats = stats_;
   return result;
 }
@@ -565,17 +566,16 @@ std::vector<std::string> ScanNotes(const ScanStats& st,
         " distinct words: the count table was pruned " +
         std::to_string(st.prune_rounds) +
         (st.prune_rounds == 1 ? " time" : " times") + ", dropping " +
-        std::to_string(st.pruned_words) + " entries with counts <= " +
-        std::to_string(st.prune_threshold) + " (" +
+        std::to_string(st.pruned_words) +
+        " entries with counts <= " + std::to_string(st.prune_threshold) + " (" +
         std::to_string(st.pruned_tokens) +
         " occurrences), so counts of rare words are approximate; raise "
         "--max-table-entries for exact counts");
   }
   if (st.min_count_used > vocab.min_count) {
-    notes.push_back("note: --max-final-vocab " +
-                    std::to_string(vocab.max_final_vocab) +
-                    " raised the min-count to " +
-                    std::to_string(st.min_count_used));
+    notes.push_back(
+        "note: --max-final-vocab " + std::to_string(vocab.max_final_vocab) +
+        " raised the min-count to " + std::to_string(st.min_count_used));
   }
   return notes;
 }

@@ -15,7 +15,7 @@ constexpr size_t kInitialCapacity = 1 << 16;
 
 static_assert(sizeof(CountTable::Entry) == 32);
 
-CountTable::CountTable() { Rehash(kInitialCapacity); }
+CountTable::CountTable(size_t initial_capacity) { Rehash(initial_capacity); }
 
 const char* CountTable::CopyToArena(std::string_view word) {
   if (arena_blocks_.empty() || arena_used_ + word.size() > arena_block_size_) {

@@ -37,7 +37,9 @@ class CountTable {
     }
   };
 
-  CountTable();
+  // `initial_capacity`: slots to start with (a power of two; the table
+  // grows as needed).
+  explicit CountTable(size_t initial_capacity = size_t{1} << 16);
 
   // Adds one occurrence of `word` (non-empty, shorter than 4 GiB) and
   // returns its entry; the reference is valid until the next Add or Prune.

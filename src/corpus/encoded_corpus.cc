@@ -63,12 +63,34 @@ Status EncodedCorpus::Read(uint64_t offset, void* buf, size_t n) const {
   return Status::Ok();
 }
 
+bool EncodedCorpus::reads_need_checks() const {
+  return file_ != nullptr && file_->needs_checks;
+}
+
+std::string CheckEncodedBytes(const uint8_t* p, size_t n, uint64_t vocab_size) {
+  const uint8_t* const end = p + n;
+  while (p < end) {
+    if (*p == 0) {
+      ++p;
+      continue;
+    }
+    uint64_t value = 0;
+    for (int i = 0;; ++i, ++p) {
+      if (i == 5 || p == end || (i > 0 && *p == 0)) return "a broken varint";
+      value |= uint64_t(*p & 0x7f) << (7 * i);
+      if ((*p & 0x80) == 0) break;
+    }
+    ++p;
+    if (value > vocab_size) return "a word id outside the vocabulary";
+  }
+  return "";
+}
+
 void EncodedCorpus::Prefetch(uint64_t offset, uint64_t n) const {
   if (!file_ || offset >= size_bytes()) return;
   n = std::min(n, size_bytes() - offset);
   const uint64_t begin = file_->FileOffset(offset);
-  file_->file->Prefetch(begin,
-                        file_->FileOffset(offset + n - 1) + 1 - begin);
+  file_->file->Prefetch(begin, file_->FileOffset(offset + n - 1) + 1 - begin);
 }
 
 size_t EncodedCorpus::NextSentenceStart(size_t offset) const {

@@ -19,6 +19,9 @@ struct EncodedCorpus::FileData {
   std::unique_ptr<RandomAccessFile> file;
   uint64_t first_section_offset = 0;  // of the first data section's header
   uint64_t chunk_bytes = 0;           // C, >= 1
+  // A named file the user gave (it could change while read): readers
+  // check the ids they read (EncodedCorpus::reads_need_checks).
+  bool needs_checks = false;
 
   // File offset of data byte `offset`.
   uint64_t FileOffset(uint64_t offset) const;

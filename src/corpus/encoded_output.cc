@@ -74,8 +74,7 @@ class FileOutput final : public EncodedOutput {
     const CorpusFileSummary& s = writer_.summary();
     data->chunk_bytes = s.chunk_bytes;
     return EncodedCorpus(std::move(data), s.data_bytes, s.num_tokens,
-                         s.num_sentences, s.fingerprint,
-                         s.max_sentence_bytes);
+                         s.num_sentences, s.fingerprint, s.max_sentence_bytes);
   }
   uint64_t bytes() const override { return writer_.summary().data_bytes; }
 
@@ -126,13 +125,13 @@ StatusOr<std::unique_ptr<EncodedOutput>> EncodedOutput::Create(
       StatusOr<std::unique_ptr<ScratchFile>> scratch =
           ScratchFile::Create(request.scratch_dir, env, request.keep);
       if (!scratch.ok()) {
-        return Status(scratch.status().code(),
-                      "caching the encoded corpus: " +
-                          scratch.status().message() +
-                          " (choose another directory with --cache-dir)");
+        return Status(
+            scratch.status().code(),
+            "caching the encoded corpus: " + scratch.status().message() +
+                " (choose another directory with --cache-dir)");
       }
-      return std::unique_ptr<EncodedOutput>(new FileOutput(
-          request, env, nullptr, std::move(scratch).value()));
+      return std::unique_ptr<EncodedOutput>(
+          new FileOutput(request, env, nullptr, std::move(scratch).value()));
     }
   }
   return Status::Internal("unknown encoded storage");

@@ -70,8 +70,8 @@ class Expander {
       const std::string& dir) {
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr) {
-      return Status::IoError(dir + ": cannot read the directory: " +
-                             ErrnoMessage(errno));
+      return Status::IoError(
+          dir + ": cannot read the directory: " + ErrnoMessage(errno));
     }
     std::vector<std::string> names;
     while (const dirent* e = ::readdir(d)) {
@@ -85,8 +85,8 @@ class Expander {
   Status AddList(const std::string& list) {
     const std::string base = DirName(list);
     const size_t before = files_.size();
-    WEMBED_RETURN_IF_ERROR(ForEachLine(
-        list, env_, [&](std::string_view line, uint64_t) -> Status {
+    WEMBED_RETURN_IF_ERROR(
+        ForEachLine(list, env_, [&](std::string_view line, uint64_t) -> Status {
           if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
           if (line.empty() || line[0] == '#') return Status::Ok();
           std::string path(line);

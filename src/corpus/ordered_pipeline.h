@@ -140,12 +140,12 @@ class OrderedPipeline {
   std::vector<Slot> slots_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<int> free_;       // guarded by mu_
-  std::deque<int> queue_;       // submitted, work not started; mu_
-  std::deque<int> order_;       // submitted, not taken by Next; mu_
-  std::vector<bool> done_;      // per slot; mu_
-  bool closed_ = false;         // mu_
-  bool stop_ = false;           // mu_
+  std::vector<int> free_;   // guarded by mu_
+  std::deque<int> queue_;   // submitted, work not started; mu_
+  std::deque<int> order_;   // submitted, not taken by Next; mu_
+  std::vector<bool> done_;  // per slot; mu_
+  bool closed_ = false;     // mu_
+  bool stop_ = false;       // mu_
   std::vector<std::thread> threads_;
 };
 

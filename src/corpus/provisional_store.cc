@@ -63,7 +63,7 @@ Status ProvisionalStore::TakeNext(ProvisionalRecord* record) {
   char head[kRecordHeaderBytes];
   WEMBED_RETURN_IF_ERROR(
       spill_reader_->ReadAt(read_offset_, head, sizeof(head)));
-  record->stream.resize(size_t(DecodeFixed64(head)));
+  record->stream.Resize(size_t(DecodeFixed64(head)));
   record->map.resize(size_t(DecodeFixed64(head + 8)));
   record->map_entries = DecodeFixed64(head + 16);
   record->continues = DecodeFixed64(head + 24) != 0;
@@ -71,8 +71,7 @@ Status ProvisionalStore::TakeNext(ProvisionalRecord* record) {
   WEMBED_RETURN_IF_ERROR(spill_reader_->ReadAt(
       read_offset_, record->stream.data(), record->stream.size()));
   read_offset_ += record->stream.size();
-  WEMBED_RETURN_IF_ERROR(spill_reader_->ReadAt(read_offset_,
-                                               record->map.data(),
+  WEMBED_RETURN_IF_ERROR(spill_reader_->ReadAt(read_offset_, record->map.data(),
                                                record->map.size()));
   read_offset_ += record->map.size();
   ++taken_;

@@ -16,16 +16,17 @@
 
 #include "base/random_access_file.h"
 #include "base/scratch_file.h"
+#include "corpus/block_scan.h"
 #include "wembed/base/env.h"
 #include "wembed/base/status.h"
 
 namespace wembed {
 
 struct ProvisionalRecord {
-  std::vector<uint8_t> stream;  // varint(local id + 1), 0x00 sentence ends
+  ByteStream stream;            // varint(local id + 1), 0x00 sentence ends
   std::vector<uint8_t> map;     // per local id: varint(provisional id)
   uint64_t map_entries = 0;
-  bool continues = false;       // see BlockResult::continues
+  bool continues = false;  // see BlockResult::continues
 
   size_t bytes() const { return stream.size() + map.size(); }
 };

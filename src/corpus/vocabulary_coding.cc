@@ -29,27 +29,30 @@ StatusOr<Vocabulary> DecodeVocabularyPayload(std::string_view payload) {
   ByteDecoder d(payload);
   uint64_t count;
   if (!d.Fixed64(&count)) {
-    return Status::InvalidArgument("the vocabulary is too short");
+    return Status::InvalidArgument(" is too short");
   }
   if (count > d.remaining() / kMinEntryBytes) {
     return Status::InvalidArgument(
-        "the vocabulary declares " + std::to_string(count) +
+        " declares " + std::to_string(count) +
         " words but holds only " + std::to_string(d.remaining()) + " bytes");
   }
   std::vector<std::string> words(count);
   std::vector<uint64_t> counts(count);
   for (uint64_t i = 0; i < count; ++i) {
     if (!d.LengthPrefixed(&words[i]) || !d.Fixed64(&counts[i])) {
-      return Status::InvalidArgument("vocabulary word " + std::to_string(i) +
+      return Status::InvalidArgument(": word " + std::to_string(i) +
                                      " runs past the end of the section");
     }
   }
   if (d.remaining() != 0) {
-    return Status::InvalidArgument(
-        "the vocabulary has " + std::to_string(d.remaining()) +
-        " unexpected bytes after its last word");
+    return Status::InvalidArgument("the vocabulary has " +
+                                   std::to_string(d.remaining()) +
+                                   " unexpected bytes after its last word");
   }
-  return Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));
+  StatusOr<Vocabulary> v =
+      Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));
+  if (!v.ok()) return Status::InvalidArgument(": " + v.status().message());
+  return v;
 }
 
 }  // namespace wembed

@@ -15,8 +15,9 @@ namespace wembed {
 
 std::string EncodeVocabularyPayload(const Vocabulary& vocab);
 
-// InvalidArgument saying what is wrong (without a path) for a payload that
-// is not one vocabulary.
+// InvalidArgument for a payload that is not one vocabulary; its message
+// continues a phrase naming the section (" declares 5 words but holds only
+// 3 bytes", ": word 2 runs past the end of the section").
 StatusOr<Vocabulary> DecodeVocabularyPayload(std::string_view payload);
 
 }  // namespace wembed

@@ -253,14 +253,13 @@ constexpr char kResources[] = "memory and disk";
 std::vector<OptionSpec> InputOptions() {
   using R = ResumeRule;
   std::vector<OptionSpec> t;
-  t.push_back(TextList("input", WEMBED_FIELD(std::vector<std::string>,
-                                             options.inputs),
-                       kInput,
-                       "corpus files (plain or gzip), directories (their "
-                       "files, recursively, in name order), @list files "
-                       "(one path a line), - for stdin; or one encoded "
-                       "corpus (.wenc, from wembed encode)",
-                       R::kChangeable));
+  t.push_back(TextList(
+      "input", WEMBED_FIELD(std::vector<std::string>, options.inputs), kInput,
+      "corpus files (plain or gzip), directories (their "
+      "files, recursively, in name order), @list files "
+      "(one path a line), - for stdin; or one encoded "
+      "corpus (.wenc, from wembed encode)",
+      R::kChangeable));
   t.back().short_name = 'i';
   t.push_back(Switch("lowercase", WEMBED_FIELD(bool, options.tokenizer.lowercase),
                      kInput, "lowercase tokens (Unicode-aware)", R::kKept));
@@ -280,9 +279,8 @@ std::vector<OptionSpec> InputOptions() {
       std::numeric_limits<uint64_t>::max(), kInput,
       "keep only the N most frequent words (0 = no limit)", R::kKept));
   t.push_back(Integer<uint64_t>(
-      "max-final-vocab",
-      WEMBED_FIELD(uint64_t, options.vocab.max_final_vocab), 0,
-      std::numeric_limits<uint64_t>::max(), kInput,
+      "max-final-vocab", WEMBED_FIELD(uint64_t, options.vocab.max_final_vocab),
+      0, std::numeric_limits<uint64_t>::max(), kInput,
       "keep at most N words by raising --min-count to the smallest value "
       "that does (gensim's max_final_vocab; 0 = no limit)",
       R::kKept));

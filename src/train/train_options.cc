@@ -137,8 +137,8 @@ void ApplyCorpusOptions(
                        " was encoded with " + spec->name + " " + value);
     }
     if (!spec->set({value}, job).ok()) {
-      notes->push_back("note: " + path + " stores an unreadable " + key +
-                       " '" + value + "'");
+      notes->push_back("note: " + path + " stores an unreadable " + key + " '" +
+                       value + "'");
     }
   }
 }

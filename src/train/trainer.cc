@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "base/coding.h"
-#include "train/noise_sampler.h"
 #include "base/rng.h"
+#include "train/noise_sampler.h"
 #include "train/sgns_kernels.h"
 #include "train/sigmoid_table.h"
 #include "train/subsampling.h"
@@ -104,7 +104,8 @@ class Trainer::Run {
     const uint8_t* data = nullptr;
     uint64_t begin = 0;
     uint64_t end = 0;  // empty until filled
-    std::vector<uint8_t> buffer;
+    std::unique_ptr<uint8_t[]> buffer;  // not zeroed: always read into
+    size_t buffer_size = 0;
   };
 
   void Worker(int t);
@@ -209,8 +210,7 @@ bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
 // advances the position and the word counters. Returns the corpus tokens
 // consumed (kept or not).
 inline uint64_t Trainer::Run::ReadSentence(ThreadProgress& state,
-                                           const CorpusWindow& window,
-                                           Rng& rng,
+                                           const CorpusWindow& window, Rng& rng,
                                            std::vector<int32_t>& sentence,
                                            int* length) const {
   const Tables& tables = *trainer_.tables_;
@@ -255,31 +255,41 @@ bool Trainer::Run::FillWindow(const ThreadProgress& state,
     window.end = state.end;
     return true;
   }
-  if (window.buffer.empty()) {
+  if (window.buffer == nullptr) {
     const uint64_t wanted = hooks_.corpus_buffer_bytes > 0
                                 ? hooks_.corpus_buffer_bytes
                                 : kDefaultCorpusBufferBytes;
-    window.buffer.resize(
-        size_t(std::max<uint64_t>(wanted, corpus.max_sentence_bytes())));
+    window.buffer_size =
+        size_t(std::max<uint64_t>(wanted, corpus.max_sentence_bytes()));
+    window.buffer.reset(new uint8_t[window.buffer_size]);
   }
   const size_t n = size_t(
-      std::min<uint64_t>(window.buffer.size(), state.end - state.position));
-  Status status = corpus.Read(state.position, window.buffer.data(), n);
-  window.data = window.buffer.data();
+      std::min<uint64_t>(window.buffer_size, state.end - state.position));
+  Status status = corpus.Read(state.position, window.buffer.get(), n);
+  window.data = window.buffer.get();
   window.end = state.position + n;
   if (status.ok() && window.end < state.end) {
     // End after the last sentence end; the next window starts there.
     const void* last = ::memrchr(window.data, 0, n);
     if (last == nullptr) {
-      status = Status::Corruption(
-          "encoded corpus: a sentence at byte " +
-          std::to_string(state.position) + " is longer than the " +
-          std::to_string(n) + "-byte buffer that should hold any sentence");
+      status = Status::Corruption("encoded corpus: a sentence at byte " +
+                                  std::to_string(state.position) +
+                                  " is longer than the " + std::to_string(n) +
+                                  "-byte buffer that should hold any sentence");
     } else {
       window.end = state.position +
                    uint64_t(static_cast<const uint8_t*>(last) - window.data) +
                    1;
-      corpus.Prefetch(window.end, window.buffer.size());
+      corpus.Prefetch(window.end, window.buffer_size);
+    }
+  }
+  if (status.ok() && corpus.reads_need_checks()) {
+    const std::string problem = CheckEncodedBytes(
+        window.data, window.end - window.begin, trainer_.vocab_.size());
+    if (!problem.empty()) {
+      status = Status::Corruption(
+          "the encoded corpus changed while training on it: " + problem +
+          " after byte " + std::to_string(state.position));
     }
   }
   if (status.ok()) return true;
@@ -666,7 +676,8 @@ Status Trainer::InitializeFresh() {
   const uint64_t size = corpus_->size_bytes();
   for (int t = 0; t < threads; ++t) {
     ThreadProgress& tp = progress_.threads[t];
-    StatusOr<uint64_t> begin = corpus_->SentenceStartAtOrAfter(size * t / threads);
+    StatusOr<uint64_t> begin =
+        corpus_->SentenceStartAtOrAfter(size * t / threads);
     StatusOr<uint64_t> end =
         corpus_->SentenceStartAtOrAfter(size * (t + 1) / threads);
     if (!begin.ok()) return begin.status();

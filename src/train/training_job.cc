@@ -37,9 +37,8 @@ void MakeAbsolute(std::vector<std::string>* inputs) {
 size_t CorpusBufferBytes(const TrainingJob& job) {
   const uint64_t budget = job.memory_budget << 20;
   return size_t(std::clamp<uint64_t>(
-      budget / 4 / uint64_t(std::max(1, job.options.threads)), uint64_t{64}
-                                                                   << 10,
-      uint64_t{8} << 20));
+      budget / 4 / uint64_t(std::max(1, job.options.threads)),
+      uint64_t{64} << 10, uint64_t{8} << 20));
 }
 
 std::string JoinInputs(const std::vector<std::string>& inputs) {
@@ -115,6 +114,11 @@ class TrainingRun {
     input_files_ = std::move(files).value();
     encoded_input_ = input_files_.size() == 1 && input_files_[0] != "-" &&
                      LooksLikeCorpusFile(input_files_[0]);
+    if (encoded_input_ && !job_.read_vocab.empty()) {
+      return Status::InvalidArgument(
+          "--read-vocab cannot be used with an encoded corpus (" +
+          input_files_[0] + " holds its vocabulary)");
+    }
     return Status::Ok();
   }
 
@@ -159,11 +163,6 @@ class TrainingRun {
   // resumed run checks that the vocabulary is the checkpoint's).
   Status ReadEncodedInput() {
     const std::string& path = input_files_[0];
-    if (!job_.read_vocab.empty()) {
-      return Status::InvalidArgument(
-          "--read-vocab cannot be used with an encoded corpus (" + path +
-          " holds its vocabulary)");
-    }
     const auto start = std::chrono::steady_clock::now();
     StatusOr<CorpusFile> file = ReadCorpusFile(path, env_);
     if (!file.ok()) return file.status();
@@ -183,8 +182,7 @@ class TrainingRun {
     scan_.corpus = std::move(file->corpus);
     observer_.OnEncodedCorpusRead(
         path, scan_.vocab.size(), scan_.corpus.num_tokens(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                      start)
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count());
     return Status::Ok();
   }
@@ -219,8 +217,7 @@ class TrainingRun {
   }
 
   void NoteScanCaveats() {
-    for (const std::string& note :
-         ScanNotes(scan_.stats, job_.options.vocab)) {
+    for (const std::string& note : ScanNotes(scan_.stats, job_.options.vocab)) {
       observer_.OnNote(note);
     }
     if (fixed_ != &read_vocab_ || scan_.corpus.num_tokens() == 0) return;
@@ -339,9 +336,10 @@ ScanRequest CorpusScanRequest(const TrainingJob& job) {
   request.inputs = job.options.inputs;
   request.tokenizer = job.options.tokenizer;
   request.vocab = job.options.vocab;
-  request.threads = job.options.threads > 0
-                        ? job.options.threads
-                        : int(std::max(1u, std::thread::hardware_concurrency()));
+  request.threads =
+      job.options.threads > 0
+          ? job.options.threads
+          : int(std::max(1u, std::thread::hardware_concurrency()));
   request.memory_budget = job.memory_budget << 20;
   request.scratch_dir = job.cache_dir;
   request.keep = job.keep_cache;

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,11 @@ class EncodedCorpus {
   // For a file-backed corpus errors name the file (IoError, Corruption for a
   // file that became shorter). Thread-safe.
   Status Read(uint64_t offset, void* buf, size_t n) const;
+  // True for a corpus in a file given by the user (a .wenc input): it was
+  // verified when opened but could change afterwards, so a reader must check
+  // the bytes it decodes (ChecksEncodedBytes). False for a cache the run
+  // wrote itself and for memory.
+  bool reads_need_checks() const;
   // Hints that [offset, offset + n) will be read soon (file-backed: the
   // kernel starts reading it in the background). Never an error.
   void Prefetch(uint64_t offset, uint64_t n) const;
@@ -89,6 +95,11 @@ class EncodedCorpus {
   uint64_t fingerprint_ = 0;  // file-backed only
   uint64_t max_sentence_bytes_ = 0;
 };
+
+// "" if the `n` bytes at `p` (starting at a token boundary) are whole
+// tokens of ids below `vocab_size` (canonical varints of 1..5 bytes) and
+// sentence ends; else what is wrong.
+std::string CheckEncodedBytes(const uint8_t* p, size_t n, uint64_t vocab_size);
 
 // 64-bit FNV-1a of `n` bytes continuing from `hash` (start with
 // kFnv64Basis): EncodedCorpus::Fingerprint of bytes written piece by piece.

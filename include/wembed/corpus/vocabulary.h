@@ -39,8 +39,7 @@ class Vocabulary {
   // limit, when no word is left.
   // With max_final_vocab > 0, min_count is first raised as
   // MinCountForFinalVocab says.
-  StatusOr<Vocabulary> SortedAndFiltered(uint64_t min_count,
-                                         uint64_t max_vocab,
+  StatusOr<Vocabulary> SortedAndFiltered(uint64_t min_count, uint64_t max_vocab,
                                          uint64_t max_final_vocab = 0) const;
 
   // Id of `word`, or -1 when absent.

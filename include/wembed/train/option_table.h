@@ -104,8 +104,7 @@ std::vector<std::pair<std::string, std::string>> CorpusOptionsToKeyValues(
 // are skipped.
 void ApplyCorpusOptions(
     const std::vector<std::pair<std::string, std::string>>& stored,
-    const std::string& path, TrainingJob* job,
-    std::vector<std::string>* notes);
+    const std::string& path, TrainingJob* job, std::vector<std::string>* notes);
 
 }  // namespace wembed
 
