@@ -12,7 +12,7 @@ void ByteStream::Append(const uint8_t* p, size_t n) {
 }
 
 void ByteStream::Reserve(size_t n) {
-  n = std::max(n, size_t{64} << 10);
+  n = std::max(n, size_t{4} << 10);
   if (n <= capacity_) return;
   std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
   if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);

@@ -38,7 +38,7 @@ class ByteStream {
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }
   void Clear() { size_ = 0; }
-  // Makes room for `n` bytes in all (at least 64 KiB), keeping the bytes.
+  // Makes room for `n` bytes in all (at least 4 KiB), keeping the bytes.
   void Reserve(size_t n);
   // size() becomes n; bytes beyond the old size are undefined until written.
   void Resize(size_t n) {

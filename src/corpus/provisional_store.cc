@@ -64,7 +64,7 @@ Status ProvisionalStore::TakeNext(ProvisionalRecord* record) {
   WEMBED_RETURN_IF_ERROR(
       spill_reader_->ReadAt(read_offset_, head, sizeof(head)));
   record->stream.Resize(size_t(DecodeFixed64(head)));
-  record->map.resize(size_t(DecodeFixed64(head + 8)));
+  record->map.Resize(size_t(DecodeFixed64(head + 8)));
   record->map_entries = DecodeFixed64(head + 16);
   record->continues = DecodeFixed64(head + 24) != 0;
   read_offset_ += sizeof(head);
