@@ -12,12 +12,12 @@
 #include <thread>
 
 #include "test_util.h"
-#include "wembed/corpus/corpus_file.h"
-#include "wembed/corpus/corpus_scanner.h"
-#include "wembed/corpus/synthetic_corpus.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/vectors/checkpoint.h"
+#include "wembed/corpus/corpus_file.h"
+#include "wembed/corpus/corpus_scanner.h"
 #include "wembed/vectors/embeddings.h"
+#include "wembed/corpus/synthetic_corpus.h"
 
 namespace wembed {
 namespace {

@@ -5,20 +5,21 @@
 #include <cinttypes>
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "progress_format.h"
-#include "wembed/base/matrix.h"
 #include "wembed/base/output_paths.h"
-#include "wembed/base/status.h"
 #include "wembed/corpus/corpus_file.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
+#include "wembed/base/matrix.h"
+#include "wembed/base/status.h"
 
 namespace wembed::cli {
 namespace {

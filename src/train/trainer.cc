@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "base/coding.h"
-#include "base/rng.h"
 #include "train/noise_sampler.h"
+#include "base/rng.h"
 #include "train/sgns_kernels.h"
 #include "train/sigmoid_table.h"
 #include "train/subsampling.h"
