@@ -159,8 +159,8 @@ std::vector<Block> ReadBlocks(const std::vector<std::string>& inputs,
   TextBlock b;
   b.Allocate(capacity);
   while (reader.Next(&b)) {
-    blocks.push_back({std::string(b.data.get(), b.size), b.input_ends,
-                      b.ends_mid_line});
+    blocks.push_back(
+        {std::string(b.data.get(), b.size), b.input_ends, b.ends_mid_line});
   }
   *status = reader.status();
   return blocks;

@@ -238,7 +238,8 @@ std::optional<int> PrepareScanJob(const std::string& command,
     return ReportUsageError(command,
                             "the option '--input' is required but missing");
   }
-  for (const Status& s : {ValidateTrainingJob(*job), CheckScanPaths(*job, output)}) {
+  for (const Status& s :
+       {ValidateTrainingJob(*job), CheckScanPaths(*job, output)}) {
     if (!s.ok()) return ReportError(command, s);
   }
   return std::nullopt;

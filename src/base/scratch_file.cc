@@ -104,6 +104,7 @@ Status ScratchFile::Keep(const std::string& path) {
   if (!error_.ok()) return error_;
   RemoveStaleTempFiles(path);
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  ::fchmod(fd_, 0644);  // created 0600 while it was private
   int err = env_.BeforeOp(FileOp::kRename, path, nullptr);
   if (err == 0 && named_path_.empty()) {
     // An unnamed file gets a (temporary) name through /proc (see open(2)).

@@ -151,7 +151,8 @@ class CorpusFileReader {
     std::string payload;
     WEMBED_RETURN_IF_ERROR(reader_.ReadPayload(s, &payload));
     StatusOr<Vocabulary> v = DecodeVocabularyPayload(payload);
-    if (!v.ok()) return reader_.Corrupt(reader_.Where(s) + v.status().message());
+    if (!v.ok())
+      return reader_.Corrupt(reader_.Where(s) + v.status().message());
     if (v->empty()) return reader_.Corrupt("the vocabulary is empty");
     *vocab = std::move(v).value();
     return Status::Ok();

@@ -99,8 +99,8 @@ ScanLayout LayoutFor(const ScanRequest& request) {
   const uint64_t budget = std::max<uint64_t>(request.memory_budget, 1);
   l.block_bytes = request.block_bytes > 0
                       ? request.block_bytes
-                      : size_t(std::clamp<uint64_t>(budget / 256, kMinBlockBytes,
-                                                    kMaxBlockBytes));
+                      : size_t(std::clamp<uint64_t>(
+                            budget / 256, kMinBlockBytes, kMaxBlockBytes));
   l.workers = std::max(1, request.threads);
   // A slot holds a block of text and its result (words and stream): about
   // three blocks' worth; a quarter of the budget for them.
@@ -308,7 +308,8 @@ void FillCodes(const IdMap& remap, ConvertSlot& s) {
     GetVarint64(&map, &provisional);
     const int32_t id = remap.Find(provisional);
     uint8_t buf[8] = {};
-    code.length = id < 0 ? 0 : uint32_t(EncodeVarint64(buf, uint64_t(id) + 1) - buf);
+    code.length =
+        id < 0 ? 0 : uint32_t(EncodeVarint64(buf, uint64_t(id) + 1) - buf);
     std::memcpy(&code.bytes, buf, sizeof(buf));
   }
 }

@@ -23,8 +23,8 @@
 namespace wembed {
 
 struct ProvisionalRecord {
-  ByteStream stream;            // varint(local id + 1), 0x00 sentence ends
-  ByteStream map;               // per local id: varint(provisional id)
+  ByteStream stream;  // varint(local id + 1), 0x00 sentence ends
+  ByteStream map;     // per local id: varint(provisional id)
   uint64_t map_entries = 0;
   bool continues = false;  // see BlockResult::continues
 

@@ -32,9 +32,9 @@ StatusOr<Vocabulary> DecodeVocabularyPayload(std::string_view payload) {
     return Status::InvalidArgument(" is too short");
   }
   if (count > d.remaining() / kMinEntryBytes) {
-    return Status::InvalidArgument(
-        " declares " + std::to_string(count) +
-        " words but holds only " + std::to_string(d.remaining()) + " bytes");
+    return Status::InvalidArgument(" declares " + std::to_string(count) +
+                                   " words but holds only " +
+                                   std::to_string(d.remaining()) + " bytes");
   }
   std::vector<std::string> words(count);
   std::vector<uint64_t> counts(count);

@@ -103,7 +103,7 @@ class Trainer::Run {
   struct CorpusWindow {
     const uint8_t* data = nullptr;
     uint64_t begin = 0;
-    uint64_t end = 0;  // empty until filled
+    uint64_t end = 0;                   // empty until filled
     std::unique_ptr<uint8_t[]> buffer;  // not zeroed: always read into
     size_t buffer_size = 0;
   };

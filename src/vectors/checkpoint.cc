@@ -201,8 +201,7 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
   }
   AtomicFileWriter w(path, env);  // removes stale temp files at Open()
   WEMBED_RETURN_IF_ERROR(w.Open());
-  const std::string header =
-      EncodeFileHeader(kMagic, kCheckpointFormatVersion);
+  const std::string header = EncodeFileHeader(kMagic, kCheckpointFormatVersion);
   WEMBED_RETURN_IF_ERROR(w.Append(header.data(), header.size()));
   WEMBED_RETURN_IF_ERROR(
       AppendSection(w, kOptionsSection, EncodeKeyValues(ckpt.options)));
