@@ -28,7 +28,8 @@ struct ProvisionalRecord {
   uint64_t map_entries = 0;
   bool continues = false;  // see BlockResult::continues
 
-  size_t bytes() const { return stream.size() + map.size(); }
+  // Memory held (capacities: a reused buffer is resident beyond its size).
+  size_t bytes() const { return stream.capacity() + map.capacity(); }
 };
 
 class ProvisionalStore {
