@@ -370,9 +370,11 @@ TEST(CorpusScannerTest, MissingAndUnreadableInputsNameTheFile) {
       ScanCorpus(Request({dir.File("ok.txt"), dir.File("nope.txt")}));
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_NE(missing.status().message().find("nope.txt"), std::string::npos);
-  auto directory = ScanCorpus(Request({dir.path()}));
+  std::filesystem::create_directory(dir.File("empty"));
+  auto directory = ScanCorpus(Request({dir.File("empty")}));
   EXPECT_FALSE(directory.ok());
-  EXPECT_NE(directory.status().message().find(dir.path()), std::string::npos);
+  EXPECT_EQ(directory.status().message(),
+            dir.File("empty") + ": no files in this directory");
 }
 
 TEST(CorpusScannerTest, CorruptTruncatedAndTrailingGzipAreErrors) {

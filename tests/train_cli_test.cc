@@ -232,6 +232,14 @@ TEST_F(TrainCliTest, SigintWritesCheckpointExits130AndResumesExactly) {
   InterruptAndResume(dir_, Corpus(300000), SIGINT, 130);
 }
 
+TEST_F(TrainCliTest, SigintWithAnEncodedCorpusResumesExactly) {
+  const std::string wenc = dir_.File("c.wenc");
+  const CommandResult r = RunCommand(
+      {kWembed, "encode", "-i", Corpus(300000), "-o", wenc, "-q"}, dir_.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  InterruptAndResume(dir_, wenc, SIGINT, 130);
+}
+
 TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {
   InterruptAndResume(dir_, Corpus(300000), SIGTERM, 143);
 }

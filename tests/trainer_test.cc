@@ -7,12 +7,14 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
 #include "test_util.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/vectors/checkpoint.h"
+#include "wembed/corpus/corpus_file.h"
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/vectors/embeddings.h"
 #include "wembed/corpus/synthetic_corpus.h"
@@ -170,6 +172,93 @@ TEST(TrainerTest, SingleThreadRunIsBitwiseReproducible) {
   auto c = MustCreate(o, *f);
   ASSERT_TRUE(c->Train(TrainHooks()).ok());
   EXPECT_FALSE(SameBits(a->input_vectors(), c->input_vectors()));
+}
+
+// The fixture's corpus scanned again into a .wenc file: the cache kind
+// (kScratch, in the fixture's directory) or a named one at `path` (kFile).
+StatusOr<ScanResult> ScanToFile(const Fixture& f, EncodedStorage storage,
+                                const std::string& path = "") {
+  ScanRequest request;
+  request.inputs = {f.dir.File("corpus.txt")};
+  request.encode = true;
+  request.storage = storage;
+  request.scratch_dir = f.dir.path();
+  request.output_path = path;
+  return ScanCorpus(request);
+}
+
+// A corpus in a file, read through buffers far smaller than the corpus (down
+// to its longest sentence), trains bit for bit like the same corpus in
+// memory, on one thread and on several.
+TEST(TrainerTest, FileBackedCorpusThroughSmallBuffersTrainsTheSame) {
+  auto f = MakeFixture(8000);
+  StatusOr<ScanResult> file = ScanToFile(*f, EncodedStorage::kScratch);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  ASSERT_FALSE(file->corpus.in_memory());
+  ASSERT_EQ(file->corpus.Fingerprint(), f->scan.corpus.Fingerprint());
+  ASSERT_GT(file->corpus.size_bytes(), 50u * 1024);
+  for (const int threads : {1, 3}) {
+    TrainOptions o = SmallOptions();
+    o.epochs = 2;
+    o.threads = threads;
+    auto memory = MustCreate(o, *f);
+    auto from_file = Trainer::Create(o, file->vocab, &file->corpus);
+    ASSERT_TRUE(from_file.ok());
+    EXPECT_EQ((*from_file)->progress().threads[threads - 1].end,
+              memory->progress().threads[threads - 1].end);
+    TrainHooks small;
+    small.corpus_buffer_bytes = 1;  // raised to the longest sentence
+    ASSERT_TRUE(memory->Train(TrainHooks()).ok());
+    ASSERT_TRUE((*from_file)->Train(small).ok());
+    if (threads == 1) {
+      EXPECT_TRUE(
+          SameBits(memory->input_vectors(), (*from_file)->input_vectors()));
+      EXPECT_TRUE(
+          SameBits(memory->output_vectors(), (*from_file)->output_vectors()));
+    }
+    EXPECT_EQ((*from_file)->progress().words_processed,
+              memory->progress().words_processed);
+  }
+}
+
+// A .wenc input is verified when opened; if it is rewritten afterwards,
+// the bytes a thread reads are checked, and the run stops with an error.
+TEST(TrainerTest, AnEncodedCorpusDamagedWhileTrainingIsAnError) {
+  auto f = MakeFixture(3000);
+  const std::string path = f->dir.File("c.wenc");
+  ASSERT_TRUE(ScanToFile(*f, EncodedStorage::kFile, path).ok());
+  StatusOr<CorpusFile> file = ReadCorpusFile(path);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_TRUE(file->corpus.reads_need_checks());
+  // Overwrite data bytes in place: a 5-byte varint far beyond the
+  // vocabulary, right after a sentence end.
+  std::string bytes = testing::ReadFile(path);
+  const size_t at = bytes.find('\0', bytes.size() / 2);
+  ASSERT_NE(at, std::string::npos);
+  for (size_t i = 0; i < 4; ++i) bytes[at + 1 + i] = char(0xff);
+  bytes[at + 5] = char(0x7f);
+  std::FILE* out = std::fopen(path.c_str(), "r+b");
+  ASSERT_NE(out, nullptr);
+  std::fwrite(bytes.data(), 1, bytes.size(), out);
+  std::fclose(out);
+  TrainOptions o = SmallOptions();
+  o.epochs = 1;
+  auto t = Trainer::Create(o, file->vocab, &file->corpus);
+  ASSERT_TRUE(t.ok());
+  StatusOr<TrainSummary> r = (*t)->Train(TrainHooks());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find(
+                "the encoded corpus changed while training on it"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(
+      CheckEncodedBytes(reinterpret_cast<const uint8_t*>("\x81\x01\0"), 3, 200),
+      "");
+  EXPECT_EQ(
+      CheckEncodedBytes(reinterpret_cast<const uint8_t*>("\x81\x02\0"), 3, 200),
+      "a word id outside the vocabulary");
+  EXPECT_EQ(CheckEncodedBytes(reinterpret_cast<const uint8_t*>("\x81"), 1, 200),
+            "a broken varint");
 }
 
 // Stops a run at an arbitrary safe point, saves and reloads a checkpoint,

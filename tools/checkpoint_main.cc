@@ -18,6 +18,7 @@
 #include "wembed/base/output_paths.h"
 #include "wembed/base/status.h"
 #include "wembed/train/option_table.h"
+#include "wembed/corpus/corpus_file.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
@@ -229,14 +230,17 @@ int RunInfoCommand(int argc, char** argv) {
   positional.add("checkpoint", 1);
   po::variables_map vm;
   if (auto code = ParseCommandLine(
-          argc, argv, "wembed info CHECKPOINT [--json]",
+          argc, argv, "wembed info CHECKPOINT|CORPUS.wenc [--json]",
           "Describes a training checkpoint: format version, options, "
-          "vocabulary size,\ndimension, progress and thread states. The whole "
-          "file is validated first;\na damaged file gives one error line and "
-          "exit status 1.",
+          "vocabulary size,\ndimension, progress and thread states; or an "
+          "encoded corpus (wembed encode):\nvocabulary, tokens, sentences, "
+          "fingerprint and the options it was made with.\nThe whole "
+          "file is validated first; a damaged file gives one error line and "
+          "exit\nstatus 1.",
           options, &positional, &vm)) {
     return *code;
   }
+  if (LooksLikeCorpusFile(path)) return RunCorpusInfo(path, json);
   StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
   if (!ckpt.ok()) return ReportError("info", ckpt.status());
   const Summary summary = Summarize(*ckpt);

@@ -1,11 +1,15 @@
 #include "cli_common.h"
 
+#include <signal.h>
+
 #include <algorithm>
 #include <iostream>
 #include <limits>
 #include <map>
 #include <typeinfo>
 
+#include "wembed/base/output_paths.h"
+#include "wembed/corpus/input_files.h"
 #include "wembed/train/option_table.h"
 
 namespace wembed::cli {
@@ -178,6 +182,60 @@ void AddTableOptions(
         flag.c_str(), ValueFor(spec), HelpFor(spec, help_overrides).c_str());
   }
   for (const std::string& g : groups) desc.add(by_group.at(g));
+}
+
+namespace {
+
+// Set by the SIGINT/SIGTERM handler (a signal handler can only reach
+// process-wide state); read by the library at safe points.
+std::atomic<bool> g_stop_requested{false};
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void HandleStopSignal(int sig) {
+  g_stop_signal.store(sig);
+  g_stop_requested.store(true);
+}
+
+}  // namespace
+
+const std::atomic<bool>* InstallStopSignalHandlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = HandleStopSignal;
+  // A second Ctrl-C kills at once (if the checkpoint write itself hangs).
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  return &g_stop_requested;
+}
+
+int StopSignal() { return g_stop_signal.load(); }
+
+int ExitCodeForStopSignal() {
+  return g_stop_signal.load() == SIGTERM ? 143 : 130;
+}
+
+namespace {
+
+Status CheckScanPaths(const TrainingJob& job, const std::string& output) {
+  StatusOr<std::vector<std::string>> files = ExpandInputs(job.options.inputs);
+  if (!files.ok()) return files.status();
+  PathOptions inputs;
+  for (const std::string& in : *files) inputs.push_back({"--input", in});
+  WEMBED_RETURN_IF_ERROR(CheckOutputPaths(inputs, {{"--output", output}}));
+  return CheckWritable("--output", output);
+}
+
+}  // namespace
+
+std::optional<int> PrepareScanJob(const std::string& command,
+                                  const po::variables_map& vm,
+                                  const std::string& output, TrainingJob* job) {
+  if (auto code = ApplyCorpusOptions(command, vm, job)) return code;
+  if (Status s = CheckScanPaths(*job, output); !s.ok()) {
+    return ReportError(command, s);
+  }
+  return std::nullopt;
 }
 
 Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job) {

@@ -4,6 +4,7 @@
 #ifndef WEMBED_TOOLS_CLI_COMMON_H_
 #define WEMBED_TOOLS_CLI_COMMON_H_
 
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <optional>
 #include <string>
@@ -62,6 +63,23 @@ Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job);
 std::optional<int> ApplyCorpusOptions(const std::string& command,
                                       const po::variables_map& vm,
                                       TrainingJob* job);
+// Makes SIGINT and SIGTERM raise the returned flag instead of killing the
+// process (a second signal kills at once), for commands that stop cleanly
+// at a safe point.
+const std::atomic<bool>* InstallStopSignalHandlers();
+// The stop signal received (SIGINT, SIGTERM), or 0.
+int StopSignal();
+// The exit code after a stop signal: 130 for SIGINT, 143 for SIGTERM.
+int ExitCodeForStopSignal();
+
+// For a command that scans --input into `output` (vocab, encode): sets
+// `job` from the table options in `vm`, requires --input, validates the
+// options, and checks that the inputs (directories walked, @lists read)
+// exist, that none is `output` and that `output` can be written. Returns
+// the exit code to stop with (after one error line), or nullopt.
+std::optional<int> PrepareScanJob(const std::string& command,
+                                  const po::variables_map& vm,
+                                  const std::string& output, TrainingJob* job);
 
 // "1 word", "2 words": `count` and `noun`, with `plural` (default noun + "s")
 // unless count is 1.

@@ -3,6 +3,8 @@
 #ifndef WEMBED_TOOLS_COMMANDS_H_
 #define WEMBED_TOOLS_COMMANDS_H_
 
+#include <string>
+
 namespace wembed::cli {
 
 int RunVocabCommand(int argc, char** argv);    // vocab_main.cc
@@ -15,6 +17,10 @@ int RunExportCommand(int argc, char** argv);   // checkpoint_main.cc
 int RunSynthCommand(int argc, char** argv);    // synth_main.cc
 int RunPhrasesCommand(int argc, char** argv);  // phrases_main.cc
 int RunPlotCommand(int argc, char** argv);     // plot_main.cc
+int RunEncodeCommand(int argc, char** argv);   // encode_main.cc
+
+// `wembed info` of an encoded corpus (.wenc) at `path`.
+int RunCorpusInfo(const std::string& path, bool json);  // encode_main.cc
 
 }  // namespace wembed::cli
 

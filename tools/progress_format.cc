@@ -77,8 +77,15 @@ std::string Counted(uint64_t n, const char* singular, const char* plural) {
 }  // namespace
 
 std::string FormatScanProgress(const ScanStats& s) {
-  return "reading: " + FormatCount(double(s.bytes_read)) + "B, " +
-         Counted(s.total_tokens, "word", "words");
+  if (s.encoded_bytes > 0) {  // the counts are final; the stream is rewritten
+    return "encoding: " + FormatCount(double(s.encoded_bytes)) + "B written";
+  }
+  std::string line = "reading: " + FormatCount(double(s.bytes_read)) + "B, " +
+                     Counted(s.total_tokens, "word", "words");
+  if (s.spilled_bytes > 0) {
+    line += ", " + FormatCount(double(s.spilled_bytes)) + "B spilled to disk";
+  }
+  return line;
 }
 
 std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
@@ -89,7 +96,16 @@ std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
          FormatCount(double(s.distinct_tokens)) + " distinct) in " + buf +
          "; vocabulary " + std::to_string(vocab_size) +
          (vocab_size == 1 ? " word" : " words") + " covering " +
-         Counted(encoded_tokens, "token", "tokens");
+         Counted(encoded_tokens, "token", "tokens") +
+         (s.encoded_bytes > 0
+              ? "; encoded corpus " + FormatCount(double(s.encoded_bytes)) +
+                    "B (" + std::to_string(s.threads) +
+                    (s.threads == 1 ? " thread" : " threads") +
+                    (s.spilled_bytes > 0
+                         ? ", " + FormatCount(double(s.spilled_bytes)) +
+                               "B spilled to disk)"
+                         : ")")
+              : "");
 }
 
 std::string FormatTrainProgress(const TrainStatus& s) {

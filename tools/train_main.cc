@@ -1,8 +1,7 @@
 // wembed train: argument parsing and printing around RunTraining, which
 // does the work (include/wembed/train/training_job.h).
-#include <signal.h>
-
 #include <atomic>
+#include <cstdio>
 #include <iostream>
 #include <string>
 
@@ -15,28 +14,6 @@ namespace wembed::cli {
 namespace {
 
 constexpr char kCommand[] = "train";
-
-// Set by the SIGINT/SIGTERM handler (a signal handler can only reach
-// process-wide state); read by the library at safe points.
-std::atomic<bool> g_stop_requested{false};
-std::atomic<int> g_stop_signal{0};
-
-extern "C" void HandleStopSignal(int sig) {
-  g_stop_signal.store(sig);
-  g_stop_requested.store(true);
-}
-
-void InstallSignalHandlers() {
-  struct sigaction sa = {};
-  sa.sa_handler = HandleStopSignal;
-  // A second Ctrl-C kills at once (if the checkpoint write itself hangs).
-  sa.sa_flags = SA_RESETHAND;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
-
-int ExitCodeForSignal() { return g_stop_signal.load() == SIGTERM ? 143 : 130; }
 
 // Prints what RunTraining reports: progress lines on stderr (one refreshing
 // line on a terminal), notes always.
@@ -54,6 +31,14 @@ class PrintingObserver : public TrainingObserver {
   void OnScanDone(const ScanStats& s, size_t vocab_size,
                   uint64_t tokens) override {
     printer_.Finish(FormatScanSummary(s, vocab_size, tokens));
+  }
+  void OnEncodedCorpusRead(const std::string& path, size_t vocab_size,
+                           uint64_t tokens, double seconds) override {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.2f s", seconds);
+    printer_.Line("train: read " + path + " in " + buf + ": vocabulary " +
+                  CountOf(vocab_size, "word") + " covering " +
+                  CountOf(tokens, "token"));
   }
   void OnTrainingStart(bool resumed, double at) override {
     if (resumed) {
@@ -85,7 +70,7 @@ class PrintingObserver : public TrainingObserver {
 
 // The exit code and last words of a run stopped by a signal.
 int ReportStopped(const TrainingResult& r) {
-  if (g_stop_signal.load() == 0) {
+  if (StopSignal() == 0) {
     return ReportError(kCommand, Status::Internal(
                                      "training stopped early without a "
                                      "signal"));
@@ -102,7 +87,7 @@ int ReportStopped(const TrainingResult& r) {
                              (job.output.empty() ? "" : " --output " +
                                                             job.output));
   }
-  return ExitCodeForSignal();
+  return ExitCodeForStopSignal();
 }
 
 // Usage errors a fresh run can be told about before anything is read.
@@ -139,15 +124,14 @@ int RunTrainCommand(int argc, char** argv) {
     return ReportError(kCommand, s);
   }
   if (auto code = CheckRequired(job)) return *code;
-  InstallSignalHandlers();
+  const std::atomic<bool>* stop = InstallStopSignalHandlers();
   PrintingObserver observer(job);
-  StatusOr<TrainingResult> result =
-      RunTraining(job, observer, &g_stop_requested);
+  StatusOr<TrainingResult> result = RunTraining(job, observer, stop);
   if (!result.ok()) {
     observer.Clear();
     if (result.status().code() == StatusCode::kCancelled) {
       ReportNote(kCommand, result.status().message());
-      return ExitCodeForSignal();
+      return ExitCodeForStopSignal();
     }
     return ReportError(kCommand, result.status());
   }

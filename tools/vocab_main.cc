@@ -35,14 +35,8 @@ void PrintSummary(ProgressPrinter& printer, const ScanResult& scan,
                  CountOf(scan.vocab.size(), "word") + " (min-count " +
                  std::to_string(vocab.min_count) + ") covering " +
                  CountOf(scan.vocab.total_count(), "token") + " -> " + output);
-  if (st.prune_rounds > 0) {
-    printer.Line("vocab: note: more than " +
-                 std::to_string(vocab.max_table_entries) +
-                 " distinct words: the count table was pruned " +
-                 CountOf(st.prune_rounds, "time") + " (counts <= " +
-                 std::to_string(st.prune_threshold) +
-                 " dropped while counting), so counts of rare words are "
-                 "approximate; raise --max-table-entries for exact counts");
+  for (const std::string& note : ScanNotes(st, vocab)) {
+    printer.Line("vocab: " + note);
   }
 }
 
@@ -55,7 +49,8 @@ int RunVocabCommand(int argc, char** argv) {
                      "vocabulary file to write ('word count' lines)");
   AddTableOptions(desc,
                   {"input", "lowercase", "strip-punct", "max-token-bytes",
-                   "min-count", "max-vocab", "max-table-entries", "quiet"},
+                   "min-count", "max-vocab", "max-final-vocab",
+                   "max-table-entries", "threads", "memory-budget", "quiet"},
                   {{"quiet", "no progress or summary output"}});
   po::variables_map vm;
   if (auto code = ParseCommandLine(
@@ -63,26 +58,15 @@ int RunVocabCommand(int argc, char** argv) {
           "Counts the words of a corpus in one pass and writes word2vec's "
           "vocabulary format:\none 'word count' line per word, by count "
           "descending (ties: first occurrence first).\nTokens are split on "
-          "ASCII whitespace and NUL; each line is a sentence.",
+          "ASCII whitespace and NUL; each line is a sentence. The scan runs "
+          "on --threads threads\nand gives the same vocabulary whatever "
+          "their number.",
           desc, nullptr, &vm)) {
     return *code;
   }
   TrainingJob job;
-  if (auto code = ApplyCorpusOptions(kCommand, vm, &job)) return *code;
-  PathOptions inputs;
-  for (const std::string& in : job.options.inputs) {
-    inputs.push_back({"--input", in});
-  }
-  if (Status s = CheckOutputPaths(inputs, {{"--output", output}}); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
-  if (Status s = CheckWritable("--output", output); !s.ok()) {
-    return ReportError(kCommand, s);
-  }
-  ScanRequest request;
-  request.inputs = job.options.inputs;
-  request.tokenizer = job.options.tokenizer;
-  request.vocab = job.options.vocab;
+  if (auto code = PrepareScanJob(kCommand, vm, output, &job)) return *code;
+  ScanRequest request = CorpusScanRequest(job);
   ProgressPrinter printer(job.quiet);
   request.progress = [&](const ScanStats& s) {
     printer.Update(FormatScanProgress(s));

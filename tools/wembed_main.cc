@@ -17,6 +17,8 @@ struct Subcommand {
 constexpr Subcommand kSubcommands[] = {
     {"vocab", wembed::cli::RunVocabCommand,
      "count words and write a word2vec vocabulary file"},
+    {"encode", wembed::cli::RunEncodeCommand,
+     "scan a corpus once into an encoded corpus (.wenc) for training"},
     {"train", wembed::cli::RunTrainCommand,
      "train skip-gram word embeddings with negative sampling"},
     {"eval", wembed::cli::RunEvalCommand,
@@ -26,7 +28,7 @@ constexpr Subcommand kSubcommands[] = {
     {"analogy", wembed::cli::RunAnalogyCommand,
      "answer a is to b as c is to ? (b - a + c)"},
     {"info", wembed::cli::RunInfoCommand,
-     "describe a checkpoint (options, vocabulary, progress)"},
+     "describe a checkpoint or an encoded corpus"},
     {"export", wembed::cli::RunExportCommand,
      "write vectors as word2vec bin/txt, TensorBoard tsv or NumPy npy"},
     {"plot", wembed::cli::RunPlotCommand,

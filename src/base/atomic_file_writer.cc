@@ -133,26 +133,9 @@ Status AtomicFileWriter::Append(const void* data, size_t size) {
     return Status::Internal("AtomicFileWriter::Append without Open for " +
                             path_);
   }
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    size_t n = size;
-    int err = Inject(FileOp::kWrite, &n);
-    if (n == 0 || n > size) n = size;
-    ssize_t written = -1;
-    if (err == 0) {
-      written = ::write(fd_, p, n);
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        err = errno;
-      } else if (written == 0) {
-        err = EIO;  // write(2) of a regular file never legitimately returns 0
-      }
-    }
-    if (err != 0) return Fail(FileOp::kWrite, temp_path_, err);
-    p += written;
-    size -= size_t(written);
-    bytes_written_ += uint64_t(written);
-  }
+  const int err =
+      WriteFully(fd_, data, size, env_, temp_path_, &bytes_written_);
+  if (err != 0) return Fail(FileOp::kWrite, temp_path_, err);
   return Status::Ok();
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "base/byte_sink.h"
 #include "wembed/base/env.h"
 #include "wembed/base/status.h"
 
@@ -56,16 +57,16 @@ StatusOr<OutputTarget> ResolveOutputTarget(const std::string& path);
 //
 // Not thread-safe. Two writers for the same path must not run at once in one
 // process (they would share the temp file name).
-class AtomicFileWriter {
+class AtomicFileWriter final : public ByteSink {
  public:
   // `env` must outlive the writer.
   explicit AtomicFileWriter(std::string path, const Env& env = Env::Default());
-  ~AtomicFileWriter();
+  ~AtomicFileWriter() override;
   AtomicFileWriter(const AtomicFileWriter&) = delete;
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
   Status Open();
-  Status Append(const void* data, size_t size);
+  Status Append(const void* data, size_t size) override;
   // After an OK Commit() the new file is at the target and durable. If only
   // the final directory fsync fails, the target already holds the complete
   // new file and the error says so.

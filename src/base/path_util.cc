@@ -1,6 +1,7 @@
 #include "base/path_util.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -36,6 +37,42 @@ std::string DirName(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+StatusOr<int> OpenInputFd(const std::string& path, const Env& env) {
+  int err = env.BeforeOp(FileOp::kOpen, path, nullptr);
+  int fd = -1;
+  if (err == 0) {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) err = errno;
+  }
+  if (err != 0) return InputOpenError(path, err);
+  return fd;
+}
+
+int WriteFully(int fd, const void* data, size_t size, const Env& env,
+               const std::string& name, uint64_t* written) {
+  const char* p = static_cast<const char*>(data);
+  while (size > 0) {
+    size_t n = size;
+    int err = env.BeforeOp(FileOp::kWrite, name, &n);
+    if (n == 0 || n > size) n = size;
+    ssize_t w = -1;
+    if (err == 0) {
+      w = ::write(fd, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        err = errno;
+      } else if (w == 0) {
+        err = EIO;  // write(2) of a regular file never legitimately returns 0
+      }
+    }
+    if (err != 0) return err;
+    p += w;
+    size -= size_t(w);
+    *written += uint64_t(w);
+  }
+  return 0;
 }
 
 int RemoveStaleTempFiles(const std::string& path) {

@@ -3,8 +3,11 @@
 #ifndef WEMBED_SRC_BASE_PATH_UTIL_H_
 #define WEMBED_SRC_BASE_PATH_UTIL_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
+#include "wembed/base/env.h"
 #include "wembed/base/status.h"
 
 namespace wembed {
@@ -25,6 +28,17 @@ Status InputOpenError(const std::string& path, int err);
 // InputOpenError when it cannot be stat()ed or is a directory. "-" (stdin)
 // is OK.
 Status CheckInputPath(const std::string& path);
+
+// open(2)s `path` read-only (through env.BeforeOp(kOpen)); the descriptor,
+// or InputOpenError.
+StatusOr<int> OpenInputFd(const std::string& path, const Env& env);
+
+// Writes the `size` bytes at `data` to `fd`, continuing short writes and
+// retrying EINTR, each write(2) through env.BeforeOp(kWrite, name). Adds the
+// bytes written to *written. Returns 0, or the errno of the failed write
+// (EIO for a write that wrote nothing).
+int WriteFully(int fd, const void* data, size_t size, const Env& env,
+               const std::string& name, uint64_t* written);
 
 // Removes "<path>.tmp.<pid>" files left by AtomicFileWriters of processes
 // that no longer exist (killed mid-write). Best effort: files of live

@@ -41,14 +41,9 @@ StatusOr<std::unique_ptr<ReadableFile>> ReadableFile::Open(
     file.reset(new ReadableFile(STDIN_FILENO, false, kStdinName, env));
   } else {
     WEMBED_RETURN_IF_ERROR(CheckBeforeOpen(path, options));
-    int err = env.BeforeOp(FileOp::kOpen, path, nullptr);
-    int fd = -1;
-    if (err == 0) {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) err = errno;
-    }
-    if (err != 0) return InputOpenError(path, err);
-    file.reset(new ReadableFile(fd, true, path, env));
+    StatusOr<int> fd = OpenInputFd(path, env);
+    if (!fd.ok()) return fd.status();
+    file.reset(new ReadableFile(*fd, true, path, env));
   }
   struct stat st;
   if (::fstat(file->fd_, &st) == 0) {

@@ -17,7 +17,7 @@ constexpr size_t kInitialCapacity = 1 << 16;
 
 static_assert(sizeof(CountTable::Entry) == 32);
 
-CountTable::CountTable() { Rehash(kInitialCapacity); }
+CountTable::CountTable(size_t initial_capacity) { Rehash(initial_capacity); }
 
 const char* CountTable::CopyToArena(std::string_view word) {
   if (arena_blocks_.empty() || arena_used_ + word.size() > arena_block_size_) {
@@ -29,6 +29,16 @@ const char* CountTable::CopyToArena(std::string_view word) {
   std::memcpy(dst, word.data(), word.size());
   arena_used_ += word.size();
   return dst;
+}
+
+void CountTable::Clear() {
+  if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Entry{});
+  size_ = 0;
+  next_provisional_id_ = 0;
+  // Keep the first arena block for the next words.
+  if (arena_blocks_.size() > 1) arena_blocks_.resize(1);
+  arena_used_ = 0;
+  if (!arena_blocks_.empty()) arena_block_size_ = kArenaBlockBytes;
 }
 
 size_t CountTable::Probe(std::string_view word, uint64_t hash) const {
@@ -47,11 +57,11 @@ size_t CountTable::Probe(std::string_view word, uint64_t hash) const {
   }
 }
 
-CountTable::Entry& CountTable::Add(std::string_view word) {
+CountTable::Entry& CountTable::AddCount(std::string_view word, uint64_t n) {
   const uint64_t hash = HashBytes(word);
   size_t i = Probe(word, hash);
   if (slots_[i].count != 0) {
-    ++slots_[i].count;
+    slots_[i].count += n;
     return slots_[i];
   }
   // A new word. Keep the load factor at most 0.7.
@@ -61,7 +71,7 @@ CountTable::Entry& CountTable::Add(std::string_view word) {
     while (slots_[i].count != 0) i = (i + 1) & mask_;
   }
   Entry& e = slots_[i];
-  e.count = 1;
+  e.count = n;
   e.provisional_id = next_provisional_id_++;
   e.tag = static_cast<uint32_t>(hash >> 32);
   e.size = static_cast<uint32_t>(word.size());
@@ -72,11 +82,6 @@ CountTable::Entry& CountTable::Add(std::string_view word) {
   }
   ++size_;
   return e;
-}
-
-const CountTable::Entry* CountTable::Find(std::string_view word) const {
-  const size_t i = Probe(word, HashBytes(word));
-  return slots_[i].count != 0 ? &slots_[i] : nullptr;
 }
 
 void CountTable::Rehash(size_t capacity) {
@@ -91,10 +96,21 @@ void CountTable::Rehash(size_t capacity) {
   }
 }
 
-void CountTable::Prune(uint64_t threshold) {
+const CountTable::Entry* CountTable::Find(std::string_view word) const {
+  const size_t i = Probe(word, HashBytes(word));
+  return slots_[i].count != 0 ? &slots_[i] : nullptr;
+}
+
+CountTable::Pruned CountTable::Prune(uint64_t threshold) {
   std::vector<Entry> kept;
+  Pruned pruned;
   ForEach([&](const Entry& e) {
-    if (e.count > threshold) kept.push_back(e);
+    if (e.count > threshold) {
+      kept.push_back(e);
+    } else {
+      ++pruned.entries;
+      pruned.occurrences += e.count;
+    }
   });
   // Copy the surviving long words into a fresh arena so pruned ones free
   // their memory.
@@ -116,12 +132,19 @@ void CountTable::Prune(uint64_t threshold) {
     slots_[i] = e;
   }
   size_ = kept.size();
+  return pruned;
+}
+
+void TablePruner::PruneAt(CountTable& table, uint64_t threshold) {
+  const CountTable::Pruned p = table.Prune(threshold);
+  pruned_.entries += p.entries;
+  pruned_.occurrences += p.occurrences;
+  ++rounds_;
 }
 
 void TablePruner::Prune(CountTable& table) {
   const size_t target = std::max<uint64_t>(1, max_entries_ * 3 / 4);
-  table.Prune(threshold_);
-  ++rounds_;
+  PruneAt(table, threshold_);
   if (table.size() <= target) return;
   std::vector<uint64_t> counts;
   counts.reserve(table.size());
@@ -130,8 +153,7 @@ void TablePruner::Prune(CountTable& table) {
   std::nth_element(counts.begin(), counts.begin() + target, counts.end(),
                    std::greater<uint64_t>());
   threshold_ = std::max(threshold_ + 1, counts[target]);
-  table.Prune(threshold_);
-  ++rounds_;
+  PruneAt(table, threshold_);
 }
 
 }  // namespace wembed

@@ -37,18 +37,30 @@ class CountTable {
     }
   };
 
-  CountTable();
+  // `initial_capacity`: slots to start with (a power of two; the table
+  // grows as needed).
+  explicit CountTable(size_t initial_capacity = size_t{1} << 16);
 
   // Adds one occurrence of `word` (non-empty, shorter than 4 GiB) and
   // returns its entry; the reference is valid until the next Add or Prune.
-  Entry& Add(std::string_view word);
+  Entry& Add(std::string_view word) { return AddCount(word, 1); }
+  // Adds `n` (>= 1) occurrences; a new entry gets the next provisional id.
+  Entry& AddCount(std::string_view word, uint64_t n);
 
   // The entry of `word`, or null if it is not in the table. The pointer is
   // valid until the next Add or Prune.
   const Entry* Find(std::string_view word) const;
 
+  // Empties the table and restarts provisional ids at 0, keeping the
+  // memory for reuse (a scan thread reuses one table per block of text).
+  void Clear();
+
+  struct Pruned {
+    uint64_t entries = 0;      // entries removed
+    uint64_t occurrences = 0;  // the sum of their counts
+  };
   // Removes every entry with count <= threshold. Invalidates references.
-  void Prune(uint64_t threshold);
+  Pruned Prune(uint64_t threshold);
 
   // Calls fn(const Entry&) for each entry, in no particular order.
   template <typename Fn>
@@ -63,11 +75,11 @@ class CountTable {
   uint64_t num_provisional_ids() const { return next_provisional_id_; }
 
  private:
-  static constexpr size_t kArenaBlockBytes = 1 << 20;
-  const char* CopyToArena(std::string_view word);
   // Index of the slot holding `word` (whose hash is `hash`), or of the
   // empty slot where it would go.
   size_t Probe(std::string_view word, uint64_t hash) const;
+  static constexpr size_t kArenaBlockBytes = 1 << 20;
+  const char* CopyToArena(std::string_view word);
   // Moves every entry into a table of `capacity` slots (a power of two).
   void Rehash(size_t capacity);
 
@@ -102,13 +114,17 @@ class TablePruner {
   uint64_t rounds() const { return rounds_; }
   // Highest threshold used (counts <= it were dropped); 0 if never pruned.
   uint64_t threshold() const { return rounds_ == 0 ? 0 : threshold_; }
+  // Entries dropped so far, and the sum of their counts.
+  const CountTable::Pruned& pruned() const { return pruned_; }
 
  private:
   void Prune(CountTable& table);
+  void PruneAt(CountTable& table, uint64_t threshold);
 
   const uint64_t max_entries_;
   uint64_t rounds_ = 0;
   uint64_t threshold_ = 1;
+  CountTable::Pruned pruned_;
 };
 
 }  // namespace wembed

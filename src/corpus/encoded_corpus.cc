@@ -1,10 +1,97 @@
 #include "wembed/corpus/encoded_corpus.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/coding.h"
+#include "base/section_file.h"
+#include "corpus/encoded_corpus_file.h"
 
 namespace wembed {
+namespace {
+
+// Bytes read per step when searching a file for a sentence end.
+constexpr size_t kSearchStepBytes = size_t{64} << 10;
+
+}  // namespace
+
+uint64_t Fnv64Extend(uint64_t hash, const uint8_t* p, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    hash ^= p[i];
+    hash *= 0x100000001b3ULL;  // FNV-1a 64 prime
+  }
+  return hash;
+}
+
+uint64_t EncodedCorpus::FileData::FileOffset(uint64_t offset) const {
+  return first_section_offset +
+         offset / chunk_bytes * (chunk_bytes + kSectionOverhead) +
+         kSectionHeaderSize + offset % chunk_bytes;
+}
+
+Status EncodedCorpus::FileData::Read(uint64_t offset, void* buf,
+                                     size_t n) const {
+  char* out = static_cast<char*>(buf);
+  while (n > 0) {
+    const size_t step =
+        size_t(std::min<uint64_t>(n, chunk_bytes - offset % chunk_bytes));
+    WEMBED_RETURN_IF_ERROR(file->ReadAt(FileOffset(offset), out, step));
+    out += step;
+    offset += step;
+    n -= step;
+  }
+  return Status::Ok();
+}
+
+EncodedCorpus::EncodedCorpus(std::shared_ptr<const FileData> file,
+                             uint64_t size_bytes, uint64_t num_tokens,
+                             uint64_t num_sentences, uint64_t fingerprint,
+                             uint64_t max_sentence_bytes)
+    : file_(std::move(file)),
+      file_size_(size_bytes),
+      num_tokens_(num_tokens),
+      num_sentences_(num_sentences),
+      fingerprint_(fingerprint),
+      max_sentence_bytes_(max_sentence_bytes) {}
+
+Status EncodedCorpus::Read(uint64_t offset, void* buf, size_t n) const {
+  if (offset > size_bytes() || n > size_bytes() - offset) {
+    return Status::Internal("EncodedCorpus::Read past the end");
+  }
+  if (file_) return file_->Read(offset, buf, n);
+  std::memcpy(buf, bytes_.data() + offset, n);
+  return Status::Ok();
+}
+
+bool EncodedCorpus::reads_need_checks() const {
+  return file_ != nullptr && file_->needs_checks;
+}
+
+std::string CheckEncodedBytes(const uint8_t* p, size_t n, uint64_t vocab_size) {
+  const uint8_t* const end = p + n;
+  while (p < end) {
+    if (*p == 0) {
+      ++p;
+      continue;
+    }
+    uint64_t value = 0;
+    for (int i = 0;; ++i, ++p) {
+      if (i == 5 || p == end || (i > 0 && *p == 0)) return "a broken varint";
+      value |= uint64_t(*p & 0x7f) << (7 * i);
+      if ((*p & 0x80) == 0) break;
+    }
+    ++p;
+    if (value > vocab_size) return "a word id outside the vocabulary";
+  }
+  return "";
+}
+
+void EncodedCorpus::Prefetch(uint64_t offset, uint64_t n) const {
+  if (!file_ || offset >= size_bytes()) return;
+  n = std::min(n, size_bytes() - offset);
+  const uint64_t begin = file_->FileOffset(offset);
+  file_->file->Prefetch(begin, file_->FileOffset(offset + n - 1) + 1 - begin);
+}
 
 size_t EncodedCorpus::NextSentenceStart(size_t offset) const {
   if (offset == 0) return 0;
@@ -16,13 +103,26 @@ size_t EncodedCorpus::NextSentenceStart(size_t offset) const {
   return static_cast<const uint8_t*>(end) - bytes_.data() + 1;
 }
 
-uint64_t EncodedCorpus::Fingerprint() const {
-  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64 offset basis
-  for (uint8_t b : bytes_) {
-    h ^= b;
-    h *= 0x100000001b3ULL;  // FNV-1a 64 prime
+StatusOr<uint64_t> EncodedCorpus::SentenceStartAtOrAfter(
+    uint64_t offset) const {
+  if (!file_) return uint64_t{NextSentenceStart(size_t(offset))};
+  if (offset == 0) return uint64_t{0};
+  const uint64_t size = size_bytes();
+  std::vector<uint8_t> buf;
+  for (uint64_t at = offset - 1; at < size; at += buf.size()) {
+    buf.resize(size_t(std::min<uint64_t>(kSearchStepBytes, size - at)));
+    WEMBED_RETURN_IF_ERROR(Read(at, buf.data(), buf.size()));
+    const void* end = std::memchr(buf.data(), 0, buf.size());
+    if (end != nullptr) {
+      return at + uint64_t(static_cast<const uint8_t*>(end) - buf.data()) + 1;
+    }
   }
-  return h;
+  return size;
+}
+
+uint64_t EncodedCorpus::Fingerprint() const {
+  if (file_) return fingerprint_;
+  return Fnv64Extend(kFnv64Basis, bytes_.data(), bytes_.size());
 }
 
 void EncodedCorpus::AppendToken(std::vector<uint8_t>* out, uint32_t id) {

@@ -163,12 +163,23 @@ StatusOr<Vocabulary> Vocabulary::Load(const std::string& path,
   return v;
 }
 
-StatusOr<Vocabulary> Vocabulary::SortedAndFiltered(uint64_t min_count,
-                                                   uint64_t max_vocab) const {
+uint64_t MinCountForFinalVocab(const std::vector<uint64_t>& sorted_counts,
+                               uint64_t min_count, uint64_t max_final_vocab) {
+  if (max_final_vocab == 0 || sorted_counts.size() <= max_final_vocab) {
+    return min_count;
+  }
+  return std::max(min_count, sorted_counts[max_final_vocab] + 1);
+}
+
+StatusOr<Vocabulary> Vocabulary::SortedAndFiltered(
+    uint64_t min_count, uint64_t max_vocab, uint64_t max_final_vocab) const {
   std::vector<size_t> order(size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return counts_[a] > counts_[b]; });
+  std::vector<uint64_t> sorted(order.size());
+  for (size_t i = 0; i < order.size(); ++i) sorted[i] = counts_[order[i]];
+  min_count = MinCountForFinalVocab(sorted, min_count, max_final_vocab);
   std::vector<std::string> words;
   std::vector<uint64_t> counts;
   for (size_t id : order) {

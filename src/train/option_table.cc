@@ -249,14 +249,18 @@ constexpr char kModel[] = "model";
 constexpr char kTraining[] = "training";
 constexpr char kOutput[] = "output";
 constexpr char kCheckpoints[] = "checkpoints";
+constexpr char kResources[] = "memory and disk";
 
 std::vector<OptionSpec> InputOptions() {
   using R = ResumeRule;
   std::vector<OptionSpec> t;
-  t.push_back(TextList("input", WEMBED_FIELD(std::vector<std::string>,
-                                             options.inputs),
-                       kInput, "corpus files (plain or gzip), or - for stdin",
-                       R::kChangeable));
+  t.push_back(TextList(
+      "input", WEMBED_FIELD(std::vector<std::string>, options.inputs), kInput,
+      "corpus files (plain or gzip), directories (their "
+      "files, recursively, in name order), @list files "
+      "(one path a line), - for stdin; or one encoded "
+      "corpus (.wenc, from wembed encode)",
+      R::kChangeable));
   t.back().short_name = 'i';
   t.push_back(Switch("lowercase", WEMBED_FIELD(bool, options.tokenizer.lowercase),
                      kInput, "lowercase tokens (Unicode-aware)", R::kKept));
@@ -275,6 +279,12 @@ std::vector<OptionSpec> InputOptions() {
       "max-vocab", WEMBED_FIELD(uint64_t, options.vocab.max_vocab), 0,
       std::numeric_limits<uint64_t>::max(), kInput,
       "keep only the N most frequent words (0 = no limit)", R::kKept));
+  t.push_back(Integer<uint64_t>(
+      "max-final-vocab", WEMBED_FIELD(uint64_t, options.vocab.max_final_vocab),
+      0, std::numeric_limits<uint64_t>::max(), kInput,
+      "keep at most N words by raising --min-count to the smallest value "
+      "that does (gensim's max_final_vocab; 0 = no limit)",
+      R::kKept));
   t.push_back(Integer<uint64_t>(
       "max-table-entries",
       WEMBED_FIELD(uint64_t, options.vocab.max_table_entries), 1,
@@ -411,10 +421,32 @@ std::vector<OptionSpec> CheckpointOptions() {
   return t;
 }
 
+std::vector<OptionSpec> ResourceOptions() {
+  using R = ResumeRule;
+  std::vector<OptionSpec> t;
+  t.push_back(Integer<uint64_t>(
+      "memory-budget", WEMBED_FIELD(uint64_t, memory_budget), 1,
+      uint64_t{1} << 24, kResources,
+      "MiB of buffers and intermediate data, whatever the corpus size (the "
+      "vectors, the vocabulary and the count table come on top)",
+      R::kPerRun));
+  t.push_back(Text("cache-dir", WEMBED_FIELD(std::string, cache_dir),
+                   kResources,
+                   "directory of the encoded-corpus cache and of spill files "
+                   "(default: $TMPDIR, else /tmp); the cache is unnamed and "
+                   "vanishes when wembed exits",
+                   R::kPerRun));
+  t.push_back(Switch("keep-cache", WEMBED_FIELD(bool, keep_cache), kResources,
+                     "keep the cache as <cache-dir>/wembed-<fingerprint>.wenc "
+                     "(train again from it with --input)",
+                     R::kPerRun));
+  return t;
+}
+
 std::vector<OptionSpec> BuildTable() {
   std::vector<OptionSpec> table;
   for (auto part : {InputOptions, ModelOptions, TrainingOptions,
-                    OutputOptions, CheckpointOptions}) {
+                    ResourceOptions, OutputOptions, CheckpointOptions}) {
     for (OptionSpec& s : part()) table.push_back(std::move(s));
   }
   return table;

@@ -97,6 +97,52 @@ StatusOr<TrainOptions> TrainOptions::FromKeyValues(
   return job.options;
 }
 
+namespace {
+
+// The stored options that shape an encoded corpus: those grouped with
+// --input.
+bool ShapesCorpus(const OptionSpec& s) {
+  return s.stored() && s.group == FindTrainingOption("input")->group;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> CorpusOptionsToKeyValues(
+    const TrainingJob& job) {
+  std::vector<std::pair<std::string, std::string>> kv;
+  for (const auto& [key, value] : job.options.ToKeyValues()) {
+    std::string name = key;
+    const OptionSpec* spec = FindTrainingOption(key);
+    if (spec == nullptr && SplitListKey(key, &name)) {
+      spec = FindTrainingOption(name);
+    }
+    if (spec != nullptr && ShapesCorpus(*spec)) kv.emplace_back(key, value);
+  }
+  return kv;
+}
+
+void ApplyCorpusOptions(
+    const std::vector<std::pair<std::string, std::string>>& stored,
+    const std::string& path, TrainingJob* job,
+    std::vector<std::string>* notes) {
+  for (const auto& [key, value] : stored) {
+    const OptionSpec* spec = FindTrainingOption(key);
+    if (spec == nullptr || !ShapesCorpus(*spec) ||
+        spec->kind == OptionKind::kTextList) {
+      continue;  // the inputs it was made from, or a newer option
+    }
+    if (job->given.count(spec->name) > 0 &&
+        spec->get(*job) != std::vector<std::string>{value}) {
+      notes->push_back("note: --" + spec->name + " is ignored: " + path +
+                       " was encoded with " + spec->name + " " + value);
+    }
+    if (!spec->set({value}, job).ok()) {
+      notes->push_back("note: " + path + " stores an unreadable " + key + " '" +
+                       value + "'");
+    }
+  }
+}
+
 StatusOr<TrainingJob> MergeResumedJob(const TrainingJob& given,
                                       const Checkpoint& checkpoint,
                                       std::vector<std::string>* notes) {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -23,6 +24,9 @@ using Clock = std::chrono::steady_clock;
 // Words a thread consumes before it publishes them to the global counter and
 // recomputes its learning rate (word2vec.c uses 10,000).
 constexpr uint64_t kReportEveryWords = 10000;
+
+// Bytes a thread reads of a file-backed corpus at a time, by default.
+constexpr uint64_t kDefaultCorpusBufferBytes = uint64_t{4} << 20;
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -91,9 +95,26 @@ class Trainer::Run {
     std::atomic<uint32_t> epoch{0};
   };
 
+  // A thread's view of its corpus range: the bytes [begin, end), at data.
+  // An in-memory corpus is viewed in place; a file-backed one is read into
+  // `buffer` a window at a time, each window ending at a sentence end (the
+  // buffer holds the longest sentence) or at the range's end, so that no
+  // sentence is split.
+  struct CorpusWindow {
+    const uint8_t* data = nullptr;
+    uint64_t begin = 0;
+    uint64_t end = 0;                   // empty until filled
+    std::unique_ptr<uint8_t[]> buffer;  // not zeroed: always read into
+    size_t buffer_size = 0;
+  };
+
   void Worker(int t);
-  uint64_t ReadSentence(ThreadProgress& state, Rng& rng,
-                        std::vector<int32_t>& sentence, int* length) const;
+  // Points `window` at the bytes from state.position on. False (with the
+  // error recorded, the run aborted) if the corpus file cannot be read.
+  bool FillWindow(const ThreadProgress& state, CorpusWindow& window);
+  uint64_t ReadSentence(ThreadProgress& state, const CorpusWindow& window,
+                        Rng& rng, std::vector<int32_t>& sentence,
+                        int* length) const;
   uint64_t Publish(ThreadProgress& state);
   // Returns false if the worker must stop. Called between sentences.
   bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
@@ -188,13 +209,13 @@ bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
 // words, subsampling as it goes) into `sentence`, its length into *length;
 // advances the position and the word counters. Returns the corpus tokens
 // consumed (kept or not).
-inline uint64_t Trainer::Run::ReadSentence(ThreadProgress& state, Rng& rng,
+inline uint64_t Trainer::Run::ReadSentence(ThreadProgress& state,
+                                           const CorpusWindow& window, Rng& rng,
                                            std::vector<int32_t>& sentence,
                                            int* length) const {
   const Tables& tables = *trainer_.tables_;
-  const uint8_t* const corpus = trainer_.corpus_->data();
-  const uint8_t* p = corpus + state.position;
-  const uint8_t* const end = corpus + state.end;
+  const uint8_t* p = window.data + (state.position - window.begin);
+  const uint8_t* const end = window.data + (window.end - window.begin);
   const int max_length = options_.max_sentence_length;
   int n = 0;
   uint64_t consumed = 0;
@@ -210,7 +231,7 @@ inline uint64_t Trainer::Run::ReadSentence(ThreadProgress& state, Rng& rng,
     sentence[n++] = int32_t(id);
   }
   *length = n;
-  state.position = uint64_t(p - corpus);
+  state.position = window.begin + uint64_t(p - window.data);
   state.words_done += consumed;
   state.words_unreported += consumed;
   return consumed;
@@ -225,12 +246,66 @@ uint64_t Trainer::Run::Publish(ThreadProgress& state) {
   return total;
 }
 
+bool Trainer::Run::FillWindow(const ThreadProgress& state,
+                              CorpusWindow& window) {
+  const EncodedCorpus& corpus = *trainer_.corpus_;
+  window.begin = state.position;
+  if (corpus.in_memory()) {
+    window.data = corpus.data() + state.position;
+    window.end = state.end;
+    return true;
+  }
+  if (window.buffer == nullptr) {
+    const uint64_t wanted = hooks_.corpus_buffer_bytes > 0
+                                ? hooks_.corpus_buffer_bytes
+                                : kDefaultCorpusBufferBytes;
+    window.buffer_size =
+        size_t(std::max<uint64_t>(wanted, corpus.max_sentence_bytes()));
+    window.buffer.reset(new uint8_t[window.buffer_size]);
+  }
+  const size_t n = size_t(
+      std::min<uint64_t>(window.buffer_size, state.end - state.position));
+  Status status = corpus.Read(state.position, window.buffer.get(), n);
+  window.data = window.buffer.get();
+  window.end = state.position + n;
+  if (status.ok() && window.end < state.end) {
+    // End after the last sentence end; the next window starts there.
+    const void* last = ::memrchr(window.data, 0, n);
+    if (last == nullptr) {
+      status = Status::Corruption("encoded corpus: a sentence at byte " +
+                                  std::to_string(state.position) +
+                                  " is longer than the " + std::to_string(n) +
+                                  "-byte buffer that should hold any sentence");
+    } else {
+      window.end = state.position +
+                   uint64_t(static_cast<const uint8_t*>(last) - window.data) +
+                   1;
+      corpus.Prefetch(window.end, window.buffer_size);
+    }
+  }
+  if (status.ok() && corpus.reads_need_checks()) {
+    const std::string problem = CheckEncodedBytes(
+        window.data, window.end - window.begin, trainer_.vocab_.size());
+    if (!problem.empty()) {
+      status = Status::Corruption(
+          "the encoded corpus changed while training on it: " + problem +
+          " after byte " + std::to_string(state.position));
+    }
+  }
+  if (status.ok()) return true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (monitor_status_.ok()) monitor_status_ = status;
+  abort_.store(true);
+  return false;
+}
+
 void Trainer::Run::Worker(int t) {
   ThreadProgress& state = trainer_.progress_.threads[t];
   WorkerShared& shared = workers_[t];
   Rng rng;
   rng.SetState(state.rng_state);
   Scratch scratch(options_, stride_);
+  CorpusWindow window;
   int length = 0;
 
   float alpha = float(AlphaFor(words_processed_.load()));
@@ -240,13 +315,15 @@ void Trainer::Run::Worker(int t) {
 
   while (state.epoch < uint32_t(options_.epochs) && !stopped) {
     shared.epoch.store(state.epoch, std::memory_order_relaxed);
+    window.end = 0;  // positions restart at the range's begin
     while (state.position < state.end) {
-      if (!SafePoint(t, state, rng)) {
+      if (!SafePoint(t, state, rng) ||
+          (state.position >= window.end && !FillWindow(state, window))) {
         stopped = true;
         break;
       }
-      const uint64_t consumed = ReadSentence(state, rng, scratch.sentence,
-                                             &length);
+      const uint64_t consumed =
+          ReadSentence(state, window, rng, scratch.sentence, &length);
       words_here += consumed;
       if (state.words_unreported >= kReportEveryWords) {
         alpha = float(AlphaFor(Publish(state)));
@@ -577,7 +654,7 @@ void Trainer::BuildTables() {
   options_.kernels = tables_->kernels.name;  // checkpoints store the real set
 }
 
-void Trainer::InitializeFresh() {
+Status Trainer::InitializeFresh() {
   const size_t dim = size_t(options_.dim);
   input_ = Matrix(vocab_.size(), dim);
   output_ = Matrix(vocab_.size(), dim);
@@ -599,12 +676,19 @@ void Trainer::InitializeFresh() {
   const uint64_t size = corpus_->size_bytes();
   for (int t = 0; t < threads; ++t) {
     ThreadProgress& tp = progress_.threads[t];
-    tp.begin = corpus_->NextSentenceStart(size * t / threads);
-    tp.end = corpus_->NextSentenceStart(size * (t + 1) / threads);
+    StatusOr<uint64_t> begin =
+        corpus_->SentenceStartAtOrAfter(size * t / threads);
+    StatusOr<uint64_t> end =
+        corpus_->SentenceStartAtOrAfter(size * (t + 1) / threads);
+    if (!begin.ok()) return begin.status();
+    if (!end.ok()) return end.status();
+    tp.begin = *begin;
+    tp.end = *end;
     tp.position = tp.begin;
     Rng rng(options_.seed * 0x9e3779b97f4a7c15ULL + uint64_t(t) + 1);
     rng.GetState(tp.rng_state);
   }
+  return Status::Ok();
 }
 
 StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
@@ -617,7 +701,7 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
   }
   std::unique_ptr<Trainer> trainer(
       new Trainer(options, std::move(vocab), corpus));
-  trainer->InitializeFresh();
+  WEMBED_RETURN_IF_ERROR(trainer->InitializeFresh());
   trainer->BuildTables();
   return trainer;
 }

@@ -3,6 +3,7 @@
 #include "wembed/train/training_job.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <new>
@@ -11,7 +12,9 @@
 
 #include "base/log_file_writer.h"
 #include "wembed/base/output_paths.h"
+#include "wembed/corpus/corpus_file.h"
 #include "wembed/corpus/corpus_scanner.h"
+#include "wembed/corpus/input_files.h"
 #include "wembed/train/option_table.h"
 #include "wembed/train/progress_log.h"
 
@@ -22,10 +25,22 @@ namespace {
 // from any directory.
 void MakeAbsolute(std::vector<std::string>* inputs) {
   for (std::string& input : *inputs) {
-    if (input != "-" && !input.empty()) {
-      input = std::filesystem::absolute(input).lexically_normal().string();
+    const bool list = IsInputList(input);
+    std::string path = list ? input.substr(1) : input;
+    if (path != "-" && !path.empty()) {
+      path = std::filesystem::absolute(path).lexically_normal().string();
     }
+    input = (list ? "@" : "") + path;
   }
+}
+
+// Bytes each training thread reads of the cached corpus at a time: a
+// quarter of the memory budget shared by the threads.
+size_t CorpusBufferBytes(const TrainingJob& job) {
+  const uint64_t budget = job.memory_budget << 20;
+  return size_t(std::clamp<uint64_t>(
+      budget / 4 / uint64_t(std::max(1, job.options.threads)),
+      uint64_t{64} << 10, uint64_t{8} << 20));
 }
 
 std::string JoinInputs(const std::vector<std::string>& inputs) {
@@ -43,9 +58,11 @@ class TrainingRun {
 
   StatusOr<TrainingResult> Run() {
     WEMBED_RETURN_IF_ERROR(PrepareJob());
+    WEMBED_RETURN_IF_ERROR(ResolveInputs());
     WEMBED_RETURN_IF_ERROR(CheckPaths());
     WEMBED_RETURN_IF_ERROR(LoadFixedVocabulary());
-    WEMBED_RETURN_IF_ERROR(ScanCorpusOnce());
+    WEMBED_RETURN_IF_ERROR(encoded_input_ ? ReadEncodedInput()
+                                          : ScanCorpusOnce());
     if (!job_.save_vocab.empty()) {
       WEMBED_RETURN_IF_ERROR(scan_.vocab.Save(job_.save_vocab, env_));
     }
@@ -87,11 +104,28 @@ class TrainingRun {
     return ValidateTrainingJob(job_);
   }
 
+  // The input files (directories walked, lists read); one encoded corpus
+  // (.wenc) is trained on as it is.
+  Status ResolveInputs() {
+    StatusOr<std::vector<std::string>> files =
+        ExpandInputs(job_.options.inputs, env_);
+    if (!files.ok()) return files.status();
+    input_files_ = std::move(files).value();
+    encoded_input_ = input_files_.size() == 1 && input_files_[0] != "-" &&
+                     LooksLikeCorpusFile(input_files_[0]);
+    if (encoded_input_ && !job_.read_vocab.empty()) {
+      return Status::InvalidArgument(
+          "--read-vocab cannot be used with an encoded corpus (" +
+          input_files_[0] + " holds its vocabulary)");
+    }
+    return Status::Ok();
+  }
+
   // Outputs distinct from the inputs and from each other, and writable,
   // before any long work.
   Status CheckPaths() const {
     PathOptions inputs = {{"--read-vocab", job_.read_vocab}};
-    for (const std::string& in : job_.options.inputs) {
+    for (const std::string& in : input_files_) {
       inputs.push_back({"--input", in});
     }
     // The checkpoint resumed from is rewritten on purpose (the default).
@@ -118,26 +152,46 @@ class TrainingRun {
       return Status::Ok();
     }
     if (job_.read_vocab.empty()) return Status::Ok();
-    StatusOr<Vocabulary> v = Vocabulary::Load(job_.read_vocab, env_);
+    StatusOr<Vocabulary> v = LoadReadVocab(job_, env_);
     if (!v.ok()) return v.status();
-    const VocabOptions& limits = job_.options.vocab;
-    StatusOr<Vocabulary> filtered =
-        v->SortedAndFiltered(limits.min_count, limits.max_vocab);
-    if (!filtered.ok()) {
-      return Status::InvalidArgument(job_.read_vocab + ": " +
-                                     filtered.status().message());
-    }
-    read_vocab_ = std::move(filtered).value();
+    read_vocab_ = std::move(v).value();
     fixed_ = &read_vocab_;
     return Status::Ok();
   }
 
+  // An encoded corpus: verified, its vocabulary and options taken (a
+  // resumed run checks that the vocabulary is the checkpoint's).
+  Status ReadEncodedInput() {
+    const std::string& path = input_files_[0];
+    const auto start = std::chrono::steady_clock::now();
+    StatusOr<CorpusFile> file = ReadCorpusFile(path, env_);
+    if (!file.ok()) return file.status();
+    if (resuming()) {
+      if (file->vocab.words() != resume_from_.vocab.words()) {
+        return Status::InvalidArgument(
+            job_.resume + ": the vocabulary of " + path +
+            " differs from the checkpoint's (the corpus was re-encoded?)");
+      }
+    } else {
+      std::vector<std::string> notes;
+      ApplyCorpusOptions(file->options, path, &job_, &notes);
+      for (const std::string& note : notes) observer_.OnNote(note);
+      WEMBED_RETURN_IF_ERROR(ValidateTrainingJob(job_));
+    }
+    scan_.vocab = std::move(file->vocab);
+    scan_.corpus = std::move(file->corpus);
+    observer_.OnEncodedCorpusRead(
+        path, scan_.vocab.size(), scan_.corpus.num_tokens(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+    return Status::Ok();
+  }
+
   Status ScanCorpusOnce() {
-    ScanRequest request;
-    request.inputs = job_.options.inputs;
-    request.tokenizer = job_.options.tokenizer;
-    request.vocab = job_.options.vocab;
+    ScanRequest request = CorpusScanRequest(job_);
+    request.inputs = input_files_;
     request.encode = true;
+    request.storage = EncodedStorage::kScratch;
     request.fixed_vocab = fixed_;
     request.cancel = stop_;
     request.progress = [this](const ScanStats& s) {
@@ -154,18 +208,17 @@ class TrainingRun {
     observer_.OnScanDone(scan_.stats, scan_.vocab.size(),
                          scan_.corpus.num_tokens());
     NoteScanCaveats();
+    if (!scan_.kept_path.empty()) {
+      observer_.OnNote("note: the encoded corpus is kept in " +
+                       scan_.kept_path + " (train again with --input " +
+                       scan_.kept_path + ")");
+    }
     return Status::Ok();
   }
 
   void NoteScanCaveats() {
-    const ScanStats& st = scan_.stats;
-    if (st.prune_rounds > 0) {
-      observer_.OnNote("note: the count table was pruned " +
-                       std::to_string(st.prune_rounds) + " time" +
-                       (st.prune_rounds == 1 ? "" : "s") + " (counts <= " +
-                       std::to_string(st.prune_threshold) +
-                       " dropped while counting); rare-word counts are "
-                       "approximate");
+    for (const std::string& note : ScanNotes(scan_.stats, job_.options.vocab)) {
+      observer_.OnNote(note);
     }
     if (fixed_ != &read_vocab_ || scan_.corpus.num_tokens() == 0) return;
     // Counts drive subsampling and negatives: warn when they cannot be this
@@ -277,6 +330,7 @@ class TrainingRun {
       };
     }
     SetProgressHook(&hooks);
+    hooks.corpus_buffer_bytes = CorpusBufferBytes(job_);
     StatusOr<TrainSummary> summary = trainer_->Train(hooks);
     if (summary.ok()) LogProgress(FinalStatus(*summary));
     if (log_ != nullptr && log_->is_open()) {
@@ -315,6 +369,8 @@ class TrainingRun {
   const std::atomic<bool>* stop_;
   const Env& env_;
   Checkpoint resume_from_;
+  std::vector<std::string> input_files_;  // the inputs expanded
+  bool encoded_input_ = false;            // one .wenc file
   Vocabulary read_vocab_;
   const Vocabulary* fixed_ = nullptr;
   ScanResult scan_;
@@ -325,6 +381,37 @@ class TrainingRun {
 };
 
 }  // namespace
+
+StatusOr<Vocabulary> LoadReadVocab(const TrainingJob& job, const Env& env) {
+  StatusOr<Vocabulary> v = Vocabulary::Load(job.read_vocab, env);
+  if (!v.ok()) return v.status();
+  const VocabOptions& limits = job.options.vocab;
+  StatusOr<Vocabulary> filtered = v->SortedAndFiltered(
+      limits.min_count, limits.max_vocab, limits.max_final_vocab);
+  if (!filtered.ok()) {
+    return Status::InvalidArgument(job.read_vocab + ": " +
+                                   filtered.status().message());
+  }
+  return filtered;
+}
+
+ScanRequest CorpusScanRequest(const TrainingJob& job) {
+  ScanRequest request;
+  request.inputs = job.options.inputs;
+  request.tokenizer = job.options.tokenizer;
+  request.vocab = job.options.vocab;
+  request.threads =
+      job.options.threads > 0
+          ? job.options.threads
+          : int(std::max(1u, std::thread::hardware_concurrency()));
+  request.memory_budget = job.memory_budget << 20;
+  request.scratch_dir = job.cache_dir;
+  request.keep = job.keep_cache;
+  TrainingJob absolute = job;  // the inputs as they are found from anywhere
+  MakeAbsolute(&absolute.options.inputs);
+  request.file_options = CorpusOptionsToKeyValues(absolute);
+  return request;
+}
 
 StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
                                      TrainingObserver& observer,

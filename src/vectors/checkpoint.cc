@@ -19,24 +19,20 @@
 #include "base/buffered_reader.h"
 #include "base/coding.h"
 #include "base/crc32.h"
+#include "base/section_file.h"
+#include "corpus/vocabulary_coding.h"
 #include "vectors/checkpoint_reader.h"
 
 namespace wembed {
 namespace {
 
-constexpr char kMagic[8] = {'W', 'E', 'M', 'B', 'E', 'D', 'C', 'K'};
-constexpr size_t kMagicSize = sizeof(kMagic);
-constexpr size_t kHeaderSize = 20;         // magic, version, flags, crc
-constexpr size_t kSectionHeaderSize = 12;  // type u32, payload length u64
-constexpr size_t kSectionCrcSize = 4;
-constexpr size_t kSectionOverhead = kSectionHeaderSize + kSectionCrcSize;
-constexpr uint32_t kIgnorableBit = 0x80000000u;
+constexpr char kMagic[] = "WEMBEDCK";  // 8 bytes + NUL
+constexpr size_t kMagicSize = kFileMagicSize;
+constexpr uint32_t kIgnorableBit = kExtensionSectionBit;
 constexpr size_t kChunkBytes = size_t{1} << 20;  // streaming buffer, 4-aligned
 constexpr size_t kMatrixDimsSize = 16;           // rows u64, cols u64
 constexpr size_t kProgressFixedSize = 68;
 constexpr size_t kThreadRecordSize = 76;
-constexpr size_t kMinVocabEntrySize = 13;  // len u32, >= 1 byte, count u64
-constexpr size_t kMinOptionEntrySize = 8;  // key len u32, value len u32
 constexpr uint32_t kProgressFinishedFlag = 1;
 
 enum SectionType : uint32_t {
@@ -132,32 +128,6 @@ std::string FindInconsistency(const Checkpoint& c) {
 
 // ---- Writing. ----
 
-std::string EncodeOptions(const Checkpoint& c) {
-  size_t size = 4;
-  for (const auto& [k, v] : c.options) size += 8 + k.size() + v.size();
-  std::string out;
-  out.reserve(size);
-  PutFixed32(&out, uint32_t(c.options.size()));
-  for (const auto& [k, v] : c.options) {
-    PutLengthPrefixed(&out, k);
-    PutLengthPrefixed(&out, v);
-  }
-  return out;
-}
-
-std::string EncodeVocabulary(const Vocabulary& vocab) {
-  size_t size = 8;
-  for (const std::string& w : vocab.words()) size += 12 + w.size();
-  std::string out;
-  out.reserve(size);
-  PutFixed64(&out, vocab.size());
-  for (size_t i = 0; i < vocab.size(); ++i) {
-    PutLengthPrefixed(&out, vocab.words()[i]);
-    PutFixed64(&out, vocab.counts()[i]);
-  }
-  return out;
-}
-
 void EncodeThread(std::string* out, const ThreadProgress& t) {
   PutFixed32(out, t.epoch);
   PutFixed64(out, t.begin);
@@ -183,28 +153,6 @@ std::string EncodeProgress(const TrainProgress& p) {
   PutFixed32(&out, uint32_t(p.threads.size()));
   for (const ThreadProgress& t : p.threads) EncodeThread(&out, t);
   return out;
-}
-
-std::string EncodeHeader() {
-  std::string out(kMagic, kMagicSize);
-  PutFixed32(&out, kCheckpointFormatVersion);
-  PutFixed32(&out, 0);  // flags
-  PutFixed32(&out, Crc32(out.data(), out.size()));
-  return out;
-}
-
-Status WriteSection(AtomicFileWriter* w, uint32_t type,
-                    std::string_view payload) {
-  char head[kSectionHeaderSize];
-  EncodeFixed32(head, type);
-  EncodeFixed64(head + 4, payload.size());
-  uint32_t crc = Crc32(head, sizeof(head));
-  crc = Crc32Extend(crc, payload.data(), payload.size());
-  char tail[kSectionCrcSize];
-  EncodeFixed32(tail, crc);
-  WEMBED_RETURN_IF_ERROR(w->Append(head, sizeof(head)));
-  WEMBED_RETURN_IF_ERROR(w->Append(payload.data(), payload.size()));
-  return w->Append(tail, sizeof(tail));
 }
 
 // Streams cols() floats of every row through `chunk`, computing the CRC on
@@ -253,20 +201,20 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
   }
   AtomicFileWriter w(path, env);  // removes stale temp files at Open()
   WEMBED_RETURN_IF_ERROR(w.Open());
-  const std::string header = EncodeHeader();
+  const std::string header = EncodeFileHeader(kMagic, kCheckpointFormatVersion);
   WEMBED_RETURN_IF_ERROR(w.Append(header.data(), header.size()));
   WEMBED_RETURN_IF_ERROR(
-      WriteSection(&w, kOptionsSection, EncodeOptions(ckpt)));
-  WEMBED_RETURN_IF_ERROR(
-      WriteSection(&w, kVocabularySection, EncodeVocabulary(ckpt.vocab)));
+      AppendSection(w, kOptionsSection, EncodeKeyValues(ckpt.options)));
+  WEMBED_RETURN_IF_ERROR(AppendSection(w, kVocabularySection,
+                                       EncodeVocabularyPayload(ckpt.vocab)));
   std::vector<char> chunk(kChunkBytes);
   WEMBED_RETURN_IF_ERROR(
       WriteMatrixSection(&w, kInputSection, ckpt.input, &chunk));
   WEMBED_RETURN_IF_ERROR(
       WriteMatrixSection(&w, kOutputSection, ckpt.output, &chunk));
   WEMBED_RETURN_IF_ERROR(
-      WriteSection(&w, kProgressSection, EncodeProgress(ckpt.progress)));
-  WEMBED_RETURN_IF_ERROR(WriteSection(&w, kEndSection, {}));
+      AppendSection(w, kProgressSection, EncodeProgress(ckpt.progress)));
+  WEMBED_RETURN_IF_ERROR(AppendSection(w, kEndSection, {}));
   return w.Commit();
 }
 
@@ -278,21 +226,23 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
 class CheckpointReader {
  public:
   CheckpointReader(BufferedReader& in, uint64_t size)
-      : in_(in), path_(in.name()), size_(size) {}
+      : reader_(in, size, SectionName) {}
 
   StatusOr<Checkpoint> Read() {
     Checkpoint ckpt;
-    WEMBED_RETURN_IF_ERROR(ReadHeader(&ckpt.format_version));
+    WEMBED_RETURN_IF_ERROR(reader_.ReadHeader(kMagic, "wembed checkpoint",
+                                              kCheckpointFormatVersion,
+                                              &ckpt.format_version));
     size_t next_required = 0;
     while (true) {
       Section s;
-      WEMBED_RETURN_IF_ERROR(ReadSectionHeader(&s));
+      WEMBED_RETURN_IF_ERROR(reader_.ReadSectionHeader(&s));
       if (!IsExpected(s.type, next_required)) {
         WEMBED_RETURN_IF_ERROR(SkipUnexpected(s, next_required));
         continue;
       }
       if (s.type == kEndSection) {
-        WEMBED_RETURN_IF_ERROR(ReadEnd(s));
+        WEMBED_RETURN_IF_ERROR(reader_.ReadEnd(s));
         const std::string problem = FindInconsistency(ckpt);
         if (!problem.empty()) return Corrupt(problem);
         return ckpt;
@@ -303,46 +253,13 @@ class CheckpointReader {
   }
 
  private:
-  struct Section {
-    uint32_t type = 0;
-    uint64_t length = 0;  // payload bytes, <= the bytes left in the file
-    uint64_t offset = 0;  // of the section header
-    uint32_t crc = 0;     // of the header so far, extended over the payload
-  };
-
-  uint64_t remaining() const { return size_ - in_.offset(); }
+  using Section = SectionReader::Section;
 
   static bool IsExpected(uint32_t type, size_t next_required) {
     if (next_required < kNumRequiredSections) {
       return type == kRequiredSections[next_required];
     }
     return type == kEndSection;
-  }
-
-  Status ReadSectionHeader(Section* s) {
-    s->offset = in_.offset();
-    if (remaining() == 0) {
-      return Corrupt("truncated: the file ends at offset " +
-                     std::to_string(s->offset) + " without an end section");
-    }
-    if (remaining() < kSectionOverhead) {
-      return Corrupt("truncated section header at offset " +
-                     std::to_string(s->offset) + " (" +
-                     std::to_string(remaining()) + " bytes left)");
-    }
-    char head[kSectionHeaderSize];
-    WEMBED_RETURN_IF_ERROR(in_.ReadExact(head, sizeof(head)));
-    s->type = DecodeFixed32(head);
-    s->length = DecodeFixed64(head + 4);
-    s->crc = Crc32(head, sizeof(head));
-    if (s->length > remaining() - kSectionCrcSize) {
-      return Corrupt("section '" + SectionName(s->type) + "' at offset " +
-                     std::to_string(s->offset) + " declares " +
-                     std::to_string(s->length) + " payload bytes but only " +
-                     std::to_string(remaining() - kSectionCrcSize) +
-                     " remain in the file");
-    }
-    return Status::Ok();
   }
 
   // A section out of the required order: its checksum is verified first, so
@@ -368,7 +285,7 @@ class CheckpointReader {
   Status ReadRequired(const Section& s, Checkpoint* ckpt) {
     switch (s.type) {
       case kOptionsSection:
-        return ReadOptions(s, &ckpt->options);
+        return reader_.ReadKeyValues(s, &ckpt->options);
       case kVocabularySection:
         return ReadVocabulary(s, &ckpt->vocab);
       case kInputSection:
@@ -382,152 +299,25 @@ class CheckpointReader {
     return Status::Internal("unhandled checkpoint section");
   }
 
-  Status ReadEnd(const Section& s) {
-    std::string payload;
-    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
-    if (!payload.empty()) {
-      return Corrupt("end section has " + std::to_string(s.length) +
-                     " payload bytes (expected 0)");
-    }
-    if (remaining() != 0) {
-      return Corrupt(std::to_string(remaining()) +
-                     " bytes of trailing data after the end section at "
-                     "offset " +
-                     std::to_string(s.offset));
-    }
-    return Status::Ok();
-  }
-
   Status Corrupt(const std::string& message) const {
-    return Status::Corruption(path_ + ": " + message);
+    return reader_.Corrupt(message);
   }
-  std::string Where(const Section& s) const {
-    return "section '" + SectionName(s.type) + "' at offset " +
-           std::to_string(s.offset);
-  }
-
-  Status ReadHeader(uint32_t* version) {
-    char header[kHeaderSize];
-    if (size_ < kMagicSize) {
-      return Corrupt("not a wembed checkpoint (only " +
-                     std::to_string(size_) + " bytes)");
-    }
-    WEMBED_RETURN_IF_ERROR(in_.ReadExact(header, kMagicSize));
-    if (std::memcmp(header, kMagic, kMagicSize) != 0) {
-      return Corrupt("not a wembed checkpoint (bad magic)");
-    }
-    if (size_ < kHeaderSize) {
-      return Corrupt("truncated header (" + std::to_string(size_) +
-                     " bytes, need " + std::to_string(kHeaderSize) + ")");
-    }
-    WEMBED_RETURN_IF_ERROR(
-        in_.ReadExact(header + kMagicSize, kHeaderSize - kMagicSize));
-    if (Crc32(header, 16) != DecodeFixed32(header + 16)) {
-      return Corrupt("header checksum mismatch");
-    }
-    *version = DecodeFixed32(header + 8);
-    if (*version > kCheckpointFormatVersion) {
-      return Corrupt("format version " + std::to_string(*version) +
-                     " is newer than this wembed supports (" +
-                     std::to_string(kCheckpointFormatVersion) + ")");
-    }
-    if (*version == 0) return Corrupt("invalid format version 0");
-    const uint32_t flags = DecodeFixed32(header + 12);
-    if (flags != 0) {
-      return Corrupt("unsupported header flags " + std::to_string(flags));
-    }
-    return Status::Ok();
-  }
-
-  Status CheckCrc(const Section& s) {
-    char tail[kSectionCrcSize];
-    WEMBED_RETURN_IF_ERROR(in_.ReadExact(tail, sizeof(tail)));
-    if (DecodeFixed32(tail) != s.crc) {
-      return Corrupt("checksum mismatch in section '" + SectionName(s.type) +
-                     "' at offset " + std::to_string(s.offset));
-    }
-    return Status::Ok();
-  }
-
-  // Reads `n` payload bytes into `buf` and extends the section CRC.
+  std::string Where(const Section& s) const { return reader_.Where(s); }
   Status ReadInto(Section* s, char* buf, size_t n) {
-    WEMBED_RETURN_IF_ERROR(in_.ReadExact(buf, n));
-    s->crc = Crc32Extend(s->crc, buf, n);
-    return Status::Ok();
+    return reader_.ReadInto(s, buf, n);
   }
-
-  // Reads the rest of the payload (`n` bytes) and the CRC without keeping it.
-  Status SkipRest(Section s, uint64_t n) {
-    std::vector<char> buf(size_t(std::min<uint64_t>(n, kChunkBytes)));
-    while (n > 0) {
-      const size_t step = size_t(std::min<uint64_t>(n, buf.size()));
-      WEMBED_RETURN_IF_ERROR(ReadInto(&s, buf.data(), step));
-      n -= step;
-    }
-    return CheckCrc(s);
-  }
-  Status SkipPayload(const Section& s) { return SkipRest(s, s.length); }
-
-  // Reads a whole (small) payload and verifies its CRC.
+  Status CheckCrc(const Section& s) { return reader_.CheckCrc(s); }
+  Status SkipRest(Section s, uint64_t n) { return reader_.SkipRest(s, n); }
+  Status SkipPayload(const Section& s) { return reader_.SkipPayload(s); }
   Status ReadPayload(Section s, std::string* payload) {
-    payload->resize(size_t(s.length));
-    WEMBED_RETURN_IF_ERROR(ReadInto(&s, payload->data(), payload->size()));
-    return CheckCrc(s);
-  }
-
-  Status ReadOptions(const Section& s,
-                     std::vector<std::pair<std::string, std::string>>* out) {
-    std::string payload;
-    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
-    ByteDecoder d(payload);
-    uint32_t count;
-    if (!d.Fixed32(&count)) return Corrupt(Where(s) + " is too short");
-    if (count > d.remaining() / kMinOptionEntrySize) {
-      return Corrupt(Where(s) + " declares " + std::to_string(count) +
-                     " options but holds only " +
-                     std::to_string(d.remaining()) + " bytes");
-    }
-    out->resize(count);
-    for (uint32_t i = 0; i < count; ++i) {
-      if (!d.LengthPrefixed(&(*out)[i].first) || !d.LengthPrefixed(&(*out)[i].second)) {
-        return Corrupt(Where(s) + ": option " + std::to_string(i) +
-                       " runs past the end of the section");
-      }
-    }
-    if (d.remaining() != 0) {
-      return Corrupt(Where(s) + " has " + std::to_string(d.remaining()) +
-                     " unexpected bytes after its last option");
-    }
-    return Status::Ok();
+    return reader_.ReadPayload(s, payload);
   }
 
   Status ReadVocabulary(const Section& s, Vocabulary* vocab) {
     std::string payload;
     WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
-    ByteDecoder d(payload);
-    uint64_t count;
-    if (!d.Fixed64(&count)) return Corrupt(Where(s) + " is too short");
-    if (count > d.remaining() / kMinVocabEntrySize) {
-      return Corrupt(Where(s) + " declares " + std::to_string(count) +
-                     " words but holds only " + std::to_string(d.remaining()) +
-                     " bytes");
-    }
-    std::vector<std::string> words(count);
-    std::vector<uint64_t> counts(count);
-    for (uint64_t i = 0; i < count; ++i) {
-      if (!d.LengthPrefixed(&words[i]) || !d.Fixed64(&counts[i])) {
-        return Corrupt(Where(s) + ": word " + std::to_string(i) +
-                       " runs past the end of the section");
-      }
-    }
-    if (d.remaining() != 0) {
-      return Corrupt(Where(s) + " has " + std::to_string(d.remaining()) +
-                     " unexpected bytes after its last word");
-    }
-    payload = std::string();  // release before building the index
-    StatusOr<Vocabulary> v =
-        Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));
-    if (!v.ok()) return Corrupt(Where(s) + ": " + v.status().message());
+    StatusOr<Vocabulary> v = DecodeVocabularyPayload(payload);
+    if (!v.ok()) return Corrupt(Where(s) + v.status().message());
     *vocab = std::move(v).value();
     return Status::Ok();
   }
@@ -652,9 +442,7 @@ class CheckpointReader {
     return Status::Ok();
   }
 
-  BufferedReader& in_;
-  std::string path_;
-  uint64_t size_;
+  SectionReader reader_;
 };
 
 }  // namespace

@@ -37,8 +37,10 @@ class Vocabulary {
   // breaks ties), keeping the words counted at least `min_count` times and
   // at most `max_vocab` of them (0 = no limit). InvalidArgument, naming the
   // limit, when no word is left.
-  StatusOr<Vocabulary> SortedAndFiltered(uint64_t min_count,
-                                         uint64_t max_vocab) const;
+  // With max_final_vocab > 0, min_count is first raised as
+  // MinCountForFinalVocab says.
+  StatusOr<Vocabulary> SortedAndFiltered(uint64_t min_count, uint64_t max_vocab,
+                                         uint64_t max_final_vocab = 0) const;
 
   // Id of `word`, or -1 when absent.
   int32_t Find(std::string_view word) const;
@@ -61,6 +63,13 @@ class Vocabulary {
   // Open-addressing hash index: slot -> id+1 (0 = empty).
   std::vector<int32_t> index_;
 };
+
+// The min_count that gensim's max_final_vocab implies: for `sorted_counts`
+// in descending order, the smallest value >= min_count that leaves at most
+// max_final_vocab counts >= it (min_count when max_final_vocab is 0 or
+// already met).
+uint64_t MinCountForFinalVocab(const std::vector<uint64_t>& sorted_counts,
+                               uint64_t min_count, uint64_t max_final_vocab);
 
 }  // namespace wembed
 

@@ -92,6 +92,20 @@ StatusOr<TrainingJob> MergeResumedJob(const TrainingJob& given,
                                       const Checkpoint& checkpoint,
                                       std::vector<std::string>* notes);
 
+// The options that shape an encoded corpus (the stored options of the
+// input group: the inputs, tokenizer and vocabulary options) as key/value
+// strings, as a .wenc file stores them.
+std::vector<std::pair<std::string, std::string>> CorpusOptionsToKeyValues(
+    const TrainingJob& job);
+
+// Applies the corpus options a .wenc file `path` stores (not its inputs)
+// to `job`, which trains on it; an option `job.given` names with another
+// value is noted as ignored in `*notes`. Keys this version does not know
+// are skipped.
+void ApplyCorpusOptions(
+    const std::vector<std::pair<std::string, std::string>>& stored,
+    const std::string& path, TrainingJob* job, std::vector<std::string>* notes);
+
 }  // namespace wembed
 
 #endif  // WEMBED_TRAIN_OPTION_TABLE_H_

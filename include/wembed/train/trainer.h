@@ -62,6 +62,9 @@ struct TrainHooks {
   // Called from a monitor thread every progress_every_seconds.
   double progress_every_seconds = 1.0;
   std::function<void(const TrainStatus&)> on_progress;
+  // Bytes each thread reads of a file-backed corpus at a time (raised to
+  // the corpus's longest sentence); 0 = 4 MiB. Memory only, never results.
+  size_t corpus_buffer_bytes = 0;
 };
 
 class Trainer {
@@ -110,7 +113,8 @@ class Trainer {
 
   Trainer(const TrainOptions& options, Vocabulary vocab,
           const EncodedCorpus* corpus);
-  void InitializeFresh();
+  // Fresh matrices and thread ranges (read from a file-backed corpus).
+  Status InitializeFresh();
   void BuildTables();
   // progress_.epoch = the smallest epoch count over the threads.
   void UpdateEpoch();

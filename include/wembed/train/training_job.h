@@ -40,6 +40,14 @@ struct TrainingJob {
   double checkpoint_every = 600;  // seconds
   std::string resume;             // continue the run of this checkpoint
   bool quiet = false;             // for front ends: no progress display
+  // MiB for buffers and intermediate data of the scan and of training
+  // (the matrices, the vocabulary and the count table come on top).
+  uint64_t memory_budget = 256;
+  // Directory of the encoded-corpus cache and the scan's spill files; ""
+  // = $TMPDIR, else /tmp.
+  std::string cache_dir;
+  // Keep the cache as <cache_dir>/wembed-<fingerprint>.wenc.
+  bool keep_cache = false;
   // Names of the options the user set explicitly (not left at their
   // defaults). A resumed run takes these, where the table allows it, over
   // the checkpoint's values, and notes the others as ignored.
@@ -57,6 +65,9 @@ class TrainingObserver {
   virtual void OnScanProgress(const ScanStats& stats) {}
   virtual void OnScanDone(const ScanStats& stats, size_t vocab_size,
                           uint64_t corpus_tokens) {}
+  // Instead of a scan: an encoded corpus (.wenc) was read and verified.
+  virtual void OnEncodedCorpusRead(const std::string& path, size_t vocab_size,
+                                   uint64_t corpus_tokens, double seconds) {}
   // Training starts; `resumed_at` is the fraction already done (0 fresh).
   virtual void OnTrainingStart(bool resumed, double resumed_at) {}
   virtual void OnTrainProgress(const TrainStatus& status) {}
@@ -79,6 +90,18 @@ struct TrainingResult {
   // The model as trained: options, vocabulary, both matrices, progress.
   Checkpoint model;
 };
+
+// job.read_vocab's vocabulary (word2vec's -read-vocab), sorted and filtered
+// by the job's --min-count, --max-vocab and --max-final-vocab. Errors name
+// the file.
+StatusOr<Vocabulary> LoadReadVocab(const TrainingJob& job,
+                                   const Env& env = Env::Default());
+
+// The scan `job` asks for: its inputs, tokenizer and vocabulary options,
+// threads (0 = all cores), memory budget, cache directory (for spill files
+// and the cache), --keep-cache, and the options a .wenc file stores. No
+// encoding (set encode and storage as needed).
+ScanRequest CorpusScanRequest(const TrainingJob& job);
 
 // Runs `job`. `stop` (may be null) is polled: when it becomes true the scan
 // or the training stops at its next safe point, a checkpoint is written if

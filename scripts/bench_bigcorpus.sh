@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Bounded-memory benchmark (issue 11): trains 1 epoch on a corpus and on N
+# copies of it (default 30 copies of en-mix.txt.gz, a multi-member gzip of
+# about 1 billion tokens built in the work directory and never committed),
+# and checks that
+#   - peak RSS <= the two matrices + the vocabulary + 256 MB (the default
+#     --memory-budget), on the big corpus;
+#   - peak RSS of the big and the 1x run differ by at most 64 MB (the big
+#     run uses --min-count 5 x N, which keeps exactly the 1x vocabulary, so
+#     the matrices are the same size);
+#   - words/s on the big corpus >= 90% of words/s on the 1x corpus;
+#   - the whole scan of `train` with the threads given is <= 1.1x zcat's
+#     time for the .gz and <= `wc -w`'s time for the unpacked text;
+#   - Google analogy of the 1x run (compare with 26.5% at 1 epoch).
+# Prints a table: corpus, tokens, wall time, words/s, peak RSS, cache size on
+# disk, scan time. Timings need a quiet machine: run it alone.
+#
+# Usage: scripts/bench_bigcorpus.sh [--corpus F] [--copies N] [--threads N]
+#          [--questions Q] [--workdir DIR] [--skip-big] [--keep]
+#   --corpus     the 1x corpus, plain or gzip (default ../shared/data/corpus/
+#                en-mix.txt.gz)
+#   --copies     copies in the big corpus (default 30)
+#   --threads    training and scan threads (default 2)
+#   --workdir    where the big corpus, caches and vectors go (default a new
+#                directory under $TMPDIR); removed at the end unless --keep
+#   --skip-big   only the 1x runs (scan targets, RSS, quality)
+# A small rehearsal: --corpus ../shared/data/corpus/en-mix-1M.txt --copies 2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
+SHARED="$ROOT/../shared/data"
+CORPUS="$SHARED/corpus/en-mix.txt.gz"
+QUESTIONS="$SHARED/eval/questions-words.txt"
+COPIES=30
+THREADS=2
+WORKDIR=""
+SKIP_BIG=0
+KEEP=0
+BUDGET_MB=256
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --corpus) CORPUS="$2"; shift 2 ;;
+    --copies) COPIES="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    --questions) QUESTIONS="$2"; shift 2 ;;
+    --workdir) WORKDIR="$2"; shift 2 ;;
+    --skip-big) SKIP_BIG=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | cut -c3-; exit 0 ;;
+    *) echo "bench_bigcorpus: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -r "$CORPUS" ] || { echo "bench_bigcorpus: no corpus $CORPUS" >&2; exit 1; }
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc)" --target wembed >/dev/null
+WEMBED="$ROOT/build/wembed"
+[ -n "$WORKDIR" ] || WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/wembed-bigcorpus.XXXXXX")"
+mkdir -p "$WORKDIR/cache"
+cleanup() { [ "$KEEP" = 1 ] || rm -rf "$WORKDIR"; }
+trap cleanup EXIT
+
+is_gzip() { [ "$(head -c2 "$1" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; }
+
+# The 1x corpus as gzip and as text, and the big one (N gzip members).
+GZ="$WORKDIR/one.gz"; TEXT="$WORKDIR/one.txt"
+if is_gzip "$CORPUS"; then
+  cp "$CORPUS" "$GZ"; zcat "$CORPUS" > "$TEXT"
+else
+  cp "$CORPUS" "$TEXT"; gzip -c "$CORPUS" > "$GZ"
+fi
+BIG="$WORKDIR/big.gz"
+if [ "$SKIP_BIG" = 0 ]; then
+  echo "bench_bigcorpus: building $COPIES copies in $BIG" >&2
+  : > "$BIG"
+  for _ in $(seq "$COPIES"); do cat "$GZ" >> "$BIG"; done
+fi
+
+# Seconds of wall time of a command (output discarded).
+seconds() {
+  /usr/bin/time -f "%e" -o "$WORKDIR/t" "$@" > /dev/null 2>&1
+  cat "$WORKDIR/t"
+}
+
+# run NAME INPUT MIN_COUNT: trains 1 epoch, keeps the cache to measure it;
+# sets TOKENS WALL WPS RSS_MB CACHE_MB SCAN VOCAB for the row.
+run() {
+  local name="$1" input="$2" min_count="$3" log="$WORKDIR/$1.log"
+  rm -f "$WORKDIR"/cache/*.wenc
+  /usr/bin/time -v "$WEMBED" train --input "$input" \
+    --output "$WORKDIR/$name.bin" --epochs 1 --threads "$THREADS" \
+    --dim 100 --window 5 --negative 5 --sample 1e-4 --min-count "$min_count" \
+    --cache-dir "$WORKDIR/cache" --keep-cache 2> "$log"
+  TOKENS=$(grep -oE 'read [0-9.]+[kMG]? words' "$log" | head -1 | awk '{print $2}')
+  SCAN=$(grep -oE 'distinct\) in [0-9.]+ s' "$log" | awk '{print $3}')
+  VOCAB=$(grep -oE 'vocabulary [0-9]+ words' "$log" | awk '{print $2}')
+  WPS=$(grep -oE 'train: done: .*' "$log" | grep -oE '[0-9.]+[kMG]? words/s' | awk '{print $1}')
+  WALL=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}')
+  RSS_MB=$(( $(grep 'Maximum resident set size' "$log" | awk '{print $NF}') / 1024 ))
+  CACHE_MB=$(du -m "$WORKDIR"/cache/*.wenc | awk '{print $1}')
+  rm -f "$WORKDIR"/cache/*.wenc
+}
+
+# "5.05M" -> 5050000
+unhuman() {
+  awk -v v="$1" 'BEGIN { m = 1; s = v;
+    if (s ~ /k$/) m = 1e3; if (s ~ /M$/) m = 1e6; if (s ~ /G$/) m = 1e9;
+    sub(/[kMG]$/, "", s); printf "%.0f", s * m }'
+}
+
+echo "bench_bigcorpus: workdir $WORKDIR, $THREADS threads" >&2
+ZCAT=$(seconds zcat "$GZ")
+WC=$(seconds wc -w "$TEXT")
+run text "$TEXT" 5; TEXT_SCAN=$SCAN
+run one "$GZ" 5
+ONE=("1x $(basename "$CORPUS")" "$TOKENS" "$WALL" "$WPS" "$RSS_MB" "$CACHE_MB" "$SCAN")
+ONE_RSS=$RSS_MB; ONE_WPS=$(unhuman "$WPS"); ONE_SCAN=$SCAN; V=$VOCAB
+ROWS=("${ONE[*]}")
+if [ "$SKIP_BIG" = 0 ]; then
+  # N copies count every word N times: --min-count 5N keeps exactly the 1x
+  # vocabulary (same words, order and frequencies), so both runs have the
+  # same matrices and only the corpus length differs.
+  run big "$BIG" $(( 5 * COPIES ))
+  [ "$VOCAB" = "$V" ] || echo "bench_bigcorpus: vocabularies differ ($V, $VOCAB)" >&2
+  BIG_ROW=("${COPIES}x (multi-member gzip)" "$TOKENS" "$WALL" "$WPS" "$RSS_MB" "$CACHE_MB" "$SCAN")
+  BIG_RSS=$RSS_MB; BIG_WPS=$(unhuman "$WPS")
+fi
+
+printf '\n%-28s %10s %10s %10s %10s %10s %8s\n' corpus tokens wall words/s \
+  "peak RSS" cache "scan s"
+printf '%-28s %10s %10s %10s %8s MB %7s MB %8s\n' "${ONE[@]}"
+[ "$SKIP_BIG" = 1 ] || printf '%-28s %10s %10s %10s %8s MB %7s MB %8s\n' "${BIG_ROW[@]}"
+
+# Matrices: 2 x V rows of dim 100 padded to 112 floats; the vocabulary and
+# its tables: about 100 bytes a word (strings, counts, index, sampling).
+MATRICES_MB=$(( 2 * V * 112 * 4 / 1048576 ))
+VOCAB_MB=$(( V * 100 / 1048576 + 1 ))
+LIMIT=$(( MATRICES_MB + VOCAB_MB + BUDGET_MB ))
+check() { if [ "$1" = 1 ]; then echo "PASS  $2"; else echo "FAIL  $2"; fi; }
+echo
+check "$(awk -v s="$ONE_SCAN" -v z="$ZCAT" 'BEGIN{print (s <= 1.1*z)}')" \
+  "scan of the .gz ${ONE_SCAN} s <= 1.1 x zcat ${ZCAT} s"
+check "$(awk -v s="$TEXT_SCAN" -v w="$WC" 'BEGIN{print (s <= w)}')" \
+  "scan of the text ${TEXT_SCAN} s <= wc -w ${WC} s"
+if [ "$SKIP_BIG" = 0 ]; then
+  check "$(( BIG_RSS <= LIMIT ))" \
+    "big corpus peak RSS ${BIG_RSS} MB <= matrices ${MATRICES_MB} + vocabulary ${VOCAB_MB} + ${BUDGET_MB} MB"
+  DIFF=$(( BIG_RSS > ONE_RSS ? BIG_RSS - ONE_RSS : ONE_RSS - BIG_RSS ))
+  check "$(( DIFF <= 64 ))" "peak RSS differs by ${DIFF} MB <= 64 MB"
+  check "$(awk -v b="$BIG_WPS" -v o="$ONE_WPS" 'BEGIN{print (b >= 0.9*o)}')" \
+    "words/s on the big corpus $BIG_WPS >= 90% of $ONE_WPS"
+fi
+if [ -r "$QUESTIONS" ]; then
+  "$WEMBED" eval analogy --vectors "$WORKDIR/one.bin" --questions "$QUESTIONS" \
+    2>&1 | grep -E '^ *total' | head -1 | sed 's/^ */Google analogy of the 1x run (26.5% before): /'
+fi

@@ -1,0 +1,69 @@
+// BlockReader: cuts the text of a list of inputs into blocks of whole lines
+// that can be tokenized independently, for the parallel scan. Inputs are
+// read in order (plain or gzip, files, FIFOs, stdin) straight into the
+// caller's block buffer; several small inputs share a block; a block never
+// ends inside a line, except a line longer than a whole block, which is
+// cut into pieces marked `ends_mid_line` (to be tokenized in order, with
+// the tokenizer's state carried over). Where an input ends inside a block
+// is recorded: a sentence never crosses an input boundary.
+// Not thread-safe (one producer thread).
+#ifndef WEMBED_SRC_CORPUS_BLOCK_READER_H_
+#define WEMBED_SRC_CORPUS_BLOCK_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/readable_file.h"
+#include "wembed/base/env.h"
+#include "wembed/base/status.h"
+
+namespace wembed {
+
+struct TextBlock {
+  std::unique_ptr<char[]> data;  // `capacity` bytes, not zeroed
+  size_t capacity = 0;
+  size_t size = 0;  // text bytes in data
+  // Offsets (ascending, <= size) at which an input ends.
+  std::vector<size_t> input_ends;
+  // The block is a piece of a line that goes on in the next block.
+  bool ends_mid_line = false;
+
+  void Allocate(size_t bytes) {
+    data.reset(new char[bytes]);
+    capacity = bytes;
+  }
+};
+
+class BlockReader {
+ public:
+  // `env` must outlive the reader.
+  BlockReader(std::vector<std::string> inputs, const Env& env);
+
+  // Fills `block` with the next text. False at the end of the inputs or on
+  // an error (status() names the input: missing, unreadable, corrupt gzip,
+  // an encoded corpus among text inputs).
+  bool Next(TextBlock* block);
+  const Status& status() const { return status_; }
+
+ private:
+  // Reads from the inputs until the block is full or they end.
+  bool Fill(TextBlock* block);
+  // Ends the block at its last line end, keeping the rest for the next.
+  void Cut(TextBlock* block);
+  Status CheckNotEncoded(const char* start, size_t n) const;
+
+  const std::vector<std::string> inputs_;
+  const Env& env_;
+  size_t next_input_ = 0;
+  std::unique_ptr<ReadableFile> file_;  // the input being read, if any
+  bool input_started_ = false;          // bytes of file_ were read
+  std::vector<char> carry_;             // text after the last cut
+  Status status_;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_CORPUS_BLOCK_READER_H_
