@@ -1,8 +1,11 @@
-// Microbenchmarks of the SGNS kernels: one window's block update (the
-// trainer's inner step) and the per-pair dot/axpy of the exact update, for
-// each kernel set this CPU runs. Run: build/wembed_bench
+// Microbenchmarks of the training kernels: one window's block update (the
+// default trainer's inner step), the per-pair dot/axpy of the exact update,
+// and the hidden-vector step of CBOW and of a hierarchical-softmax context
+// (one row against the targets or a path), for each kernel set this CPU
+// runs. Run: build/wembed_bench
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "base/rng.h"
@@ -77,6 +80,31 @@ void BM_ExactPairUpdate(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ExactPairUpdate)->Arg(0)->Arg(1)->Arg(2);
+
+// One row against `outputs` rows: scores, then hidden_update (CBOW's hidden
+// vector, or a skip-gram context along a tree path). With `contexts` > 0,
+// CBOW's average and scatter_add around it. Args: isa, contexts, outputs.
+void BM_HiddenStep(benchmark::State& state) {
+  const SgnsKernels& k = KernelsFor(state.range(0));
+  const int num_in = int(state.range(1)), num_out = int(state.range(2));
+  Block b(std::max(num_in, 1), num_out, 100);
+  Matrix hidden(2, 100);
+  float* h = hidden.row(0);
+  for (auto _ : state) {
+    if (num_in > 0) k.average(b.in_rows.data(), num_in, b.in.stride(), 0.1f, h);
+    k.dot_block(&h, 1, b.out_rows.data(), num_out, b.in.stride(),
+                b.scores.data());
+    k.hidden_update(h, b.out_rows.data(), num_out, b.in.stride(),
+                    b.grads.data(), hidden.row(1));
+    if (num_in > 0) {
+      k.scatter_add(hidden.row(1), b.in_rows.data(), num_in, b.in.stride());
+    }
+    benchmark::DoNotOptimize(b.scores.data());
+  }
+  state.SetLabel(k.name);
+  state.SetItemsProcessed(state.iterations() * num_out);  // targets
+}
+BENCHMARK(BM_HiddenStep)->ArgsProduct({{0, 1, 2}, {0, 6}, {6, 18}});
 
 }  // namespace
 }  // namespace wembed

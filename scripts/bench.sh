@@ -7,6 +7,7 @@
 #
 # Usage: scripts/bench.sh [--corpus F] [--questions Q] [--pairs P]
 #          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
+#          [--model sg|cbow] [--loss ns|hs] [--alpha A]
 #          [--word2vec PATH] [--pword2vec PATH] [--baseline PATH]
 #          [--workdir DIR]
 #   Defaults: ../shared/data corpus and eval files, 1 epoch, 2 threads,
@@ -17,6 +18,11 @@
 #   the commit before a change, run with wembed's settings in the same run).
 #   Settings (BENCHMARKS.md): skip-gram, dim 100, window 5, negative 5,
 #   sample 1e-4, min-count 5. Timing is of the whole process (/usr/bin/time).
+#   --model cbow / --loss hs train every tool with CBOW / hierarchical
+#   softmax (word2vec.c: -cbow 1, -hs 1 -negative 0; fastText: cbow, -loss
+#   hs; gensim: sg=0, hs=1 negative=0; pWord2Vec has only skip-gram with
+#   negative sampling and is skipped). --alpha defaults to word2vec.c's:
+#   0.025 for skip-gram, 0.05 for CBOW (fastText: its -lr 0.05 either way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -26,6 +32,9 @@ QUESTIONS="$SHARED/eval/questions-words.txt"
 PAIRS="$SHARED/eval/wordsim353.txt"
 EPOCHS=1
 THREADS=2
+MODEL=sg
+LOSS=ns
+ALPHA=
 REPEATS=1
 TOOLS="wembed wembed-1thread wembed-exact fasttext gensim"
 W2V=""
@@ -38,6 +47,9 @@ while [ $# -gt 0 ]; do
     --questions) QUESTIONS="$2"; shift 2 ;;
     --pairs) PAIRS="$2"; shift 2 ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
+    --model) MODEL="$2"; shift 2 ;;
+    --loss) LOSS="$2"; shift 2 ;;
+    --alpha) ALPHA="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --repeats) REPEATS="$2"; shift 2 ;;
     --tools) TOOLS="$2"; shift 2 ;;
@@ -49,6 +61,25 @@ while [ $# -gt 0 ]; do
     *) echo "bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
+case "$MODEL" in sg|cbow) ;; *) echo "bench: --model sg or cbow" >&2; exit 2 ;; esac
+case "$LOSS" in ns|hs) ;; *) echo "bench: --loss ns or hs" >&2; exit 2 ;; esac
+if [ -z "$ALPHA" ]; then
+  if [ "$MODEL" = cbow ]; then ALPHA=0.05; else ALPHA=0.025; fi
+fi
+if [ "$MODEL-$LOSS" != sg-ns ] && [[ " $TOOLS " == *" pword2vec "* ]]; then
+  echo "bench: pWord2Vec trains only skip-gram with negative sampling;" \
+       "skipping it" >&2
+  TOOLS="${TOOLS//pword2vec/}"
+fi
+# The model flags of each tool.
+WEMBED_MODEL="--model $MODEL --loss $LOSS --alpha $ALPHA"
+if [ "$LOSS" = hs ]; then WEMBED_MODEL="$WEMBED_MODEL --negative 0"; else
+  WEMBED_MODEL="$WEMBED_MODEL --negative 5"; fi
+W2V_MODEL="-cbow $([ "$MODEL" = cbow ] && echo 1 || echo 0) -alpha $ALPHA"
+if [ "$LOSS" = hs ]; then W2V_MODEL="$W2V_MODEL -hs 1 -negative 0"; else
+  W2V_MODEL="$W2V_MODEL -hs 0 -negative 5"; fi
+FT_MODEL="$([ "$MODEL" = cbow ] && echo cbow || echo skipgram)"
+FT_LOSS="$([ "$LOSS" = hs ] && echo "-loss hs" || echo "-loss ns -neg 5")"
 if [ ! -r "$CORPUS" ]; then
   echo "bench: corpus '$CORPUS' not found; pass --corpus (e.g. text8 from" \
        "http://mattmahoney.net/dc/text8.zip)" >&2
@@ -71,33 +102,34 @@ if [ "$(head -c2 "$CORPUS" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
   fi
 fi
 WORDS=$(wc -w < "$TEXT")
-echo "bench: corpus $TEXT ($WORDS words), $EPOCHS epoch(s), $THREADS threads," \
-     "$REPEATS repeat(s); workdir $WORKDIR" >&2
+echo "bench: corpus $TEXT ($WORDS words), $MODEL-$LOSS, alpha $ALPHA," \
+     "$EPOCHS epoch(s), $THREADS threads, $REPEATS repeat(s); workdir" \
+     "$WORKDIR" >&2
 
 # Prints the command line that trains with tool $1 and writes vectors to $2.
 command_for() {
   local tool="$1" out="$2"
   case "$tool" in
     wembed) echo "$WEMBED train --input $TEXT --output $out.bin --format bin" \
-      "--dim 100 --window 5 --negative 5 --sample 1e-4 --min-count 5" \
+      "--dim 100 --window 5 $WEMBED_MODEL --sample 1e-4 --min-count 5" \
       "--epochs $EPOCHS --threads $THREADS --quiet" ;;
     baseline) echo "$BASELINE train --input $TEXT --output $out.bin" \
-      "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
+      "--format bin --dim 100 --window 5 $WEMBED_MODEL --sample 1e-4" \
       "--min-count 5 --epochs $EPOCHS --threads $THREADS --quiet" ;;
     wembed-1thread) echo "$WEMBED train --input $TEXT --output $out.bin" \
-      "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
+      "--format bin --dim 100 --window 5 $WEMBED_MODEL --sample 1e-4" \
       "--min-count 5 --epochs $EPOCHS --threads 1 --quiet" ;;
     wembed-exact) echo "$WEMBED train --input $TEXT --output $out.bin" \
-      "--format bin --dim 100 --window 5 --negative 5 --sample 1e-4" \
+      "--format bin --dim 100 --window 5 $WEMBED_MODEL --sample 1e-4" \
       "--min-count 5 --epochs $EPOCHS --threads $THREADS --update exact" \
       "--quiet" ;;
-    fasttext) echo "fasttext skipgram -input $TEXT -output $out -dim 100" \
-      "-ws 5 -neg 5 -t 1e-4 -minCount 5 -epoch $EPOCHS -thread $THREADS" \
+    fasttext) echo "fasttext $FT_MODEL -input $TEXT -output $out -dim 100" \
+      "-ws 5 $FT_LOSS -t 1e-4 -minCount 5 -epoch $EPOCHS -thread $THREADS" \
       "-minn 0 -maxn 0 -verbose 0" ;;
     gensim) echo "$PY $ROOT/scripts/gensim_train.py $TEXT $out.bin" \
-      "$EPOCHS $THREADS" ;;
-    word2vec) echo "$W2V -train $TEXT -output $out.bin -cbow 0 -size 100" \
-      "-window 5 -negative 5 -hs 0 -sample 1e-4 -threads $THREADS" \
+      "$EPOCHS $THREADS $MODEL $LOSS $ALPHA" ;;
+    word2vec) echo "$W2V -train $TEXT -output $out.bin $W2V_MODEL -size 100" \
+      "-window 5 -sample 1e-4 -threads $THREADS" \
       "-binary 1 -iter $EPOCHS -min-count 5" ;;
     pword2vec) echo "$PW2V -train $TEXT -output $out.bin -size 100" \
       "-window 5 -negative 5 -sample 1e-4 -threads $THREADS -binary 1" \
@@ -134,21 +166,22 @@ for rep in $(seq 1 "$REPEATS"); do
   done
 done
 
-$PY - "$RESULTS" "$WORDS" "$EPOCHS" <<'PYEOF'
+$PY - "$RESULTS" "$WORDS" "$EPOCHS" "$MODEL" "$LOSS" <<'PYEOF'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
     tool, wall, rss, acc, ws = line.split("\t")
     rows.setdefault(tool, []).append((float(wall), int(rss), float(acc), float(ws)))
 words = int(sys.argv[2]) * int(sys.argv[3])
-print("| tool | wall s (median) | words/s | peak RSS | Google analogy (top 30k) | WS353 | runs |")
-print("|---|---|---|---|---|---|---|")
+setting = "| %s | %s | %s " % (sys.argv[4], sys.argv[5], sys.argv[3])
+print("| tool | model | loss | epochs | wall s (median) | words/s | peak RSS | Google analogy (top 30k) | WS353 | runs |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 base = {}
 for tool, r in rows.items():
     wall = statistics.median(x[0] for x in r)
     base[tool] = wall
-    print("| %s | %.2f | %.0fk | %d MB | %.2f%% | %.3f | %d |" % (
-        tool, wall, words / wall / 1e3, max(x[1] for x in r) // 1024,
+    print("| %s %s| %.2f | %.0fk | %d MB | %.2f%% | %.3f | %d |" % (
+        tool, setting, wall, words / wall / 1e3, max(x[1] for x in r) // 1024,
         statistics.median(x[2] for x in r), statistics.median(x[3] for x in r), len(r)))
 if "wembed" in base:
     print()

@@ -127,6 +127,8 @@ void ExpectCheckpointsEqual(const Checkpoint& a, const Checkpoint& b) {
   }
   ExpectMatrixBitsEqual(a.input, b.input, "input");
   ExpectMatrixBitsEqual(a.output, b.output, "output");
+  EXPECT_EQ(a.output_layout, b.output_layout);
+  EXPECT_EQ(a.tree_fingerprint, b.tree_fingerprint);
   const TrainProgress& p = a.progress;
   const TrainProgress& q = b.progress;
   EXPECT_EQ(p.epoch, q.epoch);
@@ -187,7 +189,8 @@ std::string SpecSection(uint32_t type, const std::string& payload) {
 
 constexpr size_t kHeaderBytes = 20;
 constexpr uint32_t kTypeOptions = 1, kTypeVocabulary = 2, kTypeInput = 3,
-                   kTypeOutput = 4, kTypeProgress = 5, kTypeEnd = 6;
+                   kTypeOutput = 4, kTypeProgress = 5, kTypeEnd = 6,
+                   kTypeOutputLayout = 7;
 
 struct SectionPos {
   uint32_t type;
@@ -277,7 +280,8 @@ TEST_F(CheckpointTest, RoundTripPreservesEveryFieldBitExactly) {
   ASSERT_TRUE(WriteCheckpoint(path_, c).ok());
   StatusOr<Checkpoint> r = ReadCheckpoint(path_);
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(r->format_version, kCheckpointFormatVersion);
+  // Word-vector output is written in the oldest version that holds it.
+  EXPECT_EQ(r->format_version, 1u);
   ExpectCheckpointsEqual(c, *r);
   EXPECT_EQ(r->vocab.Find("日本語"), 1);
   EXPECT_EQ(r->vocab.total_count(), c.vocab.total_count());
@@ -364,6 +368,114 @@ TEST_F(CheckpointTest, FileMatchesTheSpecifiedLayout) {
   }
 }
 
+// A checkpoint of hierarchical softmax: V - 1 output rows (tree nodes).
+Checkpoint MakeTreeCheckpoint(size_t num_words, size_t dim, uint64_t seed) {
+  Checkpoint c = MakeCheckpoint(num_words, dim, 1, seed);
+  Matrix nodes(num_words - 1, dim);
+  for (size_t r = 0; r + 1 < num_words; ++r) {
+    std::copy(c.output.row(r), c.output.row(r) + nodes.stride(), nodes.row(r));
+  }
+  c.output = std::move(nodes);
+  c.output_layout = OutputLayout::kTreeNodes;
+  c.tree_fingerprint = 0x0123456789abcdefULL;
+  return c;
+}
+
+TEST_F(CheckpointTest, TreeNodeOutputRoundTripsAsVersion2) {
+  const Checkpoint c = MakeTreeCheckpoint(30, 6, 8);
+  ASSERT_TRUE(WriteCheckpoint(path_, c).ok());
+  StatusOr<Checkpoint> r = ReadCheckpoint(path_);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->format_version, 2u);
+  EXPECT_EQ(r->output.rows(), 29u);
+  ExpectCheckpointsEqual(c, *r);
+  // One word: no inner node, an empty output matrix of the same width.
+  const Checkpoint one = MakeTreeCheckpoint(1, 3, 9);
+  ASSERT_TRUE(WriteCheckpoint(path_, one).ok());
+  r = ReadCheckpoint(path_);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->output.rows(), 0u);
+  ExpectCheckpointsEqual(one, *r);
+}
+
+// Version 2 byte for byte: version 1's sections with the output layout
+// (type 7) after the vocabulary.
+TEST_F(CheckpointTest, Version2FileMatchesTheSpecifiedLayout) {
+  const Checkpoint c = MakeTreeCheckpoint(3, 2, 5);
+  ASSERT_TRUE(WriteCheckpoint(path_, c).ok());
+  const std::string got = ReadFile(path_);
+  // The version 1 file of the same checkpoint with word-vector output.
+  Checkpoint v1 = c;
+  v1.output = Matrix(3, 2);
+  v1.output_layout = OutputLayout::kWordVectors;
+  v1.tree_fingerprint = 0;
+  const std::string p1 = dir_.File("v1.wemb");
+  ASSERT_TRUE(WriteCheckpoint(p1, v1).ok());
+  std::string want = ReadFile(p1);
+  Put32At(&want, 8, 2);
+  Put32At(&want, 16, Crc32(want.substr(0, 16)));
+  const SectionPos input = FindSection(want, kTypeInput);
+  const SectionPos output = FindSection(want, kTypeOutput);
+  std::string out_payload = Le64(2) + Le64(2);
+  for (size_t r = 0; r < 2; ++r) {
+    for (size_t k = 0; k < 2; ++k) {
+      out_payload += Le32(std::bit_cast<uint32_t>(c.output.row(r)[k]));
+    }
+  }
+  want.replace(output.offset, 16 + output.length,
+               SpecSection(kTypeOutput, out_payload));
+  want.insert(input.offset,
+              SpecSection(kTypeOutputLayout,
+                          Le32(1) + Le32(0) + Le64(c.tree_fingerprint)));
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_EQ(got[i], want[i]) << "first difference at byte " << i;
+  }
+}
+
+TEST_F(CheckpointTest, Version2DamageIsRejected) {
+  ASSERT_TRUE(WriteCheckpoint(path_, MakeTreeCheckpoint(20, 8, 3)).ok());
+  const std::string v2 = ReadFile(path_);
+  const SectionPos layout = FindSection(v2, kTypeOutputLayout);
+  {  // unknown layout value, reserved bits
+    for (const auto& [at, value] : {std::pair{0, 2u}, std::pair{4, 1u}}) {
+      std::string b = v2;
+      Put32At(&b, layout.payload() + at, value);
+      FixCrc(&b, layout);
+      ExpectCorrupt(b, "unknown layout");
+    }
+  }
+  {  // a fingerprint with word-vector output (and so 20 output rows needed)
+    std::string b = v2;
+    Put32At(&b, layout.payload(), 0);
+    FixCrc(&b, layout);
+    ExpectCorrupt(b, "output matrix has 19 rows but the vocabulary has 20");
+  }
+  {  // the layout section missing: the input matrix comes too early
+    std::string b = v2;
+    b.erase(layout.offset, 16 + layout.length);
+    ExpectCorrupt(b, "out of order (expected section 'output layout')");
+  }
+  {  // a version 1 file does not know section 7
+    std::string b = v2;
+    Put32At(&b, 8, 1);
+    Put32At(&b, 16, Crc32(b.substr(0, 16)));
+    ExpectCorrupt(b, "unknown section type 7");
+  }
+  {  // the wrong size
+    std::string b = v2;
+    b.replace(layout.offset, 16 + layout.length,
+              SpecSection(kTypeOutputLayout, Le32(1) + Le32(0)));
+    ExpectCorrupt(b, "is 8 bytes (expected 16)");
+  }
+  for (size_t i = 0; i < v2.size(); i += 7) {  // damage anywhere is detected
+    std::string b = v2;
+    b[i] = char(uint8_t(b[i]) ^ 0x20);
+    StatusOr<Checkpoint> r = ReadFromBytes(b);
+    ASSERT_FALSE(r.ok()) << "byte " << i;
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Damaged files.
 
@@ -416,7 +528,7 @@ TEST_F(CheckpointTest, NewerVersionIsRejectedWithAClearMessage) {
   std::string b = bytes_;
   Put32At(&b, 8, 7);
   Put32At(&b, 16, Crc32(b.substr(0, 16)));
-  ExpectCorrupt(b, "format version 7 is newer than this wembed supports (1)");
+  ExpectCorrupt(b, "format version 7 is newer than this wembed supports (2)");
   // Without the matching header CRC it is damage, not a newer version.
   std::string d = bytes_;
   Put32At(&d, 8, 7);
@@ -707,6 +819,19 @@ TEST_F(CheckpointTest, InconsistentCheckpointIsNotWritten) {
   {
     Checkpoint c = MakeCheckpoint(5, 4, 0);
     c.progress.elapsed_seconds = std::numeric_limits<double>::quiet_NaN();
+    EXPECT_EQ(WriteCheckpoint(p, c).code(), StatusCode::kInvalidArgument);
+  }
+  {  // tree nodes are V - 1 rows
+    Checkpoint c = MakeTreeCheckpoint(5, 4, 1);
+    c.output = Matrix(5, 4);
+    Status st = WriteCheckpoint(p, c);
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(st.message().find("(4 tree nodes)"), std::string::npos)
+        << st.message();
+  }
+  {  // a tree fingerprint without tree nodes
+    Checkpoint c = MakeCheckpoint(5, 4, 1);
+    c.tree_fingerprint = 7;
     EXPECT_EQ(WriteCheckpoint(p, c).code(), StatusCode::kInvalidArgument);
   }
   EXPECT_EQ(dir_.List(), std::vector<std::string>{"ck.wemb"});

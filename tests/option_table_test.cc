@@ -79,7 +79,7 @@ TEST(OptionTableTest, BoundsAtTheirEdges) {
   const Edge edges[] = {{"dim", "10000", "10001"},
                         {"dim", "1", "0"},
                         {"window", "1", "0"},
-                        {"negative", "0", "-1"},
+                        {"negative", "1", "0"},  // 0 only with --loss hs
                         {"sample", "0", "1"},
                         {"epochs", "1", "0"},
                         {"alpha", "10", "10.5"},

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "test_util.h"
@@ -140,15 +141,116 @@ TEST_F(TrainCliTest, UnwritableOutputFailsBeforeTraining) {
 TEST_F(TrainCliTest, HelpListsOptionsWithDefaults) {
   CommandResult r = Train({"--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* opt :
-       {"--dim", "--window", "--negative", "--sample", "--min-count",
-        "--epochs", "--threads", "--alpha", "--seed", "--read-vocab",
-        "--save-vocab", "--quiet", "--format", "--output-vectors",
-        "--checkpoint", "--resume", "--lowercase", "--strip-punct"}) {
+  for (const char* opt : {"--dim",        "--window",         "--negative",
+                          "--sample",     "--min-count",      "--epochs",
+                          "--threads",    "--alpha",          "--seed",
+                          "--read-vocab", "--save-vocab",     "--quiet",
+                          "--format",     "--output-vectors", "--checkpoint",
+                          "--resume",     "--lowercase",      "--strip-punct",
+                          "--model",      "--loss",           "--cbow-mean",
+                          "--init"}) {
     EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
   }
   EXPECT_NE(r.out.find("(=100)"), std::string::npos);   // dim default
   EXPECT_NE(r.out.find("(=1e-4)"), std::string::npos);  // sample default
+}
+
+TEST_F(TrainCliTest, ModelAndLossChoicesAndTheirConflicts) {
+  const std::string corpus = Corpus(500);
+  const std::string out = dir_.File("v.bin");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--model", "skipgram"}, "--model must be sg or cbow"},
+      {{"--loss", "softmax"}, "--loss must be ns or hs"},
+      {{"--cbow-mean", "max"}, "--cbow-mean must be mean or sum"},
+      {{"--loss", "hs", "--negative", "5"},
+       "negative sampling and hierarchical softmax are not combined"},
+      {{"--negative", "0"}, "--negative must be >= 1 with --loss ns"},
+      {{"--loss", "hs", "--output-vectors", "sum"},
+       "the output matrix holds the Huffman tree's inner nodes"}};
+  for (const auto& [extra, needle] : cases) {
+    std::vector<std::string> args = {"--input", corpus, "--output", out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = Train(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  // word2vec.c's -hs 1 -negative 0 spelling is fine.
+  CommandResult r =
+      Train({"--input", corpus, "--output", out, "--loss", "hs", "--negative",
+             "0", "--model", "cbow", "--epochs", "1", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(TrainCliTest, HierarchicalSoftmaxCheckpointsDescribeTheirTree) {
+  const std::string corpus = Corpus(2000);
+  const std::string ckpt = dir_.File("hs.wemb");
+  ASSERT_EQ(Train({"--input", corpus, "--checkpoint", ckpt, "--loss", "hs",
+                   "--epochs", "1", "--dim", "16", "--quiet"})
+                .exit_code,
+            0);
+  CommandResult info = RunCommand({kWembed, "info", ckpt}, dir_.path());
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("format version:  2"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("hierarchical softmax tree nodes"), std::string::npos)
+      << info.out;
+  EXPECT_NE(info.out.find("loss = hs"), std::string::npos) << info.out;
+  CommandResult json =
+      RunCommand({kWembed, "info", ckpt, "--json"}, dir_.path());
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_EQ(j["output_layout"], "tree_nodes");
+  EXPECT_EQ(j["output_rows"].get<size_t>() + 1, j["vocab_size"].get<size_t>());
+  EXPECT_EQ(j["options"]["loss"], "hs");
+  CommandResult bad =
+      RunCommand({kWembed, "export", ckpt, "--output", dir_.File("e.bin"),
+                  "--output-vectors", "sum"},
+                 dir_.path());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(CountLines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("tree nodes"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("e.bin")));
+  EXPECT_EQ(
+      RunCommand({kWembed, "export", ckpt, "--output", dir_.File("e.bin")},
+                 dir_.path())
+          .exit_code,
+      0);
+  // Resuming a finished hierarchical-softmax run with more epochs works.
+  CommandResult more = Train({"--resume", ckpt, "--epochs", "2", "--output",
+                              dir_.File("more.bin"), "--quiet"});
+  EXPECT_EQ(more.exit_code, 0) << more.err;
+}
+
+TEST_F(TrainCliTest, InitContinuesFromVectorsOrACheckpoint) {
+  const std::string corpus = Corpus(2000);
+  const std::string ckpt = dir_.File("a.wemb");
+  ASSERT_EQ(Train({"--input", corpus, "--checkpoint", ckpt, "--output",
+                   dir_.File("a.txt"), "--format", "txt", "--epochs", "1",
+                   "--dim", "16", "--model", "cbow", "--quiet"})
+                .exit_code,
+            0);
+  CommandResult r = Train({"--init", ckpt, "--input", corpus, "--output",
+                           dir_.File("b.bin"), "--epochs", "1", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("note: --init " + ckpt), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("output rows kept"), std::string::npos) << r.err;
+  r = Train({"--init", dir_.File("a.txt"), "--input", corpus, "--output",
+             dir_.File("c.bin"), "--epochs", "1", "--dim", "20"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("--dim 20 differs from the dimension 16"),
+            std::string::npos)
+      << r.err;
+  r = Train({"--init", dir_.File("nope.bin"), "--input", corpus, "--output",
+             dir_.File("c.bin")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nope.bin"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("c.bin")));
+  // --init means nothing to a resumed run.
+  r = Train({"--resume", ckpt, "--init", dir_.File("a.txt"), "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("--init is ignored when resuming"), std::string::npos)
+      << r.err;
 }
 
 // word2vec binary and text output, read back by gensim (python3-gensim).

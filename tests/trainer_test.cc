@@ -263,9 +263,7 @@ TEST(TrainerTest, AnEncodedCorpusDamagedWhileTrainingIsAnError) {
 
 // Stops a run at an arbitrary safe point, saves and reloads a checkpoint,
 // resumes, and compares with an uninterrupted run, bit for bit.
-TEST(TrainerTest, StopSaveResumeIsBitwiseIdenticalToUninterrupted) {
-  auto f = MakeFixture(20000);
-  TrainOptions o = SmallOptions();
+void ExpectBitwiseResume(const TrainOptions& o, Fixture* f) {
   auto reference = MustCreate(o, *f);
   ASSERT_TRUE(reference->Train(TrainHooks()).ok());
 
@@ -318,6 +316,11 @@ TEST(TrainerTest, StopSaveResumeIsBitwiseIdenticalToUninterrupted) {
   EXPECT_TRUE(current->progress().finished);
   EXPECT_TRUE(SameBits(reference->input_vectors(), current->input_vectors()));
   EXPECT_TRUE(SameBits(reference->output_vectors(), current->output_vectors()));
+}
+
+TEST(TrainerTest, StopSaveResumeIsBitwiseIdenticalToUninterrupted) {
+  auto f = MakeFixture(20000);
+  ExpectBitwiseResume(SmallOptions(), f.get());
 }
 
 TEST(TrainerTest, ResumeRefusesFewerEpochsThanAlreadyDone) {
@@ -416,6 +419,117 @@ TEST(TrainerTest, ChooseVectorsSelectsWithoutCopyOrSums) {
                 t->input_vectors().row(r)[c] + t->output_vectors().row(r)[c]);
     }
   }
+}
+
+}  // namespace
+}  // namespace wembed
+
+namespace wembed {
+namespace {
+
+// SmallOptions for another model, loss and update rule (CBOW at
+// word2vec.c's learning rate for it).
+TrainOptions OptionsFor(Model model, Loss loss, UpdateRule update) {
+  TrainOptions o = SmallOptions();
+  o.model = model;
+  o.loss = loss;
+  o.update = update;
+  if (model == Model::kCbow) o.alpha = 0.05;
+  return o;
+}
+
+std::string Describe(const TrainOptions& o) {
+  return std::string(o.model == Model::kCbow ? "cbow" : "sg") + "-" +
+         (o.loss == Loss::kHierarchicalSoftmax ? "hs" : "ns") + "-" +
+         UpdateRuleName(o.update);
+}
+
+TEST(TrainerTest, EveryModelLossAndUpdateLearnsPlantedAnalogies) {
+  auto f = MakeFixture();
+  for (Model model : {Model::kSkipGram, Model::kCbow}) {
+    for (Loss loss : {Loss::kNegativeSampling, Loss::kHierarchicalSoftmax}) {
+      for (UpdateRule update : {UpdateRule::kBatch, UpdateRule::kExact}) {
+        const TrainOptions o = OptionsFor(model, loss, update);
+        auto t = MustCreate(o, *f);
+        auto summary = t->Train(TrainHooks());
+        ASSERT_TRUE(summary.ok()) << Describe(o);
+        EXPECT_EQ(summary->words_trained, 5 * f->scan.corpus.num_tokens());
+        EXPECT_GT(summary->final_loss, 0) << Describe(o);
+        EXPECT_GE(PlantedAccuracy(*t, *f), 90.0) << Describe(o);
+      }
+    }
+  }
+}
+
+TEST(TrainerTest, CbowWithTheSumOfContextsLearnsToo) {
+  auto f = MakeFixture();
+  TrainOptions o =
+      OptionsFor(Model::kCbow, Loss::kNegativeSampling, UpdateRule::kBatch);
+  o.cbow_mean = CbowMean::kSum;
+  o.alpha = 0.025;  // the sum is about 2 * window times the mean
+  auto t = MustCreate(o, *f);
+  ASSERT_TRUE(t->Train(TrainHooks()).ok());
+  EXPECT_GE(PlantedAccuracy(*t, *f), 90.0);
+}
+
+TEST(TrainerTest, HierarchicalSoftmaxOutputHoldsTheTreeNodes) {
+  auto f = MakeFixture(2000);
+  const TrainOptions o = OptionsFor(
+      Model::kSkipGram, Loss::kHierarchicalSoftmax, UpdateRule::kBatch);
+  auto t = MustCreate(o, *f);
+  const size_t v = t->vocab().size();
+  EXPECT_EQ(t->output_vectors().rows(), v - 1);
+  ASSERT_TRUE(t->Train(TrainHooks()).ok());
+  const Checkpoint c = t->MakeCheckpoint();
+  EXPECT_EQ(c.output_layout, OutputLayout::kTreeNodes);
+  EXPECT_NE(c.tree_fingerprint, 0u);
+  const std::string path = f->dir.File("hs.ckpt");
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  auto back = ReadCheckpoint(path);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->format_version, 2u);
+  EXPECT_EQ(back->output.rows(), v - 1);
+  EXPECT_TRUE(
+      Trainer::Resume(std::move(back).value(), o, &f->scan.corpus).ok());
+  // Negative sampling keeps one output row per word.
+  auto ns = MustCreate(SmallOptions(), *f);
+  EXPECT_EQ(ns->output_vectors().rows(), v);
+  EXPECT_EQ(ns->MakeCheckpoint().output_layout, OutputLayout::kWordVectors);
+  EXPECT_EQ(ns->MakeCheckpoint().tree_fingerprint, 0u);
+}
+
+TEST(TrainerTest, StopSaveResumeIsBitwiseForEveryModelAndLoss) {
+  auto f = MakeFixture(40000);
+  for (const TrainOptions& o :
+       {OptionsFor(Model::kSkipGram, Loss::kHierarchicalSoftmax,
+                   UpdateRule::kBatch),
+        OptionsFor(Model::kCbow, Loss::kNegativeSampling, UpdateRule::kBatch),
+        OptionsFor(Model::kCbow, Loss::kHierarchicalSoftmax,
+                   UpdateRule::kBatch),
+        OptionsFor(Model::kCbow, Loss::kHierarchicalSoftmax,
+                   UpdateRule::kExact)}) {
+    SCOPED_TRACE(Describe(o));
+    ExpectBitwiseResume(o, f.get());
+  }
+}
+
+TEST(TrainerTest, ResumeRefusesAnotherTreeOrLoss) {
+  auto f = MakeFixture(2000);
+  const TrainOptions o =
+      OptionsFor(Model::kCbow, Loss::kHierarchicalSoftmax, UpdateRule::kBatch);
+  auto t = MustCreate(o, *f);
+  Checkpoint c = t->MakeCheckpoint();
+  c.tree_fingerprint ^= 1;  // as if this build grew the tree differently
+  auto r = Trainer::Resume(c, o, &f->scan.corpus);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("Huffman tree"), std::string::npos)
+      << r.status().message();
+  TrainOptions ns = o;
+  ns.loss = Loss::kNegativeSampling;
+  r = Trainer::Resume(t->MakeCheckpoint(), ns, &f->scan.corpus);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("tree nodes"), std::string::npos)
+      << r.status().message();
 }
 
 }  // namespace

@@ -139,13 +139,22 @@ void PrintThreads(const TrainProgress& p, const Summary& s) {
   }
 }
 
+std::string OutputMatrixText(const Checkpoint& c) {
+  if (c.output_layout == OutputLayout::kWordVectors) {
+    return "context vectors (" + CountOf(c.output.rows(), "row") + ")";
+  }
+  return "hierarchical softmax tree nodes (" + CountOf(c.output.rows(), "row") +
+         "), tree fingerprint " + Hex64(c.tree_fingerprint);
+}
+
 void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
   const TrainProgress& p = c.progress;
   std::cout << "checkpoint:      " << path << "\n"
             << "format version:  " << c.format_version << "\n"
             << "vocabulary:      " << CountOf(c.vocab.size(), "word")
             << " (total count " << c.vocab.total_count() << ")\n"
-            << "dim:             " << c.input.cols() << "\n";
+            << "dim:             " << c.input.cols() << "\n"
+            << "output matrix:   " << OutputMatrixText(c) << "\n";
   std::cout << "progress:        epoch " << s.current_epoch << " of "
             << (s.epochs ? std::to_string(*s.epochs) : "?") << " (" << p.epoch
             << " completed by every thread), "
@@ -202,6 +211,13 @@ void PrintJson(const std::string& path, const Checkpoint& c, const Summary& s) {
   j["vocab_size"] = c.vocab.size();
   j["total_count"] = c.vocab.total_count();
   j["dim"] = c.input.cols();
+  j["output_layout"] = c.output_layout == OutputLayout::kWordVectors
+                           ? "word_vectors"
+                           : "tree_nodes";
+  j["output_rows"] = c.output.rows();
+  if (c.output_layout == OutputLayout::kTreeNodes) {
+    j["tree_fingerprint"] = Hex64(c.tree_fingerprint);
+  }
   j["options"] = Json::object();
   for (const auto& [key, value] : c.options) j["options"][key] = value;
   j["progress"] = ProgressJson(c.progress, s);
@@ -255,6 +271,24 @@ int RunInfoCommand(int argc, char** argv) {
 
 namespace {
 
+// A checkpoint with words, and with per-word output rows unless only the
+// input vectors are asked for.
+Status CheckExportable(const std::string& path, const Checkpoint& c,
+                       OutputVectors which) {
+  if (c.vocab.empty()) {
+    return Status::InvalidArgument(path + ": the checkpoint has no words");
+  }
+  if (c.output_layout == OutputLayout::kTreeNodes &&
+      which != OutputVectors::kInput) {
+    return Status::InvalidArgument(
+        path + ": --output-vectors " + OutputVectorsName(which) +
+        ": the checkpoint's output matrix holds hierarchical softmax tree "
+        "nodes, not word vectors (--loss hs); only --output-vectors input "
+        "can be exported");
+  }
+  return Status::Ok();
+}
+
 // "; note: the run is not finished (epoch x of N)" for an unfinished run.
 std::string UnfinishedNote(const Checkpoint& c) {
   if (c.progress.finished) return "";
@@ -281,9 +315,7 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
     StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
     if (!ckpt.ok()) return ckpt.status();
     Checkpoint& c = *ckpt;
-    if (c.vocab.empty()) {
-      return Status::InvalidArgument(path + ": the checkpoint has no words");
-    }
+    WEMBED_RETURN_IF_ERROR(CheckExportable(path, c, job.output_vectors));
     Matrix sum;
     const Matrix& chosen =
         ChooseVectors(c.input, c.output, job.output_vectors, &sum);

@@ -21,6 +21,7 @@ int RunEncodeCommand(int argc, char** argv);   // encode_main.cc
 
 // `wembed info` of an encoded corpus (.wenc) at `path`.
 int RunCorpusInfo(const std::string& path, bool json);  // encode_main.cc
+int RunClassesCommand(int argc, char** argv);  // classes_main.cc
 
 }  // namespace wembed::cli
 

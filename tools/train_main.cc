@@ -113,9 +113,12 @@ int RunTrainCommand(int argc, char** argv) {
           argc, argv,
           "wembed train --input F... --output PATH [options]\n"
           "       wembed train --resume CHECKPOINT [--output PATH] "
-          "[--epochs N]",
-          "Trains skip-gram word embeddings with negative sampling "
-          "(word2vec semantics).",
+          "[--epochs N]\n"
+          "       wembed train --init VECTORS_OR_CHECKPOINT --input NEW... "
+          "--output PATH",
+          "Trains word embeddings with word2vec's semantics: skip-gram or "
+          "CBOW (--model),\nnegative sampling or hierarchical softmax "
+          "(--loss).",
           desc, nullptr, &vm)) {
     return *code;
   }

@@ -20,13 +20,16 @@ constexpr Subcommand kSubcommands[] = {
     {"encode", wembed::cli::RunEncodeCommand,
      "scan a corpus once into an encoded corpus (.wenc) for training"},
     {"train", wembed::cli::RunTrainCommand,
-     "train skip-gram word embeddings with negative sampling"},
+     "train word embeddings (skip-gram or CBOW; negative sampling or\n"
+     "            hierarchical softmax; continued training with --init)"},
     {"eval", wembed::cli::RunEvalCommand,
      "score vectors on analogy or similarity benchmarks"},
     {"similar", wembed::cli::RunSimilarCommand,
      "nearest neighbours of words by cosine"},
     {"analogy", wembed::cli::RunAnalogyCommand,
      "answer a is to b as c is to ? (b - a + c)"},
+    {"classes", wembed::cli::RunClassesCommand,
+     "group words into k-means classes (word2vec's -classes)"},
     {"info", wembed::cli::RunInfoCommand,
      "describe a checkpoint or an encoded corpus"},
     {"export", wembed::cli::RunExportCommand,
@@ -41,8 +44,9 @@ constexpr Subcommand kSubcommands[] = {
 
 void PrintUsage(std::ostream& out) {
   out << "usage: wembed <command> [options]\n\n"
-         "wembed learns word embeddings (skip-gram, negative sampling) and\n"
-         "evaluates them.\n\ncommands:\n";
+         "wembed learns word embeddings (word2vec's skip-gram and CBOW, with\n"
+         "negative sampling or hierarchical softmax) and evaluates them.\n\n"
+         "commands:\n";
   for (const Subcommand& c : kSubcommands) {
     out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ')
         << c.summary << "\n";

@@ -299,18 +299,55 @@ std::vector<OptionSpec> InputOptions() {
   return t;
 }
 
+// --negative: 1..1000 with --loss ns; not used (0 allowed) with --loss hs.
+OptionSpec NegativeOption() {
+  OptionSpec s = Integer<int>(
+      "negative", WEMBED_FIELD(int, options.negative), 0, 1000, kModel,
+      "negative samples per positive (--loss ns; 0 or unused with --loss hs)",
+      ResumeRule::kKept);
+  const auto bounds = s.check;
+  s.check = [bounds](const TrainingJob& j) {
+    if (j.options.loss == Loss::kNegativeSampling && j.options.negative == 0) {
+      return std::string(
+          "must be >= 1 with --loss ns (word2vec.c's -negative 0 -hs 1 is "
+          "--loss hs)");
+    }
+    return bounds(j);
+  };
+  return s;
+}
+
 std::vector<OptionSpec> ModelOptions() {
   using R = ResumeRule;
   std::vector<OptionSpec> t;
+  t.push_back(Choice<Model>(
+      "model", WEMBED_FIELD(Model, options.model),
+      {{"sg", Model::kSkipGram}, {"cbow", Model::kCbow}}, kModel,
+      "sg: skip-gram, each context word predicts the center word; cbow: "
+      "continuous bag of words, the context's mean predicts the center "
+      "(word2vec.c trains cbow with --alpha 0.05)",
+      R::kKept));
+  t.push_back(Choice<Loss>(
+      "loss", WEMBED_FIELD(Loss, options.loss),
+      {{"ns", Loss::kNegativeSampling}, {"hs", Loss::kHierarchicalSoftmax}},
+      kModel,
+      "ns: negative sampling (--negative noise words per target); hs: "
+      "hierarchical softmax over a Huffman tree of the word counts (no "
+      "negatives; the two are not combined)",
+      R::kKept));
+  t.push_back(Choice<CbowMean>(
+      "cbow-mean", WEMBED_FIELD(CbowMean, options.cbow_mean),
+      {{"mean", CbowMean::kMean}, {"sum", CbowMean::kSum}}, kModel,
+      "cbow's hidden vector: the mean of the context vectors (word2vec.c) "
+      "or their sum",
+      R::kKept));
   t.push_back(Integer<int>("dim", WEMBED_FIELD(int, options.dim), 1, 10000,
                            kModel, "vector size", R::kKept));
   t.push_back(Integer<int>(
       "window", WEMBED_FIELD(int, options.window), 1, 1000, kModel,
       "max context radius; each center draws a radius in 1..window",
       R::kKept));
-  t.push_back(Integer<int>("negative", WEMBED_FIELD(int, options.negative), 0,
-                           1000, kModel, "negative samples per positive",
-                           R::kKept));
+  t.push_back(NegativeOption());
   t.push_back(Real(
       "sample", WEMBED_FIELD(double, options.sample),
       [](double v) { return v >= 0 && v < 1; },
@@ -418,6 +455,13 @@ std::vector<OptionSpec> CheckpointOptions() {
                    "continue the run saved in this checkpoint (its options "
                    "are used; --input may point to the moved corpus)",
                    R::kPerRun));
+  t.push_back(
+      Text("init", WEMBED_FIELD(std::string, init), kCheckpoints,
+           "continued training: start from these vectors (word2vec file or "
+           "checkpoint) on new --input text; known words keep their rows, new "
+           "words start fresh, the learning rate starts again (a checkpoint's "
+           "options are the defaults)",
+           R::kFreshOnly));
   return t;
 }
 
@@ -450,6 +494,30 @@ std::vector<OptionSpec> BuildTable() {
     for (OptionSpec& s : part()) table.push_back(std::move(s));
   }
   return table;
+}
+
+// Cross-option rules of --loss hs: no negatives asked for on top of it (a
+// fresh run's explicit --negative; a resumed run keeps the checkpoint's),
+// and no per-word output vectors to write.
+Status CheckLossCombination(const TrainingJob& job) {
+  if (job.options.loss != Loss::kHierarchicalSoftmax) return Status::Ok();
+  if (job.resume.empty() && job.given.count("negative") != 0 &&
+      job.options.negative > 0) {
+    return Status::InvalidArgument(
+        "--negative " + std::to_string(job.options.negative) +
+        " with --loss hs: negative sampling and hierarchical softmax are not "
+        "combined (word2vec.c's -hs 1 -negative 5); use --loss ns, or --loss "
+        "hs without --negative");
+  }
+  if (job.output_vectors != OutputVectors::kInput) {
+    return Status::InvalidArgument(
+        std::string("--output-vectors ") +
+        OutputVectorsName(job.output_vectors) +
+        ": with --loss hs the output matrix holds the Huffman tree's inner "
+        "nodes, not a vector per word; use --output-vectors input or --loss "
+        "ns");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -485,7 +553,7 @@ Status ValidateTrainingJob(const TrainingJob& job) {
   if (job.options.inputs.empty()) {
     return Status::InvalidArgument("no --input given");
   }
-  return Status::Ok();
+  return CheckLossCombination(job);
 }
 
 }  // namespace wembed

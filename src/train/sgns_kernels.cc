@@ -44,8 +44,36 @@ void ApplyBlockScalar(float* const* in, int num_in, float* const* out,
   }
 }
 
-constexpr SgnsKernels kScalar = {"scalar", DotScalar, AxpyScalar,
-                                 DotBlockScalar, ApplyBlockScalar};
+void AverageScalar(const float* const* rows, int n, size_t stride, float scale,
+                   float* __restrict out) {
+  for (size_t i = 0; i < stride; ++i) {
+    float sum = rows[0][i];
+    for (int j = 1; j < n; ++j) sum += rows[j][i];
+    out[i] = sum * scale;
+  }
+}
+
+void ScatterAddScalar(const float* __restrict x, float* const* rows, int n,
+                      size_t stride) {
+  for (int j = 0; j < n; ++j) AxpyScalar(1.0f, x, rows[j], stride);
+}
+
+void HiddenUpdateScalar(const float* __restrict h, float* const* out,
+                        int num_out, size_t stride, const float* g,
+                        float* __restrict e) {
+  for (size_t i = 0; i < stride; ++i) e[i] = 0;
+  for (int k = 0; k < num_out; ++k) {
+    float* y = out[k];
+    for (size_t i = 0; i < stride; ++i) {
+      e[i] += g[k] * y[i];
+      y[i] += g[k] * h[i];
+    }
+  }
+}
+
+constexpr SgnsKernels kScalar = {
+    "scalar",         DotScalar,     AxpyScalar,       DotBlockScalar,
+    ApplyBlockScalar, AverageScalar, ScatterAddScalar, HiddenUpdateScalar};
 
 }  // namespace
 

@@ -1,5 +1,6 @@
-// Kernels of the skip-gram negative-sampling update, in a scalar reference
-// version and vectorized versions chosen at run time for the CPU.
+// Kernels of the training updates (skip-gram and CBOW, negative sampling and
+// hierarchical softmax), in a scalar reference version and vectorized
+// versions chosen at run time for the CPU.
 //
 // Rows are Matrix rows: 64-byte aligned, `stride` floats long, stride a
 // multiple of 16, padding zero. Row pointers passed in one call may repeat
@@ -33,6 +34,19 @@ struct SgnsKernels {
   void (*apply_block)(float* const* in, int num_in, float* const* out,
                       int num_out, size_t stride, const float* g,
                       float* scratch);
+  // CBOW's hidden vector: out[i] = scale * sum_j rows[j][i], n >= 1 (scale
+  // 1/n for the mean, 1 for the sum). `out` is not one of the rows.
+  void (*average)(const float* const* rows, int n, size_t stride, float scale,
+                  float* out);
+  // CBOW's input update: rows[j][i] += x[i] for j < n (a repeated row gets
+  // every increment). `x` is not one of the rows.
+  void (*scatter_add)(const float* x, float* const* rows, int n, size_t stride);
+  // CBOW's output update against the hidden vector h, one pass over each
+  // output row: e = sum_k g[k] * out[k] and out[k] += g[k] * h, each row read
+  // before its own increment (a repeated row after the earlier one's, as in
+  // word2vec.c's sequential loop). `h` and `e` are not output rows.
+  void (*hidden_update)(const float* h, float* const* out, int num_out,
+                        size_t stride, const float* g, float* e);
 };
 
 enum class KernelIsa { kAuto, kScalar, kAvx2, kAvx512 };

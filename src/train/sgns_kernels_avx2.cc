@@ -19,6 +19,7 @@ struct Avx2 {
   static Reg Set1(float x) { return _mm256_set1_ps(x); }
   static Reg Fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
   static Reg Add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
+  static Reg Mul(Reg a, Reg b) { return _mm256_mul_ps(a, b); }
   static float Sum(Reg r) {
     __m128 lo =
         _mm_add_ps(_mm256_castps256_ps128(r), _mm256_extractf128_ps(r, 1));
@@ -28,8 +29,14 @@ struct Avx2 {
   }
 };
 
-constexpr SgnsKernels kAvx2 = {"avx2", simd::Dot<Avx2>, simd::Axpy<Avx2>,
-                               simd::DotBlock<Avx2>, simd::ApplyBlock<Avx2>};
+constexpr SgnsKernels kAvx2 = {"avx2",
+                               simd::Dot<Avx2>,
+                               simd::Axpy<Avx2>,
+                               simd::DotBlock<Avx2>,
+                               simd::ApplyBlock<Avx2>,
+                               simd::Average<Avx2>,
+                               simd::ScatterAdd<Avx2>,
+                               simd::HiddenUpdate<Avx2>};
 
 }  // namespace
 

@@ -23,12 +23,18 @@ struct Avx512 {
   static Reg Set1(float x) { return _mm512_set1_ps(x); }
   static Reg Fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
   static Reg Add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
+  static Reg Mul(Reg a, Reg b) { return _mm512_mul_ps(a, b); }
   static float Sum(Reg r) { return _mm512_reduce_add_ps(r); }
 };
 
-constexpr SgnsKernels kAvx512 = {"avx512", simd::Dot<Avx512>,
-                                 simd::Axpy<Avx512>, simd::DotBlock<Avx512>,
-                                 simd::ApplyBlock<Avx512>};
+constexpr SgnsKernels kAvx512 = {"avx512",
+                                 simd::Dot<Avx512>,
+                                 simd::Axpy<Avx512>,
+                                 simd::DotBlock<Avx512>,
+                                 simd::ApplyBlock<Avx512>,
+                                 simd::Average<Avx512>,
+                                 simd::ScatterAdd<Avx512>,
+                                 simd::HiddenUpdate<Avx512>};
 
 }  // namespace
 

@@ -29,6 +29,16 @@ class SigmoidTable {
     return log_sigmoid_[int((x + kMaxInput) * scale_)];
   }
 
+  // Branch-free lookups for the batch loops: the bin of x clamped into
+  // [-max, max] (NaN gives bin 0), and the values of a bin.
+  int Bin(float x) const {
+    x = x > -kMaxInput ? x : -kMaxInput;
+    x = x < kMaxInput ? x : kMaxInput;
+    return int((x + kMaxInput) * scale_);
+  }
+  float SigmoidAt(int bin) const { return sigmoid_[bin]; }
+  float LogSigmoidAt(int bin) const { return log_sigmoid_[bin]; }
+
  private:
   float scale_;
   // size + 1 entries: the last repeats bin size - 1 (see the constructor).

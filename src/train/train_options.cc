@@ -182,4 +182,17 @@ StatusOr<TrainingJob> MergeResumedJob(const TrainingJob& given,
   return job;
 }
 
+TrainingJob MergeInitJob(const TrainingJob& given, const TrainOptions& stored) {
+  TrainingJob job = given;
+  const TrainingJob from = JobWith(stored);
+  for (const OptionSpec& s : TrainingOptionTable()) {
+    if (s.resume != ResumeRule::kKept || given.given.count(s.name) != 0) {
+      continue;
+    }
+    // A value get() printed always reads back.
+    (void)s.set(s.get(from), &job);
+  }
+  return job;
+}
+
 }  // namespace wembed

@@ -9,8 +9,10 @@
 #include <thread>
 
 #include "base/coding.h"
-#include "train/noise_sampler.h"
 #include "base/rng.h"
+#include "train/huffman_tree.h"
+#include "train/loss_coefficients.h"
+#include "train/noise_sampler.h"
 #include "train/sgns_kernels.h"
 #include "train/sigmoid_table.h"
 #include "train/subsampling.h"
@@ -43,6 +45,42 @@ KernelIsa IsaFromName(const std::string& name) {
   return KernelIsa::kAuto;
 }
 
+bool UsesTree(const TrainOptions& options) {
+  return options.loss == Loss::kHierarchicalSoftmax;
+}
+
+OutputLayout LayoutFor(const TrainOptions& options) {
+  return UsesTree(options) ? OutputLayout::kTreeNodes
+                           : OutputLayout::kWordVectors;
+}
+
+// Inner nodes of a path shallower than this are not prefetched: there are
+// few of them (fewer than 2^depth) and most paths go through them, so they
+// stay in cache (measured: depth 8 a little faster than 4; no row prefetch
+// slower).
+constexpr int kPrefetchFromDepth = 8;
+
+// Always inlined: GCC deems a function that only prefetches pure and drops
+// calls to it.
+__attribute__((always_inline)) inline void PrefetchRow(const float* row,
+                                                       size_t row_bytes) {
+  const char* p = reinterpret_cast<const char*>(row);
+  for (size_t b = 0; b < row_bytes; b += 64) __builtin_prefetch(p + b, 1, 3);
+}
+
+// The input rows of the words within `radius` of position i (i itself
+// excluded); returns their number.
+inline int GatherContexts(const int32_t* sentence, int length, int i,
+                          int radius, Matrix& input, float** rows) {
+  const int lo = std::max(0, i - radius);
+  const int hi = std::min(length - 1, i + radius);
+  int n = 0;
+  for (int c = lo; c <= hi; ++c) {
+    if (c != i) rows[n++] = input.row(sentence[c]);
+  }
+  return n;
+}
+
 }  // namespace
 
 struct Trainer::Tables {
@@ -57,6 +95,13 @@ struct Trainer::Tables {
       keep_threshold[i] =
           keep >= 1.0 ? kAlwaysKeep : uint64_t(keep * 4294967296.0);
     }
+    if (UsesTree(options)) tree = HuffmanTree(vocab.counts());
+  }
+  // Most output rows one input is scored against: the center and the
+  // negatives, or the longest path of the tree.
+  int MaxTargets(const TrainOptions& options) const {
+    if (!UsesTree(options)) return options.negative + 1;
+    return std::max(1, tree.max_code_length());
   }
   static constexpr uint64_t kAlwaysKeep = uint64_t(1) << 32;
 
@@ -65,6 +110,7 @@ struct Trainer::Tables {
   // Keep a word if (32 random bits) < threshold; kAlwaysKeep skips the draw.
   std::vector<uint64_t> keep_threshold;
   const SgnsKernels& kernels;
+  HuffmanTree tree;  // --loss hs only
 };
 
 // ---------------------------------------------------------------------------
@@ -131,33 +177,95 @@ class Trainer::Run {
   }
   TrainStatus Snapshot(Clock::time_point now);
 
-  // Per-thread buffers, allocated once per Train() call.
+  // Per-thread buffers, allocated once per Train() call. `max_targets`:
+  // Tables::MaxTargets.
   struct Scratch {
-    Scratch(const TrainOptions& o, size_t stride)
+    Scratch(const TrainOptions& o, size_t stride, int max_targets)
         : sentence(o.max_sentence_length),
           neu1e(stride),
           in_rows(2 * o.window),
-          out_rows(o.negative + 1),
-          scores(size_t(2 * o.window) * (o.negative + 1)),
+          out_rows(max_targets),
+          scores(size_t(2 * o.window) * max_targets),
           grads(scores.size()),
           negatives(2 * size_t(o.negative) + 1),
-          block(size_t(2 * o.window), stride) {}
+          pending(size_t(o.negative)),
+          block(size_t(2 * o.window), stride),
+          cbow(2, stride) {}
     std::vector<int32_t> sentence;
     std::vector<float> neu1e;
     std::vector<float*> in_rows, out_rows;
     std::vector<float> scores, grads;
     std::vector<int32_t> negatives;  // this center's and the next one's
+    std::vector<uint64_t> pending;   // the random bits of the next ones
+    int prefetched_until = -1;       // sentence position (DrawAhead)
     Matrix block;                    // apply_block's scratch rows
+    Matrix cbow;  // CBOW: row 0 the hidden vector, row 1 its gradient
     double loss_sum = 0;
     uint64_t loss_count = 0;
   };
 
-  // Word2vec.c's update: every (context, center) pair draws its own
-  // negatives; targets are processed one after another.
+  // The update of the run's model, loss and update rule.
+  void TrainSentence(int length, float alpha, Rng& rng, Scratch& w);
+  // Skip-gram, either loss, word2vec.c's update: pair by pair (negative
+  // sampling draws fresh negatives for every (context, center) pair),
+  // targets one after another.
   void TrainSentenceExact(int length, float alpha, Rng& rng, Scratch& w);
-  // HogBatch: the window's contexts share one set of negatives, so the
-  // update is a small dense block product.
+  // Skip-gram, negative sampling, HogBatch: the window's contexts share one
+  // set of negatives, so the update is a small dense block product.
   void TrainSentenceBatch(int length, float alpha, Rng& rng, Scratch& w);
+  // CBOW, either loss: word2vec.c's loop.
+  void TrainSentenceCbowExact(int length, float alpha, Rng& rng, Scratch& w);
+  // The batch update of the other models (skip-gram with hierarchical
+  // softmax, CBOW): center by center, the next center's draws and prefetches
+  // made one step ahead (DrawAhead), then the window's step.
+  void TrainSentencePipelined(int length, float alpha, Rng& rng, Scratch& w);
+  // Skip-gram (hierarchical softmax): each context against the center's
+  // path, one context after another as in word2vec.c's loop, each as one
+  // pass over the path rows (hidden_update). The window as one block, from
+  // the old values (HogBatch's form), was measured 1 point lower on the
+  // Google set after 5 epochs.
+  void SkipGramStep(int32_t center, int num_in, int num_out, float alpha,
+                    Scratch& w);
+  // CBOW: the hidden vector against the targets, one pass over each output
+  // row, then its gradient onto the context rows.
+  void CbowStep(int32_t center, int num_in, int num_out, float alpha,
+                Scratch& w);
+  // Word2vec.c's loop over one center's targets for the input (skip-gram)
+  // or hidden (CBOW) vector x: for each target row y, f = x . y,
+  // neu1e += g y, y += g x. Negative sampling draws its negatives here.
+  void ExactNsTargets(const float* x, int32_t center, float alpha, Rng& rng,
+                      Scratch& w);
+  void ExactHsTargets(const float* x, int32_t center, float alpha, Scratch& w);
+  // Center i's radius and (negative sampling) its negatives, drawn while
+  // center i - 1 is trained; prefetches what center i will read. Returns
+  // the radius.
+  int DrawAhead(const int32_t* sentence, int length, int i, int32_t* negs,
+                Rng& rng, Scratch& w);
+  // A pipeline over the centers: the random bits of center i + 1's
+  // negatives are drawn now and their sampling-table cells prefetched;
+  // center i's are resolved (drawn one call earlier) and the output rows of
+  // center i and its negatives prefetched.
+  void DrawNegatives(const int32_t* sentence, int length, int i, int32_t* negs,
+                     Rng& rng, Scratch& w);
+  // A pipeline: the path entry of center i + 2, the path of i + 1 (its
+  // entry fetched one call earlier), the inner-node rows of i's path.
+  // Always inlined: GCC deems a function that only prefetches pure and
+  // drops calls to it.
+  __attribute__((always_inline)) void PrefetchPaths(const int32_t* sentence,
+                                                    int length, int i) const;
+  // The input rows of the sentence positions up to `last` not prefetched
+  // yet in this sentence.
+  void PrefetchContexts(const int32_t* sentence, int last, Scratch& w) const;
+  // The output rows of center's targets (center and the negatives not equal
+  // to it, or the center's path) into w.out_rows; returns their number.
+  int BatchTargets(int32_t center, const int32_t* negs, Scratch& w);
+  // Coefficients of `num_in` score rows against BatchTargets' rows.
+  void BatchCoefficients(int32_t center, int num_in, int num_out, float alpha,
+                         Scratch& w);
+  // CBOW's factor from the sum of `num_in` context rows to the hidden vector.
+  float CbowScale(int num_in) const {
+    return options_.cbow_mean == CbowMean::kMean ? 1.0f / float(num_in) : 1.0f;
+  }
 
   Trainer& trainer_;
   const TrainHooks& hooks_;
@@ -304,7 +412,7 @@ void Trainer::Run::Worker(int t) {
   WorkerShared& shared = workers_[t];
   Rng rng;
   rng.SetState(state.rng_state);
-  Scratch scratch(options_, stride_);
+  Scratch scratch(options_, stride_, trainer_.tables_->MaxTargets(options_));
   CorpusWindow window;
   int length = 0;
 
@@ -329,11 +437,7 @@ void Trainer::Run::Worker(int t) {
         alpha = float(AlphaFor(Publish(state)));
         shared.alpha.store(alpha, std::memory_order_relaxed);
       }
-      if (options_.update == UpdateRule::kExact) {
-        TrainSentenceExact(length, alpha, rng, scratch);
-      } else {
-        TrainSentenceBatch(length, alpha, rng, scratch);
-      }
+      TrainSentence(length, alpha, rng, scratch);
       shared.words.store(words_here, std::memory_order_relaxed);
       shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
       shared.loss_count.store(scratch.loss_count, std::memory_order_relaxed);
@@ -353,13 +457,70 @@ void Trainer::Run::Worker(int t) {
   cv_.notify_all();
 }
 
+inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
+                                        Scratch& w) {
+  const bool exact = options_.update == UpdateRule::kExact;
+  if (exact) {
+    if (options_.model == Model::kCbow) {
+      TrainSentenceCbowExact(length, alpha, rng, w);
+    } else {
+      TrainSentenceExact(length, alpha, rng, w);
+    }
+  } else if (options_.model == Model::kSkipGram && !UsesTree(options_)) {
+    TrainSentenceBatch(length, alpha, rng, w);  // the default
+  } else {
+    TrainSentencePipelined(length, alpha, rng, w);
+  }
+}
+
+void Trainer::Run::ExactNsTargets(const float* x, int32_t center, float alpha,
+                                  Rng& rng, Scratch& w) {
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  for (int d = 0; d <= options_.negative; ++d) {
+    int32_t target = center;
+    float label = 1.0f;
+    if (d > 0) {
+      target = tables.noise.Sample(rng);
+      if (target == center) continue;
+      label = 0.0f;
+    }
+    // Hogwild: rows may be written by other threads concurrently; the
+    // races are intended (word2vec.c does the same).
+    float* l2 = trainer_.output_.row(target);
+    const float f = k.dot(x, l2, stride_);
+    const float g = (label - tables.sigmoid.Sigmoid(f)) * alpha;
+    w.loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
+    ++w.loss_count;
+    k.axpy(g, l2, w.neu1e.data(), stride_);
+    k.axpy(g, x, l2, stride_);
+  }
+}
+
+void Trainer::Run::ExactHsTargets(const float* x, int32_t center, float alpha,
+                                  Scratch& w) {
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  const int depth = tables.tree.code_length(center);
+  const int32_t* points = tables.tree.points(center);
+  const uint8_t* codes = tables.tree.codes(center);
+  for (int d = 0; d < depth; ++d) {
+    float* l2 = trainer_.output_.row(points[d]);  // hogwild, as above
+    const float g = HsCoefficient(tables.sigmoid, k.dot(x, l2, stride_),
+                                  codes[d], alpha, &w.loss_sum);
+    if (g == 0.0f) continue;  // a saturated node: word2vec.c skips it
+    k.axpy(g, l2, w.neu1e.data(), stride_);
+    k.axpy(g, x, l2, stride_);
+  }
+  w.loss_count += uint64_t(depth);
+}
+
 void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
                                       Scratch& w) {
   const int32_t* sentence = w.sentence.data();
-  const Tables& tables = *trainer_.tables_;
-  const SgnsKernels& k = tables.kernels;
+  const SgnsKernels& k = trainer_.tables_->kernels;
   Matrix& input = trainer_.input_;
-  Matrix& output = trainer_.output_;
+  const bool hs = UsesTree(options_);
   const int window = options_.window;
   for (int i = 0; i < length; ++i) {
     const int32_t center = sentence[i];
@@ -368,25 +529,12 @@ void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
     const int hi = std::min(length - 1, i + radius);
     for (int c = lo; c <= hi; ++c) {
       if (c == i) continue;
-      // Hogwild: rows may be written by other threads concurrently; the
-      // races are intended (word2vec.c does the same).
-      float* l1 = input.row(sentence[c]);
+      float* l1 = input.row(sentence[c]);  // hogwild
       std::fill(w.neu1e.begin(), w.neu1e.end(), 0.0f);
-      for (int d = 0; d <= options_.negative; ++d) {
-        int32_t target = center;
-        float label = 1.0f;
-        if (d > 0) {
-          target = tables.noise.Sample(rng);
-          if (target == center) continue;
-          label = 0.0f;
-        }
-        float* l2 = output.row(target);
-        const float f = k.dot(l1, l2, stride_);
-        const float g = (label - tables.sigmoid.Sigmoid(f)) * alpha;
-        w.loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
-        ++w.loss_count;
-        k.axpy(g, l2, w.neu1e.data(), stride_);
-        k.axpy(g, l1, l2, stride_);
+      if (hs) {
+        ExactHsTargets(l1, center, alpha, w);
+      } else {
+        ExactNsTargets(l1, center, alpha, rng, w);
       }
       k.axpy(1.0f, w.neu1e.data(), l1, stride_);
     }
@@ -457,6 +605,179 @@ void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
     w.loss_count += uint64_t(num_in) * num_out;
     k.apply_block(in_rows, num_in, out_rows, num_out, stride_, w.grads.data(),
                   w.block.data());
+  }
+}
+
+int Trainer::Run::DrawAhead(const int32_t* sentence, int length, int i,
+                            int32_t* negs, Rng& rng, Scratch& w) {
+  const int window = options_.window;
+  const int radius = window - int(rng.Below(uint32_t(window)));
+  if (UsesTree(options_)) {
+    PrefetchPaths(sentence, length, i);
+  } else {
+    DrawNegatives(sentence, length, i, negs, rng, w);
+  }
+  PrefetchContexts(sentence, std::min(length - 1, i + radius), w);
+  return radius;
+}
+
+void Trainer::Run::DrawNegatives(const int32_t* sentence, int length, int i,
+                                 int32_t* negs, Rng& rng, Scratch& w) {
+  const NoiseSampler& noise = trainer_.tables_->noise;
+  const int n = options_.negative;
+  uint64_t* pending = w.pending.data();
+  if (i == 0) {
+    for (int d = 0; d < n; ++d) pending[d] = rng.Next();
+  }
+  for (int d = 0; d < n; ++d) negs[d] = noise.Resolve(pending[d]);
+  if (i + 1 < length) {
+    for (int d = 0; d < n; ++d) {
+      pending[d] = rng.Next();
+      noise.Prefetch(pending[d]);
+    }
+  }
+  const Matrix& output = trainer_.output_;
+  PrefetchRow(output.row(sentence[i]), stride_ * sizeof(float));
+  for (int d = 0; d < n; ++d) {
+    PrefetchRow(output.row(negs[d]), stride_ * sizeof(float));
+  }
+}
+
+inline void Trainer::Run::PrefetchPaths(const int32_t* sentence, int length,
+                                        int i) const {
+  const HuffmanTree& tree = trainer_.tables_->tree;
+  if (i + 2 < length) tree.PrefetchEntry(sentence[i + 2]);
+  if (i + 1 < length) tree.PrefetchPath(sentence[i + 1]);
+  const int depth = tree.code_length(sentence[i]);
+  const int32_t* points = tree.points(sentence[i]);
+  for (int d = kPrefetchFromDepth; d < depth; ++d) {
+    PrefetchRow(trainer_.output_.row(points[d]), stride_ * sizeof(float));
+  }
+}
+
+void Trainer::Run::PrefetchContexts(const int32_t* sentence, int last,
+                                    Scratch& w) const {
+  for (int c = w.prefetched_until + 1; c <= last; ++c) {
+    PrefetchRow(trainer_.input_.row(sentence[c]), stride_ * sizeof(float));
+  }
+  w.prefetched_until = std::max(w.prefetched_until, last);
+}
+
+int Trainer::Run::BatchTargets(int32_t center, const int32_t* negs,
+                               Scratch& w) {
+  Matrix& output = trainer_.output_;
+  float** out = w.out_rows.data();
+  if (UsesTree(options_)) {
+    const HuffmanTree& tree = trainer_.tables_->tree;
+    const int depth = tree.code_length(center);
+    const int32_t* points = tree.points(center);
+    for (int d = 0; d < depth; ++d) out[d] = output.row(points[d]);
+    return depth;
+  }
+  int n = 0;
+  out[n++] = output.row(center);
+  for (int d = 0; d < options_.negative; ++d) {
+    if (negs[d] != center) out[n++] = output.row(negs[d]);
+  }
+  return n;
+}
+
+void Trainer::Run::BatchCoefficients(int32_t center, int num_in, int num_out,
+                                     float alpha, Scratch& w) {
+  const Tables& tables = *trainer_.tables_;
+  const bool hs = UsesTree(options_);
+  const uint8_t* codes = hs ? tables.tree.codes(center) : nullptr;
+  float loss = 0;
+  for (int j = 0; j < num_in; ++j) {
+    const float* s = w.scores.data() + j * num_out;
+    float* g = w.grads.data() + j * num_out;
+    loss += hs ? HsCoefficients(tables.sigmoid, s, codes, num_out, alpha, g)
+               : NsCoefficients(tables.sigmoid, s, num_out, alpha, g);
+  }
+  w.loss_sum += loss;
+  w.loss_count += uint64_t(num_in) * num_out;
+}
+
+void Trainer::Run::TrainSentencePipelined(int length, float alpha, Rng& rng,
+                                          Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  int32_t* negatives = w.negatives.data();
+  int32_t* upcoming = negatives + options_.negative;
+  w.prefetched_until = -1;
+  int next_radius =
+      length > 0 ? DrawAhead(sentence, length, 0, upcoming, rng, w) : 0;
+  for (int i = 0; i < length; ++i) {
+    std::swap(negatives, upcoming);
+    const int radius = next_radius;
+    if (i + 1 < length) {
+      next_radius = DrawAhead(sentence, length, i + 1, upcoming, rng, w);
+    }
+    const int num_in = GatherContexts(sentence, length, i, radius,
+                                      trainer_.input_, w.in_rows.data());
+    const int num_out = BatchTargets(sentence[i], negatives, w);
+    if (num_in == 0 || num_out == 0) continue;
+    if (options_.model == Model::kCbow) {
+      CbowStep(sentence[i], num_in, num_out, alpha, w);
+    } else {
+      SkipGramStep(sentence[i], num_in, num_out, alpha, w);
+    }
+  }
+}
+
+void Trainer::Run::SkipGramStep(int32_t center, int num_in, int num_out,
+                                float alpha, Scratch& w) {
+  const SgnsKernels& k = trainer_.tables_->kernels;
+  float* error = w.cbow.row(1);
+  for (int j = 0; j < num_in; ++j) {  // hogwild, as in TrainSentenceBatch
+    float* x = w.in_rows[j];
+    k.dot_block(&x, 1, w.out_rows.data(), num_out, stride_, w.scores.data());
+    BatchCoefficients(center, 1, num_out, alpha, w);
+    k.hidden_update(x, w.out_rows.data(), num_out, stride_, w.grads.data(),
+                    error);
+    k.axpy(1.0f, error, x, stride_);
+  }
+}
+
+void Trainer::Run::CbowStep(int32_t center, int num_in, int num_out,
+                            float alpha, Scratch& w) {
+  const SgnsKernels& k = trainer_.tables_->kernels;
+  float** in_rows = w.in_rows.data();
+  float* hidden = w.cbow.row(0);
+  float* error = w.cbow.row(1);
+  k.average(in_rows, num_in, stride_, CbowScale(num_in), hidden);
+  k.dot_block(&hidden, 1, w.out_rows.data(), num_out, stride_, w.scores.data());
+  BatchCoefficients(center, 1, num_out, alpha, w);
+  // Hogwild, as in TrainSentenceBatch.
+  k.hidden_update(hidden, w.out_rows.data(), num_out, stride_, w.grads.data(),
+                  error);
+  k.scatter_add(error, in_rows, num_in, stride_);
+}
+
+// word2vec.c's CBOW: the hidden vector h is the mean (or sum) of the
+// context rows; its gradient is added to every context row undivided (for
+// the mean, that is count times the gradient of each row, as word2vec.c
+// and gensim do).
+void Trainer::Run::TrainSentenceCbowExact(int length, float alpha, Rng& rng,
+                                          Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  const SgnsKernels& k = trainer_.tables_->kernels;
+  float** in_rows = w.in_rows.data();
+  float* hidden = w.cbow.row(0);
+  const bool hs = UsesTree(options_);
+  const int window = options_.window;
+  for (int i = 0; i < length; ++i) {
+    const int radius = window - int(rng.Below(uint32_t(window)));
+    const int num_in =
+        GatherContexts(sentence, length, i, radius, trainer_.input_, in_rows);
+    if (num_in == 0) continue;
+    k.average(in_rows, num_in, stride_, CbowScale(num_in), hidden);
+    std::fill(w.neu1e.begin(), w.neu1e.end(), 0.0f);
+    if (hs) {
+      ExactHsTargets(hidden, sentence[i], alpha, w);
+    } else {
+      ExactNsTargets(hidden, sentence[i], alpha, rng, w);
+    }
+    k.scatter_add(w.neu1e.data(), in_rows, num_in, stride_);  // hogwild
   }
 }
 
@@ -657,7 +978,7 @@ void Trainer::BuildTables() {
 Status Trainer::InitializeFresh() {
   const size_t dim = size_t(options_.dim);
   input_ = Matrix(vocab_.size(), dim);
-  output_ = Matrix(vocab_.size(), dim);
+  output_ = Matrix(OutputRowsFor(LayoutFor(options_), vocab_.size()), dim);
   Rng init_rng(options_.seed);
   for (size_t r = 0; r < vocab_.size(); ++r) {
     float* row = input_.row(r);
@@ -706,6 +1027,32 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Create(
   return trainer;
 }
 
+namespace {
+
+// The checkpoint's matrices are what `options` train: dim columns, a row
+// per word, and the output rows the loss needs.
+Status CheckMatrices(const Checkpoint& checkpoint,
+                     const TrainOptions& options) {
+  if (checkpoint.output_layout != LayoutFor(options)) {
+    return Status::Corruption(
+        std::string("the checkpoint's output matrix holds ") +
+        (checkpoint.output_layout == OutputLayout::kTreeNodes
+             ? "tree nodes"
+             : "word vectors") +
+        " but its options say --loss " + (UsesTree(options) ? "hs" : "ns"));
+  }
+  const size_t rows = checkpoint.vocab.size();
+  if (checkpoint.input.rows() != rows ||
+      checkpoint.output.rows() != OutputRowsFor(LayoutFor(options), rows) ||
+      checkpoint.input.cols() != size_t(options.dim) ||
+      checkpoint.output.cols() != size_t(options.dim)) {
+    return Status::Corruption("checkpoint matrices do not match its options");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
     Checkpoint checkpoint, const TrainOptions& options,
     const EncodedCorpus* corpus) {
@@ -717,12 +1064,7 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
         "the corpus differs from the one the checkpoint was trained on "
         "(same --input files, unchanged, are needed to resume)");
   }
-  const size_t rows = checkpoint.vocab.size();
-  if (checkpoint.input.rows() != rows || checkpoint.output.rows() != rows ||
-      checkpoint.input.cols() != size_t(options.dim) ||
-      checkpoint.output.cols() != size_t(options.dim)) {
-    return Status::Corruption("checkpoint matrices do not match its options");
-  }
+  WEMBED_RETURN_IF_ERROR(CheckMatrices(checkpoint, options));
   if (p.threads.empty()) {
     return Status::Corruption("checkpoint has no thread progress");
   }
@@ -747,7 +1089,72 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
   trainer->progress_ = std::move(checkpoint.progress);
   trainer->progress_.finished = false;
   trainer->BuildTables();
+  if (trainer->TreeFingerprint() != checkpoint.tree_fingerprint) {
+    return Status::InvalidArgument(
+        "the Huffman tree rebuilt from the checkpoint's counts differs from "
+        "the one its output rows belong to (a wembed that builds trees "
+        "differently); it cannot be resumed exactly");
+  }
   return trainer;
+}
+
+StatusOr<std::unique_ptr<Trainer>> Trainer::CreateFrom(
+    const TrainOptions& options, Vocabulary vocab, const EncodedCorpus* corpus,
+    const Checkpoint& init, InitReport* report) {
+  if (init.input.cols() != size_t(options.dim)) {
+    return Status::InvalidArgument("the initial vectors have dimension " +
+                                   std::to_string(init.input.cols()) +
+                                   " but --dim is " +
+                                   std::to_string(options.dim));
+  }
+  StatusOr<std::unique_ptr<Trainer>> created =
+      Create(options, std::move(vocab), corpus);
+  if (!created.ok()) return created.status();
+  std::unique_ptr<Trainer> trainer = std::move(created).value();
+  *report = trainer->CopyKnownRows(init);
+  return trainer;
+}
+
+InitReport Trainer::CopyKnownRows(const Checkpoint& init) {
+  InitReport report;
+  const bool tree = UsesTree(options_);
+  const bool word_outputs =
+      !tree && init.output_layout == OutputLayout::kWordVectors &&
+      !init.vocab.empty() && init.output.rows() == init.vocab.size();
+  const bool same_tree = tree &&
+                         init.output_layout == OutputLayout::kTreeNodes &&
+                         init.tree_fingerprint == TreeFingerprint() &&
+                         init.output.rows() == output_.rows();
+  const size_t bytes = size_t(options_.dim) * sizeof(float);
+  for (size_t r = 0; r < vocab_.size(); ++r) {
+    const int32_t id = init.vocab.Find(vocab_.word(int32_t(r)));
+    if (id < 0) {
+      ++report.new_words;
+      continue;
+    }
+    ++report.known_words;
+    std::memcpy(input_.row(r), init.input.row(id), bytes);
+    if (word_outputs) std::memcpy(output_.row(r), init.output.row(id), bytes);
+  }
+  if (same_tree) {
+    for (size_t r = 0; r < output_.rows(); ++r) {
+      std::memcpy(output_.row(r), init.output.row(r), bytes);
+    }
+  }
+  report.output_rows_kept = word_outputs || same_tree;
+  if (!report.output_rows_kept) {
+    report.output_rows_note =
+        init.output.rows() == 0 ? "the initial vectors have no output rows"
+        : tree != (init.output_layout == OutputLayout::kTreeNodes)
+            ? "the initial checkpoint was trained with the other --loss"
+            : "the Huffman tree of the new counts differs from the "
+              "checkpoint's, so its inner-node rows do not apply";
+  }
+  return report;
+}
+
+uint64_t Trainer::TreeFingerprint() const {
+  return UsesTree(options_) ? tables_->tree.Fingerprint() : 0;
 }
 
 void Trainer::UpdateEpoch() {
@@ -762,10 +1169,17 @@ StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
   return run.Execute();
 }
 
+// Everything of a checkpoint but the matrices, vocabulary and progress.
+void Trainer::DescribeIn(Checkpoint* c) const {
+  c->output_layout = LayoutFor(options_);
+  c->format_version = FormatVersionFor(c->output_layout);
+  c->options = options_.ToKeyValues();
+  c->tree_fingerprint = TreeFingerprint();
+}
+
 Checkpoint Trainer::MakeCheckpoint() const {
   Checkpoint c;
-  c.format_version = kCheckpointFormatVersion;
-  c.options = options_.ToKeyValues();
+  DescribeIn(&c);
   c.vocab = vocab_;
   c.input = input_;
   c.output = output_;
@@ -788,8 +1202,7 @@ bool Trainer::AllFinite() const {
 Status Trainer::WithCheckpoint(
     const std::function<Status(const Checkpoint&)>& fn) {
   Checkpoint c;
-  c.format_version = kCheckpointFormatVersion;
-  c.options = options_.ToKeyValues();
+  DescribeIn(&c);
   c.vocab = vocab_;
   c.input = std::move(input_);
   c.output = std::move(output_);
@@ -802,8 +1215,7 @@ Status Trainer::WithCheckpoint(
 
 Checkpoint Trainer::Release() && {
   Checkpoint c;
-  c.format_version = kCheckpointFormatVersion;
-  c.options = options_.ToKeyValues();
+  DescribeIn(&c);
   c.vocab = std::move(vocab_);
   c.input = std::move(input_);
   c.output = std::move(output_);

@@ -95,6 +95,8 @@ class TrainingRun {
       if (!merged.ok()) return merged.status();
       job_ = std::move(merged).value();
       for (const std::string& note : notes) observer_.OnNote(note);
+    } else {
+      WEMBED_RETURN_IF_ERROR(LoadInit());
     }
     MakeAbsolute(&job_.options.inputs);
     if (job_.options.threads == 0) {
@@ -121,10 +123,50 @@ class TrainingRun {
     return Status::Ok();
   }
 
+  // --init: the initial vectors (a checkpoint's options become this run's
+  // defaults; a vectors file gives the dimension).
+  Status LoadInit() {
+    if (job_.init.empty()) return Status::Ok();
+    if (LooksLikeCheckpoint(job_.init)) {
+      StatusOr<Checkpoint> ckpt = ReadCheckpoint(job_.init, env_);
+      if (!ckpt.ok()) return ckpt.status();
+      init_ = std::move(ckpt).value();
+      StatusOr<TrainOptions> stored =
+          TrainOptions::FromKeyValues(init_.options);
+      if (!stored.ok()) {
+        return Status::Corruption(job_.init + ": " + stored.status().message());
+      }
+      job_ = MergeInitJob(job_, *stored);
+    } else {
+      StatusOr<Embeddings> e = LoadEmbeddings(job_.init, 0, nullptr, env_);
+      if (!e.ok()) return e.status();
+      const size_t n = e->words.size();
+      StatusOr<Vocabulary> words = Vocabulary::FromWordsAndCounts(
+          std::move(e->words), std::vector<uint64_t>(n, 0));
+      if (!words.ok()) {
+        return Status::InvalidArgument(job_.init + ": " +
+                                       words.status().message());
+      }
+      init_.vocab = std::move(words).value();
+      init_.input = std::move(e->vectors);
+      if (job_.given.count("dim") == 0) {
+        job_.options.dim = int(init_.input.cols());
+      }
+    }
+    if (init_.input.cols() != size_t(job_.options.dim)) {
+      return Status::InvalidArgument(
+          "--dim " + std::to_string(job_.options.dim) +
+          " differs from the dimension " + std::to_string(init_.input.cols()) +
+          " of --init " + job_.init);
+    }
+    return Status::Ok();
+  }
+
   // Outputs distinct from the inputs and from each other, and writable,
   // before any long work.
   Status CheckPaths() const {
-    PathOptions inputs = {{"--read-vocab", job_.read_vocab}};
+    PathOptions inputs = {{"--read-vocab", job_.read_vocab},
+                          {"--init", job_.init}};
     for (const std::string& in : input_files_) {
       inputs.push_back({"--input", in});
     }
@@ -184,7 +226,7 @@ class TrainingRun {
         path, scan_.vocab.size(), scan_.corpus.num_tokens(),
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count());
-    return Status::Ok();
+    return AddInitWords();
   }
 
   Status ScanCorpusOnce() {
@@ -213,6 +255,26 @@ class TrainingRun {
                        scan_.kept_path + " (train again with --input " +
                        scan_.kept_path + ")");
     }
+    return AddInitWords();
+  }
+
+  // Continued training: the words of --init that the new text lacks (or
+  // has fewer than --min-count times) join the vocabulary after the new
+  // text's words, with count 0, so that they keep their vectors. The new
+  // text's ids come first and are unchanged, and so is its encoding.
+  Status AddInitWords() {
+    if (init_.vocab.empty()) return Status::Ok();
+    std::vector<std::string> words = scan_.vocab.words();
+    std::vector<uint64_t> counts = scan_.vocab.counts();
+    for (const std::string& w : init_.vocab.words()) {
+      if (scan_.vocab.Find(w) >= 0) continue;
+      words.push_back(w);
+      counts.push_back(0);
+    }
+    StatusOr<Vocabulary> merged =
+        Vocabulary::FromWordsAndCounts(std::move(words), std::move(counts));
+    if (!merged.ok()) return merged.status();
+    scan_.vocab = std::move(merged).value();
     return Status::Ok();
   }
 
@@ -237,10 +299,16 @@ class TrainingRun {
 
   Status CreateTrainer() {
     if (!resuming()) {
-      StatusOr<std::unique_ptr<Trainer>> t = Trainer::Create(
-          job_.options, std::move(scan_.vocab), &scan_.corpus);
+      InitReport report;
+      StatusOr<std::unique_ptr<Trainer>> t =
+          job_.init.empty()
+              ? Trainer::Create(job_.options, std::move(scan_.vocab),
+                                &scan_.corpus)
+              : Trainer::CreateFrom(job_.options, std::move(scan_.vocab),
+                                    &scan_.corpus, init_, &report);
       if (!t.ok()) return t.status();
       trainer_ = std::move(t).value();
+      if (!job_.init.empty()) NoteInit(report);
       observer_.OnTrainingStart(false, 0);
       return Status::Ok();
     }
@@ -319,6 +387,18 @@ class TrainingRun {
     return s;
   }
 
+  void NoteInit(const InitReport& r) {
+    observer_.OnNote(
+        "note: --init " + job_.init + ": " + std::to_string(r.known_words) +
+        " known word" + (r.known_words == 1 ? "" : "s") +
+        " start from their vectors, " + std::to_string(r.new_words) +
+        " new word" + (r.new_words == 1 ? "" : "s") +
+        " from random ones; output rows " +
+        (r.output_rows_kept ? "kept"
+                            : "start at zero (" + r.output_rows_note + ")"));
+    init_ = Checkpoint();  // the trainer has what it needs
+  }
+
   Status Train() {
     WEMBED_RETURN_IF_ERROR(OpenLog());
     TrainHooks hooks;
@@ -371,6 +451,7 @@ class TrainingRun {
   Checkpoint resume_from_;
   std::vector<std::string> input_files_;  // the inputs expanded
   bool encoded_input_ = false;            // one .wenc file
+  Checkpoint init_;  // --init's vectors (vocab: words, input, maybe output)
   Vocabulary read_vocab_;
   const Vocabulary* fixed_ = nullptr;
   ScanResult scan_;

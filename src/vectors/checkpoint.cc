@@ -10,6 +10,7 @@
 #include <limits>
 #include <new>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_set>
@@ -34,6 +35,7 @@ constexpr size_t kMatrixDimsSize = 16;           // rows u64, cols u64
 constexpr size_t kProgressFixedSize = 68;
 constexpr size_t kThreadRecordSize = 76;
 constexpr uint32_t kProgressFinishedFlag = 1;
+constexpr size_t kOutputLayoutSize = 16;  // layout u32, reserved u32, u64
 
 enum SectionType : uint32_t {
   kOptionsSection = 1,
@@ -42,12 +44,21 @@ enum SectionType : uint32_t {
   kOutputSection = 4,
   kProgressSection = 5,
   kEndSection = 6,
+  kOutputLayoutSection = 7,  // version 2 only
 };
-// The sections every checkpoint has, in file order, before the end section.
-constexpr uint32_t kRequiredSections[] = {kOptionsSection, kVocabularySection,
-                                          kInputSection, kOutputSection,
-                                          kProgressSection};
-constexpr size_t kNumRequiredSections = std::size(kRequiredSections);
+// The sections every checkpoint of a version has, in file order, before the
+// end section.
+constexpr uint32_t kRequiredSectionsV1[] = {kOptionsSection, kVocabularySection,
+                                            kInputSection, kOutputSection,
+                                            kProgressSection};
+constexpr uint32_t kRequiredSectionsV2[] = {
+    kOptionsSection, kVocabularySection, kOutputLayoutSection,
+    kInputSection,   kOutputSection,     kProgressSection};
+
+std::span<const uint32_t> RequiredSections(uint32_t version) {
+  if (version >= 2) return kRequiredSectionsV2;
+  return kRequiredSectionsV1;
+}
 
 std::string SectionName(uint32_t type) {
   switch (type) {
@@ -63,11 +74,32 @@ std::string SectionName(uint32_t type) {
       return "progress";
     case kEndSection:
       return "end";
+    case kOutputLayoutSection:
+      return "output layout";
   }
   return "type " + std::to_string(type);
 }
 
 // ---- Consistency rules shared by the writer and the reader. ----
+
+// The output matrix's rows against the vocabulary and the layout; "" when
+// they agree.
+std::string OutputRowsProblem(const Checkpoint& c) {
+  const size_t v = c.vocab.size();
+  const size_t output_rows = OutputRowsFor(c.output_layout, v);
+  if (c.output.rows() != output_rows) {
+    return "output matrix has " + std::to_string(c.output.rows()) +
+           " rows but the vocabulary has " + std::to_string(v) + " words" +
+           (c.output_layout == OutputLayout::kTreeNodes
+                ? " (" + std::to_string(output_rows) + " tree nodes)"
+                : "");
+  }
+  if (c.output_layout == OutputLayout::kWordVectors &&
+      c.tree_fingerprint != 0) {
+    return "a tree fingerprint without tree-node output rows";
+  }
+  return "";
+}
 
 // Returns an empty string when `c` is consistent, else the first problem.
 std::string FindInconsistency(const Checkpoint& c) {
@@ -76,9 +108,8 @@ std::string FindInconsistency(const Checkpoint& c) {
     return "input matrix has " + std::to_string(c.input.rows()) +
            " rows but the vocabulary has " + std::to_string(v) + " words";
   }
-  if (c.output.rows() != v) {
-    return "output matrix has " + std::to_string(c.output.rows()) +
-           " rows but the vocabulary has " + std::to_string(v) + " words";
+  if (std::string problem = OutputRowsProblem(c); !problem.empty()) {
+    return problem;
   }
   if (c.input.cols() != c.output.cols()) {
     return "output matrix has " + std::to_string(c.output.cols()) +
@@ -155,6 +186,14 @@ std::string EncodeProgress(const TrainProgress& p) {
   return out;
 }
 
+std::string EncodeOutputLayout(const Checkpoint& c) {
+  std::string out;
+  PutFixed32(&out, uint32_t(c.output_layout));
+  PutFixed32(&out, 0);  // reserved
+  PutFixed64(&out, c.tree_fingerprint);
+  return out;
+}
+
 // Streams cols() floats of every row through `chunk`, computing the CRC on
 // the way, so no second copy of the matrix is ever built.
 Status WriteMatrixSection(AtomicFileWriter* w, uint32_t type, const Matrix& m,
@@ -201,12 +240,17 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
   }
   AtomicFileWriter w(path, env);  // removes stale temp files at Open()
   WEMBED_RETURN_IF_ERROR(w.Open());
-  const std::string header = EncodeFileHeader(kMagic, kCheckpointFormatVersion);
+  const uint32_t version = FormatVersionFor(ckpt.output_layout);
+  const std::string header = EncodeFileHeader(kMagic, version);
   WEMBED_RETURN_IF_ERROR(w.Append(header.data(), header.size()));
   WEMBED_RETURN_IF_ERROR(
       AppendSection(w, kOptionsSection, EncodeKeyValues(ckpt.options)));
   WEMBED_RETURN_IF_ERROR(AppendSection(w, kVocabularySection,
                                        EncodeVocabularyPayload(ckpt.vocab)));
+  if (version >= 2) {
+    WEMBED_RETURN_IF_ERROR(
+        AppendSection(w, kOutputLayoutSection, EncodeOutputLayout(ckpt)));
+  }
   std::vector<char> chunk(kChunkBytes);
   WEMBED_RETURN_IF_ERROR(
       WriteMatrixSection(&w, kInputSection, ckpt.input, &chunk));
@@ -233,6 +277,7 @@ class CheckpointReader {
     WEMBED_RETURN_IF_ERROR(reader_.ReadHeader(kMagic, "wembed checkpoint",
                                               kCheckpointFormatVersion,
                                               &ckpt.format_version));
+    required_ = RequiredSections(ckpt.format_version);
     size_t next_required = 0;
     while (true) {
       Section s;
@@ -255,11 +300,16 @@ class CheckpointReader {
  private:
   using Section = SectionReader::Section;
 
-  static bool IsExpected(uint32_t type, size_t next_required) {
-    if (next_required < kNumRequiredSections) {
-      return type == kRequiredSections[next_required];
+  bool IsExpected(uint32_t type, size_t next_required) const {
+    if (next_required < required_.size()) {
+      return type == required_[next_required];
     }
     return type == kEndSection;
+  }
+  // A section type this file's version has.
+  bool IsKnownType(uint32_t type) const {
+    return type == kEndSection || std::find(required_.begin(), required_.end(),
+                                            type) != required_.end();
   }
 
   // A section out of the required order: its checksum is verified first, so
@@ -268,15 +318,13 @@ class CheckpointReader {
   Status SkipUnexpected(const Section& s, size_t next_required) {
     WEMBED_RETURN_IF_ERROR(SkipPayload(s));
     if (s.type & kIgnorableBit) return Status::Ok();
-    if (s.type == kEndSection ||
-        (s.type >= kOptionsSection && s.type <= kProgressSection)) {
-      return Corrupt(
-          Where(s) + " is out of order (" +
-          (next_required < kNumRequiredSections
-               ? "expected section '" +
-                     SectionName(kRequiredSections[next_required]) + "'"
-               : std::string("expected the end section")) +
-          ")");
+    if (IsKnownType(s.type)) {
+      return Corrupt(Where(s) + " is out of order (" +
+                     (next_required < required_.size()
+                          ? "expected section '" +
+                                SectionName(required_[next_required]) + "'"
+                          : std::string("expected the end section")) +
+                     ")");
     }
     return Corrupt("unknown section type " + std::to_string(s.type) +
                    " at offset " + std::to_string(s.offset));
@@ -288,11 +336,16 @@ class CheckpointReader {
         return reader_.ReadKeyValues(s, &ckpt->options);
       case kVocabularySection:
         return ReadVocabulary(s, &ckpt->vocab);
+      case kOutputLayoutSection:
+        return ReadOutputLayout(s, ckpt);
       case kInputSection:
-        return ReadMatrix(s, ckpt->vocab.size(), std::nullopt, &ckpt->input);
+        return ReadMatrix(s, ckpt->vocab.size(), ckpt->vocab.size(),
+                          std::nullopt, &ckpt->input);
       case kOutputSection:
-        return ReadMatrix(s, ckpt->vocab.size(), ckpt->input.cols(),
-                          &ckpt->output);
+        return ReadMatrix(
+            s, ckpt->vocab.size(),
+            OutputRowsFor(ckpt->output_layout, ckpt->vocab.size()),
+            ckpt->input.cols(), &ckpt->output);
       case kProgressSection:
         return ReadProgress(s, &ckpt->progress);
     }
@@ -313,6 +366,27 @@ class CheckpointReader {
     return reader_.ReadPayload(s, payload);
   }
 
+  Status ReadOutputLayout(const Section& s, Checkpoint* ckpt) {
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    if (payload.size() != kOutputLayoutSize) {
+      return Corrupt(Where(s) + " is " + std::to_string(payload.size()) +
+                     " bytes (expected " + std::to_string(kOutputLayoutSize) +
+                     ")");
+    }
+    ByteDecoder d(payload);
+    uint32_t layout = 0, reserved = 0;
+    d.Fixed32(&layout);
+    d.Fixed32(&reserved);
+    d.Fixed64(&ckpt->tree_fingerprint);
+    if (layout > uint32_t(OutputLayout::kTreeNodes) || reserved != 0) {
+      return Corrupt(Where(s) + ": unknown layout " + std::to_string(layout) +
+                     " (reserved " + std::to_string(reserved) + ")");
+    }
+    ckpt->output_layout = OutputLayout(layout);
+    return Status::Ok();
+  }
+
   Status ReadVocabulary(const Section& s, Vocabulary* vocab) {
     std::string payload;
     WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
@@ -326,7 +400,7 @@ class CheckpointReader {
   // against the section length (so against the file size) before anything is
   // allocated. On a dimension error the payload is still read to its CRC, so
   // that corruption is reported as a checksum mismatch.
-  Status ReadMatrix(Section s, uint64_t expected_rows,
+  Status ReadMatrix(Section s, uint64_t vocab_size, uint64_t expected_rows,
                     std::optional<uint64_t> expected_cols, Matrix* out) {
     const std::string name = SectionName(s.type);
     if (s.length < kMatrixDimsSize) {
@@ -340,6 +414,7 @@ class CheckpointReader {
     const uint64_t data_bytes = s.length - kMatrixDimsSize;
     uint64_t float_bytes = 0;
     std::string problem;
+    const std::string words = std::to_string(vocab_size) + " words";
     if (__builtin_mul_overflow(rows, cols, &float_bytes) ||
         __builtin_mul_overflow(float_bytes, uint64_t{sizeof(float)},
                                &float_bytes) ||
@@ -349,8 +424,10 @@ class CheckpointReader {
                 std::to_string(data_bytes) + " bytes of floats";
     } else if (rows != expected_rows) {
       problem = name + " has " + std::to_string(rows) +
-                " rows but the vocabulary has " +
-                std::to_string(expected_rows) + " words";
+                " rows but the vocabulary has " + words +
+                (expected_rows != vocab_size
+                     ? " (" + std::to_string(expected_rows) + " tree nodes)"
+                     : "");
     } else if (expected_cols && cols != *expected_cols) {
       problem = name + " has " + std::to_string(cols) +
                 " columns but the input matrix has " +
@@ -443,6 +520,7 @@ class CheckpointReader {
   }
 
   SectionReader reader_;
+  std::span<const uint32_t> required_;  // of the file's version
 };
 
 }  // namespace

@@ -105,6 +105,12 @@ std::vector<std::pair<std::string, std::string>> CorpusOptionsToKeyValues(
 void ApplyCorpusOptions(
     const std::vector<std::pair<std::string, std::string>>& stored,
     const std::string& path, TrainingJob* job, std::vector<std::string>* notes);
+// The job of a continued run (--init) from a checkpoint with the stored
+// options `stored`: each option a resumed run keeps (kKept: the model,
+// loss, dim, window, tokenizer, ...) takes the checkpoint's value unless
+// `given.given` names it; everything else (--input, --epochs, --threads,
+// the per-run settings) is `given`'s.
+TrainingJob MergeInitJob(const TrainingJob& given, const TrainOptions& stored);
 
 }  // namespace wembed
 

@@ -24,6 +24,21 @@ enum class UpdateRule {
 };
 const char* UpdateRuleName(UpdateRule rule);  // "exact" or "batch"
 
+// What is predicted from what (word2vec.c's -cbow).
+enum class Model {
+  kSkipGram,  // each context word predicts the center word
+  kCbow,      // the context words together (mean or sum) predict the center
+};
+// How a prediction is scored (word2vec.c's -negative / -hs). The two are
+// not combined: a run uses one (docs/training.md says why).
+enum class Loss {
+  kNegativeSampling,     // the target against `negative` noise words
+  kHierarchicalSoftmax,  // the target's path in a Huffman tree of the counts
+};
+// CBOW's hidden vector: the mean of the context vectors (word2vec.c) or
+// their sum (gensim's cbow_mean=0).
+enum class CbowMean { kMean, kSum };
+
 struct TrainOptions {
   std::vector<std::string> inputs;
   TokenizerOptions tokenizer;
@@ -39,6 +54,9 @@ struct TrainOptions {
   double noise_exponent = 0.75;
   uint64_t seed = 1;
   UpdateRule update = UpdateRule::kBatch;
+  Model model = Model::kSkipGram;
+  Loss loss = Loss::kNegativeSampling;
+  CbowMean cbow_mean = CbowMean::kMean;
   int max_sentence_length = 1000;  // word2vec's MAX_SENTENCE_LENGTH
   // Kernel set: "auto" (the fastest this CPU runs), "avx512", "avx2" or
   // "scalar". A trainer stores the set it resolved to, so a resumed run uses

@@ -1,9 +1,10 @@
-// Trainer: skip-gram with negative sampling over an EncodedCorpus, on several
+// Trainer: word2vec's models (skip-gram or CBOW) and losses (negative
+// sampling or hierarchical softmax) over an EncodedCorpus, on several
 // threads with lock-free (hogwild) updates, following word2vec.c's semantics:
-// W_E uniform in [-0.5/dim, 0.5/dim), context vectors zero, subsampling of
-// frequent words, a dynamic window, unigram^0.75 negatives, learning rate
-// decaying linearly with global progress, and the input-vector gradient
-// accumulated over the target and the negatives and applied once.
+// W_E uniform in [-0.5/dim, 0.5/dim), output vectors zero, subsampling of
+// frequent words, a dynamic window, unigram^0.75 negatives or a Huffman tree
+// of the counts, learning rate decaying linearly with global progress, and
+// the input-vector gradient accumulated over the targets and applied once.
 //
 // A run can pause at safe points (between sentences) to write a checkpoint
 // and can stop on request; Resume() continues bit-exactly with one thread.
@@ -14,14 +15,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
-#include "wembed/vectors/checkpoint.h"
-#include "wembed/corpus/encoded_corpus.h"
 #include "wembed/base/matrix.h"
 #include "wembed/base/status.h"
-#include "wembed/train/train_options.h"
+#include "wembed/corpus/encoded_corpus.h"
 #include "wembed/corpus/vocabulary.h"
+#include "wembed/train/train_options.h"
+#include "wembed/vectors/checkpoint.h"
 
 namespace wembed {
 
@@ -51,6 +53,14 @@ struct TrainSummary {
   const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
 };
 
+// What Trainer::CreateFrom took over from the initial vectors.
+struct InitReport {
+  size_t known_words = 0;  // rows copied from the initial vectors
+  size_t new_words = 0;    // rows initialised fresh
+  bool output_rows_kept = false;
+  std::string output_rows_note;  // why not, when they were not kept
+};
+
 struct TrainHooks {
   // Checked at safe points; when it becomes true, every thread stops at its
   // next safe point and Train() returns with summary.stopped = true.
@@ -76,6 +86,16 @@ class Trainer {
   static StatusOr<std::unique_ptr<Trainer>> Create(const TrainOptions& options,
                                                    Vocabulary vocab,
                                                    const EncodedCorpus* corpus);
+  // Continued training: a fresh run (new thread positions, the learning-rate
+  // schedule from the start) whose rows start from `init`'s: every word of
+  // `vocab` that `init` knows gets its input row and, when `init` has output
+  // rows of the same kind (word vectors; tree nodes only for the identical
+  // tree), its output rows; the other rows are initialised as by Create().
+  // `init` needs only vocab (words), input and, optionally, output; its
+  // dimension must be options.dim.
+  static StatusOr<std::unique_ptr<Trainer>> CreateFrom(
+      const TrainOptions& options, Vocabulary vocab,
+      const EncodedCorpus* corpus, const Checkpoint& init, InitReport* report);
   // Continues the run saved in `checkpoint`. `options` are the checkpoint's
   // options (possibly with more epochs). Fails if `corpus` is not the one the
   // checkpoint was trained on.
@@ -116,6 +136,10 @@ class Trainer {
   // Fresh matrices and thread ranges (read from a file-backed corpus).
   Status InitializeFresh();
   void BuildTables();
+  InitReport CopyKnownRows(const Checkpoint& init);
+  // The Huffman tree's fingerprint (--loss hs), else 0.
+  uint64_t TreeFingerprint() const;
+  void DescribeIn(Checkpoint* c) const;
   // progress_.epoch = the smallest epoch count over the threads.
   void UpdateEpoch();
 
@@ -123,7 +147,7 @@ class Trainer {
   Vocabulary vocab_;
   const EncodedCorpus* corpus_;
   Matrix input_;   // W_E
-  Matrix output_;  // context vectors
+  Matrix output_;  // context vectors, or the Huffman tree's inner nodes
   TrainProgress progress_;
   struct Tables;  // sampling and sigmoid tables, built from vocab_
   std::unique_ptr<Tables> tables_;

@@ -39,6 +39,9 @@ struct TrainingJob {
   std::string log_json;
   double checkpoint_every = 600;  // seconds
   std::string resume;             // continue the run of this checkpoint
+  // Continued training: start a fresh run (new corpus, new learning-rate
+  // schedule) from these vectors, a word2vec file or a checkpoint.
+  std::string init;
   bool quiet = false;             // for front ends: no progress display
   // MiB for buffers and intermediate data of the scan and of training
   // (the matrices, the vocabulary and the count table come on top).

@@ -42,24 +42,50 @@ struct TrainProgress {
   std::vector<ThreadProgress> threads;
 };
 
+// What the rows of a checkpoint's output matrix are.
+enum class OutputLayout : uint32_t {
+  kWordVectors = 0,  // one context vector per word (negative sampling)
+  kTreeNodes = 1,    // hierarchical softmax: the vocab.size() - 1 inner
+                     // nodes of the Huffman tree built from the counts
+};
+
+// Output matrix rows of `layout` for a vocabulary of `vocab_size` words.
+inline size_t OutputRowsFor(OutputLayout layout, size_t vocab_size) {
+  if (layout == OutputLayout::kWordVectors) return vocab_size;
+  return vocab_size > 0 ? vocab_size - 1 : 0;
+}
+
 struct Checkpoint {
-  uint32_t format_version = 0;  // set by Read; Write always writes current
+  // Set by Read. Write writes the oldest version that holds the checkpoint:
+  // 1 for word-vector output, 2 for tree nodes.
+  uint32_t format_version = 0;
   std::vector<std::pair<std::string, std::string>> options;  // TrainOptions
   Vocabulary vocab;
   Matrix input;   // W_E, vocab.size() x dim
-  Matrix output;  // context vectors, vocab.size() x dim
+  Matrix output;  // OutputRowsFor(output_layout, vocab.size()) x dim
+  OutputLayout output_layout = OutputLayout::kWordVectors;
+  // kTreeNodes: the trainer's fingerprint of the tree the output rows
+  // belong to (it verifies it on resume); 0 for kWordVectors.
+  uint64_t tree_fingerprint = 0;
   TrainProgress progress;
 };
 
-inline constexpr uint32_t kCheckpointFormatVersion = 1;
+// The newest format version this build reads (and writes, for tree nodes).
+inline constexpr uint32_t kCheckpointFormatVersion = 2;
+
+// The version WriteCheckpoint writes for `layout`: the oldest that holds it.
+inline uint32_t FormatVersionFor(OutputLayout layout) {
+  return layout == OutputLayout::kWordVectors ? 1 : 2;
+}
 inline constexpr uint32_t kMaxCheckpointThreads = 4096;
 
 // Writes `ckpt` to `path` crash-safely: temp file in the same directory,
 // fsync, rename over `path`, fsync the directory. On any error (ENOSPC...)
 // the temp file is removed, `path` is untouched, and the Status names the
 // file and the failed step. A checkpoint that ReadCheckpoint would reject is
-// not written (InvalidArgument): input and output must both be
-// vocab.size() x dim (dim >= 1 unless the vocabulary is empty), option keys
+// not written (InvalidArgument): input must be vocab.size() x dim (dim >= 1
+// unless the vocabulary is empty) and output OutputRowsFor(output_layout,
+// vocab.size()) x dim, tree_fingerprint 0 for word vectors, option keys
 // non-empty and unique, at most kMaxCheckpointThreads threads, each with
 // begin <= position <= end (<= corpus_bytes when that is non-zero) and
 // epoch >= progress.epoch, and elapsed_seconds finite and >= 0.
