@@ -75,6 +75,10 @@ fi
 WEMBED_MODEL="--model $MODEL --loss $LOSS --alpha $ALPHA"
 if [ "$LOSS" = hs ]; then WEMBED_MODEL="$WEMBED_MODEL --negative 0"; else
   WEMBED_MODEL="$WEMBED_MODEL --negative 5"; fi
+# A baseline binary may predate --model/--loss: name them only when needed.
+BASELINE_MODEL="$WEMBED_MODEL"
+if [ "$MODEL" = sg ] && [ "$LOSS" = ns ]; then
+  BASELINE_MODEL="--alpha $ALPHA --negative 5"; fi
 W2V_MODEL="-cbow $([ "$MODEL" = cbow ] && echo 1 || echo 0) -alpha $ALPHA"
 if [ "$LOSS" = hs ]; then W2V_MODEL="$W2V_MODEL -hs 1 -negative 0"; else
   W2V_MODEL="$W2V_MODEL -hs 0 -negative 5"; fi
@@ -114,7 +118,7 @@ command_for() {
       "--dim 100 --window 5 $WEMBED_MODEL --sample 1e-4 --min-count 5" \
       "--epochs $EPOCHS --threads $THREADS --quiet" ;;
     baseline) echo "$BASELINE train --input $TEXT --output $out.bin" \
-      "--format bin --dim 100 --window 5 $WEMBED_MODEL --sample 1e-4" \
+      "--format bin --dim 100 --window 5 $BASELINE_MODEL --sample 1e-4" \
       "--min-count 5 --epochs $EPOCHS --threads $THREADS --quiet" ;;
     wembed-1thread) echo "$WEMBED train --input $TEXT --output $out.bin" \
       "--format bin --dim 100 --window 5 $WEMBED_MODEL --sample 1e-4" \
