@@ -8,6 +8,7 @@
 #include <string>
 
 #include "wembed/train/train_options.h"
+#include "wembed/train/training_job.h"
 
 namespace wembed {
 namespace {
@@ -203,6 +204,62 @@ TEST(OptionTableTest, ResumeRefusesADifferentThreadCount) {
             "--threads: a resumed run keeps the checkpoint's 2 threads");
   given.options.threads = 2;
   EXPECT_TRUE(MergeResumedJob(given, StoredRun(), &notes).ok());
+}
+
+}  // namespace
+}  // namespace wembed
+
+namespace wembed {
+namespace {
+
+TEST(OptionTableTest, PresetsSetOtherToolsDefaultsUnlessGiven) {
+  TrainingJob job;
+  job.options.inputs = {"corpus.txt"};
+  ASSERT_TRUE(FindTrainingOption("preset")->set({"fasttext"}, &job).ok());
+  ASSERT_TRUE(FindTrainingOption("alpha")->set({"0.1"}, &job).ok());
+  job.given.insert("alpha");
+  ASSERT_TRUE(ApplyPreset(&job).ok());
+  EXPECT_EQ(job.options.alpha, 0.1);  // given explicitly: kept
+  EXPECT_EQ(job.options.noise_exponent, 0.5);
+  EXPECT_EQ(job.options.sg_input, SgInput::kCenter);
+  EXPECT_EQ(job.given.count("noise-exponent"), 1u);
+  EXPECT_TRUE(ValidateTrainingJob(job).ok());
+
+  TrainingJob w2v;
+  w2v.options.model = Model::kCbow;
+  w2v.preset = "word2vec";
+  ASSERT_TRUE(ApplyPreset(&w2v).ok());
+  EXPECT_EQ(w2v.options.alpha, 0.05);  // word2vec.c's -cbow 1 rate
+  EXPECT_DOUBLE_EQ(w2v.options.sample, 1e-3);
+  w2v.options.model = Model::kSkipGram;
+  w2v.given.clear();
+  ASSERT_TRUE(ApplyPreset(&w2v).ok());
+  EXPECT_EQ(w2v.options.alpha, 0.025);
+
+  TrainingJob gensim;
+  gensim.preset = "gensim";
+  ASSERT_TRUE(ApplyPreset(&gensim).ok());
+  EXPECT_DOUBLE_EQ(gensim.options.alpha * gensim.options.min_alpha_ratio,
+                   1e-4);  // gensim's absolute min_alpha
+
+  TrainingJob plain;  // "wembed": nothing changes
+  ASSERT_TRUE(ApplyPreset(&plain).ok());
+  EXPECT_TRUE(plain.given.empty());
+  EXPECT_FALSE(FindTrainingOption("preset")->set({"glove"}, &plain).ok());
+}
+
+TEST(OptionTableTest, CenterInputIsSkipGramWithNegativeSamplingOnly) {
+  TrainingJob job;
+  job.options.inputs = {"corpus.txt"};
+  job.options.sg_input = SgInput::kCenter;
+  EXPECT_TRUE(ValidateTrainingJob(job).ok());
+  job.options.model = Model::kCbow;
+  EXPECT_EQ(ValidateTrainingJob(job).message().rfind("--sg-input center", 0),
+            0u);
+  job.options.model = Model::kSkipGram;
+  job.options.loss = Loss::kHierarchicalSoftmax;
+  job.options.negative = 0;
+  EXPECT_FALSE(ValidateTrainingJob(job).ok());
 }
 
 }  // namespace

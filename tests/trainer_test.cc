@@ -472,6 +472,28 @@ TEST(TrainerTest, CbowWithTheSumOfContextsLearnsToo) {
   EXPECT_GE(PlantedAccuracy(*t, *f), 90.0);
 }
 
+// fastText's direction: the center word's input vector predicts each
+// context word, fresh negatives per context.
+TEST(TrainerTest, CenterInputSkipGramLearnsAndResumesBitwise) {
+  auto f = MakeFixture();
+  TrainOptions o = OptionsFor(Model::kSkipGram, Loss::kNegativeSampling,
+                              UpdateRule::kBatch);
+  o.sg_input = SgInput::kCenter;
+  auto t = MustCreate(o, *f);
+  auto summary = t->Train(TrainHooks());
+  ASSERT_TRUE(summary.ok());
+  EXPECT_GT(summary->final_loss, 0);
+  EXPECT_GE(PlantedAccuracy(*t, *f), 90.0);
+  // Not the context-input run: the two directions update different rows.
+  auto context = MustCreate(
+      OptionsFor(Model::kSkipGram, Loss::kNegativeSampling, UpdateRule::kBatch),
+      *f);
+  ASSERT_TRUE(context->Train(TrainHooks()).ok());
+  EXPECT_FALSE(SameBits(t->input_vectors(), context->input_vectors()));
+  auto small = MakeFixture(20000);
+  ExpectBitwiseResume(o, small.get());
+}
+
 TEST(TrainerTest, HierarchicalSoftmaxOutputHoldsTheTreeNodes) {
   auto f = MakeFixture(2000);
   const TrainOptions o = OptionsFor(

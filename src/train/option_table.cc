@@ -341,6 +341,13 @@ std::vector<OptionSpec> ModelOptions() {
       "cbow's hidden vector: the mean of the context vectors (word2vec.c) "
       "or their sum",
       R::kKept));
+  t.push_back(Choice<SgInput>(
+      "sg-input", WEMBED_FIELD(SgInput, options.sg_input),
+      {{"context", SgInput::kContext}, {"center", SgInput::kCenter}}, kModel,
+      "skip-gram's input side: context (word2vec.c: each context word "
+      "predicts the center) or center (fastText: the center word predicts "
+      "each context word, fresh negatives per context; --loss ns only)",
+      R::kKept));
   t.push_back(Integer<int>("dim", WEMBED_FIELD(int, options.dim), 1, 10000,
                            kModel, "vector size", R::kKept));
   t.push_back(Integer<int>(
@@ -389,6 +396,15 @@ std::vector<OptionSpec> TrainingOptions() {
       "batch: negatives shared across a window (HogBatch, fast); exact: "
       "word2vec.c's per-pair update",
       R::kKept));
+  t.push_back(Choice<std::string>(
+      "preset", WEMBED_FIELD(std::string, preset),
+      {{"wembed", "wembed"}, {"word2vec", "word2vec"},
+       {"fasttext", "fasttext"}, {"gensim", "gensim"}},
+      kTraining,
+      "another tool's defaults for --alpha, --min-alpha-ratio, "
+      "--noise-exponent, --sg-input and --sample (options given explicitly "
+      "win; docs/quality.md)",
+      R::kFreshOnly));
   t.push_back(ThreadsOption());
   t.push_back(Choice<std::string>(
       "kernels", WEMBED_FIELD(std::string, options.kernels),
@@ -500,6 +516,13 @@ std::vector<OptionSpec> BuildTable() {
 // fresh run's explicit --negative; a resumed run keeps the checkpoint's),
 // and no per-word output vectors to write.
 Status CheckLossCombination(const TrainingJob& job) {
+  if (job.options.sg_input == SgInput::kCenter &&
+      (job.options.model != Model::kSkipGram ||
+       job.options.loss != Loss::kNegativeSampling)) {
+    return Status::InvalidArgument(
+        "--sg-input center is skip-gram with negative sampling (fastText's "
+        "loop); use it with --model sg --loss ns");
+  }
   if (job.options.loss != Loss::kHierarchicalSoftmax) return Status::Ok();
   if (job.resume.empty() && job.given.count("negative") != 0 &&
       job.options.negative > 0) {
@@ -521,6 +544,44 @@ Status CheckLossCombination(const TrainingJob& job) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> PresetValues(
+    const TrainingJob& job) {
+  const bool cbow = job.options.model == Model::kCbow;
+  if (job.preset == "word2vec") {  // word2vec.c: -cbow 1 raises -alpha
+    return {{"alpha", cbow ? "0.05" : "0.025"},
+            {"min-alpha-ratio", "0.0001"},
+            {"noise-exponent", "0.75"},
+            {"sg-input", "context"},
+            {"sample", "0.001"}};
+  }
+  if (job.preset == "fasttext") {  // -lr 0.05 to 0, counts^0.5, -t 1e-4
+    return {{"alpha", "0.05"},
+            {"min-alpha-ratio", "0.0001"},
+            {"noise-exponent", "0.5"},
+            {"sg-input", cbow ? "context" : "center"},
+            {"sample", "0.0001"}};
+  }
+  if (job.preset == "gensim") {  // alpha 0.025 to min_alpha 1e-4, absolute
+    return {{"alpha", "0.025"},
+            {"min-alpha-ratio", "0.004"},
+            {"noise-exponent", "0.75"},
+            {"sg-input", "context"},
+            {"sample", "0.001"}};
+  }
+  return {};
+}
+
+Status ApplyPreset(TrainingJob* job) {
+  for (const auto& [name, value] : PresetValues(*job)) {
+    if (job->given.count(name) != 0) continue;
+    const OptionSpec* spec = FindTrainingOption(name);
+    if (spec == nullptr) return Status::Internal("preset names --" + name);
+    WEMBED_RETURN_IF_ERROR(spec->set({value}, job));
+    job->given.insert(name);
+  }
+  return Status::Ok();
+}
 
 std::string OptionSpec::DefaultText() const {
   const std::vector<std::string> values = get(TrainingJob());

@@ -213,6 +213,8 @@ class Trainer::Run {
   // Skip-gram, negative sampling, HogBatch: the window's contexts share one
   // set of negatives, so the update is a small dense block product.
   void TrainSentenceBatch(int length, float alpha, Rng& rng, Scratch& w);
+  // fastText's skip-gram (--sg-input center), per pair.
+  void TrainSentenceCenter(int length, float alpha, Rng& rng, Scratch& w);
   // CBOW, either loss: word2vec.c's loop.
   void TrainSentenceCbowExact(int length, float alpha, Rng& rng, Scratch& w);
   // The batch update of the other models (skip-gram with hierarchical
@@ -460,7 +462,9 @@ void Trainer::Run::Worker(int t) {
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
                                         Scratch& w) {
   const bool exact = options_.update == UpdateRule::kExact;
-  if (exact) {
+  if (options_.sg_input == SgInput::kCenter) {
+    TrainSentenceCenter(length, alpha, rng, w);  // per pair either way
+  } else if (exact) {
     if (options_.model == Model::kCbow) {
       TrainSentenceCbowExact(length, alpha, rng, w);
     } else {
@@ -605,6 +609,44 @@ void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
     w.loss_count += uint64_t(num_in) * num_out;
     k.apply_block(in_rows, num_in, out_rows, num_out, stride_, w.grads.data(),
                   w.block.data());
+  }
+}
+
+// fastText's skip-gram: the center word's input vector predicts each
+// context word against `negative` noise words drawn for that context (a
+// draw equal to the context word is skipped); the input row is updated after
+// each context, as fastText does.
+void Trainer::Run::TrainSentenceCenter(int length, float alpha, Rng& rng,
+                                       Scratch& w) {
+  const int32_t* sentence = w.sentence.data();
+  const Tables& tables = *trainer_.tables_;
+  const SgnsKernels& k = tables.kernels;
+  Matrix& output = trainer_.output_;
+  float** out = w.out_rows.data();
+  float* error = w.cbow.row(1);
+  const int window = options_.window;
+  for (int i = 0; i < length; ++i) {
+    const int radius = window - int(rng.Below(uint32_t(window)));
+    const int lo = std::max(0, i - radius);
+    const int hi = std::min(length - 1, i + radius);
+    float* x = trainer_.input_.row(sentence[i]);
+    for (int c = lo; c <= hi; ++c) {
+      if (c == i) continue;
+      const int32_t target = sentence[c];
+      int n = 0;
+      out[n++] = output.row(target);
+      for (int d = 0; d < options_.negative; ++d) {
+        const int32_t noise = tables.noise.Sample(rng);
+        if (noise != target) out[n++] = output.row(noise);
+      }
+      // Hogwild, as in TrainSentenceBatch.
+      k.dot_block(&x, 1, out, n, stride_, w.scores.data());
+      w.loss_sum += NsCoefficients(tables.sigmoid, w.scores.data(), n, alpha,
+                                   w.grads.data());
+      w.loss_count += uint64_t(n);
+      k.hidden_update(x, out, n, stride_, w.grads.data(), error);
+      k.axpy(1.0f, error, x, stride_);
+    }
   }
 }
 

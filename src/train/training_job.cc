@@ -96,6 +96,7 @@ class TrainingRun {
       job_ = std::move(merged).value();
       for (const std::string& note : notes) observer_.OnNote(note);
     } else {
+      WEMBED_RETURN_IF_ERROR(ApplyPreset(&job_));
       WEMBED_RETURN_IF_ERROR(LoadInit());
     }
     MakeAbsolute(&job_.options.inputs);

@@ -81,6 +81,17 @@ const OptionSpec* FindTrainingOption(std::string_view name);
 // The error names the option: "--dim must be in 1..10000".
 Status ValidateTrainingJob(const TrainingJob& job);
 
+// The option values (name, value) of `job.preset` for `job`'s model:
+// word2vec.c's, fastText's or gensim's defaults for the hyperparameters
+// wembed shares with them (docs/quality.md lists them); empty for "wembed".
+std::vector<std::pair<std::string, std::string>> PresetValues(
+    const TrainingJob& job);
+
+// Sets every option of PresetValues(*job) that `job->given` does not name,
+// and records it as given (so a continued run keeps it over the
+// checkpoint's). Call once on a fresh run, after parsing.
+Status ApplyPreset(TrainingJob* job);
+
 // The job a resumed run executes: the checkpoint's stored options, with the
 // options `given.given` names applied where the table allows it
 // (kChangeable), checked (kMustMatch, against the checkpoint's thread

@@ -38,6 +38,15 @@ enum class Loss {
 // CBOW's hidden vector: the mean of the context vectors (word2vec.c) or
 // their sum (gensim's cbow_mean=0).
 enum class CbowMean { kMean, kSum };
+// Skip-gram's direction: whose input vector predicts whom. Both train on
+// the same (center, context) pairs; they differ in which row of the pair is
+// updated as the input and in how the negatives are drawn.
+enum class SgInput {
+  kContext,  // word2vec.c: each context word's input vector predicts the
+             // center word (the batch update shares negatives per window)
+  kCenter,   // fastText: the center word's input vector predicts each
+             // context word, with `negative` fresh noise words per context
+};
 
 struct TrainOptions {
   std::vector<std::string> inputs;
@@ -57,6 +66,7 @@ struct TrainOptions {
   Model model = Model::kSkipGram;
   Loss loss = Loss::kNegativeSampling;
   CbowMean cbow_mean = CbowMean::kMean;
+  SgInput sg_input = SgInput::kContext;
   int max_sentence_length = 1000;  // word2vec's MAX_SENTENCE_LENGTH
   // Kernel set: "auto" (the fastest this CPU runs), "avx512", "avx2" or
   // "scalar". A trainer stores the set it resolved to, so a resumed run uses

@@ -51,6 +51,10 @@ struct TrainingJob {
   std::string cache_dir;
   // Keep the cache as <cache_dir>/wembed-<fingerprint>.wenc.
   bool keep_cache = false;
+  // Another tool's defaults for the options wembed shares with it
+  // ("wembed" = wembed's own defaults, or "word2vec", "fasttext",
+  // "gensim"); applied by ApplyPreset to every option not given explicitly.
+  std::string preset = "wembed";
   // Names of the options the user set explicitly (not left at their
   // defaults). A resumed run takes these, where the table allows it, over
   // the checkpoint's values, and notes the others as ignored.
