@@ -294,9 +294,9 @@ void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
                         int expected_exit) {
   const std::vector<std::string> common = {
       "--input", corpus, "--threads", "1",    "--seed", "3", "--epochs", "3",
-      "--dim",   "32",   "--sample",  "1e-3", "--quiet"};
+      "--dim",   "32",   "--sample",  "1e-3"};
   std::vector<std::string> ref = {kWembed, "train", "--output",
-                                  dir.File("ref.bin")};
+                                  dir.File("ref.bin"), "--quiet"};
   ref.insert(ref.end(), common.begin(), common.end());
   ASSERT_EQ(RunCommand(ref, dir.path()).exit_code, 0);
 
@@ -306,9 +306,14 @@ void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
   run.insert(run.end(), common.begin(), common.end());
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = Spawn(run, "", dir.File("run.err"));
-  // Wait until training has started (the first progress is not printed with
-  // --quiet, so wait for a fixed time into a run that lasts much longer).
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  // Wait until training has started: the scan's report ("read N words ...")
+  // is printed before the first epoch, however loaded the machine is.
+  for (int i = 0; i < 600 && ReadFile(dir.File("run.err")).find("read ") ==
+                                 std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ::kill(pid, sig);
   const int code = WaitExit(pid);
   const double seconds =
