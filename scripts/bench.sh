@@ -21,8 +21,13 @@
 #   --model cbow / --loss hs train every tool with CBOW / hierarchical
 #   softmax (word2vec.c: -cbow 1, -hs 1 -negative 0; fastText: cbow, -loss
 #   hs; gensim: sg=0, hs=1 negative=0; pWord2Vec has only skip-gram with
-#   negative sampling and is skipped). --alpha defaults to word2vec.c's:
-#   0.025 for skip-gram, 0.05 for CBOW (fastText: its -lr 0.05 either way).
+#   negative sampling and is skipped).
+#   --alpha own (the default): each tool at its own defaults (wembed's
+#   --alpha/--noise-exponent, word2vec.c's and pWord2Vec's -alpha 0.025
+#   for skip-gram and 0.05 for CBOW, gensim's 0.025, fastText's -lr 0.05);
+#   --alpha word2vec: every tool but fastText at word2vec.c's settings
+#   (wembed with --preset word2vec); --alpha A: that rate for every tool
+#   but fastText (which always keeps its -lr 0.05).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -34,7 +39,7 @@ EPOCHS=1
 THREADS=2
 MODEL=sg
 LOSS=ns
-ALPHA=
+ALPHA=own
 REPEATS=1
 TOOLS="wembed wembed-1thread wembed-exact fasttext gensim"
 W2V=""
@@ -63,23 +68,35 @@ while [ $# -gt 0 ]; do
 done
 case "$MODEL" in sg|cbow) ;; *) echo "bench: --model sg or cbow" >&2; exit 2 ;; esac
 case "$LOSS" in ns|hs) ;; *) echo "bench: --loss ns or hs" >&2; exit 2 ;; esac
-if [ -z "$ALPHA" ]; then
-  if [ "$MODEL" = cbow ]; then ALPHA=0.05; else ALPHA=0.025; fi
-fi
+# word2vec.c's (and pWord2Vec's) default rate for the model.
+W2V_ALPHA=0.025
+if [ "$MODEL" = cbow ]; then W2V_ALPHA=0.05; fi
+# WEMBED_ALPHA: wembed's rate flags; BASELINE_ALPHA: the same for a baseline
+# binary that may predate --preset; TOOL_ALPHA: the others' rate.
+case "$ALPHA" in
+  own) WEMBED_ALPHA=""; BASELINE_ALPHA=""; TOOL_ALPHA="" ;;
+  word2vec) WEMBED_ALPHA="--preset word2vec"
+    BASELINE_ALPHA="--alpha $W2V_ALPHA --noise-exponent 0.75"
+    TOOL_ALPHA="$W2V_ALPHA" ;;
+  *) WEMBED_ALPHA="--alpha $ALPHA"; BASELINE_ALPHA="--alpha $ALPHA"
+    TOOL_ALPHA="$ALPHA" ;;
+esac
+GENSIM_ALPHA="${TOOL_ALPHA:-0.025}"  # gensim's own default either way
 if [ "$MODEL-$LOSS" != sg-ns ] && [[ " $TOOLS " == *" pword2vec "* ]]; then
   echo "bench: pWord2Vec trains only skip-gram with negative sampling;" \
        "skipping it" >&2
   TOOLS="${TOOLS//pword2vec/}"
 fi
 # The model flags of each tool.
-WEMBED_MODEL="--model $MODEL --loss $LOSS --alpha $ALPHA"
+WEMBED_MODEL="--model $MODEL --loss $LOSS $WEMBED_ALPHA"
 if [ "$LOSS" = hs ]; then WEMBED_MODEL="$WEMBED_MODEL --negative 0"; else
   WEMBED_MODEL="$WEMBED_MODEL --negative 5"; fi
 # A baseline binary may predate --model/--loss: name them only when needed.
-BASELINE_MODEL="$WEMBED_MODEL"
+BASELINE_MODEL="${WEMBED_MODEL/$WEMBED_ALPHA/$BASELINE_ALPHA}"
 if [ "$MODEL" = sg ] && [ "$LOSS" = ns ]; then
-  BASELINE_MODEL="--alpha $ALPHA --negative 5"; fi
-W2V_MODEL="-cbow $([ "$MODEL" = cbow ] && echo 1 || echo 0) -alpha $ALPHA"
+  BASELINE_MODEL="$BASELINE_ALPHA --negative 5"; fi
+W2V_MODEL="-cbow $([ "$MODEL" = cbow ] && echo 1 || echo 0)"
+if [ -n "$TOOL_ALPHA" ]; then W2V_MODEL="$W2V_MODEL -alpha $TOOL_ALPHA"; fi
 if [ "$LOSS" = hs ]; then W2V_MODEL="$W2V_MODEL -hs 1 -negative 0"; else
   W2V_MODEL="$W2V_MODEL -hs 0 -negative 5"; fi
 FT_MODEL="$([ "$MODEL" = cbow ] && echo cbow || echo skipgram)"
@@ -131,13 +148,14 @@ command_for() {
       "-ws 5 $FT_LOSS -t 1e-4 -minCount 5 -epoch $EPOCHS -thread $THREADS" \
       "-minn 0 -maxn 0 -verbose 0" ;;
     gensim) echo "$PY $ROOT/scripts/gensim_train.py $TEXT $out.bin" \
-      "$EPOCHS $THREADS $MODEL $LOSS $ALPHA" ;;
+      "$EPOCHS $THREADS $MODEL $LOSS $GENSIM_ALPHA" ;;
     word2vec) echo "$W2V -train $TEXT -output $out.bin $W2V_MODEL -size 100" \
       "-window 5 -sample 1e-4 -threads $THREADS" \
       "-binary 1 -iter $EPOCHS -min-count 5" ;;
     pword2vec) echo "$PW2V -train $TEXT -output $out.bin -size 100" \
       "-window 5 -negative 5 -sample 1e-4 -threads $THREADS -binary 1" \
-      "-iter $EPOCHS -min-count 5 -batch-size 11" ;;
+      "-iter $EPOCHS -min-count 5 -batch-size 11" \
+      "${TOOL_ALPHA:+-alpha $TOOL_ALPHA}" ;;
   esac
 }
 
