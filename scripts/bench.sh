@@ -9,13 +9,16 @@
 #          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
 #          [--model sg|cbow] [--loss ns|hs] [--alpha A]
 #          [--word2vec PATH] [--pword2vec PATH] [--baseline PATH]
-#          [--workdir DIR]
+#          [--anchor-repeats N] [--workdir DIR]
 #   Defaults: ../shared/data corpus and eval files, 1 epoch, 2 threads,
 #   1 repeat, tools "wembed wembed-1thread wembed-exact fasttext gensim"
 #   (word2vec / pword2vec are added when their binaries are given;
 #   wembed-1thread is wembed with --threads 1, for thread scaling;
 #   --baseline adds "baseline": another wembed binary, e.g. one built from
 #   the commit before a change, run with wembed's settings in the same run).
+#   --anchor-repeats N runs the other tools (not wembed, its variants or the
+#   baseline) only N times (default: --repeats), for medians of wembed in a
+#   run where the slow anchors run once.
 #   Settings (BENCHMARKS.md): skip-gram, dim 100, window 5, negative 5,
 #   sample 1e-4, min-count 5. Timing is of the whole process (/usr/bin/time).
 #   --model cbow / --loss hs train every tool with CBOW / hierarchical
@@ -41,6 +44,7 @@ MODEL=sg
 LOSS=ns
 ALPHA=own
 REPEATS=1
+ANCHOR_REPEATS=
 TOOLS="wembed wembed-1thread wembed-exact fasttext gensim"
 W2V=""
 PW2V=""
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
     --alpha) ALPHA="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --repeats) REPEATS="$2"; shift 2 ;;
+    --anchor-repeats) ANCHOR_REPEATS="$2"; shift 2 ;;
     --tools) TOOLS="$2"; shift 2 ;;
     --word2vec) W2V="$2"; TOOLS="$TOOLS word2vec"; shift 2 ;;
     --pword2vec) PW2V="$2"; TOOLS="$TOOLS pword2vec"; shift 2 ;;
@@ -167,6 +172,10 @@ RESULTS="$WORKDIR/results.tsv"
 : > "$RESULTS"
 for rep in $(seq 1 "$REPEATS"); do
   for tool in $TOOLS; do
+    case "$tool" in
+      wembed*|baseline) ;;
+      *) if [ "$rep" -gt "${ANCHOR_REPEATS:-$REPEATS}" ]; then continue; fi ;;
+    esac
     out="$WORKDIR/$tool"
     echo "bench: [$rep/$REPEATS] training with $tool ..." >&2
     # shellcheck disable=SC2046
