@@ -56,7 +56,7 @@ PYBIND11_MODULE(wembed, m) {
   BindTraining(m);
   m.def("load", &Load, py::arg("path"), py::arg("max_rows") = 0,
         "Loads word2vec text or binary vectors (plain or gzip, detected) or "
-        "the input vectors of a wembed checkpoint; max_rows > 0 keeps the "
+        "the vectors a wembed checkpoint's run wrote by default (docs/quality.md); max_rows > 0 keeps the "
         "first rows only.");
   m.def("synth", &Synth, py::arg("corpus"), py::arg("questions"),
         py::arg("sentences") = 40000, py::arg("pairs") = 12,

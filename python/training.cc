@@ -299,7 +299,13 @@ std::unique_ptr<Model> MakeModel(TrainingResult r) {
   model->summary = Summary(r);
   Checkpoint& c = r.model;
   std::vector<uint64_t> counts = c.vocab.counts();
-  Embeddings e{c.vocab.words(), std::move(c.input)};  // the matrix moves
+  Matrix mixed;
+  const Matrix& chosen = ChooseVectors(c.input, c.output,
+                                       ResolvedOutputVectors(r.job), &mixed,
+                                       r.job.output_weight);
+  // The vectors file's choice; the matrix moves when it is W_E itself.
+  Embeddings e{c.vocab.words(),
+               &chosen == &c.input ? std::move(c.input) : Matrix(chosen)};
   model->wv = MakeKeyedVectors(
       std::make_unique<KeyedVectors>(std::move(e), std::move(counts)));
   model->context = std::move(c.output);

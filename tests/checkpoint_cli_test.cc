@@ -12,6 +12,7 @@
 
 #include "test_util.h"
 #include "wembed/vectors/checkpoint.h"
+#include "wembed/vectors/embeddings.h"
 
 namespace wembed {
 namespace {
@@ -191,7 +192,11 @@ TEST_F(CheckpointCliTest, ExportWritesBinaryWord2VecByDefault) {
     for (size_t k = 0; k < kDim; ++k) {
       float x;
       std::memcpy(&x, bytes.data() + at, 4);
-      EXPECT_EQ(x, ckpt_.input.row(i)[k]) << i << "," << k;
+      // auto: a skip-gram checkpoint with a vector per word exports mix
+      EXPECT_FLOAT_EQ(x, ckpt_.input.row(i)[k] +
+                             float(kDefaultOutputWeight) *
+                                 ckpt_.output.row(i)[k])
+          << i << "," << k;
       at += 4;
     }
     ASSERT_EQ(bytes[at], '\n');
@@ -202,10 +207,11 @@ TEST_F(CheckpointCliTest, ExportWritesBinaryWord2VecByDefault) {
 }
 
 TEST_F(CheckpointCliTest, ExportTextOutputAndSumVectors) {
-  for (const std::string which : {"output", "sum"}) {
+  for (const std::string which : {"output", "sum", "mix", "input"}) {
     const std::string out = dir_.File("vectors_" + which + ".txt");
-    const CommandResult r = Run({"export", ckpt_path_, "-o", out, "--format",
-                                 "txt", "--output-vectors", which});
+    const CommandResult r =
+        Run({"export", ckpt_path_, "-o", out, "--format", "txt",
+             "--output-vectors", which, "--output-weight", "0.5"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string header;
     const auto rows = ParseText(ReadFile(out), &header);
@@ -215,9 +221,11 @@ TEST_F(CheckpointCliTest, ExportTextOutputAndSumVectors) {
       EXPECT_EQ(rows[i].first, ckpt_.vocab.word(int32_t(i)));
       ASSERT_EQ(rows[i].second.size(), kDim);
       for (size_t k = 0; k < kDim; ++k) {
-        const float want = which == "output"
-                               ? ckpt_.output.row(i)[k]
-                               : ckpt_.input.row(i)[k] + ckpt_.output.row(i)[k];
+        const float in = ckpt_.input.row(i)[k], out = ckpt_.output.row(i)[k];
+        const float want = which == "output" ? out
+                           : which == "sum"  ? in + out
+                           : which == "mix"  ? in + 0.5f * out
+                                             : in;
         EXPECT_NEAR(rows[i].second[k], want, 1e-5) << which << " " << i;
       }
     }

@@ -453,7 +453,8 @@ Checkpoint SmallCheckpoint() {
 TEST(EmbeddingsTest, ReadsCheckpointInputMatrix) {
   TempDir dir;
   const std::string path = dir.File("run.ckpt");
-  const Checkpoint c = SmallCheckpoint();
+  Checkpoint c = SmallCheckpoint();
+  c.options = {{"model", "cbow"}};  // CBOW's default vectors: W_E
   ASSERT_TRUE(WriteCheckpoint(path, c).ok());
   EmbeddingsLoadInfo info;
   StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
@@ -467,6 +468,17 @@ TEST(EmbeddingsTest, ReadsCheckpointInputMatrix) {
   EXPECT_EQ(two->words.size(), 2u);
   EXPECT_EQ(two->vectors.rows(), 2u);
   ExpectRow(*two, 1, "of", {4, 5, 6});
+}
+
+TEST(EmbeddingsTest, SkipGramCheckpointLoadsAsItsRunsDefaultMix) {
+  TempDir dir;
+  const std::string path = dir.File("run.ckpt");
+  Checkpoint c = SmallCheckpoint();
+  c.options = {{"model", "sg"}};
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  StatusOr<Embeddings> e = LoadEmbeddings(path);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  ExpectRow(*e, 0, "the", {1 + 0.25f * 9, 2 + 0.25f * 9, 3 + 0.25f * 9});
 }
 
 TEST(EmbeddingsTest, CheckpointErrorsNameTheFile) {

@@ -55,7 +55,7 @@ TEST_F(MessagesCliTest, ACountOfOneIsSingular) {
   ExpectHas(r.out, "corpus:          1 token, 2 bytes, ");
 
   r = Run({"export", ck, "-o", dir_.File("e.bin")});
-  ExpectHas(r.err, "wrote 1 input vector of dim 4");
+  ExpectHas(r.err, "wrote 1 mix vector of dim 4");  // input + 0.25 output
 
   r = Run({"synth", "--output-corpus", dir_.File("s.txt"), "--output-questions",
            dir_.File("q.txt"), "--sentences", "1"});

@@ -230,6 +230,7 @@ TEST(OptionTableTest, PresetsSetOtherToolsDefaultsUnlessGiven) {
   w2v.preset = "word2vec";
   ASSERT_TRUE(ApplyPreset(&w2v).ok());
   EXPECT_EQ(w2v.options.alpha, 0.05);  // word2vec.c's -cbow 1 rate
+  EXPECT_EQ(w2v.output_vectors, OutputVectors::kInput);
   EXPECT_DOUBLE_EQ(w2v.options.sample, 1e-3);
   w2v.options.model = Model::kSkipGram;
   w2v.given.clear();
@@ -242,9 +243,16 @@ TEST(OptionTableTest, PresetsSetOtherToolsDefaultsUnlessGiven) {
   EXPECT_DOUBLE_EQ(gensim.options.alpha * gensim.options.min_alpha_ratio,
                    1e-4);  // gensim's absolute min_alpha
 
-  TrainingJob plain;  // "wembed": nothing changes
+  TrainingJob plain;  // "wembed": nothing changes for skip-gram
   ASSERT_TRUE(ApplyPreset(&plain).ok());
   EXPECT_TRUE(plain.given.empty());
+  EXPECT_EQ(plain.options.alpha, 0.05);
+  EXPECT_EQ(plain.options.noise_exponent, 0.5);
+  TrainingJob cbow;  // CBOW keeps word2vec.c's noise exponent
+  cbow.options.model = Model::kCbow;
+  ASSERT_TRUE(ApplyPreset(&cbow).ok());
+  EXPECT_EQ(cbow.options.noise_exponent, 0.75);
+  EXPECT_EQ(cbow.options.alpha, 0.05);
   EXPECT_FALSE(FindTrainingOption("preset")->set({"glove"}, &plain).ok());
 }
 

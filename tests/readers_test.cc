@@ -159,7 +159,7 @@ TEST(ReadersTest, CheckpointsAreReadUncompressedAndFaultsAreErrors) {
   std::vector<uint64_t> counts(e.words.size(), 1);
   c.vocab = Vocabulary::FromWordsAndCounts(e.words, counts).value();
   c.input = e.vectors;
-  c.output = e.vectors;
+  c.output = Matrix(e.vectors.rows(), e.vectors.cols());  // zero: mix = W_E
   const std::string path = dir.File("ck.wemb");
   ASSERT_TRUE(WriteCheckpoint(path, c).ok());
   FailOneOp counter(FileOp::kRead, -1, 0);

@@ -13,6 +13,7 @@
 
 #include "test_util.h"
 #include "wembed/eval/analogy_evaluator.h"
+#include "wembed/train/training_job.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/corpus/corpus_file.h"
 #include "wembed/corpus/corpus_scanner.h"
@@ -419,6 +420,27 @@ TEST(TrainerTest, ChooseVectorsSelectsWithoutCopyOrSums) {
                 t->input_vectors().row(r)[c] + t->output_vectors().row(r)[c]);
     }
   }
+  Matrix mixed;
+  const Matrix& mix =
+      ChooseVectors(in, out, OutputVectors::kMix, &mixed, 0.25);
+  EXPECT_EQ(&mix, &mixed);
+  for (size_t r = 0; r < mix.rows(); r += 7) {
+    for (size_t c = 0; c < mix.cols(); ++c) {
+      EXPECT_FLOAT_EQ(mix.row(r)[c], in.row(r)[c] + 0.25f * out.row(r)[c]);
+    }
+  }
+}
+
+TEST(TrainerTest, AutoVectorsAreMixForSkipGramNegativeSamplingOnly) {
+  TrainingJob job;
+  EXPECT_EQ(ResolvedOutputVectors(job), OutputVectors::kMix);
+  job.options.loss = Loss::kHierarchicalSoftmax;
+  EXPECT_EQ(ResolvedOutputVectors(job), OutputVectors::kInput);
+  job.options.loss = Loss::kNegativeSampling;
+  job.options.model = Model::kCbow;
+  EXPECT_EQ(ResolvedOutputVectors(job), OutputVectors::kInput);
+  job.output_vectors = OutputVectors::kSum;  // explicit choices stay
+  EXPECT_EQ(ResolvedOutputVectors(job), OutputVectors::kSum);
 }
 
 }  // namespace

@@ -304,6 +304,7 @@ struct ExportSource {
   std::vector<std::string> words;
   Matrix vectors;
   std::string note;  // "; note: the run is not finished ..." or ""
+  std::string what = "input";  // which vectors: "input", "mix", ...
 };
 
 // Reads `path`: a checkpoint (any --output-vectors), else a vectors file
@@ -315,22 +316,27 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
     StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
     if (!ckpt.ok()) return ckpt.status();
     Checkpoint& c = *ckpt;
-    WEMBED_RETURN_IF_ERROR(CheckExportable(path, c, job.output_vectors));
+    const OutputVectors which = job.output_vectors == OutputVectors::kAuto
+                                    ? AutoVectorsFor(c)
+                                    : job.output_vectors;
+    WEMBED_RETURN_IF_ERROR(CheckExportable(path, c, which));
     Matrix sum;
     const Matrix& chosen =
-        ChooseVectors(c.input, c.output, job.output_vectors, &sum);
+        ChooseVectors(c.input, c.output, which, &sum, job.output_weight);
     // Moved, not copied: the checkpoint is not used again.
     src.vectors = std::move(&chosen == &c.input    ? c.input
                             : &chosen == &c.output ? c.output
                                                    : sum);
     src.words = c.vocab.words();
     src.note = UnfinishedNote(c);
+    src.what = OutputVectorsName(which);
     return src;
   }
-  if (job.output_vectors != OutputVectors::kInput) {
+  if (job.output_vectors != OutputVectors::kInput &&
+      job.output_vectors != OutputVectors::kAuto) {
     return Status::InvalidArgument(
         path +
-        ": --output-vectors output and sum need a checkpoint (a "
+        ": --output-vectors output, sum and mix need a checkpoint (a "
         "vectors file holds the input vectors only)");
   }
   EmbeddingsLoadInfo info;
@@ -406,7 +412,7 @@ void AddExportOptions(po::options_description& options, ExportArgs* a) {
                   po::value<std::string>(&a->format_name)
                       ->default_value(ExportFormatName(ExportFormat::kBin)),
                   ExportFormatHelp().c_str());
-  AddTableOptions(options, {"output-vectors"});
+  AddTableOptions(options, {"output-vectors", "output-weight"});
 }
 
 // --format, and --output-vectors through the option table (the table's
@@ -420,11 +426,12 @@ Status ResolveExportArgs(const po::variables_map& vm, ExportArgs* a) {
                                    a->format_name + "'");
   }
   a->format = *format;
-  if (vm.count("output-vectors") == 0 || vm["output-vectors"].defaulted()) {
-    return Status::Ok();
+  for (const char* name : {"output-vectors", "output-weight"}) {
+    if (vm.count(name) == 0 || vm[name].defaulted()) continue;
+    WEMBED_RETURN_IF_ERROR(FindTrainingOption(name)->set(
+        {vm[name].as<std::string>()}, &a->job));
   }
-  return FindTrainingOption("output-vectors")
-      ->set({vm["output-vectors"].as<std::string>()}, &a->job);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -439,7 +446,7 @@ int RunExportCommand(int argc, char** argv) {
   if (auto code = ParseCommandLine(
           argc, argv,
           "wembed export INPUT --output PATH [--format " + FormatNames() +
-              "] [--output-vectors input|output|sum]",
+              "] [--output-vectors auto|input|output|sum|mix]",
           "Writes the vectors of a training checkpoint (or of a word2vec "
           "vectors file) as\nword2vec binary or text, as a TensorBoard "
           "projector pair (vectors.tsv,\nmetadata.tsv) or as a NumPy array "
@@ -456,8 +463,8 @@ int RunExportCommand(int argc, char** argv) {
   if (!src.ok()) return ReportError("export", src.status());
   st = ExportVectors(a.output, src->words, src->vectors, a.format);
   if (!st.ok()) return ReportError("export", st);
-  const std::string what = OutputVectorsName(a.job.output_vectors);
-  ReportNote("export", "wrote " + CountOf(src->words.size(), what + " vector") +
+  ReportNote("export", "wrote " +
+                           CountOf(src->words.size(), src->what + " vector") +
                            " of dim " + std::to_string(src->vectors.cols()) +
                            " to " + a.output + " (" + a.format_name + ")" +
                            src->note);

@@ -363,7 +363,9 @@ std::vector<OptionSpec> ModelOptions() {
   t.push_back(Real(
       "noise-exponent", WEMBED_FIELD(double, options.noise_exponent),
       [](double v) { return v >= 0 && v <= 2; }, "in [0, 2]", kModel,
-      "negatives drawn from unigram counts raised to this power", R::kKept));
+      "negatives drawn from unigram counts raised to this power (CBOW's "
+      "default: 0.75)",
+      R::kKept));
   t.push_back(Integer<int>(
       "max-sentence-length", WEMBED_FIELD(int, options.max_sentence_length), 1,
       std::numeric_limits<int>::max(), kModel,
@@ -402,8 +404,8 @@ std::vector<OptionSpec> TrainingOptions() {
        {"fasttext", "fasttext"}, {"gensim", "gensim"}},
       kTraining,
       "another tool's defaults for --alpha, --min-alpha-ratio, "
-      "--noise-exponent, --sg-input and --sample (options given explicitly "
-      "win; docs/quality.md)",
+      "--noise-exponent, --sg-input, --sample and --output-vectors (options "
+      "given explicitly win; docs/quality.md)",
       R::kFreshOnly));
   t.push_back(ThreadsOption());
   t.push_back(Choice<std::string>(
@@ -435,11 +437,20 @@ std::vector<OptionSpec> OutputOptions() {
       R::kPerRun));
   t.push_back(Choice<OutputVectors>(
       "output-vectors", WEMBED_FIELD(OutputVectors, output_vectors),
-      {{"input", OutputVectors::kInput},
+      {{"auto", OutputVectors::kAuto},
+       {"input", OutputVectors::kInput},
        {"output", OutputVectors::kOutput},
-       {"sum", OutputVectors::kSum}},
+       {"sum", OutputVectors::kSum},
+       {"mix", OutputVectors::kMix}},
       kOutput,
-      "which vectors to write: input (W_E), output (context) or sum",
+      "which vectors to write: input (W_E), output (context), sum (input + "
+      "output), mix (input + --output-weight * output) or auto (mix for "
+      "skip-gram with --loss ns, input otherwise; docs/quality.md)",
+      R::kPerRun));
+  t.push_back(Real(
+      "output-weight", WEMBED_FIELD(double, output_weight),
+      [](double v) { return v >= 0 && v <= 10; }, "in [0, 10]", kOutput,
+      "weight of the output (context) vectors in --output-vectors mix",
       R::kPerRun));
   t.push_back(Text("save-vocab", WEMBED_FIELD(std::string, save_vocab), kOutput,
                    "also write the vocabulary (word count lines)", R::kPerRun));
@@ -532,7 +543,8 @@ Status CheckLossCombination(const TrainingJob& job) {
         "combined (word2vec.c's -hs 1 -negative 5); use --loss ns, or --loss "
         "hs without --negative");
   }
-  if (job.output_vectors != OutputVectors::kInput) {
+  if (job.output_vectors != OutputVectors::kInput &&
+      job.output_vectors != OutputVectors::kAuto) {
     return Status::InvalidArgument(
         std::string("--output-vectors ") +
         OutputVectorsName(job.output_vectors) +
@@ -553,21 +565,29 @@ std::vector<std::pair<std::string, std::string>> PresetValues(
             {"min-alpha-ratio", "0.0001"},
             {"noise-exponent", "0.75"},
             {"sg-input", "context"},
-            {"sample", "0.001"}};
+            {"sample", "0.001"},
+            {"output-vectors", "input"}};
   }
   if (job.preset == "fasttext") {  // -lr 0.05 to 0, counts^0.5, -t 1e-4
     return {{"alpha", "0.05"},
             {"min-alpha-ratio", "0.0001"},
             {"noise-exponent", "0.5"},
             {"sg-input", cbow ? "context" : "center"},
-            {"sample", "0.0001"}};
+            {"sample", "0.0001"},
+            {"output-vectors", "input"}};
+  }
+  if (job.preset == "wembed" && cbow &&
+      job.options.loss == Loss::kNegativeSampling) {
+    // docs/quality.md: counts^0.5 costs CBOW 3 points (1 epoch).
+    return {{"noise-exponent", "0.75"}};
   }
   if (job.preset == "gensim") {  // alpha 0.025 to min_alpha 1e-4, absolute
     return {{"alpha", "0.025"},
             {"min-alpha-ratio", "0.004"},
             {"noise-exponent", "0.75"},
             {"sg-input", "context"},
-            {"sample", "0.001"}};
+            {"sample", "0.001"},
+            {"output-vectors", "input"}};
   }
   return {};
 }

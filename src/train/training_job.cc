@@ -438,7 +438,7 @@ class TrainingRun {
     Matrix sum;
     const Matrix& vectors =
         ChooseVectors(trainer_->input_vectors(), trainer_->output_vectors(),
-                      job_.output_vectors, &sum);
+                      ResolvedOutputVectors(job_), &sum, job_.output_weight);
     WEMBED_RETURN_IF_ERROR(WriteWord2Vec(job_.output, trainer_->vocab().words(),
                                          vectors, job_.format, env_));
     observer_.OnVectorsWritten(job_.output, vectors.rows(), vectors.cols());
@@ -505,6 +505,13 @@ StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
   } catch (const std::bad_alloc&) {
     return Status::Internal("out of memory");
   }
+}
+
+OutputVectors ResolvedOutputVectors(const TrainingJob& job) {
+  const TrainOptions& o = job.options;
+  return ResolveOutputVectors(
+      job.output_vectors,
+      o.model == Model::kSkipGram && o.loss == Loss::kNegativeSampling);
 }
 
 }  // namespace wembed

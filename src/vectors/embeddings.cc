@@ -659,7 +659,8 @@ StatusOr<Embeddings> LoadWord2Vec(BufferedReader& in, size_t max_rows,
   return sink.Finish();
 }
 
-// The input matrix W_E of a checkpoint, rows in vocabulary (frequency)
+// The vectors a checkpoint's run writes by default (AutoVectorsFor: W_E,
+// or W_E + kDefaultOutputWeight * output), rows in vocabulary (frequency)
 // order.
 StatusOr<Embeddings> LoadFromCheckpoint(BufferedReader& in, size_t max_rows,
                                         EmbeddingsLoadInfo* info) {
@@ -669,7 +670,13 @@ StatusOr<Embeddings> LoadFromCheckpoint(BufferedReader& in, size_t max_rows,
   const size_t n = max_rows > 0 ? std::min(total, max_rows) : total;
   Embeddings e;
   e.words.assign(ckpt->vocab.words().begin(), ckpt->vocab.words().begin() + n);
-  e.vectors = std::move(ckpt->input);
+  if (AutoVectorsFor(*ckpt) == OutputVectors::kInput) {
+    e.vectors = std::move(ckpt->input);
+  } else {
+    Matrix mixed;
+    ChooseVectors(ckpt->input, ckpt->output, OutputVectors::kMix, &mixed);
+    e.vectors = std::move(mixed);
+  }
   if (n < e.vectors.rows()) {
     Matrix first(n, e.vectors.cols());
     if (n > 0) {
@@ -758,25 +765,51 @@ const char* OutputVectorsName(OutputVectors which) {
       return "output";
     case OutputVectors::kSum:
       return "sum";
+    case OutputVectors::kMix:
+      return "mix";
+    case OutputVectors::kAuto:
+      return "auto";
   }
   return "input";
 }
 
+OutputVectors ResolveOutputVectors(OutputVectors which,
+                                   bool skip_gram_word_outputs) {
+  if (which != OutputVectors::kAuto) return which;
+  return skip_gram_word_outputs ? OutputVectors::kMix : OutputVectors::kInput;
+}
+
+OutputVectors AutoVectorsFor(const Checkpoint& c) {
+  bool skip_gram = true;
+  for (const auto& [key, value] : c.options) {
+    if (key == "model") skip_gram = value == "sg";
+  }
+  return ResolveOutputVectors(
+      OutputVectors::kAuto,
+      skip_gram && c.output_layout == OutputLayout::kWordVectors);
+}
+
 const Matrix& ChooseVectors(const Matrix& input, const Matrix& output,
-                            OutputVectors which, Matrix* sum_storage) {
+                            OutputVectors which, Matrix* sum_storage,
+                            double output_weight) {
   switch (which) {
     case OutputVectors::kInput:
+    case OutputVectors::kAuto:  // unresolved: the safe choice
       return input;
     case OutputVectors::kOutput:
       return output;
     case OutputVectors::kSum:
+      output_weight = 1.0;
+      break;
+    case OutputVectors::kMix:
       break;
   }
+  const float weight = float(output_weight);
   *sum_storage = input;
   for (size_t r = 0; r < sum_storage->rows(); ++r) {
     float* s = sum_storage->row(r);
     const float* o = output.row(r);
-    for (size_t c = 0; c < sum_storage->stride(); ++c) s[c] += o[c];
+    for (size_t c = 0; c < sum_storage->stride(); ++c) s[c] += weight * o[c];
   }
   return *sum_storage;
 }

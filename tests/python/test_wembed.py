@@ -43,7 +43,7 @@ def test_model_holds_the_run(trained, synth):
     assert model.summary["words_trained"] == 5 * model.summary["corpus_tokens"]
     assert model.syn1neg.shape == model.wv.vectors.shape
     assert model.wv.get_vecattr(model.wv.index_to_key[0], "count") > 0
-    # The checkpoint holds the same input vectors.
+    # The checkpoint loads as the same (default, auto) vectors.
     assert np.array_equal(wembed.load(ckpt).vectors, model.wv.vectors)
     assert np.array_equal(wembed.load(vectors).vectors, model.wv.vectors)
 
@@ -89,7 +89,7 @@ def test_progress_callable_and_json_log(synth, tmp_path):
         for key in ("words", "words_per_second", "loss", "learning_rate",
                     "eta", "epoch", "elapsed", "progress"):
             assert key in p
-        assert 0 < p["learning_rate"] <= 0.025
+        assert 0 < p["learning_rate"] <= 0.05  # the default --alpha
     assert [p["words"] for p in seen] == sorted(p["words"] for p in seen)
     import json
     lines = [json.loads(l) for l in log.read_text().splitlines()]
@@ -287,7 +287,14 @@ def test_exports_load_in_numpy(trained, cli, tmp_path):
         "--output-vectors", "sum")
     tsv = np.loadtxt(tmp_path / "tb" / "vectors.tsv", delimiter="\t",
                      dtype=np.float32)
-    assert np.array_equal(tsv, kv.vectors + model.syn1neg)
+    cli("export", ckpt, "--format", "npy", "-o", tmp_path / "in",
+        "--output-vectors", "input")
+    w_e = np.load(tmp_path / "in" / "vectors.npy")
+    assert np.array_equal(tsv, w_e + model.syn1neg)
+    # The default (auto) vectors of a skip-gram run: W_E + 0.25 * output.
+    assert np.allclose(kv.vectors, w_e + np.float32(0.25) * model.syn1neg,
+                       rtol=0, atol=1e-6)
+    assert not np.array_equal(kv.vectors, w_e)
     meta = (tmp_path / "tb" / "metadata.tsv").read_text().splitlines()
     assert meta == kv.index_to_key  # one column: no header line
 

@@ -83,7 +83,8 @@ Status ValidateTrainingJob(const TrainingJob& job);
 
 // The option values (name, value) of `job.preset` for `job`'s model:
 // word2vec.c's, fastText's or gensim's defaults for the hyperparameters
-// wembed shares with them (docs/quality.md lists them); empty for "wembed".
+// wembed shares with them (docs/quality.md lists them); for "wembed", only
+// where a model's default differs from TrainOptions' (CBOW's noise exponent).
 std::vector<std::pair<std::string, std::string>> PresetValues(
     const TrainingJob& job);
 

@@ -58,9 +58,11 @@ struct TrainOptions {
   double sample = 1e-4;
   int epochs = 5;
   int threads = 0;  // 0 = all cores
-  double alpha = 0.025;
+  // wembed's defaults (docs/quality.md): fastText's rate and noise exponent
+  // on word2vec.c's loop; --preset word2vec restores 0.025 and 0.75.
+  double alpha = 0.05;
   double min_alpha_ratio = 1e-4;  // final lr = alpha * min_alpha_ratio
-  double noise_exponent = 0.75;
+  double noise_exponent = 0.5;
   uint64_t seed = 1;
   UpdateRule update = UpdateRule::kBatch;
   Model model = Model::kSkipGram;

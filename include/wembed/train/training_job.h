@@ -30,7 +30,10 @@ struct TrainingJob {
   // caller gets the model in TrainingResult either way).
   std::string output;
   VectorFormat format = VectorFormat::kBinary;
-  OutputVectors output_vectors = OutputVectors::kInput;
+  // Which vectors the vectors file holds (auto: input + output_weight *
+  // output for skip-gram with negative sampling, input otherwise).
+  OutputVectors output_vectors = OutputVectors::kAuto;
+  double output_weight = kDefaultOutputWeight;  // for OutputVectors::kMix
   std::string read_vocab;  // use this vocabulary instead of counting
   std::string save_vocab;  // also write the vocabulary here
   std::string checkpoint;  // periodic and final checkpoints
@@ -97,6 +100,10 @@ struct TrainingResult {
   // The model as trained: options, vocabulary, both matrices, progress.
   Checkpoint model;
 };
+
+// job.output_vectors with auto resolved for the job's model (mix for
+// skip-gram with negative sampling, input otherwise).
+OutputVectors ResolvedOutputVectors(const TrainingJob& job);
 
 // job.read_vocab's vocabulary (word2vec's -read-vocab), sorted and filtered
 // by the job's --min-count, --max-vocab and --max-final-vocab. Errors name

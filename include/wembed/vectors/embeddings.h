@@ -24,15 +24,32 @@ struct Embeddings {
 enum class VectorFormat { kBinary, kText };
 
 // Which of a model's two matrices to export: W_E (the input vectors), the
-// context (output) vectors, or their sum.
-enum class OutputVectors { kInput, kOutput, kSum };
+// context (output) vectors, their sum, or input + w * output (kMix, w the
+// output weight). kAuto is kMix for skip-gram with a vector per word in the
+// output matrix (negative sampling), kInput otherwise (docs/quality.md);
+// callers resolve it with ResolveOutputVectors before choosing.
+enum class OutputVectors { kInput, kOutput, kSum, kMix, kAuto };
 const char* OutputVectorsName(OutputVectors which);  // "input", ...
+constexpr double kDefaultOutputWeight = 0.25;
 
-// The vectors `which` selects from a model's `input` and `output` matrices
-// (equal shapes): `input` or `output` itself, without a copy, or their sum,
+// kAuto resolved for a model: `skip_gram_word_outputs` is true for skip-gram
+// whose output matrix holds one vector per word. Other values unchanged.
+OutputVectors ResolveOutputVectors(OutputVectors which,
+                                   bool skip_gram_word_outputs);
+
+struct Checkpoint;
+// What kAuto means for checkpoint `c`: mix for a skip-gram run (the
+// "model" option absent or "sg") whose output matrix holds a vector per
+// word, input otherwise; so a checkpoint loads as the vectors its run wrote.
+OutputVectors AutoVectorsFor(const Checkpoint& c);
+
+// The vectors `which` (not kAuto) selects from a model's `input` and
+// `output` matrices (equal shapes): `input` or `output` itself, without a
+// copy, or input + w * output (w = 1 for kSum, `output_weight` for kMix),
 // built in `*sum_storage`. The reference is valid while the arguments are.
 const Matrix& ChooseVectors(const Matrix& input, const Matrix& output,
-                            OutputVectors which, Matrix* sum_storage);
+                            OutputVectors which, Matrix* sum_storage,
+                            double output_weight = kDefaultOutputWeight);
 
 // Writes rows [0, vectors.rows()) crash-safely (temp file + rename).
 // Precondition: words.size() == vectors.rows(). Words that are empty or
