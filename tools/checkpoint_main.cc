@@ -446,7 +446,8 @@ int RunExportCommand(int argc, char** argv) {
   if (auto code = ParseCommandLine(
           argc, argv,
           "wembed export INPUT --output PATH [--format " + FormatNames() +
-              "] [--output-vectors auto|input|output|sum|mix]",
+              "] [--output-vectors auto|input|output|sum|mix]"
+              " [--output-weight W]",
           "Writes the vectors of a training checkpoint (or of a word2vec "
           "vectors file) as\nword2vec binary or text, as a TensorBoard "
           "projector pair (vectors.tsv,\nmetadata.tsv) or as a NumPy array "
