@@ -71,8 +71,8 @@ class TrainingRun {
     }
     WEMBED_RETURN_IF_ERROR(CreateTrainer());
     WEMBED_RETURN_IF_ERROR(Train());
-    WEMBED_RETURN_IF_ERROR(WriteFinalCheckpoint());
-    if (!result_.stopped) WEMBED_RETURN_IF_ERROR(WriteVectors());
+    WEMBED_RETURN_IF_ERROR(result_.stopped ? WriteFinalCheckpoint()
+                                           : WriteFinishedModel());
     result_.job = job_;
     result_.model = std::move(*trainer_).Release();
     return std::move(result_);
@@ -431,6 +431,30 @@ class TrainingRun {
     return trainer_->WithCheckpoint([this](const Checkpoint& c) {
       return WriteCheckpoint(job_.checkpoint, c, env_);
     });
+  }
+
+  // A finished run: the vectors first, then the checkpoint. A failure of
+  // one does not prevent the other; the error says which one was kept.
+  Status WriteFinishedModel() {
+    const Status vectors = WriteVectors();
+    const Status ckpt = WriteFinalCheckpoint();
+    if (vectors.ok() && ckpt.ok()) return Status::Ok();
+    if (!vectors.ok() && !ckpt.ok()) {
+      return Status(vectors.code(), vectors.message() + "; and " +
+                                        ckpt.message() +
+                                        "; the trained model is lost");
+    }
+    if (!vectors.ok()) {
+      if (job_.checkpoint.empty()) return vectors;
+      return Status(vectors.code(),
+                    vectors.message() + "; the checkpoint " + job_.checkpoint +
+                        " was written (wembed export " + job_.checkpoint +
+                        " --output ... writes the vectors)");
+    }
+    if (job_.output.empty()) return ckpt;
+    return Status(ckpt.code(),
+                  ckpt.message() + "; the vectors were written to " +
+                      job_.output);
   }
 
   Status WriteVectors() {

@@ -1,0 +1,136 @@
+// Faults and hostile inputs as users meet them (docs/reliability.md): full
+// disks and file size limits, diverging runs, planted temp files, lying
+// headers, FIFOs, failed writes to stdout. Each test checks the exit code,
+// the one stderr line and what is left on disk.
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+#include "wembed/corpus/synthetic_corpus.h"
+
+namespace wembed {
+namespace {
+
+using testing::CommandResult;
+using testing::CountLines;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+const std::string kWembed = WEMBED_BINARY;
+
+// For a child: files of at most `bytes` (a larger write fails with EFBIG
+// instead of killing the process with SIGXFSZ).
+std::function<void()> FileSizeLimit(uint64_t bytes) {
+  return [bytes] {
+    ::signal(SIGXFSZ, SIG_IGN);
+    const struct rlimit limit = {rlim_t(bytes), rlim_t(bytes)};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+  };
+}
+
+uint64_t FileSize(const std::string& path) {
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : uint64_t(size);
+}
+
+class ReliabilityCliTest : public ::testing::Test {
+ protected:
+  // A synthetic corpus of `sentences` lines in the temp dir.
+  std::string Corpus(int sentences) {
+    SyntheticCorpusOptions o;
+    o.sentences = sentences;
+    const std::string text = dir_.File("corpus" + std::to_string(sentences));
+    EXPECT_TRUE(WriteSyntheticCorpus(GenerateSyntheticCorpus(o), text,
+                                     dir_.File("questions.txt"))
+                    .ok());
+    return text;
+  }
+  CommandResult Run(std::vector<std::string> args,
+                    const std::function<void()>& in_child = {}) {
+    args.insert(args.begin(), kWembed);
+    return RunCommand(args, dir_.path(), in_child);
+  }
+  // No "<name>.tmp.<pid>" left in the directory.
+  void ExpectNoTempFiles() {
+    for (const std::string& name : dir_.List()) {
+      EXPECT_EQ(name.find(".tmp."), std::string::npos) << name;
+    }
+  }
+  TempDir dir_;
+};
+
+// ------------------------------------------------- 1. final outputs
+
+TEST_F(ReliabilityCliTest, VectorsAreWrittenWhenTheFinalCheckpointCannotBe) {
+  const std::string corpus = Corpus(2000);
+  const std::vector<std::string> train = {
+      "train", "--input", corpus, "--dim", "64", "--epochs", "1",
+      "--threads", "1", "-q"};
+  std::vector<std::string> args = train;
+  args.insert(args.end(), {"--output", dir_.File("ref.bin"), "--checkpoint",
+                           dir_.File("ref.ck")});
+  ASSERT_EQ(Run(args).exit_code, 0);
+  const uint64_t vectors = FileSize(dir_.File("ref.bin"));
+  const uint64_t ckpt = FileSize(dir_.File("ref.ck"));
+  ASSERT_LT(vectors + 4096, ckpt);  // a limit fits between them
+
+  args = train;
+  args.insert(args.end(), {"--output", dir_.File("out.bin"), "--checkpoint",
+                           dir_.File("ck")});
+  CommandResult r = Run(args, FileSizeLimit((vectors + ckpt) / 2));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(dir_.File("ck")), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the vectors were written to " + dir_.File("out.bin")),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(FileSize(dir_.File("out.bin")), vectors);
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("ck")));
+  ExpectNoTempFiles();
+}
+
+TEST_F(ReliabilityCliTest, CheckpointIsWrittenWhenTheVectorsCannotBe) {
+  const std::string corpus = Corpus(2000);
+  const std::vector<std::string> train = {
+      "train", "--input", corpus, "--dim", "64", "--epochs", "1",
+      "--threads", "1", "--format", "txt", "-q"};
+  std::vector<std::string> args = train;
+  args.insert(args.end(), {"--output", dir_.File("ref.txt"), "--checkpoint",
+                           dir_.File("ref.ck")});
+  ASSERT_EQ(Run(args).exit_code, 0);
+  const uint64_t vectors = FileSize(dir_.File("ref.txt"));
+  const uint64_t ckpt = FileSize(dir_.File("ref.ck"));
+  ASSERT_LT(ckpt + 4096, vectors);  // text is longer than two float matrices
+
+  args = train;
+  args.insert(args.end(), {"--output", dir_.File("out.txt"), "--checkpoint",
+                           dir_.File("ck")});
+  CommandResult r = Run(args, FileSizeLimit((vectors + ckpt) / 2));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(dir_.File("out.txt")), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the checkpoint " + dir_.File("ck") + " was written"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("out.txt")));
+  EXPECT_EQ(FileSize(dir_.File("ck")), ckpt);
+  ExpectNoTempFiles();
+  // The checkpoint gives the vectors.
+  r = Run({"export", dir_.File("ck"), "--output", dir_.File("out.txt"),
+           "--format", "txt"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir_.File("out.txt")), ReadFile(dir_.File("ref.txt")));
+}
+
+}  // namespace
+}  // namespace wembed
