@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <filesystem>
@@ -14,6 +15,7 @@
 
 #include "test_util.h"
 #include "wembed/corpus/synthetic_corpus.h"
+#include "wembed/vectors/checkpoint.h"
 
 namespace wembed {
 namespace {
@@ -41,6 +43,32 @@ uint64_t FileSize(const std::string& path) {
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(path, ec);
   return ec ? 0 : uint64_t(size);
+}
+
+// Sets the last value of the input matrix of the checkpoint at `path` to
+// NaN and fixes the section's CRC (docs/checkpoint-format.md): a checkpoint
+// of a diverged run as an older wembed wrote it.
+void PoisonCheckpoint(const std::string& path) {
+  std::string bytes = ReadFile(path);
+  size_t at = 20;  // after the file header
+  while (at + 12 <= bytes.size()) {
+    uint32_t type;
+    uint64_t length;
+    std::memcpy(&type, bytes.data() + at, 4);
+    std::memcpy(&length, bytes.data() + at + 4, 8);
+    if (type == 3) {  // the input matrix
+      const uint32_t nan = 0x7fc00000u;
+      std::memcpy(bytes.data() + at + 12 + length - 4, &nan, 4);
+      const uint32_t crc = uint32_t(
+          crc32(0, reinterpret_cast<const Bytef*>(bytes.data() + at),
+                uInt(12 + length)));
+      std::memcpy(bytes.data() + at + 12 + length, &crc, 4);
+      WriteFile(path, bytes);
+      return;
+    }
+    at += 16 + length;
+  }
+  ADD_FAILURE() << "no input matrix in " << path;
 }
 
 class ReliabilityCliTest : public ::testing::Test {
@@ -130,6 +158,46 @@ TEST_F(ReliabilityCliTest, CheckpointIsWrittenWhenTheVectorsCannotBe) {
            "--format", "txt"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(ReadFile(dir_.File("out.txt")), ReadFile(dir_.File("ref.txt")));
+}
+
+// ------------------------------------------------- 2. divergence
+
+TEST_F(ReliabilityCliTest, DivergedRunKeepsTheLastGoodCheckpoint) {
+  const std::string corpus = Corpus(40000);
+  const std::string ck = dir_.File("ck");
+  CommandResult r = Run({"train", "--input", corpus, "--checkpoint", ck,
+                         "--epochs", "1", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Run({"train", "--input", corpus, "--checkpoint", ck, "--alpha", "10",
+           "--checkpoint-every", "0.2", "--epochs", "50", "-q"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("diverged"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the checkpoint " + ck + " was not replaced"),
+            std::string::npos)
+      << r.err;
+  StatusOr<Checkpoint> kept = ReadCheckpoint(ck);
+  ASSERT_TRUE(kept.ok()) << kept.status().message();
+  EXPECT_TRUE(CheckpointIsFinite(*kept));
+  ExpectNoTempFiles();
+}
+
+TEST_F(ReliabilityCliTest, NonFiniteCheckpointIsNotExported) {
+  const std::string corpus = Corpus(500);
+  const std::string ck = dir_.File("ck");
+  ASSERT_EQ(Run({"train", "--input", corpus, "--checkpoint", ck, "-q"})
+                .exit_code,
+            0);
+  PoisonCheckpoint(ck);
+  ASSERT_TRUE(ReadCheckpoint(ck).ok());
+  for (const char* format : {"txt", "bin"}) {
+    CommandResult r = Run({"export", ck, "--output", dir_.File("v"),
+                           "--format", format});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("non-finite"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir_.File("v")));
+  }
 }
 
 }  // namespace

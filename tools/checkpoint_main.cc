@@ -316,6 +316,11 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
     if (!ckpt.ok()) return ckpt.status();
     Checkpoint& c = *ckpt;
     WEMBED_RETURN_IF_ERROR(CheckExportable(path, c, job.output_vectors));
+    if (!CheckpointIsFinite(c)) {
+      return Status::InvalidArgument(
+          path + ": the vectors contain non-finite values (NaN or Inf; the "
+                 "training run diverged); nothing exported");
+    }
     Matrix sum;
     const Matrix& chosen =
         ChooseVectors(c.input, c.output, job.output_vectors, &sum);
