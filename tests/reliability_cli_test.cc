@@ -200,5 +200,46 @@ TEST_F(ReliabilityCliTest, NonFiniteCheckpointIsNotExported) {
   }
 }
 
+// ------------------------------------------------- 3. temp files
+
+TEST_F(ReliabilityCliTest, PlantedSymlinkAtTheTempNameIsNotWrittenThrough) {
+  const std::string victim = dir_.File("victim");
+  const std::string target = dir_.File("out.txt");
+  WriteFile(victim, "precious\n");
+  // The child plants "<target>.tmp.<its pid>", the pid wembed runs with.
+  auto plant = [&] {
+    const std::string temp = target + ".tmp." + std::to_string(::getpid());
+    if (::symlink(victim.c_str(), temp.c_str()) != 0) ::_exit(126);
+  };
+  CommandResult r =
+      Run({"synth", "--output-corpus", target, "--output-questions",
+           dir_.File("q.txt"), "--sentences", "100"},
+          plant);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  EXPECT_FALSE(std::filesystem::is_symlink(target));
+  EXPECT_EQ(CountLines(ReadFile(target)), 100);
+  ExpectNoTempFiles();
+}
+
+TEST_F(ReliabilityCliTest, ReplacedFileKeepsItsModeNewFileFollowsUmask) {
+  const std::string old_file = dir_.File("old.txt");
+  WriteFile(old_file, "old\n");
+  ASSERT_EQ(::chmod(old_file.c_str(), 0600), 0);
+  auto umask_002 = [] { ::umask(002); };
+  for (const std::string& target : {old_file, dir_.File("new.txt")}) {
+    CommandResult r =
+        Run({"synth", "--output-corpus", target, "--output-questions",
+             dir_.File("q.txt"), "--sentences", "10"},
+            umask_002);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  struct stat st;
+  ASSERT_EQ(::stat(old_file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(dir_.File("new.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0664u);  // 0666 less the umask
+}
+
 }  // namespace
 }  // namespace wembed
