@@ -39,6 +39,15 @@ std::function<void()> FileSizeLimit(uint64_t bytes) {
   };
 }
 
+// For a child: at most `bytes` of address space (an allocation beyond it
+// fails with bad_alloc, reported as "out of memory").
+std::function<void()> AddressSpaceLimit(uint64_t bytes) {
+  return [bytes] {
+    const struct rlimit limit = {rlim_t(bytes), rlim_t(bytes)};
+    ::setrlimit(RLIMIT_AS, &limit);
+  };
+}
+
 uint64_t FileSize(const std::string& path) {
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(path, ec);
@@ -239,6 +248,29 @@ TEST_F(ReliabilityCliTest, ReplacedFileKeepsItsModeNewFileFollowsUmask) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   ASSERT_EQ(::stat(dir_.File("new.txt").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0664u);  // 0666 less the umask
+}
+
+// ------------------------------------------------- 4. lying headers
+
+TEST_F(ReliabilityCliTest, LyingHeaderAllocatesOnlyWhatTheBytesJustify) {
+  const std::string sparse = dir_.File("sparse.txt");
+  WriteFile(sparse, "100000000 1\n");
+  ASSERT_EQ(::truncate(sparse.c_str(), off_t{256} << 20), 0);  // a hole
+  const std::string dense = dir_.File("dense.txt");
+  WriteFile(dense, "100000000 1\n" + std::string(size_t{64} << 20, '\0'));
+  const std::string real = dir_.File("real.txt");
+  WriteFile(real, "2 1\na 1\nb 2\n");
+  // The header would need gigabytes; the file's bytes justify little.
+  const auto limit = AddressSpaceLimit(uint64_t{1} << 30);
+  for (const std::string& path : {sparse, dense}) {
+    CommandResult r = Run({"similar", "a", "--vectors", path}, limit);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(path + ": line 2 is longer than"), std::string::npos)
+        << r.err;
+  }
+  CommandResult r = Run({"similar", "a", "--vectors", real}, limit);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace
