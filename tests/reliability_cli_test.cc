@@ -273,5 +273,26 @@ TEST_F(ReliabilityCliTest, LyingHeaderAllocatesOnlyWhatTheBytesJustify) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// ------------------------------------------------- 5. standard output
+
+TEST_F(ReliabilityCliTest, FailedWriteToStandardOutputExitsOne) {
+  const std::string vectors = dir_.File("v.txt");
+  WriteFile(vectors, "3 2\na 1 0\nb 1 1\nc 0 1\n");
+  for (const std::string& command :
+       {kWembed + " similar a --vectors " + vectors, kWembed + " --help",
+        kWembed + " similar --help"}) {
+    CommandResult r = testing::RunShell(command + " > /dev/full", dir_.path());
+    EXPECT_EQ(r.exit_code, 1) << command << ": " << r.err;
+    EXPECT_EQ(CountLines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("cannot write to standard output"), std::string::npos)
+        << r.err;
+  }
+  // The same commands succeed when the output can be written.
+  CommandResult r =
+      testing::RunShell(kWembed + " similar a --vectors " + vectors,
+                        dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 }  // namespace
 }  // namespace wembed

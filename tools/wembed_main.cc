@@ -1,4 +1,6 @@
 // wembed: the command-line front end. Dispatches to one subcommand.
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -54,9 +56,30 @@ void PrintUsage(std::ostream& out) {
   out << "\n'wembed <command> --help' lists a command's options.\n";
 }
 
-}  // namespace
+// `code`, or 1 if standard output or standard error could not be written
+// (a full disk, /dev/full, a closed descriptor): output that was lost is a
+// failure, never exit 0.
+int CheckStandardStreams(const std::string& name, int code) {
+  std::cout.flush();
+  errno = 0;
+  const bool out_ok = std::cout.good() && std::fflush(stdout) == 0 &&
+                      !std::ferror(stdout);
+  const int out_errno = errno;
+  if (!out_ok && code == wembed::cli::kExitOk) {
+    code = wembed::cli::ReportError(
+        name, wembed::Status::IoError(
+                  "cannot write to standard output: " +
+                  std::string(out_errno != 0 ? std::strerror(out_errno)
+                                             : "write failed")));
+  }
+  std::cerr.flush();
+  if (!std::cerr.good() || std::fflush(stderr) != 0 || std::ferror(stderr)) {
+    code = wembed::cli::kExitError;
+  }
+  return code;
+}
 
-int main(int argc, char** argv) {
+int RunMain(int argc, char** argv) {
   if (argc < 2) {
     PrintUsage(std::cerr);
     return wembed::cli::kExitUsage;
@@ -86,4 +109,11 @@ int main(int argc, char** argv) {
   std::cerr << "wembed: unknown command '" << name
             << "' (see 'wembed --help')\n";
   return wembed::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int code = RunMain(argc, argv);
+  return CheckStandardStreams(argc < 2 ? "wembed" : argv[1], code);
 }
