@@ -294,5 +294,24 @@ TEST_F(ReliabilityCliTest, FailedWriteToStandardOutputExitsOne) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// ------------------------------------------------- 8. tiny norms
+
+TEST_F(ReliabilityCliTest, VectorOfDenormalNormHasSimilarityZeroNeverNan) {
+  const std::string vectors = dir_.File("d.txt");
+  WriteFile(vectors, "3 2\na 1e-39 0\nb 1 0\nc 0 1\n");
+  CommandResult r = Run({"similar", "b", "--vectors", vectors});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("a\t0.000000"), std::string::npos) << r.out;
+  r = Run({"similar", "a", "--vectors", vectors});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
+  const std::string pairs = dir_.File("pairs.txt");
+  WriteFile(pairs, "a b 5\nb c 1\nc a 3\n");
+  r = Run({"eval", "similarity", "--vectors", vectors, "--pairs", pairs});
+  EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.find("nan"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace wembed
