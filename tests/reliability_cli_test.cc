@@ -313,5 +313,22 @@ TEST_F(ReliabilityCliTest, VectorOfDenormalNormHasSimilarityZeroNeverNan) {
   EXPECT_EQ(r.err.find("nan"), std::string::npos) << r.err;
 }
 
+// ------------------------------------------------- 9. tiny count tables
+
+TEST_F(ReliabilityCliTest, TinyMaxTableEntriesDoesNotHang) {
+  const std::string corpus = Corpus(40000);
+  // Pruning after nearly every word used to cost a 64k-slot table and a
+  // 1 MiB arena block each time: 40 s here. The limit is generous.
+  for (const char* command : {"phrases", "vocab"}) {
+    CommandResult r = testing::RunShell(
+        "timeout 20 " + kWembed + " " + command + " -i " + corpus + " -o " +
+            dir_.File("out.txt") + " --min-count 1 --max-table-entries 1",
+        dir_.path());
+    EXPECT_EQ(r.exit_code, 0) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("raise --max-table-entries"), std::string::npos)
+        << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace wembed
