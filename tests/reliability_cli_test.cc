@@ -294,6 +294,34 @@ TEST_F(ReliabilityCliTest, FailedWriteToStandardOutputExitsOne) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// ------------------------------------------------- 6, 7. FIFOs
+
+// A FIFO is opened once and read once: a corpus through a FIFO gives the
+// same vocabulary as the file, vectors through a FIFO the same neighbours.
+// (A second open would block forever: the writer is gone.)
+TEST_F(ReliabilityCliTest, FifoCorpusAndFifoVectorsAreReadOnce) {
+  const std::string corpus = Corpus(2000);
+  const std::string fifo = dir_.File("p");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string feed = "cat " + corpus + " > " + fifo + " & timeout 60 ";
+  CommandResult r = Run({"vocab", "-i", corpus, "-o", dir_.File("ref.txt")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = testing::RunShell(feed + kWembed + " vocab -i " + fifo + " -o " +
+                            dir_.File("v.txt"),
+                        dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir_.File("v.txt")), ReadFile(dir_.File("ref.txt")));
+
+  const std::string vectors = dir_.File("vectors.txt");
+  WriteFile(vectors, "3 2\na 1 0\nb 1 1\nc 0 1\n");
+  r = testing::RunShell(
+      "cat " + vectors + " > " + fifo + " & timeout 60 " + kWembed +
+          " similar a --vectors " + fifo,
+      dir_.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1\tb\t0.707107"), std::string::npos) << r.out;
+}
+
 // ------------------------------------------------- 8. tiny norms
 
 TEST_F(ReliabilityCliTest, VectorOfDenormalNormHasSimilarityZeroNeverNan) {
