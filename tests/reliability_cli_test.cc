@@ -29,11 +29,11 @@ using testing::WriteFile;
 
 const std::string kWembed = WEMBED_BINARY;
 
-// For a child: files of at most `bytes` (a larger write fails with EFBIG
-// instead of killing the process with SIGXFSZ).
+// For a child: files of at most `bytes`, as under `ulimit -f` (SIGXFSZ
+// left at its default: wembed itself turns it into EFBIG errors).
 std::function<void()> FileSizeLimit(uint64_t bytes) {
   return [bytes] {
-    ::signal(SIGXFSZ, SIG_IGN);
+    ::signal(SIGXFSZ, SIG_DFL);
     const struct rlimit limit = {rlim_t(bytes), rlim_t(bytes)};
     ::setrlimit(RLIMIT_FSIZE, &limit);
   };

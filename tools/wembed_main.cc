@@ -1,5 +1,6 @@
 // wembed: the command-line front end. Dispatches to one subcommand.
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -60,11 +61,13 @@ void PrintUsage(std::ostream& out) {
 // (a full disk, /dev/full, a closed descriptor): output that was lost is a
 // failure, never exit 0.
 int CheckStandardStreams(const std::string& name, int code) {
-  std::cout.flush();
   errno = 0;
-  const bool out_ok = std::cout.good() && std::fflush(stdout) == 0 &&
-                      !std::ferror(stdout);
-  const int out_errno = errno;
+  std::cout.flush();
+  int out_errno = errno;  // of the first failed write, if it was now
+  const bool cout_ok = std::cout.good();
+  const bool flushed = std::fflush(stdout) == 0;
+  if (out_errno == 0 && !flushed) out_errno = errno;
+  const bool out_ok = cout_ok && flushed && !std::ferror(stdout);
   if (!out_ok && code == wembed::cli::kExitOk) {
     code = wembed::cli::ReportError(
         name, wembed::Status::IoError(
@@ -114,6 +117,9 @@ int RunMain(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f) a write fails with EFBIG and is
+  // reported, naming the file, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   const int code = RunMain(argc, argv);
   return CheckStandardStreams(argc < 2 ? "wembed" : argv[1], code);
 }
