@@ -7,10 +7,12 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_util.h"
@@ -339,6 +341,27 @@ TEST_F(ReliabilityCliTest, VectorOfDenormalNormHasSimilarityZeroNeverNan) {
   r = Run({"eval", "similarity", "--vectors", vectors, "--pairs", pairs});
   EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;
   EXPECT_EQ(r.err.find("nan"), std::string::npos) << r.err;
+}
+
+// ------------------------------------------------- 9. signals
+
+// SIGHUP stops a run like SIGINT (TrainCliTest.SighupExits129...), but
+// under nohup (SIGHUP ignored) it stays ignored and the run finishes.
+TEST_F(ReliabilityCliTest, IgnoredSighupStaysIgnored) {
+  const std::string corpus = Corpus(100000);
+  const std::string err = dir_.File("run.err");
+  const pid_t pid = testing::Spawn(
+      {kWembed, "train", "--input", corpus, "--output", dir_.File("out.bin"),
+       "--checkpoint", dir_.File("ck"), "--threads", "1", "--epochs", "150",
+       "--dim", "32"},
+      "", err, [] { ::signal(SIGHUP, SIG_IGN); });
+  for (int i = 0; i < 600 && ReadFile(err).find("read ") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(pid, SIGHUP);
+  EXPECT_EQ(testing::WaitExit(pid), 0) << ReadFile(err);
+  EXPECT_TRUE(std::filesystem::exists(dir_.File("out.bin")));
 }
 
 // ------------------------------------------------- 9. tiny count tables
