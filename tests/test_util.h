@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
@@ -138,11 +139,13 @@ inline int CountLines(const std::string& s) {
 // ------------------------------------------------------------ processes
 
 // Starts `args` (args[0] is the program path) with stdout and stderr
-// redirected to the given files ("" = /dev/null) and stdin from /dev/null.
+// redirected to the given files ("" = /dev/null) and stdin from /dev/null;
+// `in_child` (if set) runs in the child just before exec (limits, umask).
 // Returns the child's pid, or -1.
 inline pid_t Spawn(const std::vector<std::string>& args,
                    const std::string& stdout_path = "",
-                   const std::string& stderr_path = "") {
+                   const std::string& stderr_path = "",
+                   const std::function<void()>& in_child = {}) {
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
   auto redirect = [](const std::string& path, int fd, int flags) {
@@ -157,6 +160,7 @@ inline pid_t Spawn(const std::vector<std::string>& args,
   for (const std::string& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  if (in_child) in_child();
   ::execv(argv[0], argv.data());
   ::_exit(127);
 }
@@ -179,10 +183,11 @@ struct CommandResult {
 // Runs `args` to completion, capturing stdout and stderr via two files in
 // `dir` that are removed again (the directory is left as it was).
 inline CommandResult RunCommand(const std::vector<std::string>& args,
-                                const std::string& dir) {
+                                const std::string& dir,
+                                const std::function<void()>& in_child = {}) {
   const std::string out = dir + "/cmd.stdout", err = dir + "/cmd.stderr";
   CommandResult r;
-  r.exit_code = WaitExit(Spawn(args, out, err));
+  r.exit_code = WaitExit(Spawn(args, out, err, in_child));
   r.out = ReadFile(out);
   r.err = ReadFile(err);
   std::remove(out.c_str());

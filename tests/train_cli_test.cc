@@ -351,6 +351,10 @@ TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {
   InterruptAndResume(dir_, Corpus(300000), SIGTERM, 143);
 }
 
+TEST_F(TrainCliTest, SighupExits129AndResumesExactly) {
+  InterruptAndResume(dir_, Corpus(300000), SIGHUP, 129);
+}
+
 TEST_F(TrainCliTest, SigkillLeavesALoadableCheckpointThatResumes) {
   const std::string corpus = Corpus(300000);
   const std::string ckpt = dir_.File("run.ckpt");

@@ -320,6 +320,11 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
                                     ? AutoVectorsFor(c)
                                     : job.output_vectors;
     WEMBED_RETURN_IF_ERROR(CheckExportable(path, c, which));
+    if (!CheckpointIsFinite(c)) {
+      return Status::InvalidArgument(
+          path + ": the vectors contain non-finite values (NaN or Inf; the "
+                 "training run diverged); nothing exported");
+    }
     Matrix sum;
     const Matrix& chosen =
         ChooseVectors(c.input, c.output, which, &sum, job.output_weight);

@@ -186,7 +186,7 @@ void AddTableOptions(
 
 namespace {
 
-// Set by the SIGINT/SIGTERM handler (a signal handler can only reach
+// Set by the SIGINT/SIGTERM/SIGHUP handler (a signal handler can only reach
 // process-wide state); read by the library at safe points.
 std::atomic<bool> g_stop_requested{false};
 std::atomic<int> g_stop_signal{0};
@@ -206,13 +206,20 @@ const std::atomic<bool>* InstallStopSignalHandlers() {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal stops the run the same way, unless SIGHUP is
+  // ignored (nohup): then it stays ignored.
+  struct sigaction hup = {};
+  if (sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN) {
+    sigaction(SIGHUP, &sa, nullptr);
+  }
   return &g_stop_requested;
 }
 
 int StopSignal() { return g_stop_signal.load(); }
 
 int ExitCodeForStopSignal() {
-  return g_stop_signal.load() == SIGTERM ? 143 : 130;
+  const int sig = g_stop_signal.load();
+  return sig == SIGTERM || sig == SIGHUP ? 128 + sig : 130;
 }
 
 namespace {

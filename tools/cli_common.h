@@ -63,13 +63,14 @@ Status ApplyTableOptions(const po::variables_map& vm, TrainingJob* job);
 std::optional<int> ApplyCorpusOptions(const std::string& command,
                                       const po::variables_map& vm,
                                       TrainingJob* job);
-// Makes SIGINT and SIGTERM raise the returned flag instead of killing the
-// process (a second signal kills at once), for commands that stop cleanly
-// at a safe point.
+// Makes SIGINT, SIGTERM and SIGHUP (unless ignored, as under nohup) raise
+// the returned flag instead of killing the process (a second signal kills
+// at once), for commands that stop cleanly at a safe point.
 const std::atomic<bool>* InstallStopSignalHandlers();
-// The stop signal received (SIGINT, SIGTERM), or 0.
+// The stop signal received (SIGINT, SIGTERM, SIGHUP), or 0.
 int StopSignal();
-// The exit code after a stop signal: 130 for SIGINT, 143 for SIGTERM.
+// The exit code after a stop signal: 130 for SIGINT, 143 for SIGTERM, 129
+// for SIGHUP.
 int ExitCodeForStopSignal();
 
 // For a command that scans --input into `output` (vocab, encode): sets

@@ -1,4 +1,7 @@
 // wembed: the command-line front end. Dispatches to one subcommand.
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -54,9 +57,32 @@ void PrintUsage(std::ostream& out) {
   out << "\n'wembed <command> --help' lists a command's options.\n";
 }
 
-}  // namespace
+// `code`, or 1 if standard output or standard error could not be written
+// (a full disk, /dev/full, a closed descriptor): output that was lost is a
+// failure, never exit 0.
+int CheckStandardStreams(const std::string& name, int code) {
+  errno = 0;
+  std::cout.flush();
+  int out_errno = errno;  // of the first failed write, if it was now
+  const bool cout_ok = std::cout.good();
+  const bool flushed = std::fflush(stdout) == 0;
+  if (out_errno == 0 && !flushed) out_errno = errno;
+  const bool out_ok = cout_ok && flushed && !std::ferror(stdout);
+  if (!out_ok && code == wembed::cli::kExitOk) {
+    code = wembed::cli::ReportError(
+        name, wembed::Status::IoError(
+                  "cannot write to standard output: " +
+                  std::string(out_errno != 0 ? std::strerror(out_errno)
+                                             : "write failed")));
+  }
+  std::cerr.flush();
+  if (!std::cerr.good() || std::fflush(stderr) != 0 || std::ferror(stderr)) {
+    code = wembed::cli::kExitError;
+  }
+  return code;
+}
 
-int main(int argc, char** argv) {
+int RunMain(int argc, char** argv) {
   if (argc < 2) {
     PrintUsage(std::cerr);
     return wembed::cli::kExitUsage;
@@ -86,4 +112,14 @@ int main(int argc, char** argv) {
   std::cerr << "wembed: unknown command '" << name
             << "' (see 'wembed --help')\n";
   return wembed::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f) a write fails with EFBIG and is
+  // reported, naming the file, instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
+  const int code = RunMain(argc, argv);
+  return CheckStandardStreams(argc < 2 ? "wembed" : argv[1], code);
 }

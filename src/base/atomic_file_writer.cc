@@ -36,6 +36,29 @@ int DescriptorOfPath(const std::string& path) {
   return -1;
 }
 
+// Creates `temp` anew, never through whatever is there: O_EXCL|O_NOFOLLOW.
+// A name already there (a stale temp file of an earlier process that had
+// our pid, or anything planted) is unlinked, never followed, and creation
+// tried once more. The mode is `target`'s if it exists, else 0666 less the
+// umask. Returns the descriptor, or -1 with errno set.
+int CreateTempFile(const std::string& temp, const std::string& target) {
+  constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  struct stat st;
+  const bool keep_mode = ::stat(target.c_str(), &st) == 0;
+  int fd = ::open(temp.c_str(), kFlags, 0666);
+  if (fd < 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) {
+    fd = ::open(temp.c_str(), kFlags, 0666);
+  }
+  if (fd >= 0 && keep_mode && ::fchmod(fd, st.st_mode & 07777) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(temp.c_str());
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
 
 StatusOr<OutputTarget> ResolveOutputTarget(const std::string& path) {
@@ -116,10 +139,7 @@ Status AtomicFileWriter::Open() {
     } else if (direct_) {
       fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CLOEXEC);
     } else {
-      // O_TRUNC: a temp file of an earlier process that had our pid is
-      // stale.
-      fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-                   0644);
+      fd_ = CreateTempFile(temp_path_, target_.path);
     }
     if (fd_ < 0) err = errno;
   }

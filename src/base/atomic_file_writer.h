@@ -53,7 +53,9 @@ StatusOr<OutputTarget> ResolveOutputTarget(const std::string& path);
 // descriptor path (/dev/stdout, /dev/fd/N) is written through its open
 // descriptor, with no temp file, fsync or rename (such writes cannot be
 // atomic); a directory is an error. Temp files left by killed writers of the
-// target are removed at Open().
+// target are removed at Open(). The temp file is created with O_EXCL and
+// O_NOFOLLOW (whatever is at its name is unlinked, never written through),
+// with the target's mode if the target exists, else 0666 less the umask.
 //
 // Not thread-safe. Two writers for the same path must not run at once in one
 // process (they would share the temp file name).

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <new>
 
 namespace wembed {
@@ -42,8 +43,15 @@ void Matrix::NormalizeRows() {
     float* v = row(r);
     double sum = 0;
     for (size_t c = 0; c < cols_; ++c) sum += double(v[c]) * v[c];
-    if (sum <= 0) continue;
-    const float inv = float(1.0 / std::sqrt(sum));
+    const double norm = std::sqrt(sum);
+    // A norm below the smallest normal float (all elements denormal or
+    // zero) or not finite: the row is treated as zero, as 1 / norm would
+    // overflow to Inf and give NaN.
+    if (!(norm >= std::numeric_limits<float>::min()) || std::isinf(norm)) {
+      std::memset(v, 0, cols_ * sizeof(float));
+      continue;
+    }
+    const float inv = float(1.0 / norm);
     for (size_t c = 0; c < cols_; ++c) v[c] *= inv;
   }
 }

@@ -50,7 +50,11 @@ StatusOr<std::unique_ptr<ReadableFile>> ReadableFile::Open(
     // The path may have changed between stat() and open().
     if (S_ISDIR(st.st_mode)) return InputOpenError(path, EISDIR);
     file->regular_ = S_ISREG(st.st_mode);
-    if (file->regular_) file->size_on_disk_ = uint64_t(st.st_size);
+    if (file->regular_) {
+      file->size_on_disk_ = uint64_t(st.st_size);
+      file->bytes_present_ =
+          std::min(file->size_on_disk_, uint64_t(st.st_blocks) * 512);
+    }
   }
   if (options.regular_only && !file->regular_) {
     return Status::IoError(file->name_ + ": not a regular file");

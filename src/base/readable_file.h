@@ -57,6 +57,9 @@ class ReadableFile {
   bool is_regular() const { return regular_; }
   // Size of a regular file on disk (compressed size for gzip); 0 otherwise.
   uint64_t size_on_disk() const { return size_on_disk_; }
+  // Bytes of a regular file actually stored (its size less the holes of a
+  // sparse file, from st_blocks); 0 otherwise.
+  uint64_t bytes_present() const { return bytes_present_; }
 
  private:
   ReadableFile(int fd, bool owns_fd, std::string name, const Env& env);
@@ -78,6 +81,7 @@ class ReadableFile {
   bool gzip_ = false;
   bool regular_ = false;
   uint64_t size_on_disk_ = 0;
+  uint64_t bytes_present_ = 0;
   bool raw_eof_ = false;
   bool done_ = false;
   Status error_;

@@ -11,7 +11,8 @@ namespace wembed {
 
 namespace {
 
-constexpr size_t kInitialCapacity = 1 << 16;
+constexpr size_t kMinPrunedCapacity = 16;
+constexpr size_t kMinArenaBlockBytes = 4096;
 
 }  // namespace
 
@@ -21,7 +22,11 @@ CountTable::CountTable(size_t initial_capacity) { Rehash(initial_capacity); }
 
 const char* CountTable::CopyToArena(std::string_view word) {
   if (arena_blocks_.empty() || arena_used_ + word.size() > arena_block_size_) {
-    arena_block_size_ = std::max(kArenaBlockBytes, word.size());
+    // Blocks grow from 4 KiB to kArenaBlockBytes: a table that holds few
+    // long words (or is pruned often) allocates little.
+    arena_block_size_ = std::max(
+        word.size(), std::clamp(2 * arena_block_size_, kMinArenaBlockBytes,
+                                kArenaBlockBytes));
     arena_blocks_.push_back(std::make_unique<char[]>(arena_block_size_));
     arena_used_ = 0;
   }
@@ -122,7 +127,10 @@ CountTable::Pruned CountTable::Prune(uint64_t threshold) {
     if (e.size > kInlineBytes) e.data = CopyToArena(e.word());
   }
   old_blocks.clear();
-  size_t capacity = kInitialCapacity;
+  // Sized by what is kept, not the initial capacity: a small table (a
+  // tiny --max-table-entries prunes after nearly every word) costs little
+  // to prune.
+  size_t capacity = kMinPrunedCapacity;
   while (capacity * 7 < kept.size() * 10) capacity *= 2;
   slots_.assign(capacity, Entry{});
   mask_ = capacity - 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include "eval/score_kernels.h"
@@ -61,7 +62,12 @@ std::vector<float> NearestNeighbors::Cosines(const float* query,
   Matrix q(1, dim);
   double norm = 0;
   for (size_t i = 0; i < dim; ++i) norm += double(query[i]) * query[i];
-  const float inv = norm > 0 ? float(1.0 / std::sqrt(norm)) : 0.0f;
+  // A query of denormal norm is a zero query (as in Matrix::NormalizeRows).
+  norm = std::sqrt(norm);
+  const float inv =
+      norm >= std::numeric_limits<float>::min() && !std::isinf(norm)
+          ? float(1.0 / norm)
+          : 0.0f;
   for (size_t i = 0; i < dim; ++i) q.row(0)[i] = query[i] * inv;
 
   std::vector<float> scores(n);

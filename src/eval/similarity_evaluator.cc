@@ -155,7 +155,11 @@ StatusOr<SimilarityResult> SimilarityEvaluator::Evaluate(
       aa += double(va[k]) * va[k];
       bb += double(vb[k]) * vb[k];
     }
-    const double cos = (aa > 0 && bb > 0) ? ab / std::sqrt(aa * bb) : 0.0;
+    // Vectors of denormal norm count as zero (Matrix::NormalizeRows).
+    const double tiny = std::numeric_limits<float>::min();
+    const double cos = std::sqrt(aa) >= tiny && std::sqrt(bb) >= tiny
+                           ? ab / std::sqrt(aa * bb)
+                           : 0.0;
     result.cosines[i] = cos;
     gold.push_back(pairs[i].score);
     model.push_back(cos);

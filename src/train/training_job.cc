@@ -71,8 +71,8 @@ class TrainingRun {
     }
     WEMBED_RETURN_IF_ERROR(CreateTrainer());
     WEMBED_RETURN_IF_ERROR(Train());
-    WEMBED_RETURN_IF_ERROR(WriteFinalCheckpoint());
-    if (!result_.stopped) WEMBED_RETURN_IF_ERROR(WriteVectors());
+    WEMBED_RETURN_IF_ERROR(result_.stopped ? WriteFinalCheckpoint()
+                                           : WriteFinishedModel());
     result_.job = job_;
     result_.model = std::move(*trainer_).Release();
     return std::move(result_);
@@ -407,7 +407,7 @@ class TrainingRun {
     if (!job_.checkpoint.empty()) {
       hooks.checkpoint_every_seconds = job_.checkpoint_every;
       hooks.write_checkpoint = [this](const Checkpoint& c) {
-        return WriteCheckpoint(job_.checkpoint, c, env_);
+        return WritePeriodicCheckpoint(c);
       };
     }
     SetProgressHook(&hooks);
@@ -419,11 +419,43 @@ class TrainingRun {
         observer_.OnNote("warning: --log-json: " + st.message());
       }
     }
-    if (!summary.ok()) return summary.status();
+    if (!summary.ok()) return WithCheckpointState(summary.status());
     result_.summary = *summary;
     result_.stopped = summary->stopped;
     observer_.OnTrainingDone(*summary, trainer_->options().threads);
     return Status::Ok();
+  }
+
+  // A periodic checkpoint, unless the run has diverged: a non-finite
+  // state never replaces the last good checkpoint, it stops the run.
+  Status WritePeriodicCheckpoint(const Checkpoint& c) {
+    if (!CheckpointIsFinite(c)) {
+      const TrainProgress& p = c.progress;
+      const double done =
+          double(p.words_processed) /
+          double(std::max<uint64_t>(
+              1, p.corpus_tokens * uint64_t(job_.options.epochs)));
+      return Status::InvalidArgument(
+          "training diverged at " + std::to_string(int(done * 100)) +
+          "%: the vectors contain non-finite values (the learning rate "
+          "--alpha " + std::to_string(job_.options.alpha) +
+          " is too high; word2vec uses 0.025)");
+    }
+    return WriteCheckpoint(job_.checkpoint, c, env_);
+  }
+
+  // `error` (training failed) with what became of the checkpoint when the
+  // vectors diverged: the file is left as it was, the last good state.
+  Status WithCheckpointState(const Status& error) const {
+    if (job_.checkpoint.empty() || trainer_->AllFinite()) return error;
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(job_.checkpoint, ec);
+    return Status(error.code(),
+                  error.message() + "; " +
+                      (exists ? "the checkpoint " + job_.checkpoint +
+                                    " was not replaced and holds the last "
+                                    "good state"
+                              : "no checkpoint was written"));
   }
 
   Status WriteFinalCheckpoint() {
@@ -431,6 +463,30 @@ class TrainingRun {
     return trainer_->WithCheckpoint([this](const Checkpoint& c) {
       return WriteCheckpoint(job_.checkpoint, c, env_);
     });
+  }
+
+  // A finished run: the vectors first, then the checkpoint. A failure of
+  // one does not prevent the other; the error says which one was kept.
+  Status WriteFinishedModel() {
+    const Status vectors = WriteVectors();
+    const Status ckpt = WriteFinalCheckpoint();
+    if (vectors.ok() && ckpt.ok()) return Status::Ok();
+    if (!vectors.ok() && !ckpt.ok()) {
+      return Status(vectors.code(), vectors.message() + "; and " +
+                                        ckpt.message() +
+                                        "; the trained model is lost");
+    }
+    if (!vectors.ok()) {
+      if (job_.checkpoint.empty()) return vectors;
+      return Status(vectors.code(),
+                    vectors.message() + "; the checkpoint " + job_.checkpoint +
+                        " was written (wembed export " + job_.checkpoint +
+                        " --output ... writes the vectors)");
+    }
+    if (job_.output.empty()) return ckpt;
+    return Status(ckpt.code(),
+                  ckpt.message() + "; the vectors were written to " +
+                      job_.output);
   }
 
   Status WriteVectors() {

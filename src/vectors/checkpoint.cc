@@ -553,6 +553,19 @@ StatusOr<Checkpoint> ReadCheckpointFrom(BufferedReader& in) {
   }
 }
 
+bool CheckpointIsFinite(const Checkpoint& ckpt) {
+  for (const Matrix* m : {&ckpt.input, &ckpt.output}) {
+    for (size_t r = 0; r < m->rows(); ++r) {
+      const float* row = m->row(r);
+      float acc = 0;
+      // x * 0 is 0 for finite x and NaN for NaN and Inf.
+      for (size_t c = 0; c < m->cols(); ++c) acc += row[c] * 0.0f;
+      if (acc != 0.0f) return false;
+    }
+  }
+  return true;
+}
+
 Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt,
                        const Env& env) {
   try {

@@ -590,19 +590,27 @@ Status ReadHeader(BufferedReader& in, const std::string& path, Header* h) {
 // and 1-character numbers for text), so a regular uncompressed file of
 // `body` bytes after the header holds at most (body + 1) / min_row rows; a
 // lying header is then harmless and parsing reports where the file really
-// ends. For a pipe or gzip the size is unknown: start small and grow.
+// ends. The holes of a sparse file hold no rows, so only the bytes present
+// count, and the rows reserved take at most about twice those bytes of
+// memory (or kMinRows rows); more rows grow as they are read. For a pipe
+// or gzip the size is unknown: start small and grow.
 size_t InitialRows(const BufferedReader& in, const Header& h,
                    VectorFormat format, uint64_t wanted) {
-  constexpr uint64_t kStreamInitialRows = 4096;
+  constexpr uint64_t kMinRows = 4096;
   const ReadableFile& file = in.file();
   if (!file.is_regular() || file.is_gzip()) {
-    return size_t(std::min(wanted, kStreamInitialRows));
+    return size_t(std::min(wanted, kMinRows));
   }
-  const uint64_t body = file.size_on_disk() - std::min(file.size_on_disk(),
-                                                       in.offset());
+  const uint64_t offset = std::min(file.size_on_disk(), in.offset());
+  const uint64_t body = file.size_on_disk() - offset;
+  const uint64_t present = std::min(body, file.bytes_present());
   const uint64_t min_row =
       format == VectorFormat::kBinary ? 4 * h.dim + 2 : 2 * h.dim + 2;
-  return size_t(std::min(wanted, (body + 1) / min_row));
+  // A row in memory: its padded vector and about 64 bytes for the word.
+  const uint64_t row_memory = 4 * ((h.dim + 15) / 16 * 16) + 64;
+  const uint64_t justified =
+      std::max(kMinRows, std::min(present / min_row, 2 * present / row_memory));
+  return size_t(std::min({wanted, (body + 1) / min_row, justified}));
 }
 
 // Only whitespace may follow the last announced row.

@@ -38,7 +38,9 @@ class Matrix {
 
   // Sets every element to zero.
   void Zero();
-  // Scales each row to unit L2 norm (rows of norm 0 stay 0).
+  // Scales each row to unit L2 norm. Rows of norm 0, of a norm below the
+  // smallest normal float (denormal elements) or of no finite norm become
+  // 0: never NaN.
   void NormalizeRows();
 
   static size_t StrideFor(size_t cols) {

@@ -89,6 +89,9 @@ inline constexpr uint32_t kMaxCheckpointThreads = 4096;
 // non-empty and unique, at most kMaxCheckpointThreads threads, each with
 // begin <= position <= end (<= corpus_bytes when that is non-zero) and
 // epoch >= progress.epoch, and elapsed_seconds finite and >= 0.
+// Matrices are stored bit-exactly, NaN and Inf included: callers that must
+// not replace a good checkpoint by a diverged one check CheckpointIsFinite
+// first (RunTraining does).
 // Temp files of writers that were killed mid-write ("<path>.tmp.<pid>" of a
 // process that no longer exists) are removed first.
 Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt,
@@ -100,6 +103,10 @@ Status WriteCheckpoint(const std::string& path, const Checkpoint& ckpt,
 // without blocking on it).
 StatusOr<Checkpoint> ReadCheckpoint(const std::string& path,
                                     const Env& env = Env::Default());
+
+// True if every value of ckpt's input and output matrices is finite (no
+// NaN, no infinity: the run did not diverge).
+bool CheckpointIsFinite(const Checkpoint& ckpt);
 
 // True if the regular file at `path` starts with the checkpoint magic.
 bool LooksLikeCheckpoint(const std::string& path);
