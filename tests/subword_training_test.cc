@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <sstream>
 
@@ -93,92 +95,135 @@ TEST(SubwordVectorsTest, SelectWordVectorsMixesKnownAndUnseenWords) {
 double LogSigmoid(double x) { return -std::log1p(std::exp(-x)); }
 
 // The loss of one step, exactly: -log s(h.y0) - sum log s(-h.yk), h the mean
-// of the center's rows.
-double StepLoss(const SubwordModel& m, int32_t center, const int32_t* targets,
-                int n) {
-  std::vector<float> h(m.stride);
-  ComposeHidden(m, center, h.data());
+// of `rows` (a row listed twice counts twice).
+double StepLoss(const SubwordModel& m, const std::vector<float*>& rows,
+                const int32_t* targets, int n) {
+  std::vector<double> h(m.stride, 0.0);
+  for (const float* row : rows) {
+    for (size_t c = 0; c < m.stride; ++c) h[c] += row[c] / double(rows.size());
+  }
   double loss = 0;
   for (int t = 0; t < n; ++t) {
     double f = 0;
     const float* y = m.output->row(size_t(targets[t]));
-    for (size_t c = 0; c < m.stride; ++c) f += double(h[c]) * y[c];
+    for (size_t c = 0; c < m.stride; ++c) f += h[c] * y[c];
     loss -= LogSigmoid(t == 0 ? f : -f);
   }
   return loss;
 }
 
-// The step changes every averaged row by -alpha * n * dL/drow (n rows
-// averaged: the gradient of h goes back undivided, as fastText's skip-gram
-// does) and each output row by -alpha * dL/dy; checked against central
-// differences of the exact loss. "aaaa" has the n-gram "aaa" twice, so its
-// row counts twice in the mean and gets the step twice.
-TEST(SubwordTrainingTest, StepIsAGradientStepThroughTheAverage) {
-  const Vocabulary vocab =
-      Vocabulary::FromWordsAndCounts({"aaaa", "bcd", "xy"}, {5, 4, 3}).value();
-  const SubwordSpec spec{3, 3, 11};
-  const size_t dim = 8;
-  Matrix input(3, dim), sub(11, dim), output(3, dim);
-  std::mt19937 rng(3);
-  for (Matrix* m : {&input, &sub, &output}) FillRandom(m, &rng, 0.4f);
-  const SubwordTable table(vocab, spec);
-  const NoiseSampler noise(vocab.counts(), 0.75);
-  const SigmoidTable sigmoid;
+// A tiny model: words "aaaa" (n-grams <aa aaa aaa aa> at 3-3: "aaa" twice),
+// "bcd" and "xy", random rows.
+struct TinyModel {
+  TinyModel()
+      : vocab(Vocabulary::FromWordsAndCounts({"aaaa", "bcd", "xy"}, {5, 4, 3})
+                  .value()),
+        table(vocab, SubwordSpec{3, 3, 11}),
+        noise(vocab.counts(), 0.75),
+        input(3, 8),
+        sub(11, 8),
+        output(3, 8) {
+    std::mt19937 rng(3);
+    for (Matrix* x : {&input, &sub, &output}) FillRandom(x, &rng, 0.4f);
+    m.input = &input;
+    m.subword_input = &sub;
+    m.output = &output;
+    m.table = &table;
+    m.noise = &noise;
+    m.sigmoid = &sigmoid;
+    m.kernels = &SelectKernels(KernelIsa::kScalar);
+    m.stride = input.stride();
+  }
+  // The rows word w's vector averages, in order (repeats kept).
+  void AppendRows(int32_t w, std::vector<float*>* rows) {
+    rows->push_back(input.row(size_t(w)));
+    for (int b = 0; b < table.count(w); ++b) {
+      rows->push_back(sub.row(table.buckets(w)[b]));
+    }
+  }
+  Vocabulary vocab;
+  SubwordTable table;
+  NoiseSampler noise;
+  SigmoidTable sigmoid;
+  Matrix input, sub, output;
   SubwordModel m;
-  m.input = &input;
-  m.subword_input = &sub;
-  m.output = &output;
-  m.table = &table;
-  m.noise = &noise;
-  m.sigmoid = &sigmoid;
-  m.kernels = &SelectKernels(KernelIsa::kScalar);
-  m.stride = input.stride();
-  const int32_t center = 0, targets[2] = {1, 2};
-  ASSERT_EQ(table.count(center), 4);  // <aa aaa aaa aa>
-  const int n = 1 + table.count(center);
-  // Numerical gradients before the step.
+};
+
+// `step` changes every averaged row by -alpha * n * dL/drow (n rows
+// averaged: the gradient of the hidden vector goes back undivided, as
+// fastText does) and each target row by -alpha * dL/dy; checked against
+// central differences of the exact loss. A row averaged twice ("aaa") gets
+// the step twice and counts twice in the derivative.
+void ExpectGradientStep(TinyModel& t, const std::vector<float*>& averaged,
+                        const int32_t* targets, int num_targets, float alpha,
+                        const std::function<void()>& step) {
+  const size_t dim = t.input.cols();
   auto numeric = [&](float* p) {
     const float keep = *p, eps = 1e-3f;
     *p = keep + eps;
-    const double up = StepLoss(m, center, targets, 2);
+    const double up = StepLoss(t.m, averaged, targets, num_targets);
     *p = keep - eps;
-    const double down = StepLoss(m, center, targets, 2);
+    const double down = StepLoss(t.m, averaged, targets, num_targets);
     *p = keep;
     return (up - down) / (2.0 * eps);
   };
-  std::vector<float*> rows = {input.row(0)};
-  for (int b = 0; b < table.count(center); ++b) {
-    rows.push_back(sub.row(table.buckets(center)[b]));
+  std::vector<float*> rows = averaged;
+  for (int k = 0; k < num_targets; ++k) {
+    rows.push_back(t.output.row(size_t(targets[k])));
   }
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-  std::vector<std::vector<double>> grads;
-  std::vector<std::vector<float>> before;
-  for (float* row : rows) {
-    grads.emplace_back();
-    for (size_t c = 0; c < dim; ++c) grads.back().push_back(numeric(row + c));
-    before.emplace_back(row, row + dim);
+  std::vector<std::vector<double>> want(rows.size());
+  std::vector<std::vector<float>> before(rows.size());
+  const double n = double(averaged.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const bool is_input =
+        std::find(averaged.begin(), averaged.end(), rows[i]) != averaged.end();
+    for (size_t c = 0; c < dim; ++c) {
+      want[i].push_back(-alpha * (is_input ? n : 1.0) * numeric(rows[i] + c));
+    }
+    before[i].assign(rows[i], rows[i] + dim);
   }
-  std::vector<double> out_grad;
-  const std::vector<float> y1(output.row(1), output.row(1) + dim);
-  for (size_t c = 0; c < dim; ++c) out_grad.push_back(numeric(output.row(1) + c));
-  const float alpha = 0.01f;
-  SubwordScratch w(m.stride, 1);
-  double loss = 0;
-  SubwordStep(m, center, targets, 2, alpha, w, &loss);
-  EXPECT_NEAR(loss, StepLoss(m, center, targets, 2), 0.1);  // roughly
+  step();
   for (size_t i = 0; i < rows.size(); ++i) {
     for (size_t c = 0; c < dim; ++c) {
       const double got = rows[i][c] - before[i][c];
-      const double want = -alpha * n * grads[i][c];
-      EXPECT_NEAR(got, want, 0.02 * std::fabs(want) + 2e-6) << i << " " << c;
+      EXPECT_NEAR(got, want[i][c], 0.02 * std::fabs(want[i][c]) + 2e-6)
+          << "row " << i << " column " << c;
     }
   }
-  for (size_t c = 0; c < dim; ++c) {
-    const double want = -alpha * out_grad[c];
-    EXPECT_NEAR(output.row(1)[c] - y1[c], want, 0.02 * std::fabs(want) + 2e-6)
-        << c;
-  }
+}
+
+TEST(SubwordTrainingTest, SkipGramStepIsAGradientStepThroughTheAverage) {
+  TinyModel t;
+  const int32_t center = 0, targets[2] = {1, 2};
+  ASSERT_EQ(t.table.count(center), 4);  // <aa aaa aaa aa>
+  std::vector<float*> averaged;
+  t.AppendRows(center, &averaged);
+  SubwordScratch w(t.m.stride, 1, MaxSubwordRows(t.m, 5));
+  double loss = 0;
+  ExpectGradientStep(t, averaged, targets, 2, 0.01f, [&] {
+    SubwordStep(t.m, center, targets, 2, 0.01f, w, &loss);
+  });
+  EXPECT_GT(loss, 0);
+}
+
+TEST(SubwordTrainingTest, CbowStepIsAGradientStepThroughTheAverage) {
+  TinyModel t;
+  t.m.cbow = true;
+  const int32_t sentence[3] = {0, 1, 2};
+  const int32_t targets[2] = {1, 0};  // the center "bcd", a negative
+  std::vector<float*> averaged;  // both context words' rows: 5 + 3
+  t.AppendRows(0, &averaged);
+  t.AppendRows(2, &averaged);
+  ASSERT_EQ(averaged.size(), 8u);
+  SubwordScratch w(t.m.stride, 1, MaxSubwordRows(t.m, 1));
+  ASSERT_GE(w.rows.size(), averaged.size());
+  double loss = 0;
+  ExpectGradientStep(t, averaged, targets, 2, 0.01f, [&] {
+    SubwordCbowStep(t.m, sentence, 3, 1, 1, targets, 2, 0.01f, w, &loss);
+  });
+  EXPECT_GT(loss, 0);
 }
 
 struct Fixture {
@@ -236,6 +281,21 @@ bool SameBits(const Matrix& a, const Matrix& b) {
                      a.rows() * a.stride() * sizeof(float)) == 0;
 }
 
+// Planted-analogy accuracy of the composed vectors (the vectors written).
+double ComposedAccuracy(const Trainer& t, const Fixture& f) {
+  Embeddings e;
+  e.words = t.vocab().words();
+  e.vectors = ComposeVocabularyVectors(t.vocab(), t.input_vectors(),
+                                       t.options().Subwords(),
+                                       t.subword_vectors());
+  AnalogyOptions ao;
+  ao.restrict_vocab = 0;
+  AnalogyEvaluator evaluator(std::move(e), ao);
+  const AnalogyResult r = evaluator.Evaluate(f.questions);
+  EXPECT_EQ(r.total.seen, r.total.questions);
+  return AnalogyAccuracy(r.total, false, AnalogyProtocol::kSkipUnknown);
+}
+
 TEST(SubwordTrainingTest, LearnsPlantedAnalogiesWithComposedVectors) {
   auto f = MakeFixture(30000);
   auto t = MustCreate(SubwordOptions(), *f);
@@ -243,23 +303,23 @@ TEST(SubwordTrainingTest, LearnsPlantedAnalogiesWithComposedVectors) {
   auto summary = t->Train(TrainHooks());
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_GT(summary->final_loss, 0);
-  Embeddings e;
-  e.words = t->vocab().words();
-  e.vectors = ComposeVocabularyVectors(t->vocab(), t->input_vectors(),
-                                       t->options().Subwords(),
-                                       t->subword_vectors());
-  AnalogyOptions ao;
-  ao.restrict_vocab = 0;
-  AnalogyEvaluator evaluator(std::move(e), ao);
-  const AnalogyResult r = evaluator.Evaluate(f->questions);
-  EXPECT_EQ(r.total.seen, r.total.questions);
-  EXPECT_GE(AnalogyAccuracy(r.total, false, AnalogyProtocol::kSkipUnknown),
-            90.0);
+  EXPECT_GE(ComposedAccuracy(*t, *f), 90.0);
 }
 
-TEST(SubwordTrainingTest, CheckpointResumeIsBitwiseIdentical) {
+TEST(SubwordTrainingTest, CbowLearnsPlantedAnalogiesWithComposedVectors) {
+  auto f = MakeFixture(30000);
+  TrainOptions o = SubwordOptions();
+  o.model = Model::kCbow;
+  o.noise_exponent = 0.75;
+  auto t = MustCreate(o, *f);
+  auto summary = t->Train(TrainHooks());
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
+  EXPECT_GT(summary->final_loss, 0);
+  EXPECT_GE(ComposedAccuracy(*t, *f), 90.0);
+}
+
+void ExpectBitwiseResume(const TrainOptions& o) {
   auto f = MakeFixture(20000);
-  const TrainOptions o = SubwordOptions();
   auto reference = MustCreate(o, *f);
   ASSERT_TRUE(reference->Train(TrainHooks()).ok());
 
@@ -295,6 +355,13 @@ TEST(SubwordTrainingTest, CheckpointResumeIsBitwiseIdentical) {
       SameBits(reference->output_vectors(), (*resumed)->output_vectors()));
   EXPECT_TRUE(
       SameBits(reference->subword_vectors(), (*resumed)->subword_vectors()));
+}
+
+TEST(SubwordTrainingTest, CheckpointResumeIsBitwiseIdentical) {
+  ExpectBitwiseResume(SubwordOptions());
+  TrainOptions cbow = SubwordOptions();
+  cbow.model = Model::kCbow;
+  ExpectBitwiseResume(cbow);
 }
 
 TEST(SubwordTrainingTest, ResumeRefusesMismatchedSubwordRows) {
@@ -408,10 +475,10 @@ TEST_F(SubwordCliTest, TrainExportAndQueryUnseenWords) {
   EXPECT_NE(r.out.find("subwords:"), std::string::npos) << r.out;
 }
 
-TEST_F(SubwordCliTest, SubwordsNeedSkipGramWithNegativeSampling) {
+TEST_F(SubwordCliTest, SubwordsNeedNegativeSamplingAndValidLengths) {
   testing::WriteFile(dir_.File("c.txt"), "a b c a b c\n");
   auto r = Run({"train", "--input", dir_.File("c.txt"), "--output",
-                dir_.File("v.bin"), "--subwords", "3-6", "--model", "cbow"});
+                dir_.File("v.bin"), "--subwords", "3-6", "--loss", "hs"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--subwords"), std::string::npos) << r.err;
   r = Run({"train", "--input", dir_.File("c.txt"), "--output",

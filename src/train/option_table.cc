@@ -327,7 +327,7 @@ OptionSpec SubwordsOption() {
       "subwords", OptionKind::kText, kModel,
       "fastText's subwords: a word's input vector is the mean of its row and "
       "the rows of its character n-grams of MIN..MAX characters, e.g. 3-6 "
-      "(skip-gram with --loss ns; docs/training.md); off = none",
+      "(--loss ns; docs/training.md); off = none",
       ResumeRule::kKept);
   s.get = [](const TrainingJob& j) {
     const TrainOptions& o = j.options;
@@ -591,11 +591,13 @@ Status CheckLossCombination(const TrainingJob& job) {
         "loop); use it with --model sg --loss ns");
   }
   if (job.options.subword_min_n > 0 &&
-      (job.options.model != Model::kSkipGram ||
-       job.options.loss != Loss::kNegativeSampling)) {
+      (job.options.loss != Loss::kNegativeSampling ||
+       (job.options.model == Model::kCbow &&
+        job.options.cbow_mean != CbowMean::kMean))) {
     return Status::InvalidArgument(
-        "--subwords is implemented for skip-gram with negative sampling; use "
-        "it with --model sg --loss ns");
+        "--subwords is implemented for negative sampling (--loss ns), and "
+        "for CBOW with fastText's mean of the context rows (--cbow-mean "
+        "mean)");
   }
   if (job.options.loss != Loss::kHierarchicalSoftmax) return Status::Ok();
   if (job.resume.empty() && job.given.count("negative") != 0 &&

@@ -1,10 +1,12 @@
-// fastText's subword model for skip-gram with negative sampling
-// (--subwords MIN-MAX): a word's input vector is the mean of its W_E row and
-// the rows of its character n-grams in a separate buckets x dim matrix; the
+// fastText's subword model with negative sampling (--subwords MIN-MAX): a
+// word's input vector is the mean of its W_E row and the rows of its
+// character n-grams in a separate buckets x dim matrix. Skip-gram: the
 // center word's composed vector predicts each context word against fresh
-// negatives, and the gradient of the composed vector is added, undivided, to
-// every row it averaged (fastText's skip-gram does the same). This loop is
-// used only when subwords are on; the default path never reaches it.
+// negatives. CBOW: the mean of every row of every context word (its own and
+// its n-grams', fastText's bag) predicts the center. Either way the gradient
+// of the hidden vector is added, undivided, to every row it averaged
+// (fastText does the same for both). These loops are used only when
+// subwords are on; the default path never reaches them.
 #ifndef WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 #define WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 
@@ -35,8 +37,11 @@ class SubwordTable {
   int count(int32_t word) const {
     return int(offsets_[size_t(word) + 1] - offsets_[size_t(word)]);
   }
+  // The most n-grams of any word.
+  int max_count() const { return max_count_; }
 
  private:
+  int max_count_ = 0;
   std::vector<uint64_t> offsets_;
   std::vector<uint32_t> buckets_;
 };
@@ -47,6 +52,7 @@ struct SubwordModel {
   Matrix* subword_input = nullptr;  // buckets x dim, the n-gram rows
   Matrix* output = nullptr;         // one context vector per word
   const SubwordTable* table = nullptr;
+  bool cbow = false;  // else skip-gram
   const NoiseSampler* noise = nullptr;
   const SigmoidTable* sigmoid = nullptr;
   const SgnsKernels* kernels = nullptr;
@@ -55,17 +61,34 @@ struct SubwordModel {
   size_t stride = 0;  // of every matrix
 };
 
-// Per-thread buffers, allocated once.
+// Per-thread buffers, allocated once: `max_rows` is the most rows a hidden
+// vector averages (MaxSubwordRows).
 struct SubwordScratch {
-  SubwordScratch(size_t stride, int negative)
-      : hidden(stride), grad(stride), targets(size_t(negative) + 1) {}
+  SubwordScratch(size_t stride, int negative, size_t max_rows)
+      : hidden(stride),
+        grad(stride),
+        targets(size_t(negative) + 1),
+        rows(max_rows) {}
   std::vector<float> hidden;  // the composed input vector
   std::vector<float> grad;    // its gradient step
   std::vector<int32_t> targets;
+  std::vector<float*> rows;  // the rows the hidden vector averages
 };
+
+// The most rows one hidden vector averages: a word's (skip-gram) or a whole
+// window's (CBOW, 2 * window words).
+size_t MaxSubwordRows(const SubwordModel& m, int window);
 
 // hidden = mean of `word`'s W_E row and its n-gram rows.
 void ComposeHidden(const SubwordModel& m, int32_t word, float* __restrict hidden);
+
+// CBOW's step for the center at sentence[i] with the context words within
+// `radius`: the hidden vector is the mean of all their rows; targets[0] is
+// the center. As SubwordStep otherwise. Does nothing without a context word.
+void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
+                     int length, int i, int radius, const int32_t* targets,
+                     int num_targets, float alpha, SubwordScratch& w,
+                     double* loss_sum);
 
 // One (center, targets) step: targets[0] is the word to predict (label 1),
 // the others negatives (label 0). For each target row y, in order:
@@ -76,10 +99,13 @@ void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
                  int num_targets, float alpha, SubwordScratch& w,
                  double* loss_sum);
 
-// fastText's skip-gram over a sentence: for each center a radius in
-// 1..window, then for each context word in it a SubwordStep against the
-// context word and `negative` fresh negatives (one equal to the context word
-// is skipped). Adds to *loss_sum and *loss_count (one per target).
+// fastText's skip-gram over a sentence (m.cbow false): for each center a
+// radius in 1..window, then for each context word in it a SubwordStep
+// against the context word and `negative` fresh negatives (one equal to the
+// context word is skipped). CBOW (m.cbow): for each center a radius, then
+// one SubwordCbowStep against the center and `negative` negatives (one equal
+// to the center skipped). Adds to *loss_sum and *loss_count (one per
+// target).
 void TrainSentenceSubwords(const SubwordModel& m, const int32_t* sentence,
                            int length, float alpha, Rng& rng,
                            SubwordScratch& w, double* loss_sum,

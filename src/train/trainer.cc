@@ -199,11 +199,7 @@ class Trainer::Run {
           negatives(2 * size_t(o.negative) + 1),
           pending(size_t(o.negative)),
           block(size_t(2 * o.window), stride),
-          cbow(2, stride) {
-      if (o.Subwords().enabled()) {
-        subword = std::make_unique<SubwordScratch>(stride, o.negative);
-      }
-    }
+          cbow(2, stride) {}
     std::vector<int32_t> sentence;
     std::vector<float> neu1e;
     std::vector<float*> in_rows, out_rows;
@@ -213,7 +209,7 @@ class Trainer::Run {
     int prefetched_until = -1;       // sentence position (DrawAhead)
     Matrix block;                    // apply_block's scratch rows
     Matrix cbow;  // CBOW: row 0 the hidden vector, row 1 its gradient
-    std::unique_ptr<SubwordScratch> subword;  // --subwords only
+    std::unique_ptr<SubwordScratch> subword;  // --subwords only (Worker)
     double loss_sum = 0;
     uint64_t loss_count = 0;
   };
@@ -430,6 +426,11 @@ void Trainer::Run::Worker(int t) {
   Rng rng;
   rng.SetState(state.rng_state);
   Scratch scratch(options_, stride_, trainer_.tables_->MaxTargets(options_));
+  if (subword_model_.table != nullptr) {
+    scratch.subword = std::make_unique<SubwordScratch>(
+        stride_, options_.negative,
+        MaxSubwordRows(subword_model_, options_.window));
+  }
   CorpusWindow window;
   int length = 0;
 
@@ -480,6 +481,7 @@ void Trainer::Run::InitSubwordModel() {
   m.subword_input = &trainer_.subword_input_;
   m.output = &trainer_.output_;
   m.table = &trainer_.tables_->subwords;
+  m.cbow = options_.model == Model::kCbow;
   m.noise = &trainer_.tables_->noise;
   m.sigmoid = &trainer_.tables_->sigmoid;
   m.kernels = &trainer_.tables_->kernels;
