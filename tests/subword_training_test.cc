@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -65,6 +67,29 @@ TEST(SubwordVectorsTest, UnseenWordIsTheMeanOfItsNgramRows) {
   EXPECT_EQ(ComposeWordVector("a", nullptr, SubwordSpec{4, 6, 13}, rows,
                               &scratch, got),
             0);
+}
+
+TEST(SubwordVectorsTest, AppendUnseenWordVectorsAddsEachUnknownWordOnce) {
+  const SubwordSpec spec{2, 3, 7};
+  Matrix rows(7, 2);
+  std::mt19937 rng(4);
+  FillRandom(&rows, &rng, 1.0f);
+  Embeddings e;
+  e.words = {"known"};
+  e.vectors = Matrix(1, 2);
+  // "KNOWN" folds to a known word; "zz" twice is added once.
+  EXPECT_EQ(AppendUnseenWordVectors({"zz", "KNOWN", "zz", "qq"}, false, spec,
+                                    rows, &e),
+            2u);
+  EXPECT_EQ(e.words, (std::vector<std::string>{"known", "zz", "qq"}));
+  ASSERT_EQ(e.vectors.rows(), 3u);
+  float want[2];
+  std::vector<uint32_t> scratch;
+  ComposeWordVector("qq", nullptr, spec, rows, &scratch, want);
+  EXPECT_EQ(e.vectors.row(2)[0], want[0]);
+  EXPECT_EQ(e.vectors.row(2)[1], want[1]);
+  // Case-sensitive: "KNOWN" is a word of its own.
+  EXPECT_EQ(AppendUnseenWordVectors({"KNOWN"}, true, spec, rows, &e), 1u);
 }
 
 TEST(SubwordVectorsTest, SelectWordVectorsMixesKnownAndUnseenWords) {
@@ -473,6 +498,25 @@ TEST_F(SubwordCliTest, TrainExportAndQueryUnseenWords) {
   // the output rows by default: compare only the word list's size here).
   r = Run({"info", ckpt});
   EXPECT_NE(r.out.find("subwords:"), std::string::npos) << r.out;
+  // eval similarity: unknown words are skipped, or get n-gram vectors.
+  const std::string v1 = c->vocab.word(1), v2 = c->vocab.word(2);
+  testing::WriteFile(dir_.File("pairs.txt"),
+                     known + " " + v1 + " 9\n" + v1 + " " + v2 + " 5\n" +
+                         known + " " + unseen + " 3\nzzqqk " + v2 + " 1\n");
+  r = Run({"eval", "similarity", "--vectors", ckpt, "--pairs",
+           dir_.File("pairs.txt"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["pairs_used"], 2) << r.out;
+  r = Run({"eval", "similarity", "--vectors", ckpt, "--pairs",
+           dir_.File("pairs.txt"), "--json", "--oov", "subwords"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["pairs_used"], 4) << r.out;
+  EXPECT_NE(r.err.find("2 unknown words got vectors"), std::string::npos)
+      << r.err;
+  r = Run({"eval", "similarity", "--vectors", dir_.File("v.txt"), "--pairs",
+           dir_.File("pairs.txt"), "--oov", "subwords"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--oov subwords"), std::string::npos) << r.err;
 }
 
 TEST_F(SubwordCliTest, SubwordsNeedNegativeSamplingAndValidLengths) {

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "base/buffered_reader.h"
+#include "wembed/text/fold_case.h"
 
 namespace wembed {
 
@@ -82,6 +83,41 @@ Embeddings SelectWordVectors(const std::vector<std::string>& words,
     std::memcpy(out.vectors.row(r), rows.row(r), dim * sizeof(float));
   }
   return out;
+}
+
+size_t AppendUnseenWordVectors(const std::vector<std::string>& words,
+                               bool case_sensitive, const SubwordSpec& spec,
+                               const Matrix& subword_input, Embeddings* e) {
+  auto key = [case_sensitive](const std::string& w) {
+    return case_sensitive ? w : FoldCase(w);
+  };
+  std::unordered_set<std::string> known;
+  for (const std::string& w : e->words) known.insert(key(w));
+  std::vector<std::string> added;
+  for (const std::string& w : words) {
+    if (known.insert(key(w)).second) added.push_back(w);
+  }
+  const size_t dim = e->vectors.cols(), old_rows = e->words.size();
+  Matrix grown(old_rows + added.size(), dim);
+  for (size_t r = 0; r < old_rows; ++r) {
+    std::memcpy(grown.row(r), e->vectors.row(r), dim * sizeof(float));
+  }
+  std::vector<uint32_t> buckets;
+  size_t rows = old_rows;
+  for (const std::string& w : added) {
+    if (ComposeWordVector(w, nullptr, spec, subword_input, &buckets,
+                          grown.row(rows)) == 0) {
+      continue;  // no n-gram: stays unknown
+    }
+    e->words.push_back(w);
+    ++rows;
+  }
+  Matrix out(rows, dim);
+  for (size_t r = 0; r < rows; ++r) {
+    std::memcpy(out.row(r), grown.row(r), dim * sizeof(float));
+  }
+  e->vectors = std::move(out);
+  return rows - old_rows;
 }
 
 StatusOr<std::vector<std::string>> ReadWordList(const std::string& path,

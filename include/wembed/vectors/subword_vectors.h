@@ -49,6 +49,15 @@ Embeddings SelectWordVectors(const std::vector<std::string>& words,
                              const Matrix& subword_input,
                              std::vector<std::string>* missing);
 
+// Appends to *e a row for each of `words` that *e lacks (compared as
+// written, or, unless `case_sensitive`, both lowercased with FoldCase as the
+// evaluators compare them), each once: the mean of its n-gram rows. A word
+// without an n-gram is not added. Returns the number of rows added.
+// Requires spec.enabled() and subword_input.cols() == e->vectors.cols().
+size_t AppendUnseenWordVectors(const std::vector<std::string>& words,
+                               bool case_sensitive, const SubwordSpec& spec,
+                               const Matrix& subword_input, Embeddings* e);
+
 // The words of a list file (plain or gzip; "-" for stdin): every
 // whitespace-separated token, in order, repeats dropped.
 StatusOr<std::vector<std::string>> ReadWordList(
