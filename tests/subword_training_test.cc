@@ -401,6 +401,32 @@ TEST(SubwordTrainingTest, ResumeRefusesMismatchedSubwordRows) {
   EXPECT_NE(resumed.status().message().find("subword"), std::string::npos);
 }
 
+TEST(SubwordTrainingTest, ContinuedTrainingStartsFromTheWordsVectors) {
+  auto f = MakeFixture(2000);
+  TrainOptions o = SubwordOptions();
+  o.epochs = 1;
+  auto first = MustCreate(o, *f);
+  ASSERT_TRUE(first->Train(TrainHooks()).ok());
+  const Checkpoint init = first->MakeCheckpoint();
+  InitReport report;
+  // Same settings: the rows and the n-gram rows carry over as they are.
+  auto same = Trainer::CreateFrom(o, f->scan.vocab, &f->scan.corpus, init,
+                                  &report);
+  ASSERT_TRUE(same.ok()) << same.status().message();
+  EXPECT_TRUE(SameBits((*same)->input_vectors(), init.input));
+  EXPECT_TRUE(SameBits((*same)->subword_vectors(), init.subword_input));
+  // Without subwords: a word starts from its composed vector.
+  TrainOptions plain = o;
+  plain.subword_min_n = plain.subword_max_n = 0;
+  auto off = Trainer::CreateFrom(plain, f->scan.vocab, &f->scan.corpus, init,
+                                 &report);
+  ASSERT_TRUE(off.ok()) << off.status().message();
+  const Matrix composed = ComposeVocabularyVectors(
+      init.vocab, init.input, init.subwords, init.subword_input);
+  EXPECT_TRUE(SameBits((*off)->input_vectors(), composed));
+  EXPECT_EQ((*off)->subword_vectors().rows(), 0u);
+}
+
 TEST(SubwordTrainingTest, DefaultRunHasNoSubwordRows) {
   auto f = MakeFixture(2000);
   TrainOptions o = SubwordOptions();

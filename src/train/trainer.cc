@@ -17,6 +17,7 @@
 #include "train/sigmoid_table.h"
 #include "train/subsampling.h"
 #include "train/subword_training.h"
+#include "wembed/vectors/subword_vectors.h"
 
 namespace wembed {
 
@@ -1218,6 +1219,12 @@ InitReport Trainer::CopyKnownRows(const Checkpoint& init) {
                          init.tree_fingerprint == TreeFingerprint() &&
                          init.output.rows() == output_.rows();
   const size_t bytes = size_t(options_.dim) * sizeof(float);
+  // The n-gram rows carry over only to a run with the same settings;
+  // otherwise a word starts from its composed vector (the vector it had).
+  const bool same_subwords = init.subwords == options_.Subwords() &&
+                             init.subword_input.cols() == size_t(options_.dim);
+  const bool compose = init.subwords.enabled() && !same_subwords;
+  std::vector<uint32_t> buckets;
   for (size_t r = 0; r < vocab_.size(); ++r) {
     const int32_t id = init.vocab.Find(vocab_.word(int32_t(r)));
     if (id < 0) {
@@ -1225,7 +1232,12 @@ InitReport Trainer::CopyKnownRows(const Checkpoint& init) {
       continue;
     }
     ++report.known_words;
-    std::memcpy(input_.row(r), init.input.row(id), bytes);
+    if (compose) {
+      ComposeWordVector(init.vocab.word(id), init.input.row(id), init.subwords,
+                        init.subword_input, &buckets, input_.row(r));
+    } else {
+      std::memcpy(input_.row(r), init.input.row(id), bytes);
+    }
     if (word_outputs) std::memcpy(output_.row(r), init.output.row(id), bytes);
   }
   if (same_tree) {
@@ -1233,8 +1245,7 @@ InitReport Trainer::CopyKnownRows(const Checkpoint& init) {
       std::memcpy(output_.row(r), init.output.row(r), bytes);
     }
   }
-  if (options_.Subwords().enabled() && init.subwords == options_.Subwords() &&
-      init.subword_input.cols() == size_t(options_.dim)) {
+  if (options_.Subwords().enabled() && same_subwords) {
     subword_input_ = init.subword_input;  // the same n-gram rows
   }
   report.output_rows_kept = word_outputs || same_tree;
