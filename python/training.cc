@@ -13,6 +13,7 @@
 #include "wembed/train/option_table.h"
 #include "wembed/train/progress_log.h"
 #include "wembed/train/training_job.h"
+#include "wembed/vectors/subword_vectors.h"
 
 namespace wembed::python {
 namespace {
@@ -298,6 +299,7 @@ std::unique_ptr<Model> MakeModel(TrainingResult r) {
   model->options = JobOptions(r.job);
   model->summary = Summary(r);
   Checkpoint& c = r.model;
+  ComposeCheckpointInput(&c);  // --subwords: the vectors file's rows
   std::vector<uint64_t> counts = c.vocab.counts();
   Matrix mixed;
   const Matrix& chosen = ChooseVectors(c.input, c.output,

@@ -129,6 +129,8 @@ void ExpectCheckpointsEqual(const Checkpoint& a, const Checkpoint& b) {
   ExpectMatrixBitsEqual(a.output, b.output, "output");
   EXPECT_EQ(a.output_layout, b.output_layout);
   EXPECT_EQ(a.tree_fingerprint, b.tree_fingerprint);
+  EXPECT_EQ(a.subwords, b.subwords);
+  ExpectMatrixBitsEqual(a.subword_input, b.subword_input, "subwords");
   const TrainProgress& p = a.progress;
   const TrainProgress& q = b.progress;
   EXPECT_EQ(p.epoch, q.epoch);
@@ -381,6 +383,61 @@ Checkpoint MakeTreeCheckpoint(size_t num_words, size_t dim, uint64_t seed) {
   return c;
 }
 
+TEST_F(CheckpointTest, SubwordsRoundTripAsVersion3) {
+  Checkpoint c = MakeTreeCheckpoint(12, 5, 3);
+  c.subwords = SubwordSpec{3, 6, 7};
+  c.subword_input = Matrix(7, 5);
+  for (size_t r = 0; r < 7; ++r) {
+    for (size_t k = 0; k < 5; ++k) c.subword_input.row(r)[k] = float(r) - k;
+  }
+  ASSERT_TRUE(WriteCheckpoint(path_, c).ok());
+  StatusOr<Checkpoint> r = ReadCheckpoint(path_);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->format_version, 3u);
+  ExpectCheckpointsEqual(c, *r);
+  // Word-vector output with subwords is version 3 as well.
+  Checkpoint ns = MakeCheckpoint(12, 5, 2, 4);
+  ns.subwords = c.subwords;
+  ns.subword_input = c.subword_input;
+  ASSERT_TRUE(WriteCheckpoint(path_, ns).ok());
+  r = ReadCheckpoint(path_);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->format_version, 3u);
+  ExpectCheckpointsEqual(ns, *r);
+}
+
+TEST_F(CheckpointTest, InconsistentSubwordsAreNotWritten) {
+  Checkpoint c = MakeCheckpoint(12, 5, 1, 5);
+  c.subwords = SubwordSpec{3, 6, 7};
+  c.subword_input = Matrix(6, 5);  // one bucket short
+  Status s = WriteCheckpoint(path_, c);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  c.subword_input = Matrix(7, 5);
+  c.subwords.max_n = 2;  // below min_n
+  EXPECT_FALSE(WriteCheckpoint(path_, c).ok());
+  c.subwords = SubwordSpec{};  // off, yet rows
+  EXPECT_FALSE(WriteCheckpoint(path_, c).ok());
+}
+
+TEST_F(CheckpointTest, DamagedSubwordMatrixIsDetected) {
+  Checkpoint c = MakeCheckpoint(12, 5, 1, 6);
+  c.subwords = SubwordSpec{2, 4, 9};
+  c.subword_input = Matrix(9, 5);
+  ASSERT_TRUE(WriteCheckpoint(path_, c).ok());
+  std::string bytes = ReadFile(path_);
+  // Flip a bit in the middle of the subword matrix's floats, found from the
+  // end: end section, progress (one thread), output matrix, the CRC.
+  const uint64_t floats = 9 * 5 * 4;
+  const size_t before_progress = bytes.size() - 16 - (16 + 68 + 76) -
+                                 (16 + 16 + 12 * 5 * 4) - 4 - floats / 2;
+  bytes[before_progress] ^= 0x10;
+  WriteFile(path_, bytes);
+  StatusOr<Checkpoint> r = ReadCheckpoint(path_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("subword matrix"), std::string::npos)
+      << r.status().message();
+}
+
 TEST_F(CheckpointTest, TreeNodeOutputRoundTripsAsVersion2) {
   const Checkpoint c = MakeTreeCheckpoint(30, 6, 8);
   ASSERT_TRUE(WriteCheckpoint(path_, c).ok());
@@ -528,7 +585,7 @@ TEST_F(CheckpointTest, NewerVersionIsRejectedWithAClearMessage) {
   std::string b = bytes_;
   Put32At(&b, 8, 7);
   Put32At(&b, 16, Crc32(b.substr(0, 16)));
-  ExpectCorrupt(b, "format version 7 is newer than this wembed supports (2)");
+  ExpectCorrupt(b, "format version 7 is newer than this wembed supports (3)");
   // Without the matching header CRC it is damage, not a newer version.
   std::string d = bytes_;
   Put32At(&d, 8, 7);

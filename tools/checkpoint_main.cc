@@ -22,6 +22,7 @@
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
+#include "wembed/vectors/subword_vectors.h"
 #include "wembed/vectors/vector_export.h"
 
 namespace wembed::cli {
@@ -155,6 +156,11 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
             << " (total count " << c.vocab.total_count() << ")\n"
             << "dim:             " << c.input.cols() << "\n"
             << "output matrix:   " << OutputMatrixText(c) << "\n";
+  if (c.subwords.enabled()) {
+    std::cout << "subwords:        n-grams of " << c.subwords.min_n << "-"
+              << c.subwords.max_n << " characters, "
+              << CountOf(c.subwords.buckets, "bucket") << "\n";
+  }
   std::cout << "progress:        epoch " << s.current_epoch << " of "
             << (s.epochs ? std::to_string(*s.epochs) : "?") << " (" << p.epoch
             << " completed by every thread), "
@@ -217,6 +223,11 @@ void PrintJson(const std::string& path, const Checkpoint& c, const Summary& s) {
   j["output_rows"] = c.output.rows();
   if (c.output_layout == OutputLayout::kTreeNodes) {
     j["tree_fingerprint"] = Hex64(c.tree_fingerprint);
+  }
+  if (c.subwords.enabled()) {
+    j["subwords"] = {{"min_n", c.subwords.min_n},
+                     {"max_n", c.subwords.max_n},
+                     {"buckets", c.subwords.buckets}};
   }
   j["options"] = Json::object();
   for (const auto& [key, value] : c.options) j["options"][key] = value;
@@ -307,15 +318,42 @@ struct ExportSource {
   std::string what = "input";  // which vectors: "input", "mix", ...
 };
 
-// Reads `path`: a checkpoint (any --output-vectors), else a vectors file
-// (input vectors only).
+// --words: keeps the rows of the listed words, in the list's order; an
+// unseen word gets the mean of its n-gram rows when `spec` is enabled.
+Status SelectListedWords(const std::string& words_file,
+                         const SubwordSpec& spec, const Matrix& subword_input,
+                         ExportSource* src) {
+  StatusOr<std::vector<std::string>> words = ReadWordList(words_file);
+  if (!words.ok()) return words.status();
+  std::vector<std::string> missing;
+  Embeddings picked = SelectWordVectors(*words, src->words, src->vectors,
+                                        spec, subword_input, &missing);
+  if (picked.words.empty()) {
+    return Status::InvalidArgument("--words " + words_file +
+                                   ": none of the listed words has a vector");
+  }
+  if (!missing.empty()) {
+    src->note += "; " + CountOf(missing.size(), "listed word") +
+                 " without a vector left out (the first: '" + missing[0] +
+                 "')";
+  }
+  src->words = std::move(picked.words);
+  src->vectors = std::move(picked.vectors);
+  return Status::Ok();
+}
+
+// Reads `path`: a checkpoint (any --output-vectors; with subwords, a word's
+// input vector is the mean of its rows), else a vectors file (input vectors
+// only). With `words_file`, only the listed words (SelectListedWords).
 StatusOr<ExportSource> ReadExportSource(const std::string& path,
-                                        const TrainingJob& job) {
+                                        const TrainingJob& job,
+                                        const std::string& words_file) {
   ExportSource src;
   if (LooksLikeCheckpoint(path)) {
     StatusOr<Checkpoint> ckpt = ReadCheckpoint(path);
     if (!ckpt.ok()) return ckpt.status();
     Checkpoint& c = *ckpt;
+    ComposeCheckpointInput(&c);
     const OutputVectors which = job.output_vectors == OutputVectors::kAuto
                                     ? AutoVectorsFor(c)
                                     : job.output_vectors;
@@ -335,6 +373,10 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
     src.words = c.vocab.words();
     src.note = UnfinishedNote(c);
     src.what = OutputVectorsName(which);
+    if (!words_file.empty()) {
+      WEMBED_RETURN_IF_ERROR(
+          SelectListedWords(words_file, c.subwords, c.subword_input, &src));
+    }
     return src;
   }
   if (job.output_vectors != OutputVectors::kInput &&
@@ -352,6 +394,10 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
   }
   src.words = std::move(emb->words);
   src.vectors = std::move(emb->vectors);
+  if (!words_file.empty()) {
+    WEMBED_RETURN_IF_ERROR(
+        SelectListedWords(words_file, SubwordSpec{}, Matrix(), &src));
+  }
   return src;
 }
 
@@ -403,7 +449,7 @@ Status CheckExportOutputs(const std::string& path, const std::string& output,
 namespace {
 
 struct ExportArgs {
-  std::string path, output, format_name;
+  std::string path, output, format_name, words_file;
   ExportFormat format = ExportFormat::kBin;
   TrainingJob job;  // only its output_vectors
 };
@@ -416,7 +462,11 @@ void AddExportOptions(po::options_description& options, ExportArgs* a) {
       "missing)")("format",
                   po::value<std::string>(&a->format_name)
                       ->default_value(ExportFormatName(ExportFormat::kBin)),
-                  ExportFormatHelp().c_str());
+                  ExportFormatHelp().c_str())(
+      "words", po::value<std::string>(&a->words_file),
+      "write only the words listed in this file (whitespace-separated), "
+      "in its order; with a --subwords checkpoint an unseen word gets the "
+      "mean of its n-gram rows");
   AddTableOptions(options, {"output-vectors", "output-weight"});
 }
 
@@ -452,7 +502,7 @@ int RunExportCommand(int argc, char** argv) {
           argc, argv,
           "wembed export INPUT --output PATH [--format " + FormatNames() +
               "] [--output-vectors auto|input|output|sum|mix]"
-              " [--output-weight W]",
+              " [--output-weight W] [--words FILE]",
           "Writes the vectors of a training checkpoint (or of a word2vec "
           "vectors file) as\nword2vec binary or text, as a TensorBoard "
           "projector pair (vectors.tsv,\nmetadata.tsv) or as a NumPy array "
@@ -465,7 +515,7 @@ int RunExportCommand(int argc, char** argv) {
   Status st = ResolveExportArgs(vm, &a);
   if (st.ok()) st = CheckExportOutputs(a.path, a.output, a.format);
   if (!st.ok()) return ReportError("export", st);
-  StatusOr<ExportSource> src = ReadExportSource(a.path, a.job);
+  StatusOr<ExportSource> src = ReadExportSource(a.path, a.job, a.words_file);
   if (!src.ok()) return ReportError("export", src.status());
   st = ExportVectors(a.output, src->words, src->vectors, a.format);
   if (!st.ok()) return ReportError("export", st);

@@ -13,7 +13,9 @@
 #include "vector_loading.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/eval/similarity_evaluator.h"
+#include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
+#include "wembed/vectors/subword_vectors.h"
 
 namespace wembed::cli {
 namespace {
@@ -331,6 +333,7 @@ int RunAnalogy(int argc, char** argv) {
 struct SimilarityArgs {
   std::string vectors;
   std::vector<std::string> pair_files;
+  std::string oov = "none";
   bool json = false;
   SimilarityOptions options;
 };
@@ -357,7 +360,39 @@ void AddSimilarityOptions(po::options_description& desc, SimilarityArgs* a) {
       "known words: the first N rows (0 = all)")(
       "case-sensitive", po::bool_switch(&a->options.case_sensitive),
       "do not lowercase the pairs and the vocabulary")(
+      "oov", po::value<std::string>(&a->oov)->default_value("none"),
+      "none: pairs with an unknown word are skipped; subwords: an unknown "
+      "word gets the mean of its character n-gram rows (a checkpoint "
+      "trained with --subwords)")(
       "json", po::bool_switch(&a->json), "print one JSON object");
+}
+
+// --oov subwords: appends a vector for every unknown word of the pairs, the
+// mean of its n-gram rows in the checkpoint a.vectors, to `emb`; the
+// evaluator then knows every row (the rows were already cut at --restrict).
+Status AddSubwordVectors(const std::string& command, const SimilarityArgs& a,
+                         const std::vector<PairSet>& sets, Embeddings* emb,
+                         SimilarityOptions* options) {
+  const Status needs = Status::InvalidArgument(
+      "--oov subwords: " + a.vectors +
+      " is not a checkpoint trained with --subwords");
+  if (!LooksLikeCheckpoint(a.vectors)) return needs;
+  StatusOr<Checkpoint> c = ReadCheckpoint(a.vectors);
+  if (!c.ok()) return c.status();
+  if (!c->subwords.enabled()) return needs;
+  std::vector<std::string> words;
+  for (const PairSet& set : sets) {
+    for (const WordPair& p : set.pairs) {
+      words.push_back(p.a);
+      words.push_back(p.b);
+    }
+  }
+  const size_t added = AppendUnseenWordVectors(
+      words, a.options.case_sensitive, c->subwords, c->subword_input, emb);
+  options->restrict_vocab = 0;
+  ReportNote(command, CountOf(added, "unknown word") +
+                          " got vectors from their character n-grams");
+  return Status::Ok();
 }
 
 // Reads every pairs file; warns about lines skipped for a non-numeric
@@ -523,7 +558,15 @@ int RunSimilarity(int argc, char** argv) {
   StatusOr<Embeddings> emb = LoadVectorsForCommand(
       command, a.vectors, a.options.restrict_vocab, &info);
   if (!emb.ok()) return ReportError(command, emb.status());
-  const SimilarityEvaluator evaluator(*emb, a.options);
+  SimilarityOptions options = a.options;
+  if (a.oov == "subwords") {
+    Status s = AddSubwordVectors(command, a, *sets, &*emb, &options);
+    if (!s.ok()) return ReportError(command, s);
+  } else if (a.oov != "none") {
+    return ReportUsageError(command, "--oov must be none or subwords, not '" +
+                                         a.oov + "'");
+  }
+  const SimilarityEvaluator evaluator(*emb, options);
   if (Status s = EvaluatePairSets(evaluator, a.vectors, &*sets); !s.ok()) {
     return ReportError(command, s);
   }

@@ -1,6 +1,8 @@
 // wembed similar / wembed analogy: interactive and batch vector queries.
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -11,7 +13,9 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "vector_loading.h"
+#include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
+#include "wembed/vectors/subword_vectors.h"
 #include "wembed/eval/nearest_neighbors.h"
 
 namespace wembed::cli {
@@ -52,40 +56,88 @@ void PrintNeighbors(const std::string& title, const NearestNeighbors& nn,
   std::cout << out << std::flush;
 }
 
+// What a query looks words up in: the vectors, and, for a checkpoint
+// trained with --subwords, the n-gram rows that give unseen words vectors.
+struct QueryModel {
+  QueryModel(Embeddings e, bool case_sensitive)
+      : nn(std::move(e), case_sensitive) {}
+  NearestNeighbors nn;
+  SubwordSpec subwords;  // disabled unless a subword checkpoint
+  Matrix subword_input;
+};
+
 // Runs one query given as words; returns false (after a message on stderr)
 // if it could not be answered.
-using QueryFn = bool (*)(const std::string& command, const NearestNeighbors&,
+using QueryFn = bool (*)(const std::string& command, const QueryModel&,
                          const std::vector<std::string>& words, size_t k);
 
-bool FindAll(const std::string& command, const NearestNeighbors& nn,
-             const std::vector<std::string>& words,
-             std::vector<int32_t>* rows) {
+// The unit vector of an unseen word of a subword model (the mean of its
+// n-gram rows, normalised) into `unit`; false if it has no n-gram.
+bool UnseenUnitVector(const QueryModel& m, const std::string& word,
+                      float* unit) {
+  std::vector<uint32_t> buckets;
+  if (!m.subwords.enabled() ||
+      ComposeWordVector(word, nullptr, m.subwords, m.subword_input, &buckets,
+                        unit) == 0) {
+    return false;
+  }
+  double norm = 0;
+  const size_t dim = m.nn.dim();
+  for (size_t c = 0; c < dim; ++c) norm += double(unit[c]) * unit[c];
+  const float scale = norm > 0 ? float(1.0 / std::sqrt(norm)) : 0.0f;
+  for (size_t c = 0; c < dim; ++c) unit[c] *= scale;
+  return true;
+}
+
+// The unit vector of each word into `units` (its row's, or UnseenUnitVector),
+// the rows to exclude from the answers, and each word as shown (its row's
+// word, or as given).
+bool ResolveAll(const std::string& command, const QueryModel& m,
+                const std::vector<std::string>& words, Matrix* units,
+                std::vector<int32_t>* exclude,
+                std::vector<std::string>* shown) {
+  const size_t dim = m.nn.dim();
+  *units = Matrix(words.size(), dim);
   bool ok = true;
-  for (const std::string& w : words) {
-    const int32_t r = nn.Find(w);
-    if (r < 0) {
-      ReportNote(command, "'" + w + "' is not in the vocabulary");
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    const int32_t r = m.nn.Find(w);
+    if (r >= 0) {
+      std::copy(m.nn.unit_vector(r), m.nn.unit_vector(r) + dim, units->row(i));
+      exclude->push_back(r);
+      shown->push_back(m.nn.word(r));
+      continue;
+    }
+    shown->push_back(w);
+    if (!UnseenUnitVector(m, w, units->row(i))) {
+      ReportNote(command, "'" + w + "' is not in the vocabulary" +
+                              (m.subwords.enabled()
+                                   ? " and has no n-gram of the model"
+                                   : ""));
       ok = false;
     }
-    rows->push_back(r);
   }
   return ok;
 }
 
-bool SimilarQuery(const std::string& command, const NearestNeighbors& nn,
+bool SimilarQuery(const std::string& command, const QueryModel& m,
                   const std::vector<std::string>& words, size_t k) {
   if (words.size() != 1) {
     ReportNote(command, "expected one word per line, got " +
                             std::to_string(words.size()));
     return false;
   }
-  std::vector<int32_t> rows;
-  if (!FindAll(command, nn, words, &rows)) return false;
-  PrintNeighbors("similar " + nn.word(rows[0]), nn, nn.Similar(rows[0], k));
+  Matrix units;
+  std::vector<int32_t> exclude;
+  std::vector<std::string> shown;
+  if (!ResolveAll(command, m, words, &units, &exclude, &shown)) return false;
+  PrintNeighbors("similar " + shown[0], m.nn,
+                 exclude.size() == 1 ? m.nn.Similar(exclude[0], k)
+                                     : m.nn.Nearest(units.row(0), k, exclude));
   return true;
 }
 
-bool AnalogyQuery(const std::string& command, const NearestNeighbors& nn,
+bool AnalogyQuery(const std::string& command, const QueryModel& m,
                   const std::vector<std::string>& words, size_t k) {
   if (words.size() != 3) {
     ReportNote(command,
@@ -93,12 +145,34 @@ bool AnalogyQuery(const std::string& command, const NearestNeighbors& nn,
                    std::to_string(words.size()));
     return false;
   }
-  std::vector<int32_t> rows;
-  if (!FindAll(command, nn, words, &rows)) return false;
-  PrintNeighbors("analogy " + nn.word(rows[0]) + " : " + nn.word(rows[1]) +
-                     " :: " + nn.word(rows[2]) + " : ?",
-                 nn, nn.Analogy(rows[0], rows[1], rows[2], k));
+  Matrix units;
+  std::vector<int32_t> exclude;
+  std::vector<std::string> shown;
+  if (!ResolveAll(command, m, words, &units, &exclude, &shown)) return false;
+  const std::string title = "analogy " + shown[0] + " : " + shown[1] +
+                            " :: " + shown[2] + " : ?";
+  if (exclude.size() == 3) {  // all three known: the usual query
+    PrintNeighbors(title, m.nn,
+                   m.nn.Analogy(exclude[0], exclude[1], exclude[2], k));
+    return true;
+  }
+  std::vector<float> query(m.nn.dim());
+  for (size_t c = 0; c < query.size(); ++c) {
+    query[c] = units.row(1)[c] - units.row(0)[c] + units.row(2)[c];
+  }
+  PrintNeighbors(title, m.nn, m.nn.Nearest(query.data(), k, exclude));
   return true;
+}
+
+// The n-gram rows of a checkpoint trained with --subwords (read again: the
+// loader keeps only the word vectors).
+Status LoadSubwords(const std::string& path, QueryModel* m) {
+  if (!LooksLikeCheckpoint(path)) return Status::Ok();
+  StatusOr<Checkpoint> c = ReadCheckpoint(path);
+  if (!c.ok()) return c.status();
+  m->subwords = c->subwords;
+  m->subword_input = std::move(c->subword_input);
+  return Status::Ok();
 }
 
 int RunQueryCommand(int argc, char** argv, const std::string& command,
@@ -131,14 +205,17 @@ int RunQueryCommand(int argc, char** argv, const std::string& command,
   if (emb->words.empty()) {
     return ReportError(command, Status::Corruption(o.vectors + ": no vectors"));
   }
-  const NearestNeighbors nn(std::move(emb).value(), o.case_sensitive);
+  QueryModel model(std::move(emb).value(), o.case_sensitive);
+  if (Status st = LoadSubwords(o.vectors, &model); !st.ok()) {
+    return ReportError(command, st);
+  }
 
   bool all_ok = true;
   if (!o.words.empty()) {
     for (size_t i = 0; i < o.words.size(); i += words_per_query) {
       const std::vector<std::string> q(o.words.begin() + i,
                                        o.words.begin() + i + words_per_query);
-      all_ok = query(command, nn, q, o.k) && all_ok;
+      all_ok = query(command, model, q, o.k) && all_ok;
     }
     return all_ok ? kExitOk : kExitError;
   }
@@ -152,7 +229,7 @@ int RunQueryCommand(int argc, char** argv, const std::string& command,
     const std::vector<std::string_view> words = SplitOnAsciiSpace(line);
     const std::vector<std::string> q(words.begin(), words.end());
     if (q.empty()) continue;
-    all_ok = query(command, nn, q, o.k) && all_ok;
+    all_ok = query(command, model, q, o.k) && all_ok;
   }
   if (interactive) std::cout << "\n";
   return all_ok || interactive ? kExitOk : kExitError;

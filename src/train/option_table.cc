@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "wembed/text/tokenizer.h"
+#include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/vector_export.h"
 
 namespace wembed {
@@ -317,6 +318,55 @@ OptionSpec NegativeOption() {
   return s;
 }
 
+// Checkpoints store --subwords and --buckets only for runs with subwords.
+bool HasSubwords(const TrainingJob& j) { return j.options.subword_min_n > 0; }
+
+// --subwords MIN-MAX (or "off"): two fields from one value.
+OptionSpec SubwordsOption() {
+  OptionSpec s = Spec(
+      "subwords", OptionKind::kText, kModel,
+      "fastText's subwords: a word's input vector is the mean of its row and "
+      "the rows of its character n-grams of MIN..MAX characters, e.g. 3-6 "
+      "(--loss ns; docs/training.md); off = none",
+      ResumeRule::kKept);
+  s.get = [](const TrainingJob& j) {
+    const TrainOptions& o = j.options;
+    if (o.subword_min_n == 0) return std::vector<std::string>{"off"};
+    return std::vector<std::string>{std::to_string(o.subword_min_n) + "-" +
+                                    std::to_string(o.subword_max_n)};
+  };
+  s.set = [](const std::vector<std::string>& v, TrainingJob* j) {
+    WEMBED_RETURN_IF_ERROR(NeedOne("subwords", v));
+    const std::string& t = v[0];
+    if (t == "off" || t == "0") {
+      j->options.subword_min_n = j->options.subword_max_n = 0;
+      return Status::Ok();
+    }
+    int lo = 0, hi = 0;
+    const char* end = t.data() + t.size();
+    const auto a = std::from_chars(t.data(), end, lo);
+    if (a.ec != std::errc() || a.ptr == end || *a.ptr != '-') {
+      return BadValue("subwords", "MIN-MAX (e.g. 3-6) or off", t);
+    }
+    const auto b = std::from_chars(a.ptr + 1, end, hi);
+    if (b.ec != std::errc() || b.ptr != end) {
+      return BadValue("subwords", "MIN-MAX (e.g. 3-6) or off", t);
+    }
+    j->options.subword_min_n = lo;
+    j->options.subword_max_n = hi;
+    return Status::Ok();
+  };
+  s.check = [](const TrainingJob& j) {
+    const int lo = j.options.subword_min_n, hi = j.options.subword_max_n;
+    if (lo == 0 && hi == 0) return std::string();
+    if (lo >= 1 && lo <= hi && hi <= kMaxSubwordLength) return std::string();
+    return "must be MIN-MAX with 1 <= MIN <= MAX <= " +
+           std::to_string(kMaxSubwordLength);
+  };
+  s.stored_if = HasSubwords;
+  return s;
+}
+
 std::vector<OptionSpec> ModelOptions() {
   using R = ResumeRule;
   std::vector<OptionSpec> t;
@@ -348,6 +398,12 @@ std::vector<OptionSpec> ModelOptions() {
       "predicts the center) or center (fastText: the center word predicts "
       "each context word, fresh negatives per context; --loss ns only)",
       R::kKept));
+  t.push_back(SubwordsOption());
+  t.push_back(Integer<uint64_t>(
+      "buckets", WEMBED_FIELD(uint64_t, options.buckets), 1, uint64_t{1} << 32,
+      kModel, "hash buckets of the character n-grams (--subwords)",
+      R::kKept));
+  t.back().stored_if = HasSubwords;
   t.push_back(Integer<int>("dim", WEMBED_FIELD(int, options.dim), 1, 10000,
                            kModel, "vector size", R::kKept));
   t.push_back(Integer<int>(
@@ -533,6 +589,15 @@ Status CheckLossCombination(const TrainingJob& job) {
     return Status::InvalidArgument(
         "--sg-input center is skip-gram with negative sampling (fastText's "
         "loop); use it with --model sg --loss ns");
+  }
+  if (job.options.subword_min_n > 0 &&
+      (job.options.loss != Loss::kNegativeSampling ||
+       (job.options.model == Model::kCbow &&
+        job.options.cbow_mean != CbowMean::kMean))) {
+    return Status::InvalidArgument(
+        "--subwords is implemented for negative sampling (--loss ns), and "
+        "for CBOW with fastText's mean of the context rows (--cbow-mean "
+        "mean)");
   }
   if (job.options.loss != Loss::kHierarchicalSoftmax) return Status::Ok();
   if (job.resume.empty() && job.given.count("negative") != 0 &&

@@ -71,7 +71,7 @@ std::vector<std::pair<std::string, std::string>> TrainOptions::ToKeyValues()
   const TrainingJob job = JobWith(*this);
   std::vector<std::pair<std::string, std::string>> kv;
   for (const OptionSpec& s : TrainingOptionTable()) {
-    if (!s.stored()) continue;
+    if (!s.stored() || (s.stored_if && !s.stored_if(job))) continue;
     const std::vector<std::string> values = s.get(job);
     if (s.kind != OptionKind::kTextList) {
       kv.emplace_back(s.name, values.at(0));

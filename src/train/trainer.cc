@@ -16,6 +16,8 @@
 #include "train/sgns_kernels.h"
 #include "train/sigmoid_table.h"
 #include "train/subsampling.h"
+#include "train/subword_training.h"
+#include "wembed/vectors/subword_vectors.h"
 
 namespace wembed {
 
@@ -96,6 +98,9 @@ struct Trainer::Tables {
           keep >= 1.0 ? kAlwaysKeep : uint64_t(keep * 4294967296.0);
     }
     if (UsesTree(options)) tree = HuffmanTree(vocab.counts());
+    if (options.Subwords().enabled()) {
+      subwords = SubwordTable(vocab, options.Subwords());
+    }
   }
   // Most output rows one input is scored against: the center and the
   // negatives, or the longest path of the tree.
@@ -111,6 +116,7 @@ struct Trainer::Tables {
   std::vector<uint64_t> keep_threshold;
   const SgnsKernels& kernels;
   HuffmanTree tree;  // --loss hs only
+  SubwordTable subwords;  // --subwords only
 };
 
 // ---------------------------------------------------------------------------
@@ -127,7 +133,9 @@ class Trainer::Run {
         words_total_(uint64_t(options_.epochs) *
                      trainer->progress_.corpus_tokens),
         words_processed_(trainer->progress_.words_processed),
-        workers_(num_threads_) {}
+        workers_(num_threads_) {
+    if (options_.Subwords().enabled()) InitSubwordModel();
+  }
 
   StatusOr<TrainSummary> Execute();
 
@@ -155,6 +163,8 @@ class Trainer::Run {
   };
 
   void Worker(int t);
+  // subword_model_ over the trainer's matrices and tables (--subwords).
+  void InitSubwordModel();
   // Points `window` at the bytes from state.position on. False (with the
   // error recorded, the run aborted) if the corpus file cannot be read.
   bool FillWindow(const ThreadProgress& state, CorpusWindow& window);
@@ -200,6 +210,7 @@ class Trainer::Run {
     int prefetched_until = -1;       // sentence position (DrawAhead)
     Matrix block;                    // apply_block's scratch rows
     Matrix cbow;  // CBOW: row 0 the hidden vector, row 1 its gradient
+    std::unique_ptr<SubwordScratch> subword;  // --subwords only (Worker)
     double loss_sum = 0;
     uint64_t loss_count = 0;
   };
@@ -270,6 +281,7 @@ class Trainer::Run {
   }
 
   Trainer& trainer_;
+  SubwordModel subword_model_;  // --subwords only (table == nullptr if off)
   const TrainHooks& hooks_;
   const TrainOptions& options_;
   const int num_threads_;
@@ -415,6 +427,11 @@ void Trainer::Run::Worker(int t) {
   Rng rng;
   rng.SetState(state.rng_state);
   Scratch scratch(options_, stride_, trainer_.tables_->MaxTargets(options_));
+  if (subword_model_.table != nullptr) {
+    scratch.subword = std::make_unique<SubwordScratch>(
+        stride_, options_.negative,
+        MaxSubwordRows(subword_model_, options_.window));
+  }
   CorpusWindow window;
   int length = 0;
 
@@ -459,8 +476,28 @@ void Trainer::Run::Worker(int t) {
   cv_.notify_all();
 }
 
+void Trainer::Run::InitSubwordModel() {
+  SubwordModel& m = subword_model_;
+  m.input = &trainer_.input_;
+  m.subword_input = &trainer_.subword_input_;
+  m.output = &trainer_.output_;
+  m.table = &trainer_.tables_->subwords;
+  m.cbow = options_.model == Model::kCbow;
+  m.noise = &trainer_.tables_->noise;
+  m.sigmoid = &trainer_.tables_->sigmoid;
+  m.kernels = &trainer_.tables_->kernels;
+  m.window = options_.window;
+  m.negative = options_.negative;
+  m.stride = stride_;
+}
+
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
                                         Scratch& w) {
+  if (w.subword != nullptr) {  // --subwords: its own loop
+    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha,
+                          rng, *w.subword, &w.loss_sum, &w.loss_count);
+    return;
+  }
   const bool exact = options_.update == UpdateRule::kExact;
   if (options_.sg_input == SgInput::kCenter) {
     TrainSentenceCenter(length, alpha, rng, w);  // per pair either way
@@ -1028,6 +1065,10 @@ Status Trainer::InitializeFresh() {
       row[c] = (init_rng.UniformFloat() - 0.5f) / float(dim);
     }
   }
+  if (options_.Subwords().enabled()) {
+    subword_input_ = Matrix(size_t(options_.buckets), dim);
+    InitializeSubwordRows(options_.seed, options_.dim, &subword_input_);
+  }
   int threads = options_.threads;
   if (threads <= 0)
     threads = int(std::max(1u, std::thread::hardware_concurrency()));
@@ -1090,6 +1131,15 @@ Status CheckMatrices(const Checkpoint& checkpoint,
       checkpoint.output.cols() != size_t(options.dim)) {
     return Status::Corruption("checkpoint matrices do not match its options");
   }
+  const SubwordSpec spec = options.Subwords();
+  if (checkpoint.subwords != spec ||
+      checkpoint.subword_input.rows() != spec.buckets ||
+      (spec.enabled() &&
+       checkpoint.subword_input.cols() != size_t(options.dim))) {
+    return Status::Corruption(
+        "the checkpoint's subword settings or n-gram rows do not match its "
+        "options (--subwords, --buckets)");
+  }
   return Status::Ok();
 }
 
@@ -1128,6 +1178,7 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
       new Trainer(options, std::move(checkpoint.vocab), corpus));
   trainer->input_ = std::move(checkpoint.input);
   trainer->output_ = std::move(checkpoint.output);
+  trainer->subword_input_ = std::move(checkpoint.subword_input);
   trainer->progress_ = std::move(checkpoint.progress);
   trainer->progress_.finished = false;
   trainer->BuildTables();
@@ -1168,6 +1219,12 @@ InitReport Trainer::CopyKnownRows(const Checkpoint& init) {
                          init.tree_fingerprint == TreeFingerprint() &&
                          init.output.rows() == output_.rows();
   const size_t bytes = size_t(options_.dim) * sizeof(float);
+  // The n-gram rows carry over only to a run with the same settings;
+  // otherwise a word starts from its composed vector (the vector it had).
+  const bool same_subwords = init.subwords == options_.Subwords() &&
+                             init.subword_input.cols() == size_t(options_.dim);
+  const bool compose = init.subwords.enabled() && !same_subwords;
+  std::vector<uint32_t> buckets;
   for (size_t r = 0; r < vocab_.size(); ++r) {
     const int32_t id = init.vocab.Find(vocab_.word(int32_t(r)));
     if (id < 0) {
@@ -1175,13 +1232,21 @@ InitReport Trainer::CopyKnownRows(const Checkpoint& init) {
       continue;
     }
     ++report.known_words;
-    std::memcpy(input_.row(r), init.input.row(id), bytes);
+    if (compose) {
+      ComposeWordVector(init.vocab.word(id), init.input.row(id), init.subwords,
+                        init.subword_input, &buckets, input_.row(r));
+    } else {
+      std::memcpy(input_.row(r), init.input.row(id), bytes);
+    }
     if (word_outputs) std::memcpy(output_.row(r), init.output.row(id), bytes);
   }
   if (same_tree) {
     for (size_t r = 0; r < output_.rows(); ++r) {
       std::memcpy(output_.row(r), init.output.row(r), bytes);
     }
+  }
+  if (options_.Subwords().enabled() && same_subwords) {
+    subword_input_ = init.subword_input;  // the same n-gram rows
   }
   report.output_rows_kept = word_outputs || same_tree;
   if (!report.output_rows_kept) {
@@ -1214,7 +1279,9 @@ StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
 // Everything of a checkpoint but the matrices, vocabulary and progress.
 void Trainer::DescribeIn(Checkpoint* c) const {
   c->output_layout = LayoutFor(options_);
-  c->format_version = FormatVersionFor(c->output_layout);
+  c->subwords = options_.Subwords();
+  c->format_version =
+      FormatVersionFor(c->output_layout, c->subwords.enabled());
   c->options = options_.ToKeyValues();
   c->tree_fingerprint = TreeFingerprint();
 }
@@ -1225,12 +1292,13 @@ Checkpoint Trainer::MakeCheckpoint() const {
   c.vocab = vocab_;
   c.input = input_;
   c.output = output_;
+  c.subword_input = subword_input_;
   c.progress = progress_;
   return c;
 }
 
 bool Trainer::AllFinite() const {
-  for (const Matrix* m : {&input_, &output_}) {
+  for (const Matrix* m : {&input_, &output_, &subword_input_}) {
     const float* p = m->data();
     const size_t n = m->rows() * m->stride();
     float acc = 0;
@@ -1248,10 +1316,12 @@ Status Trainer::WithCheckpoint(
   c.vocab = vocab_;
   c.input = std::move(input_);
   c.output = std::move(output_);
+  c.subword_input = std::move(subword_input_);
   c.progress = progress_;
   Status status = fn(c);
   input_ = std::move(c.input);
   output_ = std::move(c.output);
+  subword_input_ = std::move(c.subword_input);
   return status;
 }
 
@@ -1261,6 +1331,7 @@ Checkpoint Trainer::Release() && {
   c.vocab = std::move(vocab_);
   c.input = std::move(input_);
   c.output = std::move(output_);
+  c.subword_input = std::move(subword_input_);
   c.progress = std::move(progress_);
   return c;
 }

@@ -17,6 +17,7 @@
 #include "wembed/corpus/input_files.h"
 #include "wembed/train/option_table.h"
 #include "wembed/train/progress_log.h"
+#include "wembed/vectors/subword_vectors.h"
 
 namespace wembed {
 namespace {
@@ -491,9 +492,16 @@ class TrainingRun {
 
   Status WriteVectors() {
     if (job_.output.empty()) return Status::Ok();
-    Matrix sum;
+    Matrix sum, composed;
+    const Matrix* input = &trainer_->input_vectors();
+    const SubwordSpec spec = trainer_->options().Subwords();
+    if (spec.enabled()) {  // a word's vector: the mean of its rows
+      composed = ComposeVocabularyVectors(trainer_->vocab(), *input, spec,
+                                          trainer_->subword_vectors());
+      input = &composed;
+    }
     const Matrix& vectors =
-        ChooseVectors(trainer_->input_vectors(), trainer_->output_vectors(),
+        ChooseVectors(*input, trainer_->output_vectors(),
                       ResolvedOutputVectors(job_), &sum, job_.output_weight);
     WEMBED_RETURN_IF_ERROR(WriteWord2Vec(job_.output, trainer_->vocab().words(),
                                          vectors, job_.format, env_));

@@ -36,6 +36,7 @@ constexpr size_t kProgressFixedSize = 68;
 constexpr size_t kThreadRecordSize = 76;
 constexpr uint32_t kProgressFinishedFlag = 1;
 constexpr size_t kOutputLayoutSize = 16;  // layout u32, reserved u32, u64
+constexpr size_t kSubwordSettingsSize = 16;  // min_n u32, max_n u32, u64
 
 enum SectionType : uint32_t {
   kOptionsSection = 1,
@@ -44,7 +45,9 @@ enum SectionType : uint32_t {
   kOutputSection = 4,
   kProgressSection = 5,
   kEndSection = 6,
-  kOutputLayoutSection = 7,  // version 2 only
+  kOutputLayoutSection = 7,     // versions 2 and 3
+  kSubwordSettingsSection = 8,  // version 3 only
+  kSubwordMatrixSection = 9,    // version 3 only
 };
 // The sections every checkpoint of a version has, in file order, before the
 // end section.
@@ -55,7 +58,13 @@ constexpr uint32_t kRequiredSectionsV2[] = {
     kOptionsSection, kVocabularySection, kOutputLayoutSection,
     kInputSection,   kOutputSection,     kProgressSection};
 
+constexpr uint32_t kRequiredSectionsV3[] = {
+    kOptionsSection, kVocabularySection,    kOutputLayoutSection,
+    kSubwordSettingsSection, kInputSection, kSubwordMatrixSection,
+    kOutputSection,  kProgressSection};
+
 std::span<const uint32_t> RequiredSections(uint32_t version) {
+  if (version >= 3) return kRequiredSectionsV3;
   if (version >= 2) return kRequiredSectionsV2;
   return kRequiredSectionsV1;
 }
@@ -76,6 +85,10 @@ std::string SectionName(uint32_t type) {
       return "end";
     case kOutputLayoutSection:
       return "output layout";
+    case kSubwordSettingsSection:
+      return "subword settings";
+    case kSubwordMatrixSection:
+      return "subword matrix";
   }
   return "type " + std::to_string(type);
 }
@@ -101,6 +114,30 @@ std::string OutputRowsProblem(const Checkpoint& c) {
   return "";
 }
 
+// The subword settings and matrix; "" when they agree.
+std::string SubwordProblem(const Checkpoint& c) {
+  const SubwordSpec& s = c.subwords;
+  if (!s.enabled()) {
+    if (s.max_n != 0 || s.buckets != 0 || c.subword_input.rows() != 0) {
+      return "subword rows or settings without subwords (min_n 0)";
+    }
+    return "";
+  }
+  if (s.min_n < 1 || s.max_n < s.min_n || s.max_n > kMaxSubwordLength ||
+      s.buckets < 1) {
+    return "subword settings " + std::to_string(s.min_n) + "-" +
+           std::to_string(s.max_n) + " with " + std::to_string(s.buckets) +
+           " buckets are invalid";
+  }
+  if (c.subword_input.rows() != s.buckets ||
+      c.subword_input.cols() != c.input.cols()) {
+    return "subword matrix is " + std::to_string(c.subword_input.rows()) +
+           " x " + std::to_string(c.subword_input.cols()) + ", expected " +
+           std::to_string(s.buckets) + " x " + std::to_string(c.input.cols());
+  }
+  return "";
+}
+
 // Returns an empty string when `c` is consistent, else the first problem.
 std::string FindInconsistency(const Checkpoint& c) {
   const size_t v = c.vocab.size();
@@ -117,6 +154,9 @@ std::string FindInconsistency(const Checkpoint& c) {
            std::to_string(c.input.cols());
   }
   if (v > 0 && c.input.cols() == 0) return "matrices have 0 columns";
+  if (std::string problem = SubwordProblem(c); !problem.empty()) {
+    return problem;
+  }
   std::unordered_set<std::string_view> keys;
   for (size_t i = 0; i < c.options.size(); ++i) {
     const std::string& key = c.options[i].first;
@@ -194,6 +234,14 @@ std::string EncodeOutputLayout(const Checkpoint& c) {
   return out;
 }
 
+std::string EncodeSubwordSettings(const SubwordSpec& s) {
+  std::string out;
+  PutFixed32(&out, uint32_t(s.min_n));
+  PutFixed32(&out, uint32_t(s.max_n));
+  PutFixed64(&out, s.buckets);
+  return out;
+}
+
 // Streams cols() floats of every row through `chunk`, computing the CRC on
 // the way, so no second copy of the matrix is ever built.
 Status WriteMatrixSection(AtomicFileWriter* w, uint32_t type, const Matrix& m,
@@ -240,7 +288,8 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
   }
   AtomicFileWriter w(path, env);  // removes stale temp files at Open()
   WEMBED_RETURN_IF_ERROR(w.Open());
-  const uint32_t version = FormatVersionFor(ckpt.output_layout);
+  const bool subwords = ckpt.subwords.enabled();
+  const uint32_t version = FormatVersionFor(ckpt.output_layout, subwords);
   const std::string header = EncodeFileHeader(kMagic, version);
   WEMBED_RETURN_IF_ERROR(w.Append(header.data(), header.size()));
   WEMBED_RETURN_IF_ERROR(
@@ -251,9 +300,17 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
     WEMBED_RETURN_IF_ERROR(
         AppendSection(w, kOutputLayoutSection, EncodeOutputLayout(ckpt)));
   }
+  if (subwords) {
+    WEMBED_RETURN_IF_ERROR(AppendSection(
+        w, kSubwordSettingsSection, EncodeSubwordSettings(ckpt.subwords)));
+  }
   std::vector<char> chunk(kChunkBytes);
   WEMBED_RETURN_IF_ERROR(
       WriteMatrixSection(&w, kInputSection, ckpt.input, &chunk));
+  if (subwords) {
+    WEMBED_RETURN_IF_ERROR(WriteMatrixSection(&w, kSubwordMatrixSection,
+                                              ckpt.subword_input, &chunk));
+  }
   WEMBED_RETURN_IF_ERROR(
       WriteMatrixSection(&w, kOutputSection, ckpt.output, &chunk));
   WEMBED_RETURN_IF_ERROR(
@@ -338,9 +395,14 @@ class CheckpointReader {
         return ReadVocabulary(s, &ckpt->vocab);
       case kOutputLayoutSection:
         return ReadOutputLayout(s, ckpt);
+      case kSubwordSettingsSection:
+        return ReadSubwordSettings(s, &ckpt->subwords);
       case kInputSection:
         return ReadMatrix(s, ckpt->vocab.size(), ckpt->vocab.size(),
                           std::nullopt, &ckpt->input);
+      case kSubwordMatrixSection:
+        return ReadMatrix(s, ckpt->subwords.buckets, ckpt->subwords.buckets,
+                          ckpt->input.cols(), &ckpt->subword_input);
       case kOutputSection:
         return ReadMatrix(
             s, ckpt->vocab.size(),
@@ -387,6 +449,30 @@ class CheckpointReader {
     return Status::Ok();
   }
 
+  Status ReadSubwordSettings(const Section& s, SubwordSpec* spec) {
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    if (payload.size() != kSubwordSettingsSize) {
+      return Corrupt(Where(s) + " is " + std::to_string(payload.size()) +
+                     " bytes (expected " +
+                     std::to_string(kSubwordSettingsSize) + ")");
+    }
+    ByteDecoder d(payload);
+    uint32_t min_n = 0, max_n = 0;
+    d.Fixed32(&min_n);
+    d.Fixed32(&max_n);
+    d.Fixed64(&spec->buckets);
+    if (min_n < 1 || max_n < min_n || max_n > uint32_t(kMaxSubwordLength) ||
+        spec->buckets < 1) {
+      return Corrupt(Where(s) + ": invalid n-gram lengths " +
+                     std::to_string(min_n) + "-" + std::to_string(max_n) +
+                     " or bucket count " + std::to_string(spec->buckets));
+    }
+    spec->min_n = int(min_n);
+    spec->max_n = int(max_n);
+    return Status::Ok();
+  }
+
   Status ReadVocabulary(const Section& s, Vocabulary* vocab) {
     std::string payload;
     WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
@@ -414,7 +500,9 @@ class CheckpointReader {
     const uint64_t data_bytes = s.length - kMatrixDimsSize;
     uint64_t float_bytes = 0;
     std::string problem;
-    const std::string words = std::to_string(vocab_size) + " words";
+    const std::string words =
+        std::to_string(vocab_size) +
+        (s.type == kSubwordMatrixSection ? " buckets" : " words");
     if (__builtin_mul_overflow(rows, cols, &float_bytes) ||
         __builtin_mul_overflow(float_bytes, uint64_t{sizeof(float)},
                                &float_bytes) ||
@@ -424,7 +512,9 @@ class CheckpointReader {
                 std::to_string(data_bytes) + " bytes of floats";
     } else if (rows != expected_rows) {
       problem = name + " has " + std::to_string(rows) +
-                " rows but the vocabulary has " + words +
+                (s.type == kSubwordMatrixSection ? " rows but the settings have "
+                                                 : " rows but the vocabulary has ") +
+                words +
                 (expected_rows != vocab_size
                      ? " (" + std::to_string(expected_rows) + " tree nodes)"
                      : "");

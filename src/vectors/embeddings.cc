@@ -19,6 +19,7 @@
 #include "vectors/row_checks.h"
 #include "wembed/text/ascii_text.h"
 #include "wembed/vectors/checkpoint.h"
+#include "wembed/vectors/subword_vectors.h"
 
 namespace wembed {
 namespace {
@@ -674,6 +675,7 @@ StatusOr<Embeddings> LoadFromCheckpoint(BufferedReader& in, size_t max_rows,
                                         EmbeddingsLoadInfo* info) {
   StatusOr<Checkpoint> ckpt = ReadCheckpointFrom(in);
   if (!ckpt.ok()) return ckpt.status();
+  ComposeCheckpointInput(&*ckpt);  // --subwords: composed vectors
   const size_t total = ckpt->vocab.size();
   const size_t n = max_rows > 0 ? std::min(total, max_rows) : total;
   Embeddings e;

@@ -64,6 +64,11 @@ struct OptionSpec {
   // without the option name ("must be in 1..10000").
   std::function<std::string(const TrainingJob&)> check;
 
+  // Null, or when a stored option is written to checkpoints: options added
+  // for a feature (--subwords) are left out of checkpoints of runs without
+  // it, so those are the bytes earlier builds wrote (and can resume).
+  std::function<bool(const TrainingJob&)> stored_if;
+
   bool stored() const {
     return resume != ResumeRule::kPerRun && resume != ResumeRule::kFreshOnly;
   }

@@ -13,6 +13,7 @@
 
 #include "wembed/base/status.h"
 #include "wembed/corpus/corpus_scanner.h"
+#include "wembed/text/subwords.h"
 #include "wembed/text/tokenizer.h"
 
 namespace wembed {
@@ -74,6 +75,17 @@ struct TrainOptions {
   // "scalar". A trainer stores the set it resolved to, so a resumed run uses
   // the same arithmetic (falling back if this CPU lacks it).
   std::string kernels = "auto";
+  // fastText's subword model (--subwords MIN-MAX, --buckets N): off when
+  // subword_min_n is 0. Skip-gram with negative sampling only.
+  int subword_min_n = 0;
+  int subword_max_n = 0;
+  uint64_t buckets = 2000000;
+
+  // The subword settings of the run: disabled (all zero) when off.
+  SubwordSpec Subwords() const {
+    if (subword_min_n <= 0) return SubwordSpec{};
+    return SubwordSpec{subword_min_n, subword_max_n, buckets};
+  }
 
   // InvalidArgument naming the option ("--dim must be in 1..10000") for the
   // first value outside its bounds, or when no input is given. The bounds

@@ -125,6 +125,8 @@ class Trainer {
   const Vocabulary& vocab() const { return vocab_; }
   const Matrix& input_vectors() const { return input_; }
   const Matrix& output_vectors() const { return output_; }
+  // --subwords: the n-gram rows (buckets x dim); empty otherwise.
+  const Matrix& subword_vectors() const { return subword_input_; }
   const TrainOptions& options() const { return options_; }
   const TrainProgress& progress() const { return progress_; }
 
@@ -148,6 +150,7 @@ class Trainer {
   const EncodedCorpus* corpus_;
   Matrix input_;   // W_E
   Matrix output_;  // context vectors, or the Huffman tree's inner nodes
+  Matrix subword_input_;  // --subwords: the n-gram rows (buckets x dim)
   TrainProgress progress_;
   struct Tables;  // sampling and sigmoid tables, built from vocab_
   std::unique_ptr<Tables> tables_;

@@ -12,6 +12,7 @@
 #include "wembed/base/matrix.h"
 #include "wembed/base/status.h"
 #include "wembed/corpus/vocabulary.h"
+#include "wembed/text/subwords.h"
 
 namespace wembed {
 
@@ -68,13 +69,23 @@ struct Checkpoint {
   // belong to (it verifies it on resume); 0 for kWordVectors.
   uint64_t tree_fingerprint = 0;
   TrainProgress progress;
+  // fastText's subword model (format version 3): the n-gram settings and
+  // the subwords.buckets x dim matrix of n-gram rows. Off: spec disabled
+  // and a 0 x 0 matrix.
+  SubwordSpec subwords;
+  Matrix subword_input;
 };
 
-// The newest format version this build reads (and writes, for tree nodes).
-inline constexpr uint32_t kCheckpointFormatVersion = 2;
+// The newest format version this build reads (and writes, for subwords).
+inline constexpr uint32_t kCheckpointFormatVersion = 3;
 
-// The version WriteCheckpoint writes for `layout`: the oldest that holds it.
-inline uint32_t FormatVersionFor(OutputLayout layout) {
+// Longest n-gram (in characters) a checkpoint may declare.
+inline constexpr int kMaxSubwordLength = 64;
+
+// The version WriteCheckpoint writes for `layout` (and subwords or not): the
+// oldest that holds it.
+inline uint32_t FormatVersionFor(OutputLayout layout, bool subwords = false) {
+  if (subwords) return 3;
   return layout == OutputLayout::kWordVectors ? 1 : 2;
 }
 inline constexpr uint32_t kMaxCheckpointThreads = 4096;
@@ -88,7 +99,9 @@ inline constexpr uint32_t kMaxCheckpointThreads = 4096;
 // vocab.size()) x dim, tree_fingerprint 0 for word vectors, option keys
 // non-empty and unique, at most kMaxCheckpointThreads threads, each with
 // begin <= position <= end (<= corpus_bytes when that is non-zero) and
-// epoch >= progress.epoch, and elapsed_seconds finite and >= 0.
+// epoch >= progress.epoch, and elapsed_seconds finite and >= 0; with
+// subwords, 1 <= min_n <= max_n <= kMaxSubwordLength, buckets >= 1 and
+// subword_input buckets x dim (without, subword_input empty).
 // Matrices are stored bit-exactly, NaN and Inf included: callers that must
 // not replace a good checkpoint by a diverged one check CheckpointIsFinite
 // first (RunTraining does).

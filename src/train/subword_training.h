@@ -1,0 +1,120 @@
+// fastText's subword model with negative sampling (--subwords MIN-MAX): a
+// word's input vector is the mean of its W_E row and the rows of its
+// character n-grams in a separate buckets x dim matrix. Skip-gram: the
+// center word's composed vector predicts each context word against fresh
+// negatives. CBOW: the mean of every row of every context word (its own and
+// its n-grams', fastText's bag) predicts the center. Either way the gradient
+// of the hidden vector is added, undivided, to every row it averaged
+// (fastText does the same for both). These loops are used only when
+// subwords are on; the default path never reaches them.
+#ifndef WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
+#define WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "base/rng.h"
+#include "train/noise_sampler.h"
+#include "train/sgns_kernels.h"
+#include "train/sigmoid_table.h"
+#include "wembed/base/matrix.h"
+#include "wembed/corpus/vocabulary.h"
+#include "wembed/text/subwords.h"
+
+namespace wembed {
+
+// The n-gram buckets of every vocabulary word, computed once (one array,
+// word w's buckets at [offsets[w], offsets[w + 1])).
+class SubwordTable {
+ public:
+  SubwordTable() = default;
+  // Requires spec.enabled().
+  SubwordTable(const Vocabulary& vocab, const SubwordSpec& spec);
+
+  const uint32_t* buckets(int32_t word) const {
+    return buckets_.data() + offsets_[size_t(word)];
+  }
+  int count(int32_t word) const {
+    return int(offsets_[size_t(word) + 1] - offsets_[size_t(word)]);
+  }
+  // The most n-grams of any word.
+  int max_count() const { return max_count_; }
+
+ private:
+  int max_count_ = 0;
+  std::vector<uint64_t> offsets_;
+  std::vector<uint32_t> buckets_;
+};
+
+// What the subword loop reads and writes; all pointers outlive its use.
+struct SubwordModel {
+  Matrix* input = nullptr;          // W_E, one row per word
+  Matrix* subword_input = nullptr;  // buckets x dim, the n-gram rows
+  Matrix* output = nullptr;         // one context vector per word
+  const SubwordTable* table = nullptr;
+  bool cbow = false;  // else skip-gram
+  const NoiseSampler* noise = nullptr;
+  const SigmoidTable* sigmoid = nullptr;
+  const SgnsKernels* kernels = nullptr;
+  int window = 5;
+  int negative = 5;
+  size_t stride = 0;  // of every matrix
+};
+
+// Per-thread buffers, allocated once: `max_rows` is the most rows a hidden
+// vector averages (MaxSubwordRows).
+struct SubwordScratch {
+  SubwordScratch(size_t stride, int negative, size_t max_rows)
+      : hidden(stride),
+        grad(stride),
+        targets(size_t(negative) + 1),
+        rows(max_rows) {}
+  std::vector<float> hidden;  // the composed input vector
+  std::vector<float> grad;    // its gradient step
+  std::vector<int32_t> targets;
+  std::vector<float*> rows;  // the rows the hidden vector averages
+};
+
+// The most rows one hidden vector averages: a word's (skip-gram) or a whole
+// window's (CBOW, 2 * window words).
+size_t MaxSubwordRows(const SubwordModel& m, int window);
+
+// hidden = mean of `word`'s W_E row and its n-gram rows.
+void ComposeHidden(const SubwordModel& m, int32_t word, float* __restrict hidden);
+
+// CBOW's step for the center at sentence[i] with the context words within
+// `radius`: the hidden vector is the mean of all their rows; targets[0] is
+// the center. As SubwordStep otherwise. Does nothing without a context word.
+void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
+                     int length, int i, int radius, const int32_t* targets,
+                     int num_targets, float alpha, SubwordScratch& w,
+                     double* loss_sum);
+
+// One (center, targets) step: targets[0] is the word to predict (label 1),
+// the others negatives (label 0). For each target row y, in order:
+// f = hidden . y, g = alpha (label - sigma(f)), grad += g y, y += g hidden;
+// then grad is added to every row `center` averaged. Adds -log sigma(+-f)
+// of each target to *loss_sum.
+void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
+                 int num_targets, float alpha, SubwordScratch& w,
+                 double* loss_sum);
+
+// fastText's skip-gram over a sentence (m.cbow false): for each center a
+// radius in 1..window, then for each context word in it a SubwordStep
+// against the context word and `negative` fresh negatives (one equal to the
+// context word is skipped). CBOW (m.cbow): for each center a radius, then
+// one SubwordCbowStep against the center and `negative` negatives (one equal
+// to the center skipped). Adds to *loss_sum and *loss_count (one per
+// target).
+void TrainSentenceSubwords(const SubwordModel& m, const int32_t* sentence,
+                           int length, float alpha, Rng& rng,
+                           SubwordScratch& w, double* loss_sum,
+                           uint64_t* loss_count);
+
+// Fills `m` (buckets x dim) like W_E: uniform in [-0.5/dim, 0.5/dim), from
+// its own seeded stream (W_E's draws are unchanged by subwords).
+void InitializeSubwordRows(uint64_t seed, int dim, Matrix* m);
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
