@@ -481,6 +481,14 @@ TEST(EmbeddingsTest, SkipGramCheckpointLoadsAsItsRunsDefaultMix) {
   ExpectRow(*e, 0, "the", {1 + 0.25f * 9, 2 + 0.25f * 9, 3 + 0.25f * 9});
 }
 
+TEST(EmbeddingsTest, AutoVectorsOfASubwordCheckpointAreItsInputs) {
+  Checkpoint c = SmallCheckpoint();
+  c.options = {{"model", "sg"}};
+  EXPECT_EQ(AutoVectorsFor(c), OutputVectors::kMix);
+  c.subwords = SubwordSpec{3, 6, 16};
+  EXPECT_EQ(AutoVectorsFor(c), OutputVectors::kInput);
+}
+
 TEST(EmbeddingsTest, CheckpointErrorsNameTheFile) {
   TempDir dir;
   const std::string path = dir.File("bad.ckpt");

@@ -441,6 +441,10 @@ TEST(TrainerTest, AutoVectorsAreMixForSkipGramNegativeSamplingOnly) {
   EXPECT_EQ(ResolvedOutputVectors(job), OutputVectors::kInput);
   job.output_vectors = OutputVectors::kSum;  // explicit choices stay
   EXPECT_EQ(ResolvedOutputVectors(job), OutputVectors::kSum);
+  TrainingJob subwords;  // composed inputs alone, as fastText writes
+  subwords.options.subword_min_n = 3;
+  subwords.options.subword_max_n = 6;
+  EXPECT_EQ(ResolvedOutputVectors(subwords), OutputVectors::kInput);
 }
 
 }  // namespace

@@ -501,7 +501,8 @@ std::vector<OptionSpec> OutputOptions() {
       kOutput,
       "which vectors to write: input (W_E), output (context), sum (input + "
       "output), mix (input + --output-weight * output) or auto (mix for "
-      "skip-gram with --loss ns, input otherwise; docs/quality.md)",
+      "skip-gram with --loss ns and no --subwords, input otherwise; "
+      "docs/quality.md)",
       R::kPerRun));
   t.push_back(Real(
       "output-weight", WEMBED_FIELD(double, output_weight),

@@ -573,9 +573,12 @@ StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
 
 OutputVectors ResolvedOutputVectors(const TrainingJob& job) {
   const TrainOptions& o = job.options;
-  return ResolveOutputVectors(
-      job.output_vectors,
-      o.model == Model::kSkipGram && o.loss == Loss::kNegativeSampling);
+  // With subwords the written vectors are the composed inputs alone, as
+  // fastText's: an unseen word has no output row to mix in.
+  return ResolveOutputVectors(job.output_vectors,
+                              o.model == Model::kSkipGram &&
+                                  o.loss == Loss::kNegativeSampling &&
+                                  !o.Subwords().enabled());
 }
 
 }  // namespace wembed

@@ -644,7 +644,7 @@ StatusOr<Checkpoint> ReadCheckpointFrom(BufferedReader& in) {
 }
 
 bool CheckpointIsFinite(const Checkpoint& ckpt) {
-  for (const Matrix* m : {&ckpt.input, &ckpt.output}) {
+  for (const Matrix* m : {&ckpt.input, &ckpt.output, &ckpt.subword_input}) {
     for (size_t r = 0; r < m->rows(); ++r) {
       const float* row = m->row(r);
       float acc = 0;

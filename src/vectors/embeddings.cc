@@ -795,8 +795,9 @@ OutputVectors AutoVectorsFor(const Checkpoint& c) {
     if (key == "model") skip_gram = value == "sg";
   }
   return ResolveOutputVectors(
-      OutputVectors::kAuto,
-      skip_gram && c.output_layout == OutputLayout::kWordVectors);
+      OutputVectors::kAuto, skip_gram &&
+                                c.output_layout == OutputLayout::kWordVectors &&
+                                !c.subwords.enabled());
 }
 
 const Matrix& ChooseVectors(const Matrix& input, const Matrix& output,

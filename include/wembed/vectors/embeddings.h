@@ -40,7 +40,8 @@ OutputVectors ResolveOutputVectors(OutputVectors which,
 struct Checkpoint;
 // What kAuto means for checkpoint `c`: mix for a skip-gram run (the
 // "model" option absent or "sg") whose output matrix holds a vector per
-// word, input otherwise; so a checkpoint loads as the vectors its run wrote.
+// word and that has no subwords, input otherwise; so a checkpoint loads as
+// the vectors its run wrote.
 OutputVectors AutoVectorsFor(const Checkpoint& c);
 
 // The vectors `which` (not kAuto) selects from a model's `input` and
