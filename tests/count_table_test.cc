@@ -50,6 +50,25 @@ TEST(CountTableTest, CountsMatchAReferenceMapThroughRehashes) {
   EXPECT_EQ(Counts(table), reference);
 }
 
+// Clear keeps one arena block for reuse; the words after it must fit the
+// block it kept (a kept 4 KiB block once claimed to be 1 MiB: the next
+// words overran it and corrupted the heap).
+TEST(CountTableTest, ClearedTableCountsLongWordsAgain) {
+  CountTable table;
+  for (int round = 0; round < 3; ++round) {
+    std::unordered_map<std::string, uint64_t> reference;
+    for (int i = 0; i < 20000; ++i) {
+      const std::string w = "a-long-word-number-" + std::to_string(i * 7 + round);
+      const CountTable::Entry& e = table.Add(w);
+      ASSERT_EQ(e.word(), w);
+      ASSERT_EQ(e.count, ++reference[w]);
+    }
+    EXPECT_EQ(Counts(table), reference);
+    table.Clear();
+    EXPECT_EQ(table.size(), 0u);
+  }
+}
+
 TEST(CountTableTest, ProvisionalIdsFollowFirstOccurrence) {
   CountTable table;
   const std::vector<std::string> words = {"b", "a", "b", "a-very-long-word",

@@ -40,10 +40,13 @@ void CountTable::Clear() {
   if (size_ > 0) std::fill(slots_.begin(), slots_.end(), Entry{});
   size_ = 0;
   next_provisional_id_ = 0;
-  // Keep the first arena block for the next words.
-  if (arena_blocks_.size() > 1) arena_blocks_.resize(1);
+  // Keep the last (largest) arena block for the next words; blocks grow,
+  // so arena_block_size_, the last block's size, stays its size.
+  if (arena_blocks_.size() > 1) {
+    arena_blocks_.front() = std::move(arena_blocks_.back());
+    arena_blocks_.resize(1);
+  }
   arena_used_ = 0;
-  if (!arena_blocks_.empty()) arena_block_size_ = kArenaBlockBytes;
 }
 
 size_t CountTable::Probe(std::string_view word, uint64_t hash) const {
