@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "planted_fixture.h"
 #include "test_util.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/train/training_job.h"
@@ -25,50 +26,16 @@ namespace {
 
 using testing::TempDir;
 
-struct Fixture {
-  TempDir dir;
-  SyntheticCorpus synthetic;
-  ScanResult scan;
-  AnalogyQuestionSet questions;
-};
+using Fixture = testing::PlantedFixture;
 
 std::unique_ptr<Fixture> MakeFixture(int sentences = 30000) {
-  auto f = std::make_unique<Fixture>();
-  SyntheticCorpusOptions so;
-  so.sentences = sentences;
-  f->synthetic = GenerateSyntheticCorpus(so);
-  const std::string text = f->dir.File("corpus.txt");
-  const std::string qpath = f->dir.File("questions.txt");
-  EXPECT_TRUE(WriteSyntheticCorpus(f->synthetic, text, qpath).ok());
-  ScanRequest request;
-  request.inputs = {text};
-  request.encode = true;
-  auto scan = ScanCorpus(request);
-  EXPECT_TRUE(scan.ok()) << scan.status().message();
-  f->scan = std::move(scan).value();
-  auto q = ReadAnalogyQuestions(qpath);
-  EXPECT_TRUE(q.ok()) << q.status().message();
-  f->questions = std::move(q).value();
-  return f;
+  return testing::MakePlantedFixture(sentences);
 }
 
-TrainOptions SmallOptions() {
-  TrainOptions o;
-  o.inputs = {"synthetic"};
-  o.dim = 32;
-  o.window = 5;
-  o.negative = 5;
-  o.sample = 1e-3;
-  o.epochs = 5;
-  o.threads = 1;
-  o.seed = 3;
-  return o;
-}
+TrainOptions SmallOptions() { return testing::PlantedOptions(); }
 
 std::unique_ptr<Trainer> MustCreate(const TrainOptions& o, const Fixture& f) {
-  auto t = Trainer::Create(o, f.scan.vocab, &f.scan.corpus);
-  EXPECT_TRUE(t.ok()) << t.status().message();
-  return std::move(t).value();
+  return testing::MustCreateTrainer(o, f);
 }
 
 double PlantedAccuracy(const Trainer& trainer, const Fixture& f) {
