@@ -7,7 +7,7 @@
 #
 # Usage: scripts/bench.sh [--corpus F] [--questions Q] [--pairs P]
 #          [--epochs N] [--threads N] [--repeats N] [--tools LIST]
-#          [--model sg|cbow] [--loss ns|hs] [--alpha A]
+#          [--model sg|cbow] [--loss ns|hs] [--alpha A] [--subwords MIN-MAX]
 #          [--word2vec PATH] [--pword2vec PATH] [--baseline PATH]
 #          [--anchor-repeats N] [--workdir DIR]
 #   Defaults: ../shared/data corpus and eval files, 1 epoch, 2 threads,
@@ -31,6 +31,9 @@
 #   --alpha word2vec: every tool but fastText at word2vec.c's settings
 #   (wembed with --preset word2vec); --alpha A: that rate for every tool
 #   but fastText (which always keeps its -lr 0.05).
+#   --subwords MIN-MAX: character n-grams (wembed --subwords MIN-MAX,
+#   fastText -minn MIN -maxn MAX, both with 2M buckets); only wembed and
+#   fastText have them, the other tools are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -43,6 +46,7 @@ THREADS=2
 MODEL=sg
 LOSS=ns
 ALPHA=own
+SUBWORDS=""
 REPEATS=1
 ANCHOR_REPEATS=
 TOOLS="wembed wembed-1thread wembed-exact fasttext gensim"
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
     --model) MODEL="$2"; shift 2 ;;
     --loss) LOSS="$2"; shift 2 ;;
     --alpha) ALPHA="$2"; shift 2 ;;
+    --subwords) SUBWORDS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
     --repeats) REPEATS="$2"; shift 2 ;;
     --anchor-repeats) ANCHOR_REPEATS="$2"; shift 2 ;;
@@ -92,10 +97,26 @@ if [ "$MODEL-$LOSS" != sg-ns ] && [[ " $TOOLS " == *" pword2vec "* ]]; then
        "skipping it" >&2
   TOOLS="${TOOLS//pword2vec/}"
 fi
+FT_NGRAMS="-minn 0 -maxn 0"
+if [ -n "$SUBWORDS" ]; then
+  if ! [[ "$SUBWORDS" =~ ^([0-9]+)-([0-9]+)$ ]]; then
+    echo "bench: --subwords MIN-MAX, e.g. 3-6" >&2; exit 2
+  fi
+  FT_NGRAMS="-minn ${BASH_REMATCH[1]} -maxn ${BASH_REMATCH[2]}"
+  kept=""
+  for t in $TOOLS; do
+    case "$t" in
+      wembed|fasttext) kept="$kept $t" ;;
+      *) echo "bench: $t has no subword model; skipping it" >&2 ;;
+    esac
+  done
+  TOOLS="$kept"
+fi
 # The model flags of each tool.
 WEMBED_MODEL="--model $MODEL --loss $LOSS $WEMBED_ALPHA"
 if [ "$LOSS" = hs ]; then WEMBED_MODEL="$WEMBED_MODEL --negative 0"; else
   WEMBED_MODEL="$WEMBED_MODEL --negative 5"; fi
+if [ -n "$SUBWORDS" ]; then WEMBED_MODEL="$WEMBED_MODEL --subwords $SUBWORDS"; fi
 # A baseline binary may predate --model/--loss: name them only when needed.
 BASELINE_MODEL="${WEMBED_MODEL/$WEMBED_ALPHA/$BASELINE_ALPHA}"
 if [ "$MODEL" = sg ] && [ "$LOSS" = ns ]; then
@@ -128,7 +149,7 @@ if [ "$(head -c2 "$CORPUS" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
   fi
 fi
 WORDS=$(wc -w < "$TEXT")
-echo "bench: corpus $TEXT ($WORDS words), $MODEL-$LOSS, alpha $ALPHA," \
+echo "bench: corpus $TEXT ($WORDS words), $MODEL-$LOSS${SUBWORDS:+ subwords $SUBWORDS}, alpha $ALPHA," \
      "$EPOCHS epoch(s), $THREADS threads, $REPEATS repeat(s); workdir" \
      "$WORKDIR" >&2
 
@@ -151,7 +172,7 @@ command_for() {
       "--quiet" ;;
     fasttext) echo "fasttext $FT_MODEL -input $TEXT -output $out -dim 100" \
       "-ws 5 $FT_LOSS -t 1e-4 -minCount 5 -epoch $EPOCHS -thread $THREADS" \
-      "-minn 0 -maxn 0 -verbose 0" ;;
+      "$FT_NGRAMS -verbose 0" ;;
     gensim) echo "$PY $ROOT/scripts/gensim_train.py $TEXT $out.bin" \
       "$EPOCHS $THREADS $MODEL $LOSS $GENSIM_ALPHA" ;;
     word2vec) echo "$W2V -train $TEXT -output $out.bin $W2V_MODEL -size 100" \
