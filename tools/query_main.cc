@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -20,6 +21,31 @@
 
 namespace wembed::cli {
 namespace {
+
+// Longest query line read from standard input (as kMaxLineBytes for files):
+// a longer line is skipped, not held in memory.
+constexpr size_t kMaxQueryLineBytes = size_t{1} << 20;
+
+enum class LineRead { kLine, kTooLong, kEnd };
+
+// Reads one line of `in` into `*line` (without its '\n'). A line of more
+// than kMaxQueryLineBytes is read to its end and dropped (kTooLong); kEnd
+// when nothing is left. A last line without '\n' is a line.
+LineRead ReadBoundedLine(std::istream& in, std::string* line) {
+  line->clear();
+  bool any = false, too_long = false;
+  for (int c; (c = in.get()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') break;
+    if (line->size() < kMaxQueryLineBytes) {
+      line->push_back(char(c));
+    } else {
+      too_long = true;
+    }
+  }
+  if (!any) return LineRead::kEnd;
+  return too_long ? LineRead::kTooLong : LineRead::kLine;
+}
 
 struct QueryOptions {
   std::string vectors;
@@ -175,6 +201,38 @@ Status LoadSubwords(const std::string& path, QueryModel* m) {
   return Status::Ok();
 }
 
+// Answers one query per line of standard input (prompting when it is a
+// terminal). The exit code: an error in any query fails a non-interactive
+// run.
+int AnswerStdin(const std::string& command, const QueryModel& model, size_t k,
+                size_t words_per_query, QueryFn query) {
+  bool all_ok = true;
+  const bool interactive = ::isatty(STDIN_FILENO) != 0;
+  std::string line;
+  for (uint64_t line_no = 1;; ++line_no) {
+    if (interactive) {
+      std::cout << (words_per_query == 1 ? "word> " : "A B C> ") << std::flush;
+    }
+    const LineRead read = ReadBoundedLine(std::cin, &line);
+    if (read == LineRead::kEnd) break;
+    if (read == LineRead::kTooLong) {
+      ReportError(command, Status::InvalidArgument(
+                               "standard input: line " +
+                               std::to_string(line_no) + " is longer than " +
+                               std::to_string(kMaxQueryLineBytes) +
+                               " bytes; skipped"));
+      all_ok = false;
+      continue;
+    }
+    const std::vector<std::string_view> words = SplitOnAsciiSpace(line);
+    const std::vector<std::string> q(words.begin(), words.end());
+    if (q.empty()) continue;
+    all_ok = query(command, model, q, k) && all_ok;
+  }
+  if (interactive) std::cout << "\n";
+  return all_ok || interactive ? kExitOk : kExitError;
+}
+
 int RunQueryCommand(int argc, char** argv, const std::string& command,
                     const std::string& usage, const std::string& description,
                     size_t words_per_query, QueryFn query) {
@@ -219,20 +277,7 @@ int RunQueryCommand(int argc, char** argv, const std::string& command,
     }
     return all_ok ? kExitOk : kExitError;
   }
-  const bool interactive = ::isatty(STDIN_FILENO) != 0;
-  std::string line;
-  while (true) {
-    if (interactive) {
-      std::cout << (words_per_query == 1 ? "word> " : "A B C> ") << std::flush;
-    }
-    if (!std::getline(std::cin, line)) break;
-    const std::vector<std::string_view> words = SplitOnAsciiSpace(line);
-    const std::vector<std::string> q(words.begin(), words.end());
-    if (q.empty()) continue;
-    all_ok = query(command, model, q, o.k) && all_ok;
-  }
-  if (interactive) std::cout << "\n";
-  return all_ok || interactive ? kExitOk : kExitError;
+  return AnswerStdin(command, model, o.k, words_per_query, query);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "base/readable_file.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,6 +68,7 @@ StatusOr<std::unique_ptr<ReadableFile>> ReadableFile::Open(
     buffer = std::min(buffer, std::max<uint64_t>(file->size_on_disk_ + 1, 64));
   }
   file->in_.resize(size_t(buffer));
+  if (!file->regular_) file->cancel_ = options.cancel;
   WEMBED_RETURN_IF_ERROR(file->OpenDetected(options.allow_gzip));
   return file;
 }
@@ -112,6 +114,9 @@ Status ReadableFile::ReadRaw(unsigned char* dst, size_t capacity,
     size_t n = capacity;
     const int injected = env_.BeforeOp(FileOp::kRead, name_, &n);
     if (n == 0 || n > capacity) n = capacity;
+    if (injected == 0 && cancel_ != nullptr) {
+      WEMBED_RETURN_IF_ERROR(WaitReadable());
+    }
     ssize_t r = -1;
     errno = injected;
     if (injected == 0) r = ::read(fd_, dst, n);
@@ -122,6 +127,20 @@ Status ReadableFile::ReadRaw(unsigned char* dst, size_t capacity,
     if (r == 0) raw_eof_ = true;
     *got = static_cast<size_t>(r);
     return Status::Ok();
+  }
+}
+
+Status ReadableFile::WaitReadable() {
+  struct pollfd p = {};
+  p.fd = fd_;
+  p.events = POLLIN;
+  while (true) {
+    if (cancel_->load(std::memory_order_relaxed)) {
+      return Status::Cancelled(name_ + ": interrupted while waiting for input");
+    }
+    const int r = ::poll(&p, 1, kCancelPollMs);
+    if (r > 0) return Status::Ok();  // data, the end, or an error: read
+    if (r < 0 && errno != EINTR) return Status::Ok();  // let read() report
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <zlib.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,7 +27,15 @@ struct ReadableOptions {
   // Refuse anything but a regular file (FIFOs, devices) without blocking
   // on it; for readers that need the size of the file (checkpoints).
   bool regular_only = false;
+  // When set, a read of a pipe, FIFO or terminal that has no data yet
+  // checks it every kCancelPollMs and fails with StatusCode::kCancelled
+  // once it is true (SIGINT while standard input is stalled). Regular
+  // files never block and are read as usual.
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// How often a blocked read of a pipe checks ReadableOptions::cancel.
+inline constexpr int kCancelPollMs = 100;
 
 class ReadableFile {
  public:
@@ -66,6 +75,9 @@ class ReadableFile {
   Status OpenDetected(bool allow_gzip);
   // Reads raw bytes from the descriptor (through the Env's fault hook).
   Status ReadRaw(unsigned char* dst, size_t capacity, size_t* got);
+  // With cancel_ set and a file that may block: waits until the descriptor
+  // is readable; kCancelled once *cancel_ is true.
+  Status WaitReadable();
   // Makes at least `want` raw bytes available in in_[in_pos_, in_end_)
   // unless the input ends first. Moves unread bytes to the buffer start.
   Status FillRaw(size_t want);
@@ -78,6 +90,7 @@ class ReadableFile {
   bool owns_fd_;
   std::string name_;
   const Env& env_;
+  const std::atomic<bool>* cancel_ = nullptr;  // ReadableOptions::cancel
   bool gzip_ = false;
   bool regular_ = false;
   uint64_t size_on_disk_ = 0;

@@ -8,8 +8,9 @@
 
 namespace wembed {
 
-BlockReader::BlockReader(std::vector<std::string> inputs, const Env& env)
-    : inputs_(std::move(inputs)), env_(env) {}
+BlockReader::BlockReader(std::vector<std::string> inputs, const Env& env,
+                         const std::atomic<bool>* cancel)
+    : inputs_(std::move(inputs)), env_(env), cancel_(cancel) {}
 
 bool BlockReader::Next(TextBlock* block) {
   block->size = 0;
@@ -32,7 +33,7 @@ bool BlockReader::Fill(TextBlock* block) {
     if (file_ == nullptr) {
       if (next_input_ == inputs_.size()) return true;
       StatusOr<std::unique_ptr<ReadableFile>> in =
-          ReadableFile::Open(inputs_[next_input_], env_);
+          ReadableFile::Open(inputs_[next_input_], env_, {.cancel = cancel_});
       if (!in.ok()) {
         status_ = in.status();
         return false;

@@ -10,6 +10,7 @@
 #ifndef WEMBED_SRC_CORPUS_BLOCK_READER_H_
 #define WEMBED_SRC_CORPUS_BLOCK_READER_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -39,8 +40,11 @@ struct TextBlock {
 
 class BlockReader {
  public:
-  // `env` must outlive the reader.
-  BlockReader(std::vector<std::string> inputs, const Env& env);
+  // `env` (and `cancel`, if set) must outlive the reader. `cancel`: a
+  // read of a pipe with no data fails with kCancelled once it is true
+  // (ReadableOptions::cancel).
+  BlockReader(std::vector<std::string> inputs, const Env& env,
+              const std::atomic<bool>* cancel = nullptr);
 
   // Fills `block` with the next text. False at the end of the inputs or on
   // an error (status() names the input: missing, unreadable, corrupt gzip,
@@ -57,6 +61,7 @@ class BlockReader {
 
   const std::vector<std::string> inputs_;
   const Env& env_;
+  const std::atomic<bool>* cancel_;
   size_t next_input_ = 0;
   std::unique_ptr<ReadableFile> file_;  // the input being read, if any
   bool input_started_ = false;          // bytes of file_ were read

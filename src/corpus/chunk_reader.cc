@@ -1,5 +1,7 @@
 #include "corpus/chunk_reader.h"
 
+#include <exception>
+#include <new>
 #include <utility>
 
 #include "base/readable_file.h"
@@ -76,8 +78,16 @@ bool ChunkReader::ReadInput(size_t i, Status* status) {
 
 void ChunkReader::Run() {
   Status status;
-  for (size_t i = 0; i < inputs_.size() && status.ok(); ++i) {
-    if (!ReadInput(i, &status)) return;
+  try {
+    for (size_t i = 0; i < inputs_.size() && status.ok(); ++i) {
+      if (!ReadInput(i, &status)) return;
+    }
+  } catch (const std::exception& e) {  // never out of the thread
+    const bool oom = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+    status = Status::Internal(
+        "reading " + (inputs_.empty() ? std::string("the corpus") : inputs_[0]) +
+                              (inputs_.size() > 1 ? " ..." : "") + ": " +
+                              (oom ? "out of memory" : e.what()));
   }
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -337,6 +338,8 @@ class Scan {
   bool counting() const { return request_.fixed_vocab == nullptr; }
   Status ScanBlocks();
   void Produce(OrderedPipeline<ScanSlot>& pipe, Status* status);
+  // The consuming loop of ScanBlocks.
+  Status ConsumeBlocks(OrderedPipeline<ScanSlot>& pipe);
   void Work(ScanSlot& s);
   Status Consume(BlockResult& r);
   Status Rewrite(const IdMap& remap);
@@ -373,7 +376,7 @@ void Scan::Work(ScanSlot& s) {
 // longer than a block is tokenized here, in order, by one scanner whose
 // state carries from piece to piece (rare; such pieces are not parallel).
 void Scan::Produce(OrderedPipeline<ScanSlot>& pipe, Status* status) {
-  BlockReader reader(inputs_, env_);
+  BlockReader reader(inputs_, env_, request_.cancel);
   BlockScanner serial(request_.tokenizer, request_.fixed_vocab,
                       request_.encode);
   bool in_long_line = false;
@@ -430,23 +433,46 @@ Status Scan::ScanBlocks() {
   OrderedPipeline<ScanSlot> pipe(layout_.workers, layout_.slots,
                                  [this](ScanSlot& s) { Work(s); });
   Status read_status;
-  std::thread reader([&] { Produce(pipe, &read_status); });
+  // An exception (std::bad_alloc) never leaves a thread: the reader's is
+  // rethrown here after the join, as is one from the consuming loop.
+  std::exception_ptr read_error;
+  std::thread reader([&] {
+    try {
+      Produce(pipe, &read_status);
+    } catch (...) {
+      read_error = std::current_exception();
+      pipe.Stop();
+    }
+  });
   Status status;
+  try {
+    status = ConsumeBlocks(pipe);
+  } catch (...) {
+    pipe.Stop();
+    reader.join();
+    throw;
+  }
+  pipe.Stop();
+  reader.join();
+  if (read_error) std::rethrow_exception(read_error);
+  WEMBED_RETURN_IF_ERROR(status);
+  return read_status;
+}
+
+Status Scan::ConsumeBlocks(OrderedPipeline<ScanSlot>& pipe) {
   for (int i; (i = pipe.Next()) >= 0;) {
+    Status status;
     if (Cancelled()) {
       status = Status::Cancelled("interrupted while reading " +
                                  DescribeInputs(inputs_));
     } else {
       status = Consume(pipe.slot(i).result);
     }
-    if (!status.ok()) break;
+    if (!status.ok()) return status;
     pipe.Release(i);
     ReportProgress(false);
   }
-  pipe.Stop();
-  reader.join();
-  WEMBED_RETURN_IF_ERROR(status);
-  return read_status;
+  return Status::Ok();
 }
 
 // Rewrites the records with final ids on the worker threads and writes them

@@ -17,6 +17,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -32,7 +33,15 @@ class OrderedPipeline {
   OrderedPipeline(int workers, int slots, std::function<void(Slot&)> work)
       : work_(std::move(work)), slots_(size_t(slots)), done_(slots_.size()) {
     for (int i = 0; i < slots; ++i) free_.push_back(i);
-    for (int t = 0; t < workers; ++t) threads_.emplace_back([this] { Run(); });
+    try {
+      for (int t = 0; t < workers; ++t) {
+        threads_.emplace_back([this] { Run(); });
+      }
+    } catch (...) {  // a thread that cannot be created: undo, then throw
+      Stop();
+      for (std::thread& t : threads_) t.join();
+      throw;
+    }
   }
   // Stops and joins the workers.
   ~OrderedPipeline() {
@@ -78,14 +87,18 @@ class OrderedPipeline {
 
   // Consumer: the oldest submitted slot once its work is done; -1 when the
   // pipeline is closed and every slot was taken, once stopped, or (wait =
-  // false) when the oldest is not done yet.
+  // false) when the oldest is not done yet. Rethrows an exception that the
+  // work threw on a worker thread (std::bad_alloc), which stopped the
+  // pipeline, so that it reaches the consumer's thread.
   int Next(bool wait = true) {
     std::unique_lock<std::mutex> lock(mu_);
+    if (error_) std::rethrow_exception(error_);
     const auto ready = [&] {
       return stop_ || (!order_.empty() && done_[size_t(order_.front())]) ||
              (closed_ && order_.empty());
     };
     if (wait) cv_.wait(lock, ready);
+    if (error_) std::rethrow_exception(error_);
     if (stop_ || order_.empty() || !done_[size_t(order_.front())]) return -1;
     const int i = order_.front();
     order_.pop_front();
@@ -129,7 +142,15 @@ class OrderedPipeline {
       const int i = queue_.front();
       queue_.pop_front();
       lock.unlock();
-      work_(slots_[size_t(i)]);
+      try {
+        work_(slots_[size_t(i)]);
+      } catch (...) {  // never out of a thread (std::terminate)
+        lock.lock();
+        if (!error_) error_ = std::current_exception();
+        stop_ = true;
+        cv_.notify_all();
+        return;
+      }
       lock.lock();
       done_[size_t(i)] = true;
       cv_.notify_all();
@@ -146,6 +167,7 @@ class OrderedPipeline {
   std::vector<bool> done_;  // per slot; mu_
   bool closed_ = false;     // mu_
   bool stop_ = false;       // mu_
+  std::exception_ptr error_;  // the first exception of a work; mu_
   std::vector<std::thread> threads_;
 };
 

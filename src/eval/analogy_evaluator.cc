@@ -3,11 +3,14 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <new>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -19,8 +22,13 @@
 namespace wembed {
 namespace {
 
-// Candidates scored per block (a multiple of kGemmCols).
+// Candidates scored per block (a multiple of kGemmCols), fewer for long
+// vectors (BlockColsFor).
 constexpr size_t kBlockCols = 128;
+// Most bytes of a thread's transposed candidate block (dim x columns) as
+// long as a block has more than kGemmCols columns: without this bound, a
+// file of a few very long vectors would cost dim x 128 floats per thread.
+constexpr size_t kMaxBlockBytes = size_t{4} << 20;
 // Most distinct question words solved in one pass; bounds the per-thread
 // score block to kMaxChunkWords x kBlockCols floats.
 constexpr size_t kMaxChunkWords = 2048;
@@ -315,13 +323,32 @@ AnalogyEvaluator::Chunk AnalogyEvaluator::PrepareChunk(Query* queries,
   return chunk;
 }
 
+namespace {
+
+// Candidates per block for `rows` vectors of `dim`: kBlockCols, halved
+// while the block's dim x columns floats exceed kMaxBlockBytes (down to
+// kGemmCols), and no more than the rows rounded up to kGemmCols.
+size_t BlockColsFor(size_t dim, size_t rows) {
+  size_t cols = kBlockCols;
+  while (cols > kGemmCols && cols * dim * sizeof(float) > kMaxBlockBytes) {
+    cols /= 2;
+  }
+  const size_t rows_up = (rows + kGemmCols - 1) / kGemmCols * kGemmCols;
+  return std::max(kGemmCols, std::min(cols, rows_up));
+}
+
+}  // namespace
+
 // One thread's scratch and best answers so far.
 struct AnalogyEvaluator::BlockScratch {
-  BlockScratch(size_t dim, size_t words, size_t count, bool add, bool mul)
-      : ct(dim, kBlockCols),
-        scores(words * kBlockCols),
+  BlockScratch(size_t dim, size_t cols, size_t words, size_t count, bool add,
+               bool mul)
+      : cols(cols),
+        ct(dim, cols),
+        scores(words * cols),
         best_add(add ? count : 0),
         best_mul(mul ? count : 0) {}
+  size_t cols;                // candidates per block (BlockColsFor)
   Matrix ct;                  // candidate block, transposed
   std::vector<float> scores;  // chunk words x block candidates
   alignas(64) float tmp[kBlockCols];
@@ -334,21 +361,22 @@ void AnalogyEvaluator::ScoreBlock(size_t blk, const Query* queries,
                                   BlockScratch& s) const {
   const ScoreKernels& kernels = BestScoreKernels();
   const size_t dim = vectors_.cols();
-  const size_t j0 = blk * kBlockCols;
-  const size_t nb = std::min(kBlockCols, vectors_.rows() - j0);
-  // Transpose (ct's stride is kBlockCols, already a multiple of 16).
-  if (nb < kBlockCols) s.ct.Zero();
+  const size_t cols = s.cols;
+  const size_t j0 = blk * cols;
+  const size_t nb = std::min(cols, vectors_.rows() - j0);
+  // Transpose (ct's stride is cols, already a multiple of 16).
+  if (nb < cols) s.ct.Zero();
   for (size_t j = 0; j < nb; ++j) {
     const float* v = vectors_.row(j0 + j);
     for (size_t k = 0; k < dim; ++k) s.ct.row(k)[j] = v[k];
   }
   kernels.gemm_abt(chunk.words.data(), chunk.words.rows(), vectors_.stride(),
-                   s.ct.data(), kBlockCols, dim, s.scores.data());
+                   s.ct.data(), cols, dim, s.scores.data());
   for (size_t i = 0; i < count; ++i) {
     const Query& q = queries[i];
-    const float* sa = s.scores.data() + q.la * kBlockCols;
-    const float* sb = s.scores.data() + q.lb * kBlockCols;
-    const float* sc = s.scores.data() + q.lc * kBlockCols;
+    const float* sa = s.scores.data() + q.la * cols;
+    const float* sb = s.scores.data() + q.lb * cols;
+    const float* sc = s.scores.data() + q.lc * cols;
     for (const bool mul : {false, true}) {
       if (mul ? !options_.method_mul : !options_.method_add) continue;
       Best& b = mul ? s.best_mul[i] : s.best_add[i];
@@ -420,27 +448,41 @@ void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
   const bool add = options_.method_add;
   const bool mul = options_.method_mul;
   const Chunk chunk = PrepareChunk(queries, count);
-  const size_t num_blocks = (vectors_.rows() + kBlockCols - 1) / kBlockCols;
+  const size_t cols = BlockColsFor(vectors_.cols(), vectors_.rows());
+  const size_t num_blocks = (vectors_.rows() + cols - 1) / cols;
   std::vector<Best> best_add(add ? count : 0), best_mul(mul ? count : 0);
   const int threads =
       options_.threads > 0 ? options_.threads : omp_get_max_threads();
+  // An exception must not leave the parallel region (std::terminate): a
+  // thread that cannot allocate its scratch skips its blocks, and
+  // std::bad_alloc is thrown after the region, on the calling thread.
+  std::atomic<bool> out_of_memory{false};
 #pragma omp parallel num_threads(threads)
   {
-    BlockScratch scratch(vectors_.cols(), chunk.words.rows(), count, add, mul);
+    std::optional<BlockScratch> scratch;
+    try {
+      scratch.emplace(vectors_.cols(), cols, chunk.words.rows(), count, add,
+                      mul);
+    } catch (const std::bad_alloc&) {
+      out_of_memory.store(true);
+    }
 #pragma omp for schedule(dynamic, 1)
     for (size_t blk = 0; blk < num_blocks; ++blk) {
-      ScoreBlock(blk, queries, count, chunk, scratch);
+      if (scratch) ScoreBlock(blk, queries, count, chunk, *scratch);
     }
 #pragma omp critical
-    for (size_t i = 0; i < count; ++i) {
-      if (add && scratch.best_add[i].row >= 0) {
-        best_add[i].Offer(scratch.best_add[i].score, scratch.best_add[i].row);
+    for (size_t i = 0; scratch && i < count; ++i) {
+      if (add && scratch->best_add[i].row >= 0) {
+        best_add[i].Offer(scratch->best_add[i].score,
+                          scratch->best_add[i].row);
       }
-      if (mul && scratch.best_mul[i].row >= 0) {
-        best_mul[i].Offer(scratch.best_mul[i].score, scratch.best_mul[i].row);
+      if (mul && scratch->best_mul[i].row >= 0) {
+        best_mul[i].Offer(scratch->best_mul[i].score,
+                          scratch->best_mul[i].row);
       }
     }
   }
+  if (out_of_memory.load()) throw std::bad_alloc();
   for (size_t i = 0; i < count; ++i) {
     Query& q = queries[i];
     if (add) q.pred_add = best_add[i].row;

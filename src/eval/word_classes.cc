@@ -157,12 +157,16 @@ class KMeans {
     TransposeCenters();
     const long chunks = long(x_.rows() / kChunkRows);
     std::vector<size_t> changed(size_t(chunks), 0);
+    // Per-thread scratch allocated here: a std::bad_alloc inside the
+    // parallel region would end in std::terminate.
+    std::vector<std::vector<float>> scratch(
+        static_cast<size_t>(threads_), std::vector<float>(kChunkRows * kpad_));
 #pragma omp parallel num_threads(threads_)
     {
-      std::vector<float> scores(kChunkRows * kpad_);
+      float* scores = scratch[size_t(omp_get_thread_num())].data();
 #pragma omp for schedule(static)
       for (long ci = 0; ci < chunks; ++ci) {
-        changed[ci] = AssignChunk(size_t(ci) * kChunkRows, scores.data());
+        changed[ci] = AssignChunk(size_t(ci) * kChunkRows, scores);
       }
     }
     return std::accumulate(changed.begin(), changed.end(), size_t{0});
@@ -230,9 +234,11 @@ class KMeans {
     std::vector<size_t> members(n_), fill(begin.begin(), begin.end() - 1);
     for (size_t r = 0; r < n_; ++r) members[fill[class_of_[r]]++] = r;
     const size_t dim = x_.cols();
+    std::vector<std::vector<double>> sums(static_cast<size_t>(threads_),
+                                          std::vector<double>(dim));
 #pragma omp parallel num_threads(threads_)
     {
-      std::vector<double> sum(dim);
+      std::vector<double>& sum = sums[size_t(omp_get_thread_num())];
 #pragma omp for schedule(static)
       for (long c = 0; c < long(k_); ++c) {
         std::fill(sum.begin(), sum.end(), 0.0);

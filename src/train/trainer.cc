@@ -5,7 +5,9 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #include "base/coding.h"
@@ -162,7 +164,18 @@ class Trainer::Run {
     size_t buffer_size = 0;
   };
 
+  // Runs TrainRange(t); an exception (std::bad_alloc) is recorded as the
+  // run's error and stops the other threads instead of escaping the thread.
   void Worker(int t);
+  void TrainRange(int t);
+  // Records `error` as the run's status (the first one wins) and stops the
+  // workers at their next safe point. Takes mutex_.
+  void Abort(const Status& error);
+  // Starts the workers (one per thread); a thread that cannot be created
+  // aborts the run and counts as done. Returns the threads started.
+  std::vector<std::thread> StartWorkers();
+  // Starts the monitor thread; an error if it cannot be created.
+  Status StartMonitor(std::thread* monitor);
   // subword_model_ over the trainer's matrices and tables (--subwords).
   void InitSubwordModel();
   // Points `window` at the bytes from state.position on. False (with the
@@ -174,7 +187,9 @@ class Trainer::Run {
   uint64_t Publish(ThreadProgress& state);
   // Returns false if the worker must stop. Called between sentences.
   bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
+  // Runs MonitorLoop(); an exception aborts the run (see Worker).
   void Monitor();
+  void MonitorLoop();
   TrainStatus Progress(Clock::time_point now, Clock::time_point last_report,
                        uint64_t first_processed);
   void CheckpointPaused(std::unique_lock<std::mutex>& lock);
@@ -421,7 +436,39 @@ bool Trainer::Run::FillWindow(const ThreadProgress& state,
   return false;
 }
 
+namespace {
+
+// A training thread's error as one line.
+Status ThreadError(const char* what, const std::exception& e) {
+  const bool oom = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
+  return Status(StatusCode::kInternal,
+                std::string(what) + ": " + (oom ? "out of memory" : e.what()));
+}
+
+}  // namespace
+
+void Trainer::Run::Abort(const Status& error) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (monitor_status_.ok()) monitor_status_ = error;
+  abort_.store(true);
+  // A worker waiting for a checkpoint pause must not wait for this one.
+  pause_requested_.store(false, std::memory_order_release);
+  cv_.notify_all();
+}
+
 void Trainer::Run::Worker(int t) {
+  try {
+    TrainRange(t);
+  } catch (const std::exception& e) {
+    Abort(ThreadError("training thread", e));
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++done_;
+    cv_.notify_all();
+  }
+}
+
+void Trainer::Run::TrainRange(int t) {
+  if (hooks_.in_worker) hooks_.in_worker(t);
   ThreadProgress& state = trainer_.progress_.threads[t];
   WorkerShared& shared = workers_[t];
   Rng rng;
@@ -937,6 +984,42 @@ void Trainer::Run::CheckpointPaused(std::unique_lock<std::mutex>& lock) {
 }
 
 void Trainer::Run::Monitor() {
+  try {
+    MonitorLoop();
+  } catch (const std::exception& e) {
+    Abort(ThreadError("progress monitor", e));
+  }
+}
+
+Status Trainer::Run::StartMonitor(std::thread* monitor) {
+  try {
+    if (hooks_.before_thread_start) hooks_.before_thread_start(0);
+    *monitor = std::thread(&Run::Monitor, this);
+  } catch (const std::exception& e) {
+    return ThreadError("cannot start the progress monitor", e);
+  }
+  return Status::Ok();
+}
+
+std::vector<std::thread> Trainer::Run::StartWorkers() {
+  std::vector<std::thread> workers;
+  workers.reserve(num_threads_);
+  for (int t = 0; t < num_threads_; ++t) {
+    try {
+      if (hooks_.before_thread_start) hooks_.before_thread_start(t + 1);
+      workers.emplace_back(&Run::Worker, this, t);
+    } catch (const std::exception& e) {
+      Abort(ThreadError("cannot start a training thread", e));
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ += num_threads_ - t;  // never started: nothing to wait for
+      cv_.notify_all();
+      break;
+    }
+  }
+  return workers;
+}
+
+void Trainer::Run::MonitorLoop() {
   const double progress_every =
       hooks_.progress_every_seconds > 0 ? hooks_.progress_every_seconds : 1.0;
   const bool checkpoints =
@@ -984,16 +1067,14 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   loss_sum_before_ = trainer_.progress_.loss_sum;
   loss_count_before_ = trainer_.progress_.loss_count;
   const uint64_t processed_before = words_processed_.load();
-  std::thread monitor(&Run::Monitor, this);
+  std::thread monitor;
+  WEMBED_RETURN_IF_ERROR(StartMonitor(&monitor));
 
   // One worker per thread, all updating the shared matrices without locks
   // (hogwild). Plain threads rather than an OpenMP team: OpenMP may start
   // fewer threads than asked (OMP_DYNAMIC, OMP_THREAD_LIMIT, nesting), and
   // every worker owns a corpus range that must be trained.
-  std::vector<std::thread> workers;
-  workers.reserve(num_threads_);
-  for (int t = 0; t < num_threads_; ++t)
-    workers.emplace_back(&Run::Worker, this, t);
+  std::vector<std::thread> workers = StartWorkers();
   for (std::thread& w : workers) w.join();
 
   {

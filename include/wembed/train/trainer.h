@@ -75,6 +75,13 @@ struct TrainHooks {
   // Bytes each thread reads of a file-backed corpus at a time (raised to
   // the corpus's longest sentence); 0 = 4 MiB. Memory only, never results.
   size_t corpus_buffer_bytes = 0;
+  // Tests only: called before each thread is created (0 = the monitor,
+  // 1.. = the workers) and at the start of each worker, in its thread; an
+  // exception thrown there (std::system_error, std::bad_alloc) stands for a
+  // failed thread creation or allocation, which ends the run with an error
+  // Status instead of std::terminate.
+  std::function<void(int thread)> before_thread_start;
+  std::function<void(int thread)> in_worker;
 };
 
 class Trainer {

@@ -1,0 +1,271 @@
+// Issue 10's "reported from reading" items: exceptions in training threads
+// (a failed allocation or thread creation) end in one error, not
+// std::terminate; out of memory under an address-space limit is one line
+// and exit 1; line lengths are bounded in every line reader (files and the
+// query commands' standard input); eval's per-thread scratch is bounded for
+// long vectors; SIGINT is honoured while standard input is stalled.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <new>
+#include <random>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "planted_fixture.h"
+#include "test_util.h"
+#include "wembed/corpus/vocabulary.h"
+#include "wembed/eval/analogy_evaluator.h"
+#include "wembed/eval/similarity_evaluator.h"
+#include "wembed/train/trainer.h"
+#include "wembed/vectors/embeddings.h"
+
+namespace wembed {
+namespace {
+
+using testing::CommandResult;
+using testing::CountLines;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+// ------------------------------------------------------------ threads
+
+// What std::thread throws when the system cannot start one more thread.
+std::system_error ThreadCreationFailure() {
+  return std::system_error(
+      std::make_error_code(std::errc::resource_unavailable_try_again));
+}
+
+class TrainerThreadsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { fixture_ = testing::MakePlantedFixture(2000); }
+  static void TearDownTestSuite() { fixture_.reset(); }
+  static std::unique_ptr<testing::PlantedFixture> fixture_;
+};
+std::unique_ptr<testing::PlantedFixture> TrainerThreadsTest::fixture_;
+
+TEST_F(TrainerThreadsTest, FailedWorkerCreationIsAnError) {
+  TrainOptions o = testing::PlantedOptions();
+  o.threads = 3;
+  o.epochs = 1;
+  auto t = testing::MustCreateTrainer(o, *fixture_);
+  TrainHooks hooks;
+  hooks.before_thread_start = [](int thread) {
+    if (thread == 2) {  // the second worker
+      throw ThreadCreationFailure();
+    }
+  };
+  StatusOr<TrainSummary> s = t->Train(hooks);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("cannot start a training thread"),
+            std::string::npos)
+      << s.status().message();
+  EXPECT_EQ(s.status().message().find('\n'), std::string::npos);
+}
+
+TEST_F(TrainerThreadsTest, FailedMonitorCreationIsAnError) {
+  TrainOptions o = testing::PlantedOptions();
+  o.epochs = 1;
+  auto t = testing::MustCreateTrainer(o, *fixture_);
+  TrainHooks hooks;
+  hooks.before_thread_start = [](int thread) {
+    if (thread == 0) throw ThreadCreationFailure();
+  };
+  StatusOr<TrainSummary> s = t->Train(hooks);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("progress monitor"), std::string::npos)
+      << s.status().message();
+}
+
+TEST_F(TrainerThreadsTest, OutOfMemoryInAWorkerStopsTheOthers) {
+  TrainOptions o = testing::PlantedOptions();
+  o.threads = 2;
+  o.epochs = 50;  // the healthy worker would run for long if not stopped
+  auto t = testing::MustCreateTrainer(o, *fixture_);
+  TrainHooks hooks;
+  hooks.in_worker = [](int thread) {
+    if (thread == 1) throw std::bad_alloc();
+  };
+  const auto start = std::chrono::steady_clock::now();
+  StatusOr<TrainSummary> s = t->Train(hooks);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "training thread: out of memory");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+}
+
+TEST_F(TrainerThreadsTest, OutOfMemoryInTheMonitorIsAnError) {
+  TrainOptions o = testing::PlantedOptions();
+  o.epochs = 50;
+  auto t = testing::MustCreateTrainer(o, *fixture_);
+  TrainHooks hooks;
+  hooks.progress_every_seconds = 0.01;
+  hooks.on_progress = [](const TrainStatus&) { throw std::bad_alloc(); };
+  StatusOr<TrainSummary> s = t->Train(hooks);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "progress monitor: out of memory");
+}
+
+// ------------------------------------------------------------ CLI
+
+class HardeningCliTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+};
+
+// Under an address-space limit (1 GiB) that lets the program start but not
+// hold a 2,000,000 x 1000 subword matrix (8 GB), train prints one line and
+// exits 1 (no abort: 134; no crash), leaving no file behind.
+TEST_F(HardeningCliTest, OutOfMemoryIsOneLineAndExit1) {
+  const std::string corpus = dir_.File("c.txt");
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "a b c d e f g h\n";
+  WriteFile(corpus, text);
+  const auto limit = [] {
+    struct rlimit r = {rlim_t{1} << 30, rlim_t{1} << 30};  // 1 GiB
+    ::setrlimit(RLIMIT_AS, &r);
+  };
+  CommandResult r = RunCommand(
+      {WEMBED_BINARY, "train", "-i", corpus, "-o", dir_.File("v.bin"),
+       "--dim", "1000", "--subwords", "3-6", "--buckets", "2000000",
+       "--min-count", "1", "--threads", "2", "--quiet", "--cache-dir",
+       dir_.path(),
+       "--checkpoint", dir_.File("ck")},
+      dir_.path(), limit);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("out of memory"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
+  for (const std::string& name : dir_.List()) {
+    EXPECT_TRUE(name == "c.txt") << "stray file " << name;
+  }
+}
+
+// A query line of more than 1 MiB on standard input is skipped with one
+// error line; the next query is still answered.
+TEST_F(HardeningCliTest, QueryStdinLineLengthIsBounded) {
+  const std::string vectors = dir_.File("v.txt");
+  WriteFile(vectors, "3 2\na 1 0\nb 0.9 0.1\nc 0 1\n");
+  const std::string input = dir_.File("in.txt");
+  WriteFile(input, std::string(3 << 20, 'x') + "\na\n");
+  CommandResult r = testing::RunShell(
+      std::string(WEMBED_BINARY) + " similar --vectors " + vectors + " -k 1 < " +
+          input,
+      dir_.path());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "wembed similar: error: standard input: line 1 is longer "
+                   "than 1048576 bytes; skipped\n");
+  EXPECT_NE(r.out.find("# similar a"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\tb\t"), std::string::npos) << r.out;
+}
+
+// SIGINT while `train -i -` waits on a pipe that never writes: exit 130
+// within a few seconds (it used to wait for data forever).
+TEST_F(HardeningCliTest, SigintWhileStdinIsStalled) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string err = dir_.File("err.txt");
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::dup2(fds[0], 0);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(e, 2);
+    ::execl(WEMBED_BINARY, WEMBED_BINARY, "train", "-i", "-", "-o",
+            (dir_.path() + "/v.bin").c_str(), "--checkpoint",
+            (dir_.path() + "/ck").c_str(), "--quiet", "--cache-dir",
+            dir_.path().c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[0]);  // fds[1] stays open and never written
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::kill(pid, SIGINT);
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  ::close(fds[1]);
+  ASSERT_EQ(done, pid) << "train did not stop within 5 s of SIGINT";
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << testing::ReadFile(err);
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
+}
+
+// ------------------------------------------------------------ line lengths
+
+// Vocabulary, question and pair files: a line over 1 MiB is an error
+// naming the file and the line, read with bounded memory.
+TEST(LineLengthTest, EveryLineReaderHasALimit) {
+  TempDir dir;
+  const std::string huge(size_t{1} << 21, 'x');
+  const std::string vocab = dir.File("vocab.txt");
+  WriteFile(vocab, "a 5\n" + huge + " 3\n");
+  StatusOr<Vocabulary> v = Vocabulary::Load(vocab);
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.status().message().find(vocab + ": line 2 is longer than"),
+            std::string::npos)
+      << v.status().message();
+
+  const std::string questions = dir.File("q.txt");
+  WriteFile(questions, ": s\na b c d\n" + huge + "\n");
+  StatusOr<AnalogyQuestionSet> q = ReadAnalogyQuestions(questions);
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.status().message().find(questions + ": line 3 is longer than"),
+            std::string::npos)
+      << q.status().message();
+
+  const std::string pairs = dir.File("p.txt");
+  WriteFile(pairs, huge + "\n");
+  StatusOr<std::vector<WordPair>> p = ReadWordPairs(pairs);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find(pairs + ": line 1 is longer than"),
+            std::string::npos)
+      << p.status().message();
+}
+
+// Four vectors of 2^20 dimensions (16 MiB of data): the analogy
+// evaluator's per-thread scratch follows the rows and a byte bound, not
+// dim x 128 floats (512 MiB per thread before, which ended in
+// std::terminate inside the OpenMP region), so `eval analogy` on two
+// threads passes under a 768 MiB address-space limit.
+TEST_F(HardeningCliTest, EvalScratchIsBoundedForLongVectors) {
+  const size_t dim = size_t{1} << 20;
+  Embeddings e;
+  e.vectors = Matrix(4, dim);
+  e.words = {"a", "b", "c", "d"};
+  for (size_t r = 0; r < 4; ++r) e.vectors.row(r)[r] = 1;
+  const std::string vectors = dir_.File("v.bin");
+  ASSERT_TRUE(
+      WriteWord2Vec(vectors, e.words, e.vectors, VectorFormat::kBinary).ok());
+  const std::string questions = dir_.File("q.txt");
+  WriteFile(questions, ": s\na b c d\n");
+  const auto limit = [] {
+    struct rlimit r = {rlim_t{768} << 20, rlim_t{768} << 20};
+    ::setrlimit(RLIMIT_AS, &r);
+  };
+  CommandResult r =
+      RunCommand({WEMBED_BINARY, "eval", "analogy", "--vectors", vectors,
+                  "--questions", questions, "--threads", "2", "--json"},
+                 dir_.path(), limit);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"correct\""), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace wembed
