@@ -25,6 +25,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -154,6 +155,12 @@ class Sweep {
       }
     }
     ::testing::Test::RecordProperty(cmd_.name + "_runs", runs);
+    std::cout << cmd_.name << ": " << runs << " faulty runs over";
+    for (int o = 0; o < kNumOps; ++o) {
+      std::cout << " " << FileOpName(static_cast<FileOp>(o)) << " x"
+                << counter.count(static_cast<FileOp>(o));
+    }
+    std::cout << "\n";
   }
 
  private:
@@ -460,7 +467,9 @@ TEST(FaultSweepTest, Phrases) {
 
 TEST(FaultSweepTest, PlotWordMap) {
   Fixture f;
-  const std::string out = f.dir.File("map.svg");
+  // PNG: cairo's SVG names glyphs by a per-process counter, so two SVGs of
+  // one process differ.
+  const std::string out = f.dir.File("map.png");
   Command c{"plot-words",
             [&](const Env& env) -> Status {
               StatusOr<Embeddings> e =
