@@ -253,12 +253,13 @@ struct Fixture {
     so.pairs = 4;
     corpus = dir.File("corpus.txt");
     questions = dir.File("questions.txt");
-    EXPECT_TRUE(WriteSyntheticCorpus(GenerateSyntheticCorpus(so), corpus,
-                                     questions)
-                    .ok());
+    EXPECT_TRUE(
+        WriteSyntheticCorpus(GenerateSyntheticCorpus(so), corpus, questions)
+            .ok());
     pairs = dir.File("pairs.txt");
-    WriteFile(pairs, "# w1 w2 score\nw0 w1 1.5\nw1 w2 2.5\nw2 w3 0.5\n"
-                     "w3 w4 3\nw0 w4 4\n");
+    WriteFile(pairs,
+              "# w1 w2 score\nw0 w1 1.5\nw1 w2 2.5\nw2 w3 0.5\n"
+              "w3 w4 3\nw0 w4 4\n");
     std::mt19937 rng(5);
     Embeddings e = testing::RandomEmbeddings(40, 8, &rng);
     vectors = dir.File("vectors.bin");

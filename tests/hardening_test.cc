@@ -132,13 +132,18 @@ TEST_F(HardeningCliTest, OutOfMemoryIsOneLineAndExit1) {
     struct rlimit r = {rlim_t{1} << 30, rlim_t{1} << 30};  // 1 GiB
     ::setrlimit(RLIMIT_AS, &r);
   };
-  CommandResult r = RunCommand(
-      {WEMBED_BINARY, "train", "-i", corpus, "-o", dir_.File("v.bin"),
-       "--dim", "1000", "--subwords", "3-6", "--buckets", "2000000",
-       "--min-count", "1", "--threads", "2", "--quiet", "--cache-dir",
-       dir_.path(),
-       "--checkpoint", dir_.File("ck")},
-      dir_.path(), limit);
+  CommandResult r = RunCommand({WEMBED_BINARY,  "train",
+                                "-i",           corpus,
+                                "-o",           dir_.File("v.bin"),
+                                "--dim",        "1000",
+                                "--subwords",   "3-6",
+                                "--buckets",    "2000000",
+                                "--min-count",  "1",
+                                "--threads",    "2",
+                                "--quiet",      "--cache-dir",
+                                dir_.path(),    "--checkpoint",
+                                dir_.File("ck")},
+                               dir_.path(), limit);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_EQ(CountLines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("out of memory"), std::string::npos) << r.err;
@@ -155,13 +160,14 @@ TEST_F(HardeningCliTest, QueryStdinLineLengthIsBounded) {
   WriteFile(vectors, "3 2\na 1 0\nb 0.9 0.1\nc 0 1\n");
   const std::string input = dir_.File("in.txt");
   WriteFile(input, std::string(3 << 20, 'x') + "\na\n");
-  CommandResult r = testing::RunShell(
-      std::string(WEMBED_BINARY) + " similar --vectors " + vectors + " -k 1 < " +
-          input,
-      dir_.path());
+  CommandResult r =
+      testing::RunShell(std::string(WEMBED_BINARY) + " similar --vectors " +
+                            vectors + " -k 1 < " + input,
+                        dir_.path());
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(r.err, "wembed similar: error: standard input: line 1 is longer "
-                   "than 1048576 bytes; skipped\n");
+  EXPECT_EQ(r.err,
+            "wembed similar: error: standard input: line 1 is longer "
+            "than 1048576 bytes; skipped\n");
   EXPECT_NE(r.out.find("# similar a"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\tb\t"), std::string::npos) << r.out;
 }

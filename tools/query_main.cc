@@ -216,11 +216,11 @@ int AnswerStdin(const std::string& command, const QueryModel& model, size_t k,
     const LineRead read = ReadBoundedLine(std::cin, &line);
     if (read == LineRead::kEnd) break;
     if (read == LineRead::kTooLong) {
-      ReportError(command, Status::InvalidArgument(
-                               "standard input: line " +
-                               std::to_string(line_no) + " is longer than " +
-                               std::to_string(kMaxQueryLineBytes) +
-                               " bytes; skipped"));
+      ReportError(command,
+                  Status::InvalidArgument(
+                      "standard input: line " + std::to_string(line_no) +
+                      " is longer than " + std::to_string(kMaxQueryLineBytes) +
+                      " bytes; skipped"));
       all_ok = false;
       continue;
     }

@@ -85,9 +85,10 @@ void ChunkReader::Run() {
   } catch (const std::exception& e) {  // never out of the thread
     const bool oom = dynamic_cast<const std::bad_alloc*>(&e) != nullptr;
     status = Status::Internal(
-        "reading " + (inputs_.empty() ? std::string("the corpus") : inputs_[0]) +
-                              (inputs_.size() > 1 ? " ..." : "") + ": " +
-                              (oom ? "out of memory" : e.what()));
+        "reading " +
+        (inputs_.empty() ? std::string("the corpus") : inputs_[0]) +
+        (inputs_.size() > 1 ? " ..." : "") + ": " +
+        (oom ? "out of memory" : e.what()));
   }
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -473,12 +473,10 @@ void AnalogyEvaluator::SolveChunk(Query* queries, size_t count) const {
 #pragma omp critical
     for (size_t i = 0; scratch && i < count; ++i) {
       if (add && scratch->best_add[i].row >= 0) {
-        best_add[i].Offer(scratch->best_add[i].score,
-                          scratch->best_add[i].row);
+        best_add[i].Offer(scratch->best_add[i].score, scratch->best_add[i].row);
       }
       if (mul && scratch->best_mul[i].row >= 0) {
-        best_mul[i].Offer(scratch->best_mul[i].score,
-                          scratch->best_mul[i].row);
+        best_mul[i].Offer(scratch->best_mul[i].score, scratch->best_mul[i].row);
       }
     }
   }
