@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "corpus/ordered_pipeline.h"
 #include "planted_fixture.h"
 #include "test_util.h"
 #include "wembed/corpus/vocabulary.h"
@@ -111,6 +112,36 @@ TEST_F(TrainerThreadsTest, OutOfMemoryInTheMonitorIsAnError) {
   StatusOr<TrainSummary> s = t->Train(hooks);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(), "progress monitor: out of memory");
+}
+
+// The scan's pipeline: a work that throws on a worker thread stops the
+// pipeline and the exception reaches the consumer in Next() (it used to
+// end in std::terminate).
+TEST(OrderedPipelineTest, WorkExceptionReachesTheConsumer) {
+  OrderedPipeline<int> pipe(2, 4, [](int& v) {
+    if (v == 2) throw std::bad_alloc();
+    v *= 10;
+  });
+  for (int v = 1; v <= 3; ++v) {
+    const int i = pipe.Acquire();
+    ASSERT_GE(i, 0);
+    pipe.slot(i) = v;
+    pipe.Submit(i);
+  }
+  pipe.Close();
+  bool thrown = false;
+  std::vector<int> seen;
+  try {
+    for (int i; (i = pipe.Next()) >= 0;) {
+      seen.push_back(pipe.slot(i));
+      pipe.Release(i);
+    }
+  } catch (const std::bad_alloc&) {
+    thrown = true;
+  }
+  EXPECT_TRUE(thrown);
+  EXPECT_LE(seen.size(), 1u);  // at most the first item, never the failed one
+  for (int v : seen) EXPECT_EQ(v, 10);
 }
 
 // ------------------------------------------------------------ CLI
