@@ -6,22 +6,30 @@
 #include "keyed_vectors.h"
 #include "training.h"
 #include "wembed/corpus/synthetic_corpus.h"
+#include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
 
 namespace wembed::python {
 namespace {
 
 // wembed.load(): word2vec text or binary (plain or gzip) or a checkpoint's
-// input vectors, as KeyedVectors.
+// vectors, as KeyedVectors; a subword checkpoint's with its n-gram rows.
 py::object Load(py::handle path, size_t max_rows) {
   const std::string p = PathFromPy(path, "load");
   StatusOr<Embeddings> e = Status::Internal("not loaded");
+  StatusOr<Checkpoint> c = Status::Internal("not a checkpoint");
   {
     py::gil_scoped_release nogil;
     e = LoadEmbeddings(p, max_rows);
+    // A subword checkpoint: its n-gram rows too (read a second time, as
+    // `wembed similar` does), for words outside the vocabulary.
+    if (e.ok() && LooksLikeCheckpoint(p)) c = ReadCheckpoint(p);
   }
-  return MakeKeyedVectors(
-      std::make_unique<KeyedVectors>(ValueOrThrow(std::move(e))));
+  auto kv = std::make_unique<KeyedVectors>(ValueOrThrow(std::move(e)));
+  if (c.ok() && c->subwords.enabled()) {
+    kv->SetSubwords(c->subwords, std::move(c->subword_input));
+  }
+  return MakeKeyedVectors(std::move(kv));
 }
 
 // wembed.synth(): `wembed synth` (a corpus with planted analogies).
