@@ -82,10 +82,10 @@ TEST(AnalogyEvaluatorTest, QueryOnlyWordsAreQuestionWordsNotCandidates) {
   EXPECT_EQ(ev.num_query_only(), 3u);
   const AnalogyResult r = ev.Evaluate(Questions(
       {{"s", {"x b c d", "a b c y", "a b c zzz", "a b c d", "a b c f"}}}));
-  EXPECT_EQ(r.predicted_add[0], 3);  // x acts as a
-  EXPECT_EQ(r.predicted_add[1], 3);  // y cannot be predicted: wrong
+  EXPECT_EQ(r.predicted_add[0], 3);   // x acts as a
+  EXPECT_EQ(r.predicted_add[1], 3);   // y cannot be predicted: wrong
   EXPECT_EQ(r.predicted_add[2], -1);  // zzz unknown: skipped
-  EXPECT_EQ(r.predicted_add[3], 3);  // t is not a candidate
+  EXPECT_EQ(r.predicted_add[3], 3);   // t is not a candidate
   EXPECT_EQ(r.predicted_add[4], -1);  // f: neither candidate nor query-only
   EXPECT_EQ(r.total.questions, 5u);
   EXPECT_EQ(r.total.seen, 3u);

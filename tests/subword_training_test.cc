@@ -507,6 +507,7 @@ TEST_F(SubwordCliTest, TrainExportAndQueryUnseenWords) {
            dir_.File("pairs.txt"), "--json", "--oov", "subwords"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["pairs_used"], 4) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["pairs_in_vocab"], 2) << r.out;
   EXPECT_NE(r.err.find("2 unknown words got vectors"), std::string::npos)
       << r.err;
   r = Run({"eval", "similarity", "--vectors", dir_.File("v.txt"), "--pairs",
@@ -538,10 +539,10 @@ TEST_F(SubwordCliTest, EvalAnalogyScoresUnseenQuestionWords) {
   // with an unseen answer (scored, never right: answers are vocabulary
   // words).
   const std::string q = dir_.File("q.txt");
-  testing::WriteFile(q, ": s\n" + v[0] + " " + v[1] + " " + v[2] + " " +
-                            v[3] + "\nqqzzyx " + v[1] + " " + v[2] + " " +
-                            v[3] + "\n: gram-x\n" + v[0] + " " + v[1] + " " +
-                            v[2] + " zzqqk\n");
+  testing::WriteFile(q, ": s\n" + v[0] + " " + v[1] + " " + v[2] + " " + v[3] +
+                            "\nqqzzyx " + v[1] + " " + v[2] + " " + v[3] +
+                            "\n: gram-x\n" + v[0] + " " + v[1] + " " + v[2] +
+                            " zzqqk\n");
   r = Run({"eval", "analogy", "--vectors", ckpt, "--questions", q, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -557,8 +558,7 @@ TEST_F(SubwordCliTest, EvalAnalogyScoresUnseenQuestionWords) {
   EXPECT_EQ(j["total"]["seen"], 3) << r.out;
   EXPECT_EQ(j["total"]["seen_in_vocab"], 1) << r.out;
   EXPECT_DOUBLE_EQ(j["total"]["coverage"].get<double>(), 100.0);
-  EXPECT_DOUBLE_EQ(j["total"]["coverage_in_vocab"].get<double>(),
-                   100.0 / 3.0);
+  EXPECT_DOUBLE_EQ(j["total"]["coverage_in_vocab"].get<double>(), 100.0 / 3.0);
   EXPECT_EQ(j["syntactic"]["seen"], 1) << r.out;
   EXPECT_EQ(j["syntactic"]["seen_in_vocab"], 0) << r.out;
   EXPECT_EQ(j["syntactic"]["correct"], 0) << r.out;
@@ -572,8 +572,8 @@ TEST_F(SubwordCliTest, EvalAnalogyScoresUnseenQuestionWords) {
             std::string::npos)
       << r.out;
   // Vectors without an n-gram matrix: one error line, exit 1.
-  r = Run({"eval", "analogy", "--vectors", dir_.File("v.txt"), "--questions",
-           q, "--oov", "subwords"});
+  r = Run({"eval", "analogy", "--vectors", dir_.File("v.txt"), "--questions", q,
+           "--oov", "subwords"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("--oov subwords: " + dir_.File("v.txt") +

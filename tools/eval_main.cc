@@ -122,9 +122,9 @@ Status ResolveAnalogyOptions(AnalogyArgs* a) {
 
 // The checkpoint `vectors` with its n-gram matrix, for --oov subwords.
 StatusOr<Checkpoint> ReadSubwordCheckpoint(const std::string& vectors) {
-  const Status needs = Status::InvalidArgument(
-      "--oov subwords: " + vectors +
-      " is not a checkpoint trained with --subwords");
+  const Status needs =
+      Status::InvalidArgument("--oov subwords: " + vectors +
+                              " is not a checkpoint trained with --subwords");
   if (!LooksLikeCheckpoint(vectors)) return needs;
   StatusOr<Checkpoint> c = ReadCheckpoint(vectors);
   if (!c.ok()) return c.status();
@@ -343,8 +343,8 @@ StatusOr<Embeddings> UnseenQuestionWords(
       }
     }
   }
-  Embeddings unseen = UnseenWordVectors(
-      words, known, a.options.case_sensitive, c->subwords, c->subword_input);
+  Embeddings unseen = UnseenWordVectors(words, known, a.options.case_sensitive,
+                                        c->subwords, c->subword_input);
   ReportNote(command, CountOf(unseen.words.size(), "unknown word") +
                           " got vectors from their character n-grams");
   return unseen;
@@ -358,8 +358,7 @@ StatusOr<std::unique_ptr<AnalogyEvaluator>> LoadAnalogyEvaluator(
   const AnalogyOptions& o = a.options;
   StatusOr<Embeddings> emb = LoadVectorsForCommand(
       command, a.vectors,
-      o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0,
-      info);
+      o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0, info);
   if (!emb.ok()) return emb.status();
   Embeddings unseen;
   if (a.oov == "subwords") {
@@ -477,6 +476,7 @@ Status AddSubwordVectors(const std::string& command, const SimilarityArgs& a,
       words.push_back(p.b);
     }
   }
+  options->vocab_rows = emb->words.size();
   const size_t added = AppendUnseenWordVectors(
       words, a.options.case_sensitive, c->subwords, c->subword_input, emb);
   options->restrict_vocab = 0;
@@ -570,7 +570,7 @@ Status EvaluatePairSets(const SimilarityEvaluator& evaluator,
   return Status::Ok();
 }
 
-void AddSimilarityFields(Json& j, const PairSet& set) {
+void AddSimilarityFields(Json& j, const PairSet& set, bool subwords) {
   const SimilarityResult& r = set.result;
   j["pairs"] = set.path;
   j["skipped_lines"] = set.read.skipped_lines;
@@ -579,6 +579,7 @@ void AddSimilarityFields(Json& j, const PairSet& set) {
   j["pairs_used"] = r.pairs_used;
   j["pairs_total"] = r.pairs_total;
   j["pairs_skipped"] = r.pairs_total - r.pairs_used;
+  if (subwords) j["pairs_in_vocab"] = r.pairs_in_vocab;
   j["unknown_words"] = r.unknown_words;
 }
 
@@ -588,11 +589,12 @@ Json SimilarityJson(const SimilarityArgs& a, const EmbeddingsLoadInfo& info,
   Json j = {{"vectors", a.vectors},
             {"format", VectorSourceName(info)},
             {"rows", rows}};
-  AddSimilarityFields(j, sets[0]);
+  const bool subwords = a.oov == "subwords";
+  AddSimilarityFields(j, sets[0], subwords);
   j["files"] = Json::array();
   for (const PairSet& set : sets) {
     Json f = Json::object();
-    AddSimilarityFields(f, set);
+    AddSimilarityFields(f, set, subwords);
     j["files"].push_back(std::move(f));
   }
   return j;
@@ -614,6 +616,10 @@ void PrintSimilarityText(const SimilarityArgs& a,
                   set.path.c_str(), r.spearman, r.pearson, r.pairs_used,
                   r.pairs_total, r.pairs_total - r.pairs_used);
     std::cout << buf;
+    if (a.oov == "subwords") {
+      std::cout << "; " << r.pairs_in_vocab
+                << " with both words in the vocabulary";
+    }
     if (set.read.skipped_lines > 0) {
       std::cout << "; " << CountOf(set.read.skipped_lines, "line")
                 << " skipped (score not a number)";
