@@ -160,9 +160,17 @@ double Dot(const float* a, const float* b, size_t n) {
   return s;
 }
 
+// The unit vector of a word: the queries' copy of its row, or (unseen, with
+// subwords) its composed vector scaled to unit length.
+std::vector<float> UnitOf(KeyedVectors& kv, py::handle key) {
+  const int32_t row = kv.Index(WordFromPy(key));
+  if (row < 0) return UnitVector(kv.VectorFor(key));
+  const float* v = kv.Unit().unit_vector(row);
+  return std::vector<float>(v, v + kv.dim());
+}
+
 double Similarity(KeyedVectors& kv, py::handle w1, py::handle w2) {
-  const std::vector<float> a = UnitVector(kv.VectorFor(w1));
-  const std::vector<float> b = UnitVector(kv.VectorFor(w2));
+  const std::vector<float> a = UnitOf(kv, w1), b = UnitOf(kv, w2);
   return Dot(a.data(), b.data(), kv.dim());
 }
 
@@ -226,13 +234,8 @@ py::object GetItem(py::object self, py::handle key) {
 
 py::object GetVector(py::object self, py::handle key, bool norm) {
   if (!norm) return GetItem(self, key);
-  KeyedVectors& kv = self.cast<KeyedVectors&>();
-  const int32_t row = kv.Index(WordFromPy(key));
-  if (row < 0) {
-    const std::vector<float> v = UnitVector(kv.VectorFor(key));
-    return py::array_t<float>(v.size(), v.data());
-  }
-  return py::array_t<float>(kv.dim(), kv.Unit().unit_vector(row));
+  const std::vector<float> v = UnitOf(self.cast<KeyedVectors&>(), key);
+  return py::array_t<float>(v.size(), v.data());
 }
 
 py::list& IndexToKey(KeyedVectors& kv) {
