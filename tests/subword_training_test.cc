@@ -583,6 +583,29 @@ TEST_F(SubwordCliTest, EvalAnalogyScoresUnseenQuestionWords) {
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
+TEST_F(SubwordCliTest, ProgressReportsTheNgramMatrixMemory) {
+  testing::WriteFile(dir_.File("c.txt"), "aa bb cc aa bb cc aa bb\n");
+  auto r = Run({"train", "--input", dir_.File("c.txt"), "--output",
+                dir_.File("v.bin"), "--subwords", "3-4", "--buckets", "100",
+                "--dim", "8", "--min-count", "1", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Rows are padded to 16 floats: 100 x 16 x 4 bytes; 3 words' rows in
+  // each of the input and output matrices.
+  EXPECT_NE(r.err.find("train: model matrices: input 3 x 8, output 3 x 8, "
+                       "n-grams 100 x 8 (6400B); 6784B in all, outside "
+                       "--memory-budget"),
+            std::string::npos)
+      << r.err;
+  r = Run({"train", "--input", dir_.File("c.txt"), "--output",
+           dir_.File("v.bin"), "--dim", "8", "--min-count", "1", "--threads",
+           "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("train: model matrices: input 3 x 8, output 3 x 8; "
+                       "384B in all"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(SubwordCliTest, SubwordsNeedNegativeSamplingAndValidLengths) {
   testing::WriteFile(dir_.File("c.txt"), "a b c a b c\n");
   auto r = Run({"train", "--input", dir_.File("c.txt"), "--output",
