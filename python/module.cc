@@ -17,18 +17,24 @@ namespace {
 py::object Load(py::handle path, size_t max_rows) {
   const std::string p = PathFromPy(path, "load");
   StatusOr<Embeddings> e = Status::Internal("not loaded");
-  StatusOr<Checkpoint> c = Status::Internal("not a checkpoint");
+  SubwordSpec subwords;
+  Matrix subword_input;
   {
     py::gil_scoped_release nogil;
-    e = LoadEmbeddings(p, max_rows);
-    // A subword checkpoint: its n-gram rows too (read a second time, as
-    // `wembed similar` does), for words outside the vocabulary.
-    if (e.ok() && LooksLikeCheckpoint(p)) c = ReadCheckpoint(p);
+    if (LooksLikeCheckpoint(p)) {
+      // Read once: the vectors and, with subwords, the n-gram rows.
+      StatusOr<Checkpoint> c = ReadCheckpoint(p);
+      e = c.ok() ? CheckpointEmbeddings(&*c, max_rows, p) : c.status();
+      if (e.ok() && c->subwords.enabled()) {
+        subwords = c->subwords;
+        subword_input = std::move(c->subword_input);
+      }
+    } else {
+      e = LoadEmbeddings(p, max_rows);
+    }
   }
   auto kv = std::make_unique<KeyedVectors>(ValueOrThrow(std::move(e)));
-  if (c.ok() && c->subwords.enabled()) {
-    kv->SetSubwords(c->subwords, std::move(c->subword_input));
-  }
+  if (subwords.enabled()) kv->SetSubwords(subwords, std::move(subword_input));
   return MakeKeyedVectors(std::move(kv));
 }
 
