@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "evaluation.h"
+#include "wembed/vectors/subword_vectors.h"
 #include "wembed/vectors/vector_export.h"
 
 namespace wembed::python {
@@ -14,12 +15,25 @@ namespace {
 
 using Terms = std::vector<std::pair<std::vector<float>, double>>;
 
+// `v` scaled to unit length (a zero vector stays zero).
+std::vector<float> UnitVector(std::vector<float> v) {
+  double n = 0;
+  for (float x : v) n += double(x) * x;
+  n = std::sqrt(n);
+  if (n > 0) {
+    for (float& x : v) x = float(x / n);
+  }
+  return v;
+}
+
 // One term of a query: a word (its unit vector; its row goes to
-// `exclude`) or a vector given as an array (as is).
+// `exclude`; a word outside the vocabulary, with subwords, its composed
+// vector) or a vector given as an array (as is).
 std::vector<float> TermVector(KeyedVectors& kv, py::handle item,
                               std::vector<int32_t>* exclude) {
   if (py::isinstance<py::str>(item) || py::isinstance<py::bytes>(item)) {
-    const int32_t row = kv.IndexOf(item);
+    const int32_t row = kv.Index(WordFromPy(item));
+    if (row < 0) return UnitVector(kv.VectorFor(item));  // unseen: n-grams
     exclude->push_back(row);
     const float* v = kv.Unit().unit_vector(row);
     return std::vector<float>(v, v + kv.dim());
@@ -146,9 +160,18 @@ double Dot(const float* a, const float* b, size_t n) {
   return s;
 }
 
+// The unit vector of a word: the queries' copy of its row, or (unseen, with
+// subwords) its composed vector scaled to unit length.
+std::vector<float> UnitOf(KeyedVectors& kv, py::handle key) {
+  const int32_t row = kv.Index(WordFromPy(key));
+  if (row < 0) return UnitVector(kv.VectorFor(key));
+  const float* v = kv.Unit().unit_vector(row);
+  return std::vector<float>(v, v + kv.dim());
+}
+
 double Similarity(KeyedVectors& kv, py::handle w1, py::handle w2) {
-  const int32_t a = kv.IndexOf(w1), b = kv.IndexOf(w2);
-  return Dot(kv.Unit().unit_vector(a), kv.Unit().unit_vector(b), kv.dim());
+  const std::vector<float> a = UnitOf(kv, w1), b = UnitOf(kv, w2);
+  return Dot(a.data(), b.data(), kv.dim());
 }
 
 // gensim's doesnt_match: the word whose unit vector is least similar to
@@ -192,24 +215,27 @@ py::str DoesntMatch(KeyedVectors& kv, py::iterable words) {
 py::object GetItem(py::object self, py::handle key) {
   KeyedVectors& kv = self.cast<KeyedVectors&>();
   if (py::isinstance<py::str>(key) || py::isinstance<py::bytes>(key)) {
-    const int32_t row = kv.IndexOf(key);
+    const int32_t row = kv.Index(WordFromPy(key));
+    if (row < 0) {  // with subwords: a new array of the composed vector
+      const std::vector<float> v = kv.VectorFor(key);
+      return py::array_t<float>(v.size(), v.data());
+    }
     return py::array(py::dtype::of<float>(), {kv.dim()}, {sizeof(float)},
                      kv.matrix().row(row), self);
   }
-  std::vector<int32_t> rows;
-  for (py::handle k : key) rows.push_back(kv.IndexOf(k));
+  std::vector<std::vector<float>> rows;
+  for (py::handle k : key) rows.push_back(kv.VectorFor(k));
   py::array_t<float> out({rows.size(), kv.dim()});
   for (size_t i = 0; i < rows.size(); ++i) {
-    std::copy_n(kv.matrix().row(rows[i]), kv.dim(), out.mutable_data(i, 0));
+    std::copy_n(rows[i].data(), kv.dim(), out.mutable_data(i, 0));
   }
   return out;
 }
 
 py::object GetVector(py::object self, py::handle key, bool norm) {
   if (!norm) return GetItem(self, key);
-  KeyedVectors& kv = self.cast<KeyedVectors&>();
-  const float* v = kv.Unit().unit_vector(kv.IndexOf(key));
-  return py::array_t<float>(kv.dim(), v);
+  const std::vector<float> v = UnitOf(self.cast<KeyedVectors&>(), key);
+  return py::array_t<float>(v.size(), v.data());
 }
 
 py::list& IndexToKey(KeyedVectors& kv) {
@@ -255,8 +281,15 @@ void Save(KeyedVectors& kv, py::handle path, const std::string& format) {
 }
 
 std::string Repr(const KeyedVectors& kv) {
+  std::string subwords;
+  if (kv.has_subwords()) {
+    const SubwordSpec& s = kv.subwords();
+    subwords = ", subwords " + std::to_string(s.min_n) + "-" +
+               std::to_string(s.max_n) + " in " + std::to_string(s.buckets) +
+               " buckets";
+  }
   return "<wembed.KeyedVectors: " + std::to_string(kv.size()) + " words, dim " +
-         std::to_string(kv.dim()) + ">";
+         std::to_string(kv.dim()) + subwords + ">";
 }
 
 void BindQueries(py::class_<KeyedVectors>& c) {
@@ -292,7 +325,7 @@ void BindAccess(py::class_<KeyedVectors>& c) {
   c.def("__len__", &KeyedVectors::size);
   c.def("__contains__", [](const KeyedVectors& kv, py::handle key) {
     return (py::isinstance<py::str>(key) || py::isinstance<py::bytes>(key)) &&
-           kv.Index(WordFromPy(key)) >= 0;
+           kv.HasVectorFor(WordFromPy(key));
   });
   c.def("__getitem__", &GetItem, py::arg("key"));
   c.def("get_vector", &GetVector, py::arg("key"), py::arg("norm") = false);
@@ -322,6 +355,16 @@ void BindAccess(py::class_<KeyedVectors>& c) {
         "Writes the vectors: format bin or txt (word2vec, one file), tsv or "
         "npy (a directory of two files; see docs/exports.md).");
   c.def("__repr__", &Repr);
+  c.def_property_readonly("subwords", [](const KeyedVectors& kv) {
+    if (!kv.has_subwords()) return py::object(py::none());
+    const SubwordSpec& s = kv.subwords();
+    return py::object(py::make_tuple(s.min_n, s.max_n, s.buckets));
+  });
+  c.def_property_readonly("vectors_ngrams", [](py::object self) {
+    KeyedVectors& kv = self.cast<KeyedVectors&>();
+    if (!kv.has_subwords()) return py::object(py::none());
+    return py::object(MatrixView(kv.subword_matrix(), self));
+  });
 }
 
 }  // namespace
@@ -337,6 +380,45 @@ int32_t KeyedVectors::IndexOf(py::handle key) const {
     throw py::key_error("Key '" + std::string(py::str(key)) + "' not present");
   }
   return row;
+}
+
+void KeyedVectors::SetSubwords(const SubwordSpec& spec, Matrix subword_input) {
+  subwords_ = spec;
+  subword_input_ = std::move(subword_input);
+}
+
+bool KeyedVectors::ComposeUnseen(const std::string& word,
+                                 std::vector<float>* out) const {
+  if (!subwords_.enabled()) return false;
+  std::vector<float> v(dim());
+  std::vector<uint32_t> buckets;
+  if (ComposeWordVector(word, nullptr, subwords_, subword_input_, &buckets,
+                        v.data()) == 0) {
+    return false;
+  }
+  *out = std::move(v);
+  return true;
+}
+
+bool KeyedVectors::HasVectorFor(const std::string& word) const {
+  if (Index(word) >= 0) return true;
+  if (!subwords_.enabled()) return false;
+  std::vector<uint32_t> buckets;
+  AppendNgramBuckets(word, subwords_, &buckets);
+  return !buckets.empty();
+}
+
+std::vector<float> KeyedVectors::VectorFor(py::handle key) const {
+  const std::string word = WordFromPy(key);
+  const int32_t row = Index(word);
+  if (row >= 0) {
+    const float* v = data_.vectors.row(row);
+    return std::vector<float>(v, v + dim());
+  }
+  std::vector<float> v;
+  if (ComposeUnseen(word, &v)) return v;
+  throw py::key_error("Key '" + std::string(py::str(key)) + "' not present" +
+                      (subwords_.enabled() ? " (and it has no n-gram)" : ""));
 }
 
 std::shared_ptr<const NearestNeighbors> KeyedVectors::UnitPtr() const {

@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "wembed/eval/nearest_neighbors.h"
+#include "wembed/text/subwords.h"
 #include "wembed/vectors/embeddings.h"
 #include "wembed/vectors/word_lookup.h"
 
@@ -34,6 +35,23 @@ class KeyedVectors {
   // Row of the Python key; KeyError "Key 'x' not present" otherwise.
   int32_t IndexOf(py::handle key) const;
 
+  // fastText's subword model (a checkpoint trained with --subwords): the
+  // n-gram settings and rows, so that words outside the vocabulary get
+  // vectors (gensim's FastTextKeyedVectors).
+  void SetSubwords(const SubwordSpec& spec, Matrix subword_input);
+  bool has_subwords() const { return subwords_.enabled(); }
+  Matrix& subword_matrix() { return subword_input_; }
+  const SubwordSpec& subwords() const { return subwords_; }
+  // The vector of a word outside the vocabulary: the mean of its n-gram
+  // rows. False (out untouched) without subwords or without an n-gram.
+  bool ComposeUnseen(const std::string& word, std::vector<float>* out) const;
+  // True for a vocabulary word, and with subwords for any word with an
+  // n-gram.
+  bool HasVectorFor(const std::string& word) const;
+  // The vector of the Python key: its row, or ComposeUnseen; KeyError
+  // otherwise.
+  std::vector<float> VectorFor(py::handle key) const;
+
   // The unit-length copy the similarity queries use, made on first use
   // (gensim's norms); ResetUnit() drops it after `vectors` was modified.
   // Call with the GIL held; a query that releases the GIL keeps its own
@@ -50,6 +68,8 @@ class KeyedVectors {
   Embeddings data_;
   std::vector<uint64_t> counts_;
   WordLookup lookup_;  // exact; views into data_.words
+  SubwordSpec subwords_;
+  Matrix subword_input_;  // subwords_.buckets rows
   mutable std::shared_ptr<const NearestNeighbors> unit_;
   py::list index_to_key_;
   py::dict key_to_index_;

@@ -6,22 +6,36 @@
 #include "keyed_vectors.h"
 #include "training.h"
 #include "wembed/corpus/synthetic_corpus.h"
+#include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
 
 namespace wembed::python {
 namespace {
 
 // wembed.load(): word2vec text or binary (plain or gzip) or a checkpoint's
-// input vectors, as KeyedVectors.
+// vectors, as KeyedVectors; a subword checkpoint's with its n-gram rows.
 py::object Load(py::handle path, size_t max_rows) {
   const std::string p = PathFromPy(path, "load");
   StatusOr<Embeddings> e = Status::Internal("not loaded");
+  SubwordSpec subwords;
+  Matrix subword_input;
   {
     py::gil_scoped_release nogil;
-    e = LoadEmbeddings(p, max_rows);
+    if (LooksLikeCheckpoint(p)) {
+      // Read once: the vectors and, with subwords, the n-gram rows.
+      StatusOr<Checkpoint> c = ReadCheckpoint(p);
+      e = c.ok() ? CheckpointEmbeddings(&*c, max_rows, p) : c.status();
+      if (e.ok() && c->subwords.enabled()) {
+        subwords = c->subwords;
+        subword_input = std::move(c->subword_input);
+      }
+    } else {
+      e = LoadEmbeddings(p, max_rows);
+    }
   }
-  return MakeKeyedVectors(
-      std::make_unique<KeyedVectors>(ValueOrThrow(std::move(e))));
+  auto kv = std::make_unique<KeyedVectors>(ValueOrThrow(std::move(e)));
+  if (subwords.enabled()) kv->SetSubwords(subwords, std::move(subword_input));
+  return MakeKeyedVectors(std::move(kv));
 }
 
 // wembed.synth(): `wembed synth` (a corpus with planted analogies).

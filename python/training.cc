@@ -308,8 +308,11 @@ std::unique_ptr<Model> MakeModel(TrainingResult r) {
   // The vectors file's choice; the matrix moves when it is W_E itself.
   Embeddings e{c.vocab.words(),
                &chosen == &c.input ? std::move(c.input) : Matrix(chosen)};
-  model->wv = MakeKeyedVectors(
-      std::make_unique<KeyedVectors>(std::move(e), std::move(counts)));
+  auto kv = std::make_unique<KeyedVectors>(std::move(e), std::move(counts));
+  if (c.subwords.enabled()) {
+    kv->SetSubwords(c.subwords, std::move(c.subword_input));
+  }
+  model->wv = MakeKeyedVectors(std::move(kv));
   model->context = std::move(c.output);
   return model;
 }

@@ -72,6 +72,31 @@ TEST(AnalogyEvaluatorTest, ExcludesTheQuestionWords) {
       AnalogyAccuracy(r.total, false, AnalogyProtocol::kSkipUnknown), 50.0);
 }
 
+TEST(AnalogyEvaluatorTest, QueryOnlyWordsAreQuestionWordsNotCandidates) {
+  // x is a's vector, y d's, t points exactly at b - a + c: none of them is
+  // a candidate. Candidates are a..e (f lies beyond restrict 5).
+  const Embeddings query_only = MakeEmbeddings(
+      {{"x", {1, 0}}, {"Y", {-0.6f, 0.8f}}, {"t", {-0.2f, 1.6f}}});
+  const AnalogyEvaluator ev(Planar(), Opts(5), query_only);
+  EXPECT_EQ(ev.num_candidates(), 5u);
+  EXPECT_EQ(ev.num_query_only(), 3u);
+  const AnalogyResult r = ev.Evaluate(Questions(
+      {{"s", {"x b c d", "a b c y", "a b c zzz", "a b c d", "a b c f"}}}));
+  EXPECT_EQ(r.predicted_add[0], 3);   // x acts as a
+  EXPECT_EQ(r.predicted_add[1], 3);   // y cannot be predicted: wrong
+  EXPECT_EQ(r.predicted_add[2], -1);  // zzz unknown: skipped
+  EXPECT_EQ(r.predicted_add[3], 3);   // t is not a candidate
+  EXPECT_EQ(r.predicted_add[4], -1);  // f: neither candidate nor query-only
+  EXPECT_EQ(r.total.questions, 5u);
+  EXPECT_EQ(r.total.seen, 3u);
+  EXPECT_EQ(r.total.seen_in_vocab, 1u);
+  EXPECT_EQ(r.total.correct_add, 2u);
+  // Without query-only words only the vocabulary question is seen.
+  const AnalogyResult plain = AnalogyEvaluator(Planar(), Opts(5))
+                                  .Evaluate(Questions({{"s", {"x b c d"}}}));
+  EXPECT_EQ(plain.total.seen, 0u);
+}
+
 TEST(AnalogyEvaluatorTest, RestrictLimitsCandidatesAndKnownWords) {
   const auto q = Questions({{"s", {"a b c d", "a b c f"}}});
   {

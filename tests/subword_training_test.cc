@@ -507,12 +507,103 @@ TEST_F(SubwordCliTest, TrainExportAndQueryUnseenWords) {
            dir_.File("pairs.txt"), "--json", "--oov", "subwords"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["pairs_used"], 4) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["pairs_in_vocab"], 2) << r.out;
   EXPECT_NE(r.err.find("2 unknown words got vectors"), std::string::npos)
       << r.err;
   r = Run({"eval", "similarity", "--vectors", dir_.File("v.txt"), "--pairs",
            dir_.File("pairs.txt"), "--oov", "subwords"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--oov subwords"), std::string::npos) << r.err;
+}
+
+TEST_F(SubwordCliTest, EvalAnalogyScoresUnseenQuestionWords) {
+  SyntheticCorpusOptions so;
+  so.sentences = 2000;
+  const std::string corpus = dir_.File("corpus.txt");
+  ASSERT_TRUE(WriteSyntheticCorpus(GenerateSyntheticCorpus(so), corpus,
+                                   dir_.File("planted.txt"))
+                  .ok());
+  const std::string ckpt = dir_.File("run.wemb");
+  auto r = Run({"train", "--input", corpus, "--output", dir_.File("v.txt"),
+                "--format", "txt", "--subwords", "3-5", "--buckets", "3000",
+                "--dim", "12", "--epochs", "1", "--threads", "1",
+                "--checkpoint", ckpt, "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto c = ReadCheckpoint(ckpt);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  std::vector<std::string> v;
+  for (int32_t i = 0; i < 4; ++i) v.push_back(c->vocab.word(i));
+  ASSERT_LT(c->vocab.Find("qqzzyx"), 0);
+  ASSERT_LT(c->vocab.Find("zzqqk"), 0);
+  // One question in the vocabulary, one with an unseen first word, one
+  // with an unseen answer (scored, never right: answers are vocabulary
+  // words).
+  const std::string q = dir_.File("q.txt");
+  testing::WriteFile(q, ": s\n" + v[0] + " " + v[1] + " " + v[2] + " " + v[3] +
+                            "\nqqzzyx " + v[1] + " " + v[2] + " " + v[3] +
+                            "\n: gram-x\n" + v[0] + " " + v[1] + " " + v[2] +
+                            " zzqqk\n");
+  r = Run({"eval", "analogy", "--vectors", ckpt, "--questions", q, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["total"]["seen"], 1) << r.out;
+  EXPECT_EQ(j["total"]["questions"], 3) << r.out;
+  EXPECT_FALSE(j["total"].contains("seen_in_vocab")) << r.out;
+  r = Run({"eval", "analogy", "--vectors", ckpt, "--questions", q, "--json",
+           "--oov", "subwords"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["oov"], "subwords");
+  EXPECT_EQ(j["query_only_words"], 2) << r.out;
+  EXPECT_EQ(j["total"]["seen"], 3) << r.out;
+  EXPECT_EQ(j["total"]["seen_in_vocab"], 1) << r.out;
+  EXPECT_DOUBLE_EQ(j["total"]["coverage"].get<double>(), 100.0);
+  EXPECT_DOUBLE_EQ(j["total"]["coverage_in_vocab"].get<double>(), 100.0 / 3.0);
+  EXPECT_EQ(j["syntactic"]["seen"], 1) << r.out;
+  EXPECT_EQ(j["syntactic"]["seen_in_vocab"], 0) << r.out;
+  EXPECT_EQ(j["syntactic"]["correct"], 0) << r.out;
+  EXPECT_NE(r.err.find("2 unknown words got vectors"), std::string::npos)
+      << r.err;
+  r = Run({"eval", "analogy", "--vectors", ckpt, "--questions", q, "--oov",
+           "subwords"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("coverage: 3 of 3 questions seen (100.00%) with "
+                       "subwords, 1 (33.33%) in the vocabulary"),
+            std::string::npos)
+      << r.out;
+  // Vectors without an n-gram matrix: one error line, exit 1.
+  r = Run({"eval", "analogy", "--vectors", dir_.File("v.txt"), "--questions", q,
+           "--oov", "subwords"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("--oov subwords: " + dir_.File("v.txt") +
+                       " is not a checkpoint trained with --subwords"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST_F(SubwordCliTest, ProgressReportsTheNgramMatrixMemory) {
+  testing::WriteFile(dir_.File("c.txt"), "aa bb cc aa bb cc aa bb\n");
+  auto r = Run({"train", "--input", dir_.File("c.txt"), "--output",
+                dir_.File("v.bin"), "--subwords", "3-4", "--buckets", "100",
+                "--dim", "8", "--min-count", "1", "--threads", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Rows are padded to 16 floats: 100 x 16 x 4 bytes; 3 words' rows in
+  // each of the input and output matrices.
+  EXPECT_NE(r.err.find("train: model matrices: input 3 x 8, output 3 x 8, "
+                       "n-grams 100 x 8 (6400B); 6784B in all, outside "
+                       "--memory-budget"),
+            std::string::npos)
+      << r.err;
+  r = Run({"train", "--input", dir_.File("c.txt"), "--output",
+           dir_.File("v.bin"), "--dim", "8", "--min-count", "1", "--threads",
+           "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("train: model matrices: input 3 x 8, output 3 x 8; "
+                       "384B in all"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST_F(SubwordCliTest, SubwordsNeedNegativeSamplingAndValidLengths) {

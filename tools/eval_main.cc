@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -47,6 +48,7 @@ struct AnalogyArgs {
   std::vector<std::string> question_files;
   std::string method = "add";
   std::string protocol = "skip-unknown";
+  std::string oov = "none";
   bool json = false;
   AnalogyOptions options;
 };
@@ -82,6 +84,11 @@ void AddAnalogyOptions(po::options_description& desc, AnalogyArgs* a) {
       "all-in-denominator (they count as wrong; whole vocabulary searched)")(
       "case-sensitive", po::bool_switch(&a->options.case_sensitive),
       "do not lowercase questions and vocabulary")(
+      "oov", po::value<std::string>(&a->oov)->default_value("none"),
+      "none: questions with an unknown word are skipped; subwords: an "
+      "unknown word gets the mean of its character n-gram rows (a "
+      "checkpoint trained with --subwords) and is a question word only, "
+      "never a candidate answer")(
       "json", po::bool_switch(&a->json), "print one JSON object")(
       "threads", po::value<int>(&a->options.threads)->default_value(0),
       "threads (0 = all cores)");
@@ -106,7 +113,23 @@ Status ResolveAnalogyOptions(AnalogyArgs* a) {
         a->protocol + "'");
   }
   if (o.threads < 0) return Status::InvalidArgument("--threads must be >= 0");
+  if (a->oov != "none" && a->oov != "subwords") {
+    return Status::InvalidArgument("--oov must be none or subwords, not '" +
+                                   a->oov + "'");
+  }
   return Status::Ok();
+}
+
+// The checkpoint `vectors` with its n-gram matrix, for --oov subwords.
+StatusOr<Checkpoint> ReadSubwordCheckpoint(const std::string& vectors) {
+  const Status needs =
+      Status::InvalidArgument("--oov subwords: " + vectors +
+                              " is not a checkpoint trained with --subwords");
+  if (!LooksLikeCheckpoint(vectors)) return needs;
+  StatusOr<Checkpoint> c = ReadCheckpoint(vectors);
+  if (!c.ok()) return c.status();
+  if (!c->subwords.enabled()) return needs;
+  return c;
 }
 
 // Every questions file, read before the vectors so a bad one fails fast.
@@ -126,22 +149,33 @@ StatusOr<std::vector<AnalogyQuestionSet>> ReadQuestionSets(
   return sets;
 }
 
-Json CountsJson(const AnalogyCounts& c, bool mul, AnalogyProtocol protocol) {
-  return {{"correct", mul ? c.correct_mul : c.correct_add},
-          {"seen", c.seen},
-          {"questions", c.questions},
-          {"accuracy", AnalogyAccuracy(c, mul, protocol)},
-          {"coverage", c.questions == 0
-                           ? 0.0
-                           : 100.0 * double(c.seen) / double(c.questions)}};
+double CoveragePercent(size_t seen, size_t questions) {
+  return questions == 0 ? 0.0 : 100.0 * double(seen) / double(questions);
+}
+
+// With --oov subwords "seen" and "coverage" count the questions scored
+// (with n-gram vectors), and the *_in_vocab fields those of vocabulary words
+// only.
+Json CountsJson(const AnalogyCounts& c, bool mul, const AnalogyOptions& o,
+                bool subwords) {
+  Json j = {{"correct", mul ? c.correct_mul : c.correct_add},
+            {"seen", c.seen},
+            {"questions", c.questions},
+            {"accuracy", AnalogyAccuracy(c, mul, o.protocol)},
+            {"coverage", CoveragePercent(c.seen, c.questions)}};
+  if (subwords) {
+    j["seen_in_vocab"] = c.seen_in_vocab;
+    j["coverage_in_vocab"] = CoveragePercent(c.seen_in_vocab, c.questions);
+  }
+  return j;
 }
 
 // total, semantic and syntactic under `mul` counts.
 void AddTotalsJson(Json& j, const AnalogyTotals& t, bool mul,
-                   AnalogyProtocol protocol) {
-  j["total"] = CountsJson(t.total, mul, protocol);
-  j["semantic"] = CountsJson(t.semantic, mul, protocol);
-  j["syntactic"] = CountsJson(t.syntactic, mul, protocol);
+                   const AnalogyOptions& o, bool subwords) {
+  j["total"] = CountsJson(t.total, mul, o, subwords);
+  j["semantic"] = CountsJson(t.semantic, mul, o, subwords);
+  j["syntactic"] = CountsJson(t.syntactic, mul, o, subwords);
 }
 
 Json SectionJson(const AnalogySectionResult& s, const std::string& file,
@@ -165,11 +199,12 @@ Json SectionJson(const AnalogySectionResult& s, const std::string& file,
 // The fields of one result (a file, or all files together); the main counts
 // are 3CosMul's when only mul was run.
 void AddResultJson(Json& j, const std::vector<AnalogyRun>& runs,
-                   const AnalogyTotals& totals, const AnalogyOptions& o) {
-  AddTotalsJson(j, totals, !o.method_add, o.protocol);
+                   const AnalogyTotals& totals, const AnalogyOptions& o,
+                   bool subwords) {
+  AddTotalsJson(j, totals, !o.method_add, o, subwords);
   if (o.method_mul) {
     j["mul"] = Json::object();
-    AddTotalsJson(j["mul"], totals, true, o.protocol);
+    AddTotalsJson(j["mul"], totals, true, o, subwords);
   }
   j["sections"] = Json::array();
   for (const AnalogyRun& run : runs) {
@@ -191,14 +226,17 @@ Json AnalogyJson(const AnalogyArgs& a, const EmbeddingsLoadInfo& info,
             {"restrict", o.restrict_vocab},
             {"protocol", a.protocol},
             {"case_sensitive", o.case_sensitive},
-            {"method", a.method}};
-  AddResultJson(j, runs, totals, o);
+            {"method", a.method},
+            {"oov", a.oov}};
+  const bool subwords = a.oov == "subwords";
+  if (subwords) j["query_only_words"] = evaluator.num_query_only();
+  AddResultJson(j, runs, totals, o, subwords);
   j["files"] = Json::array();
   for (const AnalogyRun& run : runs) {
     Json f = {{"path", run.path}, {"skipped_lines", run.skipped_lines}};
     AddResultJson(f, {run},
                   {run.result.total, run.result.semantic, run.result.syntactic},
-                  o);
+                  o, subwords);
     j["files"].push_back(std::move(f));
   }
   j["seconds"] = {{"load", load_s}, {"evaluate", eval_s}};
@@ -221,7 +259,8 @@ void PrintCountsRow(const std::string& name, const AnalogyCounts& c,
   std::cout << "\n";
 }
 
-void PrintAnalogyTable(const AnalogyRun& run, const AnalogyOptions& o) {
+void PrintAnalogyTable(const AnalogyRun& run, const AnalogyOptions& o,
+                       bool subwords) {
   std::cout << "questions: " << run.path << "\n";
   std::string head = "  section                            seen / questions";
   if (o.method_add) head += "  3CosAdd correct/accuracy";
@@ -236,7 +275,12 @@ void PrintAnalogyTable(const AnalogyRun& run, const AnalogyOptions& o) {
   const AnalogyCounts& t = run.result.total;
   std::cout << "  coverage: " << t.seen << " of "
             << CountOf(t.questions, "question") << " seen ("
-            << Percent(t.questions ? 100.0 * t.seen / t.questions : 0.0) << ")";
+            << Percent(CoveragePercent(t.seen, t.questions)) << ")";
+  if (subwords) {
+    std::cout << " with subwords, " << t.seen_in_vocab << " ("
+              << Percent(CoveragePercent(t.seen_in_vocab, t.questions))
+              << ") in the vocabulary";
+  }
   if (run.skipped_lines > 0) {
     std::cout << "; " << CountOf(run.skipped_lines, "malformed line")
               << " skipped (not 4 words)";
@@ -260,7 +304,15 @@ void PrintAnalogyText(const AnalogyArgs& a, const EmbeddingsLoadInfo& info,
             << ", "
             << (o.case_sensitive ? "case-sensitive" : "case-insensitive")
             << ", method " << a.method << "\n";
-  for (const AnalogyRun& run : runs) PrintAnalogyTable(run, o);
+  if (a.oov == "subwords") {
+    std::cout << "oov: subwords, "
+              << CountOf(evaluator.num_query_only(), "unknown word")
+              << " with n-gram vectors (question words only, not "
+                 "candidates)\n";
+  }
+  for (const AnalogyRun& run : runs) {
+    PrintAnalogyTable(run, o, a.oov == "subwords");
+  }
   if (runs.size() > 1) {
     std::cout << "all files:\n";
     PrintCountsRow("semantic", totals.semantic, o);
@@ -271,6 +323,51 @@ void PrintAnalogyText(const AnalogyArgs& a, const EmbeddingsLoadInfo& info,
   std::snprintf(buf, sizeof(buf), "time: load %.2f s, evaluate %.2f s\n",
                 load_s, eval_s);
   std::cout << buf;
+}
+
+// --oov subwords: the mean of its n-gram rows for every question word that
+// is not among `known` (the rows loaded), from the checkpoint a.vectors.
+StatusOr<Embeddings> UnseenQuestionWords(
+    const std::string& command, const AnalogyArgs& a,
+    const std::vector<AnalogyQuestionSet>& sets,
+    const std::vector<std::string>& known) {
+  StatusOr<Checkpoint> c = ReadSubwordCheckpoint(a.vectors);
+  if (!c.ok()) return c.status();
+  std::vector<std::string> words;
+  for (const AnalogyQuestionSet& set : sets) {
+    for (const AnalogySection& sec : set.sections) {
+      for (const AnalogyQuestion& q : sec.questions) {
+        for (const std::string* w : {&q.a, &q.b, &q.c, &q.expected}) {
+          words.push_back(*w);
+        }
+      }
+    }
+  }
+  Embeddings unseen = UnseenWordVectors(words, known, a.options.case_sensitive,
+                                        c->subwords, c->subword_input);
+  ReportNote(command, CountOf(unseen.words.size(), "unknown word") +
+                          " got vectors from their character n-grams");
+  return unseen;
+}
+
+// Loads the vectors (and with --oov subwords the unseen words' vectors)
+// into an evaluator.
+StatusOr<std::unique_ptr<AnalogyEvaluator>> LoadAnalogyEvaluator(
+    const std::string& command, const AnalogyArgs& a,
+    const std::vector<AnalogyQuestionSet>& sets, EmbeddingsLoadInfo* info) {
+  const AnalogyOptions& o = a.options;
+  StatusOr<Embeddings> emb = LoadVectorsForCommand(
+      command, a.vectors,
+      o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0, info);
+  if (!emb.ok()) return emb.status();
+  Embeddings unseen;
+  if (a.oov == "subwords") {
+    StatusOr<Embeddings> u = UnseenQuestionWords(command, a, sets, emb->words);
+    if (!u.ok()) return u.status();
+    unseen = std::move(u).value();
+  }
+  return std::make_unique<AnalogyEvaluator>(std::move(emb).value(), o,
+                                            std::move(unseen));
 }
 
 int RunAnalogy(int argc, char** argv) {
@@ -295,15 +392,12 @@ int RunAnalogy(int argc, char** argv) {
       ReadQuestionSets(a.question_files);
   if (!sets.ok()) return ReportError(command, sets.status());
   const auto t_load = Clock::now();
-  const AnalogyOptions& o = a.options;
   EmbeddingsLoadInfo info;
-  StatusOr<Embeddings> emb = LoadVectorsForCommand(
-      command, a.vectors,
-      o.protocol == AnalogyProtocol::kSkipUnknown ? o.restrict_vocab : 0,
-      &info);
-  if (!emb.ok()) return ReportError(command, emb.status());
-  const size_t dim = emb->vectors.cols();
-  const AnalogyEvaluator evaluator(std::move(emb).value(), o);
+  StatusOr<std::unique_ptr<AnalogyEvaluator>> loaded =
+      LoadAnalogyEvaluator(command, a, *sets, &info);
+  if (!loaded.ok()) return ReportError(command, loaded.status());
+  const AnalogyEvaluator& evaluator = **loaded;
+  const size_t dim = evaluator.dim();
   const double load_s = SecondsSince(t_load);
   if (evaluator.num_candidates() == 0) {
     return ReportError(command, Status::Corruption(a.vectors + ": no vectors"));
@@ -373,13 +467,8 @@ void AddSimilarityOptions(po::options_description& desc, SimilarityArgs* a) {
 Status AddSubwordVectors(const std::string& command, const SimilarityArgs& a,
                          const std::vector<PairSet>& sets, Embeddings* emb,
                          SimilarityOptions* options) {
-  const Status needs = Status::InvalidArgument(
-      "--oov subwords: " + a.vectors +
-      " is not a checkpoint trained with --subwords");
-  if (!LooksLikeCheckpoint(a.vectors)) return needs;
-  StatusOr<Checkpoint> c = ReadCheckpoint(a.vectors);
+  StatusOr<Checkpoint> c = ReadSubwordCheckpoint(a.vectors);
   if (!c.ok()) return c.status();
-  if (!c->subwords.enabled()) return needs;
   std::vector<std::string> words;
   for (const PairSet& set : sets) {
     for (const WordPair& p : set.pairs) {
@@ -387,6 +476,7 @@ Status AddSubwordVectors(const std::string& command, const SimilarityArgs& a,
       words.push_back(p.b);
     }
   }
+  options->vocab_rows = emb->words.size();
   const size_t added = AppendUnseenWordVectors(
       words, a.options.case_sensitive, c->subwords, c->subword_input, emb);
   options->restrict_vocab = 0;
@@ -480,7 +570,7 @@ Status EvaluatePairSets(const SimilarityEvaluator& evaluator,
   return Status::Ok();
 }
 
-void AddSimilarityFields(Json& j, const PairSet& set) {
+void AddSimilarityFields(Json& j, const PairSet& set, bool subwords) {
   const SimilarityResult& r = set.result;
   j["pairs"] = set.path;
   j["skipped_lines"] = set.read.skipped_lines;
@@ -489,6 +579,7 @@ void AddSimilarityFields(Json& j, const PairSet& set) {
   j["pairs_used"] = r.pairs_used;
   j["pairs_total"] = r.pairs_total;
   j["pairs_skipped"] = r.pairs_total - r.pairs_used;
+  if (subwords) j["pairs_in_vocab"] = r.pairs_in_vocab;
   j["unknown_words"] = r.unknown_words;
 }
 
@@ -498,11 +589,12 @@ Json SimilarityJson(const SimilarityArgs& a, const EmbeddingsLoadInfo& info,
   Json j = {{"vectors", a.vectors},
             {"format", VectorSourceName(info)},
             {"rows", rows}};
-  AddSimilarityFields(j, sets[0]);
+  const bool subwords = a.oov == "subwords";
+  AddSimilarityFields(j, sets[0], subwords);
   j["files"] = Json::array();
   for (const PairSet& set : sets) {
     Json f = Json::object();
-    AddSimilarityFields(f, set);
+    AddSimilarityFields(f, set, subwords);
     j["files"].push_back(std::move(f));
   }
   return j;
@@ -524,6 +616,10 @@ void PrintSimilarityText(const SimilarityArgs& a,
                   set.path.c_str(), r.spearman, r.pearson, r.pairs_used,
                   r.pairs_total, r.pairs_total - r.pairs_used);
     std::cout << buf;
+    if (a.oov == "subwords") {
+      std::cout << "; " << r.pairs_in_vocab
+                << " with both words in the vocabulary";
+    }
     if (set.read.skipped_lines > 0) {
       std::cout << "; " << CountOf(set.read.skipped_lines, "line")
                 << " skipped (score not a number)";

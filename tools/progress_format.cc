@@ -108,6 +108,19 @@ std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
               : "");
 }
 
+std::string FormatModelMemory(const ModelMatrices& m) {
+  const std::string dim = " x " + std::to_string(m.dim);
+  std::string line = "train: model matrices: input " +
+                     FormatCount(double(m.input_rows)) + dim + ", output " +
+                     FormatCount(double(m.output_rows)) + dim;
+  if (m.subword_rows > 0) {
+    line += ", n-grams " + FormatCount(double(m.subword_rows)) + dim + " (" +
+            FormatCount(double(m.SubwordBytes())) + "B)";
+  }
+  return line + "; " + FormatCount(double(m.Bytes())) +
+         "B in all, outside --memory-budget";
+}
+
 std::string FormatTrainProgress(const TrainStatus& s) {
   char buf[256];
   std::snprintf(buf, sizeof(buf), "train: %5.1f%%  epoch %d/%d  %s words/s (",

@@ -7,6 +7,7 @@
 
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/train/trainer.h"
+#include "wembed/train/training_job.h"
 
 namespace wembed::cli {
 
@@ -33,6 +34,10 @@ std::string FormatPercent(double fraction);  // 0.4567 -> "45.7%"
 std::string FormatScanProgress(const ScanStats& s);
 std::string FormatScanSummary(const ScanStats& s, size_t vocab_size,
                               uint64_t encoded_tokens);
+// "train: model matrices: input 71k x 100, output 71k x 100, n-grams
+// 2.00M x 100 (896.00MB); 959.94MB in all, outside --memory-budget" (bytes
+// as allocated: rows padded to a multiple of 16 floats).
+std::string FormatModelMemory(const ModelMatrices& m);
 std::string FormatTrainProgress(const TrainStatus& s);
 std::string FormatTrainSummary(const TrainSummary& s, int threads);
 

@@ -40,6 +40,9 @@ class PrintingObserver : public TrainingObserver {
                   CountOf(vocab_size, "word") + " covering " +
                   CountOf(tokens, "token"));
   }
+  void OnModelAllocated(const ModelMatrices& m) override {
+    printer_.Line(FormatModelMemory(m));
+  }
   void OnTrainingStart(bool resumed, double at) override {
     if (resumed) {
       printer_.Line("train: resuming " + job_.resume + " at " +

@@ -107,6 +107,7 @@ size_t AnalogyQuestionSet::num_questions() const {
 void AnalogyCounts::Add(const AnalogyCounts& o) {
   questions += o.questions;
   seen += o.seen;
+  seen_in_vocab += o.seen_in_vocab;
   correct_add += o.correct_add;
   correct_mul += o.correct_mul;
 }
@@ -171,12 +172,56 @@ struct AnalogyEvaluator::Query {
 };
 
 AnalogyEvaluator::AnalogyEvaluator(Embeddings embeddings,
-                                   const AnalogyOptions& options)
+                                   const AnalogyOptions& options,
+                                   Embeddings query_only)
     : options_(options),
       words_(TakeWords(embeddings,
                        CandidateRows(embeddings.words.size(), options))),
       vectors_(TakeRows(embeddings, words_.size())),
-      lookup_(words_, words_.size(), options.case_sensitive) {}
+      lookup_(words_, words_.size(), options.case_sensitive),
+      query_words_(TakeWords(query_only, query_only.words.size())),
+      query_vectors_(TakeRows(query_only, query_words_.size())),
+      query_lookup_(query_words_, query_words_.size(),
+                    options.case_sensitive) {}
+
+int32_t AnalogyEvaluator::FindWord(const std::string& word) const {
+  const int32_t r = lookup_.Find(word);
+  if (r >= 0 || query_words_.empty()) return r;
+  const int32_t q = query_lookup_.Find(word);
+  return q < 0 ? -1 : static_cast<int32_t>(vectors_.rows()) + q;
+}
+
+const float* AnalogyEvaluator::QueryRow(int32_t row) const {
+  const size_t r = static_cast<size_t>(row);
+  return r < vectors_.rows() ? vectors_.row(r)
+                             : query_vectors_.row(r - vectors_.rows());
+}
+
+void AnalogyEvaluator::ResolveSection(const AnalogySection& sec,
+                                      size_t first_index,
+                                      std::vector<Query>* queries,
+                                      std::vector<size_t>* query_index,
+                                      std::vector<int32_t>* expected,
+                                      AnalogyCounts* counts) const {
+  const int32_t candidates = static_cast<int32_t>(vectors_.rows());
+  size_t qi = first_index;
+  for (const AnalogyQuestion& q : sec.questions) {
+    const int32_t a = FindWord(q.a), b = FindWord(q.b), c = FindWord(q.c),
+                  d = FindWord(q.expected);
+    ++qi;
+    if (a < 0 || b < 0 || c < 0 || d < 0) continue;
+    Query query{};
+    query.a = a;
+    query.b = b;
+    query.c = c;
+    queries->push_back(query);
+    query_index->push_back(qi - 1);
+    // A query-only expected word is never predicted.
+    expected->push_back(d < candidates ? d : -2);
+    ++counts->seen;
+    if (std::max({a, b, c, d}) < candidates) ++counts->seen_in_vocab;
+  }
+}
 
 AnalogyResult AnalogyEvaluator::Evaluate(
     const AnalogyQuestionSet& questions) const {
@@ -195,23 +240,8 @@ AnalogyResult AnalogyEvaluator::Evaluate(
     sr.name = sec.name;
     sr.syntactic = sec.name.rfind("gram", 0) == 0;
     sr.counts.questions = sec.questions.size();
-    for (const AnalogyQuestion& q : sec.questions) {
-      const int32_t a = lookup_.Find(q.a);
-      const int32_t b = lookup_.Find(q.b);
-      const int32_t c = lookup_.Find(q.c);
-      const int32_t d = lookup_.Find(q.expected);
-      if (a >= 0 && b >= 0 && c >= 0 && d >= 0) {
-        Query query{};
-        query.a = a;
-        query.b = b;
-        query.c = c;
-        queries.push_back(query);
-        query_index.push_back(qi);
-        expected.push_back(d);
-        ++sr.counts.seen;
-      }
-      ++qi;
-    }
+    ResolveSection(sec, qi, &queries, &query_index, &expected, &sr.counts);
+    qi += sec.questions.size();
     result.sections.push_back(std::move(sr));
   }
 
@@ -306,6 +336,7 @@ AnalogyEvaluator::Chunk AnalogyEvaluator::PrepareChunk(Query* queries,
     q.lc = local_row(q.c);
     q.excl_begin = chunk.excluded.size();
     for (int32_t r : {q.a, q.b, q.c}) {
+      if (size_t(r) >= vectors_.rows()) continue;  // query-only: no candidate
       chunk.excluded.push_back(r);
       for (int32_t v : lookup_.Variants(r)) {
         chunk.excluded.push_back(v);
@@ -317,7 +348,7 @@ AnalogyEvaluator::Chunk AnalogyEvaluator::PrepareChunk(Query* queries,
   const size_t padded = (rows.size() + kGemmRows - 1) / kGemmRows * kGemmRows;
   chunk.words = Matrix(padded, vectors_.cols());
   for (size_t i = 0; i < rows.size(); ++i) {
-    std::memcpy(chunk.words.row(i), vectors_.row(rows[i]),
+    std::memcpy(chunk.words.row(i), QueryRow(rows[i]),
                 vectors_.stride() * sizeof(float));
   }
   return chunk;
@@ -413,9 +444,9 @@ void AnalogyEvaluator::ApplyCaseVariants(Query& q, const Chunk& chunk,
                                          const Best& best_add,
                                          const Best& best_mul) const {
   const size_t dim = vectors_.cols();
-  const float* va = vectors_.row(q.a);
-  const float* vb = vectors_.row(q.b);
-  const float* vc = vectors_.row(q.c);
+  const float* va = QueryRow(q.a);
+  const float* vb = QueryRow(q.b);
+  const float* vc = QueryRow(q.c);
   std::vector<std::pair<float, int32_t>> var_add, var_mul;
   for (size_t e = q.excl_begin; e < q.excl_end; ++e) {
     const int32_t r = chunk.excluded[e];

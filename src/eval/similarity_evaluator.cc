@@ -147,6 +147,10 @@ StatusOr<SimilarityResult> SimilarityEvaluator::Evaluate(
       }
     }
     if (a < 0 || b < 0) continue;
+    if (options_.vocab_rows == 0 ||
+        (size_t(a) < options_.vocab_rows && size_t(b) < options_.vocab_rows)) {
+      ++result.pairs_in_vocab;
+    }
     const float* va = m.row(a);
     const float* vb = m.row(b);
     double ab = 0, aa = 0, bb = 0;

@@ -401,7 +401,9 @@ std::vector<OptionSpec> ModelOptions() {
   t.push_back(SubwordsOption());
   t.push_back(Integer<uint64_t>(
       "buckets", WEMBED_FIELD(uint64_t, options.buckets), 1, uint64_t{1} << 32,
-      kModel, "hash buckets of the character n-grams (--subwords)",
+      kModel,
+      "hash buckets of the character n-grams (--subwords): a buckets x dim "
+      "float matrix, outside --memory-budget",
       R::kKept));
   t.back().stored_if = HasSubwords;
   t.push_back(Integer<int>("dim", WEMBED_FIELD(int, options.dim), 1, 10000,
@@ -556,7 +558,8 @@ std::vector<OptionSpec> ResourceOptions() {
       "memory-budget", WEMBED_FIELD(uint64_t, memory_budget), 1,
       uint64_t{1} << 24, kResources,
       "MiB of buffers and intermediate data, whatever the corpus size (the "
-      "vectors, the vocabulary and the count table come on top)",
+      "vectors, the --subwords n-gram matrix, the vocabulary and the count "
+      "table come on top)",
       R::kPerRun));
   t.push_back(Text("cache-dir", WEMBED_FIELD(std::string, cache_dir),
                    kResources,

@@ -299,6 +299,16 @@ class TrainingRun {
     }
   }
 
+  void ReportModel() {
+    ModelMatrices m;
+    m.input_rows = trainer_->input_vectors().rows();
+    m.output_rows = trainer_->output_vectors().rows();
+    m.subword_rows = trainer_->subword_vectors().rows();
+    m.dim = trainer_->input_vectors().cols();
+    m.stride = trainer_->input_vectors().stride();
+    observer_.OnModelAllocated(m);
+  }
+
   Status CreateTrainer() {
     if (!resuming()) {
       InitReport report;
@@ -311,6 +321,7 @@ class TrainingRun {
       if (!t.ok()) return t.status();
       trainer_ = std::move(t).value();
       if (!job_.init.empty()) NoteInit(report);
+      ReportModel();
       observer_.OnTrainingStart(false, 0);
       return Status::Ok();
     }
@@ -323,6 +334,7 @@ class TrainingRun {
                         " (input:" + JoinInputs(job_.options.inputs) + ")");
     }
     trainer_ = std::move(t).value();
+    ReportModel();
     const TrainProgress& p = trainer_->progress();
     observer_.OnTrainingStart(
         true, double(p.words_processed) /

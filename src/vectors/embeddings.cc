@@ -668,14 +668,11 @@ StatusOr<Embeddings> LoadWord2Vec(BufferedReader& in, size_t max_rows,
   return sink.Finish();
 }
 
-// The vectors a checkpoint's run writes by default (AutoVectorsFor: W_E,
-// or W_E + kDefaultOutputWeight * output), rows in vocabulary (frequency)
-// order.
-StatusOr<Embeddings> LoadFromCheckpoint(BufferedReader& in, size_t max_rows,
-                                        EmbeddingsLoadInfo* info) {
-  StatusOr<Checkpoint> ckpt = ReadCheckpointFrom(in);
-  if (!ckpt.ok()) return ckpt.status();
-  ComposeCheckpointInput(&*ckpt);  // --subwords: composed vectors
+}  // namespace
+
+StatusOr<Embeddings> CheckpointEmbeddings(Checkpoint* ckpt, size_t max_rows,
+                                          const std::string& name) {
+  ComposeCheckpointInput(ckpt);  // --subwords: composed vectors
   const size_t total = ckpt->vocab.size();
   const size_t n = max_rows > 0 ? std::min(total, max_rows) : total;
   Embeddings e;
@@ -700,12 +697,25 @@ StatusOr<Embeddings> LoadFromCheckpoint(BufferedReader& in, size_t max_rows,
     for (size_t c = 0; c < e.vectors.cols(); ++c) {
       if (!std::isfinite(v[c])) {
         return Status::Corruption(
-            in.name() + ": checkpoint row " + std::to_string(r + 1) + " ('" +
+            name + ": checkpoint row " + std::to_string(r + 1) + " ('" +
             Excerpt(e.words[r]) + "') value " + std::to_string(c + 1) +
             " is not finite (NaN or Inf); the training run diverged?");
       }
     }
   }
+  return e;
+}
+
+namespace {
+
+// The vectors a checkpoint's run writes by default (CheckpointEmbeddings).
+StatusOr<Embeddings> LoadFromCheckpoint(BufferedReader& in, size_t max_rows,
+                                        EmbeddingsLoadInfo* info) {
+  StatusOr<Checkpoint> ckpt = ReadCheckpointFrom(in);
+  if (!ckpt.ok()) return ckpt.status();
+  const size_t total = ckpt->vocab.size();
+  StatusOr<Embeddings> e = CheckpointEmbeddings(&*ckpt, max_rows, in.name());
+  if (!e.ok()) return e.status();
   if (info != nullptr) {
     *info = EmbeddingsLoadInfo();
     info->format = VectorFormat::kBinary;

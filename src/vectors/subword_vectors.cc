@@ -85,39 +85,54 @@ Embeddings SelectWordVectors(const std::vector<std::string>& words,
   return out;
 }
 
-size_t AppendUnseenWordVectors(const std::vector<std::string>& words,
-                               bool case_sensitive, const SubwordSpec& spec,
-                               const Matrix& subword_input, Embeddings* e) {
+Embeddings UnseenWordVectors(const std::vector<std::string>& words,
+                             const std::vector<std::string>& known_words,
+                             bool case_sensitive, const SubwordSpec& spec,
+                             const Matrix& subword_input) {
   auto key = [case_sensitive](const std::string& w) {
     return case_sensitive ? w : FoldCase(w);
   };
   std::unordered_set<std::string> known;
-  for (const std::string& w : e->words) known.insert(key(w));
-  std::vector<std::string> added;
+  for (const std::string& w : known_words) known.insert(key(w));
+  std::vector<std::string> unseen;
   for (const std::string& w : words) {
-    if (known.insert(key(w)).second) added.push_back(w);
+    if (known.insert(key(w)).second) unseen.push_back(w);
   }
-  const size_t dim = e->vectors.cols(), old_rows = e->words.size();
-  Matrix grown(old_rows + added.size(), dim);
-  for (size_t r = 0; r < old_rows; ++r) {
-    std::memcpy(grown.row(r), e->vectors.row(r), dim * sizeof(float));
-  }
+  const size_t dim = subword_input.cols();
+  Matrix rows(unseen.size(), dim);
+  Embeddings out;
   std::vector<uint32_t> buckets;
-  size_t rows = old_rows;
-  for (const std::string& w : added) {
+  for (const std::string& w : unseen) {
     if (ComposeWordVector(w, nullptr, spec, subword_input, &buckets,
-                          grown.row(rows)) == 0) {
+                          rows.row(out.words.size())) == 0) {
       continue;  // no n-gram: stays unknown
     }
-    e->words.push_back(w);
-    ++rows;
+    out.words.push_back(w);
   }
-  Matrix out(rows, dim);
-  for (size_t r = 0; r < rows; ++r) {
-    std::memcpy(out.row(r), grown.row(r), dim * sizeof(float));
+  out.vectors = Matrix(out.words.size(), dim);
+  for (size_t r = 0; r < out.words.size(); ++r) {
+    std::memcpy(out.vectors.row(r), rows.row(r), dim * sizeof(float));
+  }
+  return out;
+}
+
+size_t AppendUnseenWordVectors(const std::vector<std::string>& words,
+                               bool case_sensitive, const SubwordSpec& spec,
+                               const Matrix& subword_input, Embeddings* e) {
+  Embeddings added =
+      UnseenWordVectors(words, e->words, case_sensitive, spec, subword_input);
+  const size_t dim = e->vectors.cols(), old_rows = e->words.size();
+  Matrix out(old_rows + added.words.size(), dim);
+  for (size_t r = 0; r < old_rows; ++r) {
+    std::memcpy(out.row(r), e->vectors.row(r), dim * sizeof(float));
+  }
+  for (size_t r = 0; r < added.words.size(); ++r) {
+    std::memcpy(out.row(old_rows + r), added.vectors.row(r),
+                dim * sizeof(float));
+    e->words.push_back(std::move(added.words[r]));
   }
   e->vectors = std::move(out);
-  return rows - old_rows;
+  return added.words.size();
 }
 
 StatusOr<std::vector<std::string>> ReadWordList(const std::string& path,

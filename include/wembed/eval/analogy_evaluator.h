@@ -67,7 +67,10 @@ inline constexpr float kCosMulEpsilon = 0.001f;
 
 struct AnalogyCounts {
   size_t questions = 0;    // questions in the file(s)
-  size_t seen = 0;         // questions whose four words are all known
+  size_t seen = 0;         // questions scored: their four words are known
+  // Questions whose four words are candidate rows (equals `seen` without
+  // query-only words).
+  size_t seen_in_vocab = 0;
   size_t correct_add = 0;  // 0 unless method_add
   size_t correct_mul = 0;  // 0 unless method_mul
   void Add(const AnalogyCounts& o);
@@ -96,7 +99,15 @@ class AnalogyEvaluator {
  public:
   // Takes the embeddings (rows in frequency order) and keeps the rows it
   // needs, unit-normalised. Precondition: at least one method is enabled.
-  AnalogyEvaluator(Embeddings embeddings, const AnalogyOptions& options);
+  //
+  // `query_only` (same dim; e.g. the n-gram vectors of words missing from
+  // the vocabulary, UnseenWordVectors) are known words that are never
+  // candidates: a question word not among the candidates is looked up
+  // there. A question whose expected word is query-only is scored but
+  // cannot be answered correctly (the answer is searched in the candidates
+  // only, as fastText's and gensim's nearest-neighbour searches do).
+  AnalogyEvaluator(Embeddings embeddings, const AnalogyOptions& options,
+                   Embeddings query_only = Embeddings());
   AnalogyEvaluator(const AnalogyEvaluator&) = delete;
   AnalogyEvaluator& operator=(const AnalogyEvaluator&) = delete;
 
@@ -105,6 +116,9 @@ class AnalogyEvaluator {
 
   // Rows that are known words and candidates.
   size_t num_candidates() const { return vectors_.rows(); }
+  size_t dim() const { return vectors_.cols(); }
+  // Query-only rows (see the constructor).
+  size_t num_query_only() const { return query_vectors_.rows(); }
   const std::string& word(int32_t row) const { return words_[row]; }
   const AnalogyOptions& options() const { return options_; }
 
@@ -118,6 +132,16 @@ class AnalogyEvaluator {
   Chunk PrepareChunk(Query* queries, size_t count) const;
   void ScoreBlock(size_t blk, const Query* queries, size_t count,
                   const Chunk& chunk, BlockScratch& scratch) const;
+  // Row of `word`: a candidate row, num_candidates() + a query-only row, or
+  // -1.
+  int32_t FindWord(const std::string& word) const;
+  const float* QueryRow(int32_t row) const;
+  // Appends the seen questions of `sec` to *queries etc.; counts them.
+  void ResolveSection(const AnalogySection& sec, size_t first_index,
+                      std::vector<Query>* queries,
+                      std::vector<size_t>* query_index,
+                      std::vector<int32_t>* expected,
+                      AnalogyCounts* counts) const;
   void ApplyCaseVariants(Query& q, const Chunk& chunk, const Best& best_add,
                          const Best& best_mul) const;
 
@@ -125,6 +149,9 @@ class AnalogyEvaluator {
   std::vector<std::string> words_;
   Matrix vectors_;  // candidate rows, unit norm
   WordLookup lookup_;
+  std::vector<std::string> query_words_;
+  Matrix query_vectors_;  // query-only rows, unit norm
+  WordLookup query_lookup_;
 };
 
 }  // namespace wembed

@@ -50,6 +50,9 @@ double SpearmanCorrelation(const std::vector<double>& x,
 struct SimilarityOptions {
   bool case_sensitive = false;  // otherwise words are lowercased (FoldCase)
   size_t restrict_vocab = 0;    // 0 = every row is known
+  // Rows [0, vocab_rows) are vocabulary words, the later ones vectors added
+  // for unseen words (--oov subwords); counts pairs_in_vocab. 0 = all.
+  size_t vocab_rows = 0;
 };
 
 struct SimilarityResult {
@@ -57,6 +60,7 @@ struct SimilarityResult {
   double pearson = 0;
   size_t pairs_total = 0;
   size_t pairs_used = 0;  // both words known
+  size_t pairs_in_vocab = 0;  // both words among the vocab_rows
   // Per pair in file order: cosine similarity, or NaN when skipped.
   std::vector<double> cosines;
   // Distinct unknown words, in order of first appearance.

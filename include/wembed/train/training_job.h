@@ -64,6 +64,24 @@ struct TrainingJob {
   std::set<std::string> given;
 };
 
+// The model's matrices as allocated: rows of each, all `stride` floats wide
+// (dim rounded up to 16). None of them counts against --memory-budget.
+struct ModelMatrices {
+  size_t input_rows = 0;    // W_E: one per vocabulary word
+  size_t output_rows = 0;   // negative sampling / hierarchical softmax
+  size_t subword_rows = 0;  // the n-gram matrix: --buckets (0 without
+                            // --subwords)
+  size_t dim = 0;
+  size_t stride = 0;
+  uint64_t SubwordBytes() const {
+    return uint64_t(subword_rows) * stride * sizeof(float);
+  }
+  uint64_t Bytes() const {
+    return uint64_t(input_rows + output_rows + subword_rows) * stride *
+           sizeof(float);
+  }
+};
+
 // What RunTraining reports while it runs. Scan progress comes from the
 // scanning thread and training progress from the trainer's monitor thread;
 // the other calls from the caller's thread; never two at once.
@@ -78,6 +96,8 @@ class TrainingObserver {
   // Instead of a scan: an encoded corpus (.wenc) was read and verified.
   virtual void OnEncodedCorpusRead(const std::string& path, size_t vocab_size,
                                    uint64_t corpus_tokens, double seconds) {}
+  // The trainer's matrices are allocated (just before OnTrainingStart).
+  virtual void OnModelAllocated(const ModelMatrices& matrices) {}
   // Training starts; `resumed_at` is the fraction already done (0 fresh).
   virtual void OnTrainingStart(bool resumed, double resumed_at) {}
   virtual void OnTrainProgress(const TrainStatus& status) {}

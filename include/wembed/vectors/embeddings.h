@@ -94,6 +94,14 @@ StatusOr<Embeddings> LoadEmbeddings(const std::string& path,
                                     EmbeddingsLoadInfo* info = nullptr,
                                     const Env& env = Env::Default());
 
+// The vectors LoadEmbeddings gives for checkpoint *ckpt, already read (the
+// vectors its run writes by default: AutoVectorsFor, composed with
+// --subwords), its first max_rows rows when max_rows > 0. May move
+// ckpt->input out; leaves ckpt->subwords and ckpt->subword_input. `name`
+// (the file) is for errors: a non-finite value is kCorruption.
+StatusOr<Embeddings> CheckpointEmbeddings(Checkpoint* ckpt, size_t max_rows,
+                                          const std::string& name);
+
 }  // namespace wembed
 
 #endif  // WEMBED_VECTORS_EMBEDDINGS_H_

@@ -49,6 +49,16 @@ Embeddings SelectWordVectors(const std::vector<std::string>& words,
                              const Matrix& subword_input,
                              std::vector<std::string>* missing);
 
+// A row for each of `words` that `known_words` lack (compared as written,
+// or, unless `case_sensitive`, both lowercased with FoldCase as the
+// evaluators compare them), each once, in order of first appearance: the
+// mean of its n-gram rows. A word without an n-gram is left out. Requires
+// spec.enabled().
+Embeddings UnseenWordVectors(const std::vector<std::string>& words,
+                             const std::vector<std::string>& known_words,
+                             bool case_sensitive, const SubwordSpec& spec,
+                             const Matrix& subword_input);
+
 // Appends to *e a row for each of `words` that *e lacks (compared as
 // written, or, unless `case_sensitive`, both lowercased with FoldCase as the
 // evaluators compare them), each once: the mean of its n-gram rows. A word
