@@ -25,6 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   request.encode = true;
   request.threads = 1 + ((data[0] >> 3) & 1);
   request.block_bytes = 1 + (data[0] >> 4) * 16;
+  request.memory_budget = 1 << 16;  // spills beyond 16 KiB
   auto scanned = wembed::ScanCorpus(request);
   if (!scanned.ok()) {
     Check(!scanned.status().message().empty(), "error without a message");
