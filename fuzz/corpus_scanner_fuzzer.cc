@@ -2,16 +2,30 @@
 // encoding pass of `wembed train` / `wembed encode` / `wembed vocab`. The
 // first byte picks the tokenizer options and the block size (so block
 // boundaries fall anywhere); the rest is the file. With min_count 1 every
-// token is in the vocabulary, so the encoding holds them all.
+// token is in the vocabulary, so the encoding holds them all; and the scan
+// (blocks, threads, spill) finds the tokens and sentences a Tokenizer run
+// over the whole text finds.
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "fuzz_input.h"
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/corpus/encoded_corpus.h"
 
 using wembed_fuzz::Check;
+
+namespace {
+
+struct CountingSink : wembed::TokenSink {
+  void OnToken(std::string_view) override { ++tokens; }
+  void OnSentenceEnd() override { ++sentences; }
+  uint64_t tokens = 0;
+  uint64_t sentences = 0;
+};
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
@@ -42,6 +56,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                   r.vocab.size())
             .empty(),
         "valid encoding");
+  if (size >= 3 && data[1] == 0x1f && data[2] == 0x8b) return 0;  // gzip
+  CountingSink whole;
+  wembed::Tokenizer tokenizer(request.tokenizer);
+  tokenizer.Feed(std::string_view(reinterpret_cast<const char*>(data) + 1,
+                                  size - 1),
+                 whole);
+  tokenizer.Finish(whole);
+  Check(r.stats.total_tokens == whole.tokens, "tokens as one Tokenizer run");
+  Check(r.stats.sentences == whole.sentences, "sentences as one Tokenizer");
   for (size_t i = 1; i < r.vocab.size(); ++i) {
     Check(r.vocab.count(static_cast<int32_t>(i - 1)) >=
               r.vocab.count(static_cast<int32_t>(i)),

@@ -24,8 +24,13 @@ bool BlockReader::Next(TextBlock* block) {
   block->size = carry_.size();
   carry_.clear();
   if (!Fill(block)) return false;
-  if (block->size == 0) return false;
+  // An empty block still carries the end of the input a long line ends
+  // at: it finishes the line's last token and sentence.
+  if (block->size == 0 && !(in_long_line_ && !block->input_ends.empty())) {
+    return false;
+  }
   if (file_ != nullptr) Cut(block);  // full, and the input goes on
+  in_long_line_ = block->ends_mid_line;
   return true;
 }
 
