@@ -38,8 +38,9 @@ void CheckShapes(const wembed::Checkpoint& c, size_t size) {
   } else {
     Check(c.subword_input.empty(), "no subword rows without subwords");
   }
-  const size_t floats = (c.input.rows() + c.output.rows() +
-                         c.subword_input.rows()) * c.input.cols();
+  const size_t floats =
+      (c.input.rows() + c.output.rows() + c.subword_input.rows()) *
+      c.input.cols();
   Check(floats * sizeof(float) <= size, "matrices larger than the file");
 }
 

@@ -40,8 +40,8 @@ KeyValues SplitLines(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const KeyValues kv = SplitLines(
-      std::string_view(reinterpret_cast<const char*>(data), size));
+  const KeyValues kv =
+      SplitLines(std::string_view(reinterpret_cast<const char*>(data), size));
   std::vector<std::string> notes;
   wembed::TrainingJob given;
   given.resume = "fuzz.ckpt";
@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   wembed::Checkpoint ckpt;
   ckpt.options = kv;
   auto merged = wembed::MergeResumedJob(given, ckpt, &notes);
-  Check(merged.ok() == options.ok(), "MergeResumedJob fails iff the parse does");
+  Check(merged.ok() == options.ok(),
+        "MergeResumedJob fails iff the parse does");
   if (!options.ok()) return 0;
   (void)options.value().Validate();
   (void)wembed::MergeInitJob(given, options.value());

@@ -59,9 +59,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size >= 3 && data[1] == 0x1f && data[2] == 0x8b) return 0;  // gzip
   CountingSink whole;
   wembed::Tokenizer tokenizer(request.tokenizer);
-  tokenizer.Feed(std::string_view(reinterpret_cast<const char*>(data) + 1,
-                                  size - 1),
-                 whole);
+  tokenizer.Feed(
+      std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1),
+      whole);
   tokenizer.Finish(whole);
   Check(r.stats.total_tokens == whole.tokens, "tokens as one Tokenizer run");
   Check(r.stats.sentences == whole.sentences, "sentences as one Tokenizer");

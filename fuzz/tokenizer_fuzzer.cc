@@ -1,8 +1,9 @@
 // The tokenizer (every text input: corpora, phrases). The first byte picks
 // the options; the rest is the text, fed once whole and once in chunks cut
-// where the second byte says, then again after Finish: the contract is the same output for any split
-// (even inside a UTF-8 character or a CRLF pair), tokens never empty and at
-// most max_token_bytes, sentences never empty nor over max_sentence_tokens.
+// where the second byte says, then again after Finish: the contract is the same
+// output for any split (even inside a UTF-8 character or a CRLF pair), tokens
+// never empty and at most max_token_bytes, sentences never empty nor over
+// max_sentence_tokens.
 #include <cstddef>
 #include <cstdint>
 #include <string>
