@@ -43,8 +43,9 @@ fi
 CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWEMBED_FUZZ=ON -DWEMBED_BUILD_TESTS=OFF -DWEMBED_BUILD_BENCHMARKS=OFF \
   -DWEMBED_BUILD_PYTHON=OFF "${launcher[@]}" >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)" \
-  --target $(printf '%s_fuzzer ' "${targets[@]}")
+build_targets=()
+for t in "${targets[@]}"; do build_targets+=("${t}_fuzzer"); done
+cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${build_targets[@]}"
 if [ "$SECONDS_PER_TARGET" = "0" ]; then exit 0; fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/wembed-fuzz.XXXXXX")"
