@@ -54,11 +54,13 @@ failed=()
 printf '%-20s %8s %10s %8s %s\n' target cpu_s execs corpus result
 for t in "${targets[@]}"; do
   dir="$work/$t"
-  mkdir -p "$dir/corpus" "$dir/artifacts"
+  mkdir -p "$dir/corpus" "$dir/artifacts" "$dir/tmp"
   if [ -d "fuzz/corpus/$t" ]; then cp -r fuzz/corpus/"$t"/. "$dir/corpus/"; fi
   rc=0
   # shellcheck disable=SC2086  # WEMBED_FUZZ_ARGS is a list of flags
-  /usr/bin/time -f '%U %S' -o "$dir/time" \
+  # TMPDIR: the targets' input files and scratch files go with the rest
+  # (libFuzzer may end a run without running atexit handlers).
+  TMPDIR="$dir/tmp" /usr/bin/time -f '%U %S' -o "$dir/time" \
     "$BUILD_DIR/fuzz/${t}_fuzzer" "$dir/corpus" \
     -max_total_time="$SECONDS_PER_TARGET" -timeout=10 \
     -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1 \
