@@ -12,6 +12,7 @@ PACKAGES=(
   python3 python3-dev python3-numpy python3-scipy python3-gensim
   pybind11-dev python3-pybind11 python3-pytest
   time gzip universal-ctags
+  clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, OpenMP
 )
 
 missing=()

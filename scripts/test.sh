@@ -12,3 +12,13 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 bash scripts/install_python.sh "$BUILD_DIR"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+
+# --- Fuzzing (docs/reliability.md, "Fuzzing") ---------------------------
+# Every libFuzzer target (fuzz/) for a bounded time, built with clang in
+# build-fuzz. WEMBED_FUZZ_SECONDS=<s> sets the time per target (default
+# 15: 11 targets); WEMBED_FUZZ_SECONDS=0 skips the block.
+FUZZ_SECONDS="${WEMBED_FUZZ_SECONDS:-15}"
+if [ "$FUZZ_SECONDS" != "0" ]; then
+  echo "test: fuzzing every target for ${FUZZ_SECONDS} s"
+  bash scripts/fuzz.sh "$FUZZ_SECONDS"
+fi

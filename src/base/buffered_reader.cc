@@ -63,7 +63,11 @@ StatusOr<bool> BufferedReader::NextLine(std::string_view* line,
                                         size_t max_bytes) {
   size_t scanned = 0;
   while (true) {
-    const void* nl = std::memchr(data() + scanned, '\n', available() - scanned);
+    // memchr of a null buffer is undefined even for 0 bytes (an empty file).
+    const void* nl = nullptr;
+    if (available() > scanned) {
+      nl = std::memchr(data() + scanned, '\n', available() - scanned);
+    }
     if (nl != nullptr) {
       const size_t len = size_t(static_cast<const char*>(nl) - data());
       if (len > max_bytes) break;

@@ -18,12 +18,20 @@ bool BlockReader::Next(TextBlock* block) {
   block->ends_mid_line = false;
   if (!status_.ok()) return false;
   // The carry is at most a block (less than one line), so it fits.
-  std::memcpy(block->data.get(), carry_.data(), carry_.size());
+  // (memcpy from an empty carry's null data() would be undefined.)
+  if (!carry_.empty()) {
+    std::memcpy(block->data.get(), carry_.data(), carry_.size());
+  }
   block->size = carry_.size();
   carry_.clear();
   if (!Fill(block)) return false;
-  if (block->size == 0) return false;
+  // An empty block still carries the end of the input a long line ends
+  // at: it finishes the line's last token and sentence.
+  if (block->size == 0 && !(in_long_line_ && !block->input_ends.empty())) {
+    return false;
+  }
   if (file_ != nullptr) Cut(block);  // full, and the input goes on
+  in_long_line_ = block->ends_mid_line;
   return true;
 }
 

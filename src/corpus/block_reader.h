@@ -66,6 +66,8 @@ class BlockReader {
   std::unique_ptr<ReadableFile> file_;  // the input being read, if any
   bool input_started_ = false;          // bytes of file_ were read
   std::vector<char> carry_;             // text after the last cut
+  // The last block returned ends inside a line (ends_mid_line).
+  bool in_long_line_ = false;
   Status status_;
 };
 
