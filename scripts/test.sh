@@ -12,3 +12,8 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 bash scripts/install_python.sh "$BUILD_DIR"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+
+# Sanitizers (docs/reliability.md, "Sanitizers"): ASan+UBSan suite and the
+# TSan protocol tests, each in its own build directory. WEMBED_SANITIZERS=0
+# skips them (quick local runs).
+if [ "${WEMBED_SANITIZERS:-1}" != 0 ]; then bash scripts/sanitize.sh all; fi

@@ -63,7 +63,11 @@ StatusOr<bool> BufferedReader::NextLine(std::string_view* line,
                                         size_t max_bytes) {
   size_t scanned = 0;
   while (true) {
-    const void* nl = std::memchr(data() + scanned, '\n', available() - scanned);
+    // memchr's pointer must not be null even for 0 bytes (an empty buffer).
+    const void* nl =
+        available() > scanned
+            ? std::memchr(data() + scanned, '\n', available() - scanned)
+            : nullptr;
     if (nl != nullptr) {
       const size_t len = size_t(static_cast<const char*>(nl) - data());
       if (len > max_bytes) break;

@@ -17,7 +17,10 @@ bool BlockReader::Next(TextBlock* block) {
   block->ends_mid_line = false;
   if (!status_.ok()) return false;
   // The carry is at most a block (less than one line), so it fits.
-  std::memcpy(block->data.get(), carry_.data(), carry_.size());
+  // (An empty carry may have no storage: memcpy's pointers must not be null.)
+  if (!carry_.empty()) {
+    std::memcpy(block->data.get(), carry_.data(), carry_.size());
+  }
   block->size = carry_.size();
   carry_.clear();
   if (!Fill(block)) return false;
