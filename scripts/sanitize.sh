@@ -37,7 +37,7 @@ run_asan() {
 
 # The tests of the pause/checkpoint/stop protocol and of the threads that
 # carry it out (trainer workers, monitor, progress reporting, signals).
-TSAN_TESTS='Checkpoint|Signal|Sigint|Sigterm|Sighup|Pause|Resume|Stop|Progress|Monitor|TrainerTest|TrainingJob|ContinuedTraining|Reliability|TrainCli'
+TSAN_TESTS='^(TrainerTest|TrainingJobTest|SubwordTrainingTest|ContinuedTrainingTest|TrainCliTest|ReliabilityCliTest|ChunkReaderTest|ParallelScanTest)\.|^CheckpointTest\.KilledWriter'
 
 run_tsan() {
   configure build-tsan thread
