@@ -13,6 +13,11 @@ cmake --build "$BUILD_DIR" -j "$(nproc)"
 bash scripts/install_python.sh "$BUILD_DIR"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
 
+# Sanitizers (docs/reliability.md, "Sanitizers"): ASan+UBSan suite and the
+# TSan protocol tests, each in its own build directory. WEMBED_SANITIZERS=0
+# skips them (quick local runs).
+if [ "${WEMBED_SANITIZERS:-1}" != 0 ]; then bash scripts/sanitize.sh all; fi
+
 # --- Fuzzing (docs/reliability.md, "Fuzzing") ---------------------------
 # Every libFuzzer target (fuzz/) for a bounded time, built with clang in
 # build-fuzz. WEMBED_FUZZ_SECONDS=<s> sets the time per target (default

@@ -28,6 +28,15 @@
 
 namespace wembed::testing {
 
+// True in a sanitizer build (-DWEMBED_SANITIZE=..., scripts/sanitize.sh).
+// The sanitizers reserve terabytes of address space for their shadow
+// memory, so checks under an RLIMIT_AS cap cannot run there.
+#ifdef WEMBED_SANITIZED
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 // ------------------------------------------------------------ faults
 
 // Fails (or short-transfers, then fails) the nth call of one kind of system
