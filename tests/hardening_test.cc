@@ -155,6 +155,9 @@ class HardeningCliTest : public ::testing::Test {
 // hold a 2,000,000 x 1000 subword matrix (8 GB), train prints one line and
 // exits 1 (no abort: 134; no crash), leaving no file behind.
 TEST_F(HardeningCliTest, OutOfMemoryIsOneLineAndExit1) {
+  if (testing::kSanitized) {
+    GTEST_SKIP() << "RLIMIT_AS cap: not under a sanitizer (shadow memory)";
+  }
   const std::string corpus = dir_.File("c.txt");
   std::string text;
   for (int i = 0; i < 200; ++i) text += "a b c d e f g h\n";
@@ -282,6 +285,9 @@ TEST(LineLengthTest, EveryLineReaderHasALimit) {
 // std::terminate inside the OpenMP region), so `eval analogy` on two
 // threads passes under a 768 MiB address-space limit.
 TEST_F(HardeningCliTest, EvalScratchIsBoundedForLongVectors) {
+  if (testing::kSanitized) {
+    GTEST_SKIP() << "RLIMIT_AS cap: not under a sanitizer (shadow memory)";
+  }
   const size_t dim = size_t{1} << 20;
   Embeddings e;
   e.vectors = Matrix(4, dim);
