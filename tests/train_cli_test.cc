@@ -288,6 +288,11 @@ TEST_F(TrainCliTest, GensimLoadsBothFormats) {
   EXPECT_FALSE(r.out.empty());
 }
 
+// Lines of the corpus the signal tests train on: long enough that a signal
+// 200 ms after the scan lands mid-run. A sanitizer build is 5-15 times
+// slower, so a tenth of it does there (a run that still ends first skips).
+constexpr int kSignalRunLines = testing::kSanitized ? 30000 : 300000;
+
 // Runs training in the background, sends `sig` after `delay`, and checks the
 // exit code and that the checkpoint resumes to the uninterrupted result.
 void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
@@ -336,34 +341,36 @@ void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
 }
 
 TEST_F(TrainCliTest, SigintWritesCheckpointExits130AndResumesExactly) {
-  InterruptAndResume(dir_, Corpus(300000), SIGINT, 130);
+  InterruptAndResume(dir_, Corpus(kSignalRunLines), SIGINT, 130);
 }
 
 TEST_F(TrainCliTest, SigintWithAnEncodedCorpusResumesExactly) {
   const std::string wenc = dir_.File("c.wenc");
   const CommandResult r = RunCommand(
-      {kWembed, "encode", "-i", Corpus(300000), "-o", wenc, "-q"}, dir_.path());
+      {kWembed, "encode", "-i", Corpus(kSignalRunLines), "-o", wenc, "-q"},
+      dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   InterruptAndResume(dir_, wenc, SIGINT, 130);
 }
 
 TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {
-  InterruptAndResume(dir_, Corpus(300000), SIGTERM, 143);
+  InterruptAndResume(dir_, Corpus(kSignalRunLines), SIGTERM, 143);
 }
 
 TEST_F(TrainCliTest, SighupExits129AndResumesExactly) {
-  InterruptAndResume(dir_, Corpus(300000), SIGHUP, 129);
+  InterruptAndResume(dir_, Corpus(kSignalRunLines), SIGHUP, 129);
 }
 
 TEST_F(TrainCliTest, SigkillLeavesALoadableCheckpointThatResumes) {
-  const std::string corpus = Corpus(300000);
+  const std::string corpus = Corpus(kSignalRunLines);
   const std::string ckpt = dir_.File("run.ckpt");
   const pid_t pid = Spawn(
       {kWembed, "train", "--input", corpus, "--output", dir_.File("out.bin"),
        "--checkpoint", ckpt, "--checkpoint-every", "0.05", "--threads", "2",
        "--epochs", "8", "--sample", "1e-3", "--dim", "32", "--quiet"});
-  // Kill once a checkpoint exists, at an arbitrary moment after that.
-  for (int i = 0; i < 400 && !std::filesystem::exists(ckpt); ++i) {
+  // Kill once a checkpoint exists (within 60 s: a sanitizer build is slow),
+  // at an arbitrary moment after that.
+  for (int i = 0; i < 12000 && !std::filesystem::exists(ckpt); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(137));
