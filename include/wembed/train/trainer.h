@@ -22,6 +22,7 @@
 #include "wembed/base/status.h"
 #include "wembed/corpus/encoded_corpus.h"
 #include "wembed/corpus/vocabulary.h"
+#include "wembed/train/replica_group.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 
@@ -82,6 +83,9 @@ struct TrainHooks {
   // Status instead of std::terminate.
   std::function<void(int thread)> before_thread_start;
   std::function<void(int thread)> in_worker;
+  // The other replicas this run averages with at its sync points (MPI
+  // ranks); nullptr: this process alone. Not owned; must outlive Train().
+  ReplicaGroup* replicas = nullptr;
 };
 
 class Trainer {
