@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <new>
 #include <random>
 #include <string>
@@ -70,6 +71,7 @@ TEST_F(TrainerThreadsTest, FailedWorkerCreationIsAnError) {
             std::string::npos)
       << s.status().message();
   EXPECT_EQ(s.status().message().find('\n'), std::string::npos);
+  EXPECT_TRUE(t->thread_failed());
 }
 
 TEST_F(TrainerThreadsTest, FailedMonitorCreationIsAnError) {
@@ -100,6 +102,64 @@ TEST_F(TrainerThreadsTest, OutOfMemoryInAWorkerStopsTheOthers) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().message(), "training thread: out of memory");
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  EXPECT_TRUE(t->thread_failed());
+  // The failed worker never trained: it is where it began.
+  const ThreadProgress& failed = t->progress().threads[1];
+  EXPECT_EQ(failed.position, failed.begin);
+  EXPECT_EQ(failed.epoch, 0u);
+}
+
+// A worker fails mid-run (std::bad_alloc after it has read a sentence and
+// published its words to the learning-rate counter, before training on
+// it): its progress goes back to its last safe point (position, counters
+// and random state), so the state resumes exactly as if stopped there and
+// the finished run is bit for bit the uninterrupted one.
+TEST_F(TrainerThreadsTest, FailedSentenceGoesBackToItsSafePoint) {
+  TrainOptions o = testing::PlantedOptions();
+  o.epochs = 2;
+  auto reference = testing::MustCreateTrainer(o, *fixture_);
+  ASSERT_TRUE(reference->Train(TrainHooks()).ok());
+
+  auto t = testing::MustCreateTrainer(o, *fixture_);
+  TrainHooks hooks;
+  uint64_t previous_end = 0;  // where the previous sentence ended
+  uint32_t previous_epoch = 0;
+  uint64_t sentence_start = 0;
+  int publishes = 0;
+  hooks.in_sentence = [&](int, const ThreadProgress& state) {
+    // words_unreported is 0 just after a publish; fail at the third one
+    // (in the second epoch), not at an epoch's first sentence.
+    if (state.words_unreported == 0 && state.epoch == previous_epoch &&
+        ++publishes == 3) {
+      sentence_start = previous_end;
+      throw std::bad_alloc();
+    }
+    previous_end = state.position;
+    previous_epoch = state.epoch;
+  };
+  StatusOr<TrainSummary> s = t->Train(hooks);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "training thread: out of memory");
+  ASSERT_TRUE(t->thread_failed());
+  const TrainProgress& p = t->progress();
+  const ThreadProgress& th = p.threads[0];
+  EXPECT_EQ(th.epoch, 1u);
+  EXPECT_EQ(th.position, sentence_start);
+  // Every word read before the safe point is counted once.
+  EXPECT_EQ(p.words_processed + th.words_unreported,
+            uint64_t(th.epoch) * p.corpus_tokens + th.words_done);
+
+  auto resumed =
+      Trainer::Resume(t->MakeCheckpoint(), o, &fixture_->scan.corpus);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  ASSERT_TRUE((*resumed)->Train(TrainHooks()).ok());
+  const Matrix& a = reference->input_vectors();
+  const Matrix& b = (*resumed)->input_vectors();
+  ASSERT_EQ(a.rows(), b.rows());
+  for (size_t r = 0; r < a.rows(); ++r) {
+    ASSERT_EQ(std::memcmp(a.row(r), b.row(r), a.cols() * sizeof(float)), 0)
+        << "row " << r << " differs from the uninterrupted run";
+  }
 }
 
 TEST_F(TrainerThreadsTest, OutOfMemoryInTheMonitorIsAnError) {
