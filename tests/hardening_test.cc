@@ -247,6 +247,85 @@ TEST_F(HardeningCliTest, OutOfMemoryIsOneLineAndExit1) {
   }
 }
 
+// A training thread that cannot be started (2 GiB stacks under a 7 GiB
+// address-space limit: the monitor and the first workers start, the third
+// cannot) stops the run with one line saying that the checkpoint was
+// written and how to resume; --resume then finishes the run.
+TEST_F(HardeningCliTest, FailedWorkerWritesACheckpointThatResumes) {
+  if (testing::kSanitized) {
+    GTEST_SKIP() << "RLIMIT_AS cap: not under a sanitizer (shadow memory)";
+  }
+  const std::string text = dir_.File("c.txt");
+  std::string lines;
+  for (int i = 0; i < 2000; ++i) {
+    lines += "w" + std::to_string(i % 50) + " a b c d w" +
+             std::to_string(i % 7) + "\n";
+  }
+  WriteFile(text, lines);
+  const std::string corpus = dir_.File("c.wenc");  // no scan threads
+  ASSERT_EQ(RunCommand({WEMBED_BINARY, "encode", "-i", text, "-o", corpus,
+                        "--min-count", "1", "-q"},
+                       dir_.path())
+                .exit_code,
+            0);
+  const auto limit = [] {
+    struct rlimit stack = {rlim_t{2} << 30, rlim_t{2} << 30};
+    ::setrlimit(RLIMIT_STACK, &stack);  // each thread's stack (glibc)
+    struct rlimit as = {rlim_t{7} << 30, rlim_t{7} << 30};
+    ::setrlimit(RLIMIT_AS, &as);
+  };
+  const std::string ck = dir_.File("ck");
+  const std::string out = dir_.File("v.bin");
+  CommandResult r = RunCommand(
+      {WEMBED_BINARY, "train", "-i", corpus, "-o", out, "--checkpoint", ck,
+       "--threads", "3", "--epochs", "5", "--quiet"},
+      dir_.path(), limit);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("cannot start a training thread"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("; the checkpoint " + ck + " was written at "),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("(wembed train --resume " + ck + " --output " + out +
+                       " continues)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  CommandResult resumed = RunCommand(
+      {WEMBED_BINARY, "train", "--resume", ck, "--output", out, "--quiet"},
+      dir_.path());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_TRUE(std::filesystem::exists(out));
+}
+
+// OpenMP (libgomp) cannot start its threads: a stack size beyond the
+// address space (OMP_STACKSIZE=200000G, 195 TiB) stands for a small
+// RLIMIT_AS or the system's thread limit. libgomp prints its own line
+// (after an empty one) and calls exit(1) from inside the parallel region,
+// where wembed cannot catch it: exit 1, no abort, nothing written.
+TEST_F(HardeningCliTest, OpenMpThreadCreationFailureIsOneLineAndExit1) {
+  const std::string vectors = dir_.File("v.txt");
+  WriteFile(vectors, "4 2\na 1 0\nb 0.9 0.1\nc 0 1\nd 0.1 0.9\n");
+  const std::string questions = dir_.File("q.txt");
+  WriteFile(questions, ": s\na b c d\n");
+  const auto huge_stacks = [] { ::setenv("OMP_STACKSIZE", "200000G", 1); };
+  const std::vector<std::vector<std::string>> commands = {
+      {WEMBED_BINARY, "eval", "analogy", "--vectors", vectors, "--questions",
+       questions, "--threads", "4"},
+      {WEMBED_BINARY, "classes", "--vectors", vectors, "--classes", "2",
+       "-o", dir_.File("classes.txt"), "--threads", "4", "--quiet"}};
+  for (const std::vector<std::string>& command : commands) {
+    SCOPED_TRACE(command[1]);
+    CommandResult r = RunCommand(command, dir_.path(), huge_stacks);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.rfind("\nlibgomp: Thread creation failed: ", 0), 0u)
+        << r.err;
+    EXPECT_EQ(CountLines(r.err), 2) << r.err;
+    EXPECT_EQ(dir_.List(), (std::vector<std::string>{"q.txt", "v.txt"}));
+  }
+}
+
 // A query line of more than 1 MiB on standard input is skipped with one
 // error line; the next query is still answered.
 TEST_F(HardeningCliTest, QueryStdinLineLengthIsBounded) {
