@@ -184,7 +184,7 @@ TEST(OrderedPipelineTest, WorkExceptionReachesTheConsumer) {
   });
   for (int v = 1; v <= 3; ++v) {
     const int i = pipe.Acquire();
-    ASSERT_GE(i, 0);
+    if (i < 0) break;  // item 2 has failed already: the pipeline stopped
     pipe.slot(i) = v;
     pipe.Submit(i);
   }
