@@ -165,11 +165,18 @@ class Trainer::Run {
   };
 
   // Runs TrainRange(t); an exception (std::bad_alloc) is recorded as the
-  // run's error and stops the other threads instead of escaping the thread.
+  // run's error and stops the other threads instead of escaping the thread,
+  // and thread t's progress goes back to its last safe point.
   void Worker(int t);
-  void TrainRange(int t);
-  // Records `error` as the run's status (the first one wins) and stops the
-  // workers at their next safe point. Takes mutex_.
+  // Trains thread t's range; `*last_safe` is kept at its last safe point
+  // (the state before the sentence in progress).
+  void TrainRange(int t, ThreadProgress* last_safe);
+  // Puts a thread's `state` back to `safe` after a failure mid-sentence,
+  // taking the words it published since back from the global counter.
+  void BackToSafePoint(const ThreadProgress& safe, ThreadProgress& state);
+  // Records a thread's failure `error` as the run's status (the first error
+  // wins; then Trainer::thread_failed()) and stops the workers at their
+  // next safe point. Takes mutex_.
   void Abort(const Status& error);
   // Starts the workers (one per thread); a thread that cannot be created
   // aborts the run and counts as done. Returns the threads started.
@@ -449,17 +456,34 @@ Status ThreadError(const char* what, const std::exception& e) {
 
 void Trainer::Run::Abort(const Status& error) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (monitor_status_.ok()) monitor_status_ = error;
+  if (monitor_status_.ok()) {
+    monitor_status_ = error;
+    trainer_.thread_failed_ = true;
+  }
   abort_.store(true);
   // A worker waiting for a checkpoint pause must not wait for this one.
   pause_requested_.store(false, std::memory_order_release);
   cv_.notify_all();
 }
 
+void Trainer::Run::BackToSafePoint(const ThreadProgress& safe,
+                                   ThreadProgress& state) {
+  // A failure falls in the epoch of the last safe point (an epoch ends
+  // after a sentence, before the next safe point). A publish since then
+  // added the safe point's unreported words and those consumed since.
+  const uint64_t consumed = state.words_done - safe.words_done;
+  words_processed_.fetch_sub(safe.words_unreported + consumed -
+                             state.words_unreported);
+  state = safe;
+}
+
 void Trainer::Run::Worker(int t) {
+  ThreadProgress& state = trainer_.progress_.threads[t];
+  ThreadProgress safe = state;
   try {
-    TrainRange(t);
+    TrainRange(t, &safe);
   } catch (const std::exception& e) {
+    BackToSafePoint(safe, state);
     Abort(ThreadError("training thread", e));
     std::lock_guard<std::mutex> lock(mutex_);
     ++done_;
@@ -467,7 +491,7 @@ void Trainer::Run::Worker(int t) {
   }
 }
 
-void Trainer::Run::TrainRange(int t) {
+void Trainer::Run::TrainRange(int t, ThreadProgress* last_safe) {
   if (hooks_.in_worker) hooks_.in_worker(t);
   ThreadProgress& state = trainer_.progress_.threads[t];
   WorkerShared& shared = workers_[t];
@@ -496,6 +520,8 @@ void Trainer::Run::TrainRange(int t) {
         stopped = true;
         break;
       }
+      *last_safe = state;  // for Worker, if this sentence fails
+      rng.GetState(last_safe->rng_state);
       const uint64_t consumed =
           ReadSentence(state, window, rng, scratch.sentence, &length);
       words_here += consumed;
@@ -503,6 +529,7 @@ void Trainer::Run::TrainRange(int t) {
         alpha = float(AlphaFor(Publish(state)));
         shared.alpha.store(alpha, std::memory_order_relaxed);
       }
+      if (hooks_.in_sentence) hooks_.in_sentence(t, state);
       TrainSentence(length, alpha, rng, scratch);
       shared.words.store(words_here, std::memory_order_relaxed);
       shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
@@ -514,10 +541,9 @@ void Trainer::Run::TrainRange(int t) {
       state.words_done = 0;
     }
   }
-  if (!stopped) {
-    Publish(state);
-    rng.GetState(state.rng_state);
-  }
+  if (!stopped) Publish(state);
+  // (A stop saved it already; a failed corpus read had not.)
+  rng.GetState(state.rng_state);
   std::lock_guard<std::mutex> lock(mutex_);
   ++done_;
   cv_.notify_all();
@@ -1353,6 +1379,7 @@ void Trainer::UpdateEpoch() {
 }
 
 StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
+  thread_failed_ = false;
   Run run(this, hooks);
   return run.Execute();
 }
@@ -1395,15 +1422,23 @@ Status Trainer::WithCheckpoint(
   Checkpoint c;
   DescribeIn(&c);
   c.vocab = vocab_;
-  c.input = std::move(input_);
-  c.output = std::move(output_);
-  c.subword_input = std::move(subword_input_);
   c.progress = progress_;
-  Status status = fn(c);
-  input_ = std::move(c.input);
-  output_ = std::move(c.output);
-  subword_input_ = std::move(c.subword_input);
-  return status;
+  // The matrices come back even if `fn` throws (std::bad_alloc).
+  struct Lend {
+    Trainer& t;
+    Checkpoint& c;
+    Lend(Trainer& trainer, Checkpoint& ckpt) : t(trainer), c(ckpt) {
+      c.input = std::move(t.input_);
+      c.output = std::move(t.output_);
+      c.subword_input = std::move(t.subword_input_);
+    }
+    ~Lend() {
+      t.input_ = std::move(c.input);
+      t.output_ = std::move(c.output);
+      t.subword_input_ = std::move(c.subword_input);
+    }
+  } lend(*this, c);
+  return fn(c);
 }
 
 Checkpoint Trainer::Release() && {

@@ -432,24 +432,26 @@ class TrainingRun {
         observer_.OnNote("warning: --log-json: " + st.message());
       }
     }
-    if (!summary.ok()) return WithCheckpointState(summary.status());
+    if (!summary.ok()) return AfterFailure(summary.status());
     result_.summary = *summary;
     result_.stopped = summary->stopped;
     observer_.OnTrainingDone(*summary, trainer_->options().threads);
     return Status::Ok();
   }
 
+  // The percentage of the run's words that `p` has trained.
+  int PercentDone(const TrainProgress& p) const {
+    return int(100 * double(p.words_processed) /
+               double(std::max<uint64_t>(
+                   1, p.corpus_tokens * uint64_t(job_.options.epochs))));
+  }
+
   // A periodic checkpoint, unless the run has diverged: a non-finite
   // state never replaces the last good checkpoint, it stops the run.
   Status WritePeriodicCheckpoint(const Checkpoint& c) {
     if (!CheckpointIsFinite(c)) {
-      const TrainProgress& p = c.progress;
-      const double done =
-          double(p.words_processed) /
-          double(std::max<uint64_t>(
-              1, p.corpus_tokens * uint64_t(job_.options.epochs)));
       return Status::InvalidArgument(
-          "training diverged at " + std::to_string(int(done * 100)) +
+          "training diverged at " + std::to_string(PercentDone(c.progress)) +
           "%: the vectors contain non-finite values (the learning rate "
           "--alpha " + std::to_string(job_.options.alpha) +
           " is too high; word2vec uses 0.025)");
@@ -469,6 +471,37 @@ class TrainingRun {
                                     " was not replaced and holds the last "
                                     "good state"
                               : "no checkpoint was written"));
+  }
+
+  // `error` (training failed) with what became of the checkpoint. A
+  // thread's failure (out of memory, a thread that could not be started)
+  // left every thread at a safe point: the state is written as a periodic
+  // checkpoint (not if it is non-finite) and --resume continues from it.
+  Status AfterFailure(const Status& error) {
+    if (job_.checkpoint.empty() || !trainer_->thread_failed() ||
+        !trainer_->AllFinite()) {
+      return WithCheckpointState(error);
+    }
+    Status written;
+    try {
+      written = trainer_->WithCheckpoint(
+          [this](const Checkpoint& c) { return WritePeriodicCheckpoint(c); });
+    } catch (const std::bad_alloc&) {
+      written = Status::Internal("out of memory");
+    }
+    const std::string& ck = job_.checkpoint;
+    if (!written.ok()) {
+      return Status(error.code(), error.message() +
+                                      "; the checkpoint was not written: " +
+                                      written.message());
+    }
+    return Status(
+        error.code(),
+        error.message() + "; the checkpoint " + ck + " was written at " +
+            std::to_string(PercentDone(trainer_->progress())) +
+            "% (wembed train --resume " + ck +
+            (job_.output.empty() ? "" : " --output " + job_.output) +
+            " continues)");
   }
 
   Status WriteFinalCheckpoint() {
