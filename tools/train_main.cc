@@ -2,13 +2,18 @@
 // does the work (include/wembed/train/training_job.h).
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "progress_format.h"
 #include "wembed/train/training_job.h"
+#ifdef WEMBED_HAVE_MPI
+#include "wembed/dist/mpi_rank_group.h"
+#endif
 
 namespace wembed::cli {
 namespace {
@@ -93,6 +98,51 @@ int ReportStopped(const TrainingResult& r) {
   return ExitCodeForStopSignal();
 }
 
+// The ranks when mpirun started this process as one of several (its
+// OMPI_COMM_WORLD_SIZE; docs/distributed.md), else null: a plain run never
+// initialises MPI.
+StatusOr<std::unique_ptr<RankGroup>> JoinRanks() {
+  const char* world = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (world == nullptr || std::atoi(world) <= 1) {
+    return std::unique_ptr<RankGroup>();
+  }
+#ifdef WEMBED_HAVE_MPI
+  StatusOr<std::unique_ptr<MpiRankGroup>> group = MpiRankGroup::Create();
+  if (!group.ok()) return group.status();
+  return std::unique_ptr<RankGroup>(std::move(group).value());
+#else
+  return Status::InvalidArgument(
+      "started by mpirun as one of " + std::string(world) +
+      " ranks, but this wembed was built without MPI (cmake -DWEMBED_MPI=ON)");
+#endif
+}
+
+// Runs the job as this process (or rank) and reports the outcome. Under
+// MPI only rank 0 prints; every rank exits with the same code.
+int RunAndReport(const TrainingJob& job, RankGroup* ranks) {
+  const std::atomic<bool>* stop = InstallStopSignalHandlers();
+  const bool printing = ranks == nullptr || ranks->rank() == 0;
+  PrintingObserver printer(job);
+  TrainingObserver silent;
+  TrainingObserver& observer = printing ? printer : silent;
+  StatusOr<TrainingResult> result =
+      RunTraining(job, observer, stop, Env::Default(), ranks);
+  if (!result.ok()) {
+    const bool cancelled = result.status().code() == StatusCode::kCancelled;
+    if (!printing) return cancelled ? ExitCodeForStopSignal() : kExitError;
+    printer.Clear();
+    if (cancelled) {
+      ReportNote(kCommand, result.status().message());
+      return ExitCodeForStopSignal();
+    }
+    return ReportError(kCommand, result.status());
+  }
+  if (result->stopped) {
+    return printing ? ReportStopped(*result) : ExitCodeForStopSignal();
+  }
+  return kExitOk;
+}
+
 // Usage errors a fresh run can be told about before anything is read.
 std::optional<int> CheckRequired(const TrainingJob& job) {
   if (!job.resume.empty()) return std::nullopt;
@@ -130,19 +180,9 @@ int RunTrainCommand(int argc, char** argv) {
     return ReportError(kCommand, s);
   }
   if (auto code = CheckRequired(job)) return *code;
-  const std::atomic<bool>* stop = InstallStopSignalHandlers();
-  PrintingObserver observer(job);
-  StatusOr<TrainingResult> result = RunTraining(job, observer, stop);
-  if (!result.ok()) {
-    observer.Clear();
-    if (result.status().code() == StatusCode::kCancelled) {
-      ReportNote(kCommand, result.status().message());
-      return ExitCodeForStopSignal();
-    }
-    return ReportError(kCommand, result.status());
-  }
-  if (result->stopped) return ReportStopped(*result);
-  return kExitOk;
+  StatusOr<std::unique_ptr<RankGroup>> ranks = JoinRanks();
+  if (!ranks.ok()) return ReportError(kCommand, ranks.status());
+  return RunAndReport(job, ranks->get());
 }
 
 }  // namespace wembed::cli
