@@ -123,7 +123,8 @@ Status MpiRankGroup::GatherBytes(const std::string& mine,
       std::max<uint64_t>(1, std::min<uint64_t>(kMaxBytesPerCall,
                                                uint64_t(INT_MAX) / size_));
   const uint64_t largest = *std::max_element(sizes.begin(), sizes.end());
-  std::vector<int> counts(size_t(size_)), displs(size_t(size_));
+  std::vector<int> counts(static_cast<size_t>(size_));
+  std::vector<int> displs(static_cast<size_t>(size_));
   std::string round;
   for (uint64_t off = 0; off < largest; off += per_round) {
     int total = 0;
