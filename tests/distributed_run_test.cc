@@ -15,6 +15,7 @@
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/corpus/synthetic_corpus.h"
 #include "wembed/train/training_job.h"
+#include "wembed/vectors/checkpoint.h"
 
 namespace wembed {
 namespace {
@@ -180,6 +181,55 @@ TEST(DistributedRunTest, AnEmptyVocabularyIsOneErrorForAll) {
         << result.status().message();
   }
   EXPECT_EQ(r[0].status().message(), r[1].status().message());
+}
+
+TEST(DistributedRunTest, TheCheckpointHoldsEveryRanksThreadsAndResumes) {
+  auto c = MakeCorpus(3000);
+  TrainingJob job = SmallJob(*c);
+  job.options.threads = 2;
+  job.checkpoint = c->dir.File("run.ckpt");
+  const Env& env = Env::Default();
+  std::vector<StatusOr<TrainingResult>> r = RunRanks(job, 2, {&env, &env});
+  ASSERT_TRUE(r[0].ok()) << r[0].status().message();
+  StatusOr<Checkpoint> ckpt = ReadCheckpoint(job.checkpoint);
+  ASSERT_TRUE(ckpt.ok()) << ckpt.status().message();
+  ASSERT_EQ(ckpt->ranks.size(), 2u);
+  ASSERT_EQ(ckpt->progress.threads.size(), 4u);
+  uint64_t tokens = 0;
+  for (size_t rank = 0; rank < 2; ++rank) {
+    const Checkpoint& own = r[rank]->model;
+    EXPECT_EQ(ckpt->ranks[rank].threads, 2u);
+    EXPECT_EQ(ckpt->ranks[rank].corpus_fingerprint,
+              own.progress.corpus_fingerprint);
+    EXPECT_EQ(ckpt->progress.threads[2 * rank + 1].end,
+              own.progress.threads[1].end);
+    tokens += ckpt->ranks[rank].corpus_tokens;
+  }
+  EXPECT_EQ(ckpt->progress.corpus_tokens, tokens);
+
+  TrainingJob resume;
+  resume.resume = job.checkpoint;
+  resume.options.epochs = 2;
+  resume.given = {"resume", "epochs"};
+  r = RunRanks(resume, 2, {&env, &env});
+  for (const StatusOr<TrainingResult>& result : r) {
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->model.progress.threads[0].epoch, 2u);
+  }
+  // Another number of ranks, or one process: a clear error.
+  r = RunRanks(resume, 3, {&env, &env, &env});
+  ASSERT_FALSE(r[0].ok());
+  EXPECT_NE(r[0].status().message().find(
+                "was written by 2 ranks; resume it with mpirun -np 2, not 3 "
+                "ranks"),
+            std::string::npos)
+      << r[0].status().message();
+  TrainingObserver quiet;
+  StatusOr<TrainingResult> alone = RunTraining(resume, quiet);
+  ASSERT_FALSE(alone.ok());
+  EXPECT_NE(alone.status().message().find("not one process"),
+            std::string::npos)
+      << alone.status().message();
 }
 
 }  // namespace

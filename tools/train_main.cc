@@ -77,7 +77,8 @@ class PrintingObserver : public TrainingObserver {
 };
 
 // The exit code and last words of a run stopped by a signal.
-int ReportStopped(const TrainingResult& r) {
+// `ranks`: the number of MPI ranks (1: a plain run).
+int ReportStopped(const TrainingResult& r, int ranks) {
   if (StopSignal() == 0) {
     return ReportError(kCommand, Status::Internal(
                                      "training stopped early without a "
@@ -90,7 +91,11 @@ int ReportStopped(const TrainingResult& r) {
                "resumed");
   } else {
     ReportNote(kCommand, "stopped; checkpoint written to " + job.checkpoint +
-                             "\n  resume with: wembed train --resume " +
+                             "\n  resume with: " +
+                             (ranks > 1 ? "mpirun -np " +
+                                              std::to_string(ranks) + " "
+                                        : std::string()) +
+                             "wembed train --resume " +
                              job.checkpoint +
                              (job.output.empty() ? "" : " --output " +
                                                             job.output));
@@ -138,7 +143,8 @@ int RunAndReport(const TrainingJob& job, RankGroup* ranks) {
     return ReportError(kCommand, result.status());
   }
   if (result->stopped) {
-    return printing ? ReportStopped(*result) : ExitCodeForStopSignal();
+    if (!printing) return ExitCodeForStopSignal();
+    return ReportStopped(*result, ranks == nullptr ? 1 : ranks->size());
   }
   return kExitOk;
 }

@@ -13,6 +13,7 @@
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/corpus/vocabulary.h"
 #include "wembed/train/rank_group.h"
+#include "wembed/vectors/checkpoint.h"
 
 namespace wembed {
 
@@ -35,6 +36,19 @@ StatusOr<Vocabulary> MergeRankCounts(RankGroup& group,
                                      std::vector<uint64_t> counts,
                                      const VocabOptions& limits,
                                      const std::string& inputs);
+
+// Collective. Rank 0: *combined becomes `mine` (its own state; the
+// matrices are the same on every rank after the final sync) with every
+// rank's threads and corpus share (Checkpoint::ranks) gathered in rank
+// order. Other ranks: *combined is left as it is.
+Status GatherRankCheckpoint(RankGroup& group, const Checkpoint& mine,
+                            Checkpoint* combined);
+
+// Turns a distributed run's checkpoint into rank `rank`'s: its threads,
+// and its share's corpus totals in the progress (ranks cleared). The
+// checkpoint must have been written by `size` ranks.
+Status TakeRankShare(int rank, int size, const std::string& path,
+                     Checkpoint* c);
 
 }  // namespace wembed
 

@@ -89,14 +89,13 @@ class TrainingRun {
     return LoadFixedVocabulary();
   }
 
-  // What a distributed run cannot do yet.
-  Status CheckRankSupport() const {
-    if (ranks_ == nullptr || ranks_->size() == 1) return Status::Ok();
-    if (resuming()) {
-      return Status::InvalidArgument(
-          "--resume is not supported under MPI yet (docs/distributed.md)");
-    }
-    return Status::Ok();
+  // A resumed run has as many ranks as the run it continues; each rank
+  // takes its threads and share of the checkpoint.
+  Status CheckRankSupport() {
+    if (!resuming()) return Status::Ok();
+    return TakeRankShare(ranks_ == nullptr ? 0 : ranks_->rank(),
+                         ranks_ == nullptr ? 1 : ranks_->size(), job_.resume,
+                         &resume_from_);
   }
 
   Status ReadCorpus() {
@@ -541,19 +540,35 @@ class TrainingRun {
   // A periodic checkpoint, unless the run has diverged: a non-finite
   // state never replaces the last good checkpoint, it stops the run.
   Status WritePeriodicCheckpoint(const Checkpoint& c) {
-    if (!CheckpointIsFinite(c)) {
-      const TrainProgress& p = c.progress;
-      const double done =
-          double(p.words_processed) /
-          double(std::max<uint64_t>(
-              1, p.corpus_tokens * uint64_t(job_.options.epochs)));
-      return Status::InvalidArgument(
-          "training diverged at " + std::to_string(int(done * 100)) +
-          "%: the vectors contain non-finite values (the learning rate "
-          "--alpha " + std::to_string(job_.options.alpha) +
-          " is too high; word2vec uses 0.025)");
+    if (ranks_ == nullptr) {
+      WEMBED_RETURN_IF_ERROR(CheckFinite(c));
+      return WriteCheckpoint(job_.checkpoint, c, env_);
     }
-    return WriteCheckpoint(job_.checkpoint, c, env_);
+    WEMBED_RETURN_IF_ERROR(Agree(CheckFinite(c)));
+    return Agree(WriteRunCheckpoint(c));
+  }
+
+  // Under a RankGroup: collective; rank 0 writes every rank's positions.
+  Status WriteRunCheckpoint(const Checkpoint& c) {
+    if (ranks_ == nullptr) return WriteCheckpoint(job_.checkpoint, c, env_);
+    Checkpoint combined;
+    WEMBED_RETURN_IF_ERROR(GatherRankCheckpoint(*ranks_, c, &combined));
+    if (!writer()) return Status::Ok();
+    return WriteCheckpoint(job_.checkpoint, combined, env_);
+  }
+
+  Status CheckFinite(const Checkpoint& c) const {
+    if (CheckpointIsFinite(c)) return Status::Ok();
+    const TrainProgress& p = c.progress;
+    const double done =
+        double(p.words_processed) /
+        double(std::max<uint64_t>(
+            1, p.corpus_tokens * uint64_t(job_.options.epochs)));
+    return Status::InvalidArgument(
+        "training diverged at " + std::to_string(int(done * 100)) +
+        "%: the vectors contain non-finite values (the learning rate "
+        "--alpha " + std::to_string(job_.options.alpha) +
+        " is too high; word2vec uses 0.025)");
   }
 
   // `error` (training failed) with what became of the checkpoint when the
@@ -571,10 +586,9 @@ class TrainingRun {
   }
 
   Status WriteFinalCheckpoint() {
-    if (job_.checkpoint.empty() || !writer()) return Status::Ok();
-    return trainer_->WithCheckpoint([this](const Checkpoint& c) {
-      return WriteCheckpoint(job_.checkpoint, c, env_);
-    });
+    if (job_.checkpoint.empty()) return Status::Ok();
+    return trainer_->WithCheckpoint(
+        [this](const Checkpoint& c) { return WriteRunCheckpoint(c); });
   }
 
   // A finished run: the vectors first, then the checkpoint. A failure of
