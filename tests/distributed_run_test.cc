@@ -114,8 +114,8 @@ TrainingJob SmallJob(const Corpus& c) {
 std::vector<StatusOr<TrainingResult>> RunRanks(
     const TrainingJob& job, int n, const std::vector<const Env*>& envs) {
   InProcessRanks ranks(n);
-  std::vector<StatusOr<TrainingResult>> results(
-      size_t(n), Status::Internal("not run"));
+  std::vector<StatusOr<TrainingResult>> results(size_t(n),
+                                                Status::Internal("not run"));
   std::vector<std::thread> threads;
   for (int r = 0; r < n; ++r) {
     threads.emplace_back([&, r] {
@@ -137,7 +137,8 @@ TEST(DistributedRunTest, RanksShareOneVocabularyEqualToOneProcesss) {
   ASSERT_TRUE(alone.ok()) << alone.status().message();
 
   const Env& env = Env::Default();
-  std::vector<StatusOr<TrainingResult>> r = RunRanks(job, 3, {&env, &env, &env});
+  std::vector<StatusOr<TrainingResult>> r =
+      RunRanks(job, 3, {&env, &env, &env});
   uint64_t tokens = 0;
   for (const StatusOr<TrainingResult>& result : r) {
     ASSERT_TRUE(result.ok()) << result.status().message();
@@ -227,8 +228,7 @@ TEST(DistributedRunTest, TheCheckpointHoldsEveryRanksThreadsAndResumes) {
   TrainingObserver quiet;
   StatusOr<TrainingResult> alone = RunTraining(resume, quiet);
   ASSERT_FALSE(alone.ok());
-  EXPECT_NE(alone.status().message().find("not one process"),
-            std::string::npos)
+  EXPECT_NE(alone.status().message().find("not one process"), std::string::npos)
       << alone.status().message();
 }
 

@@ -68,9 +68,8 @@ class InProcessRanks {
       return Status::Ok();
     }
     Status BroadcastBytes(std::string* data) override {
-      all_->Exchange(rank_, *data, [&](const std::vector<std::string>& s) {
-        *data = s[0];
-      });
+      all_->Exchange(rank_, *data,
+                     [&](const std::vector<std::string>& s) { *data = s[0]; });
       return Status::Ok();
     }
 
@@ -92,9 +91,9 @@ class InProcessRanks {
     int rank_;
   };
 
-  void Exchange(int rank, const std::string& mine,
-                const std::function<void(const std::vector<std::string>&)>&
-                    read) {
+  void Exchange(
+      int rank, const std::string& mine,
+      const std::function<void(const std::vector<std::string>&)>& read) {
     slots_[size_t(rank)] = mine;
     barrier_.arrive_and_wait();
     read(slots_);

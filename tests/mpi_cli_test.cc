@@ -31,9 +31,8 @@ class MpiCliTest : public ::testing::Test {
   void SetUp() override {
     corpus_ = dir_.File("corpus.txt");
     questions_ = dir_.File("questions.txt");
-    ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus_,
-                      "--output-questions", questions_, "--sentences",
-                      "4000"})
+    ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus_, "--output-questions",
+                      questions_, "--sentences", "4000"})
                   .exit_code,
               0);
   }
@@ -44,16 +43,30 @@ class MpiCliTest : public ::testing::Test {
   // `mpirun -np ranks wembed args...`, killed after kTimeoutSeconds.
   CommandResult Mpirun(int ranks, const std::vector<std::string>& args) {
     std::vector<std::string> cmd = {
-        "/usr/bin/timeout", "-k", "5", kTimeoutSeconds, WEMBED_MPIEXEC,
-        "--oversubscribe", "--allow-run-as-root", "-np",
-        std::to_string(ranks), WEMBED_BINARY};
+        "/usr/bin/timeout",    "-k",           "5",
+        kTimeoutSeconds,       WEMBED_MPIEXEC, "--oversubscribe",
+        "--allow-run-as-root", "-np",          std::to_string(ranks),
+        WEMBED_BINARY};
     cmd.insert(cmd.end(), args.begin(), args.end());
     return RunCommand(cmd, dir_.path());
   }
   std::vector<std::string> TrainArgs() const {
-    return {"train", "--input", corpus_, "--threads", "1", "--dim", "16",
-            "--epochs", "1", "--min-count", "3", "--format", "txt",
-            "--output", dir_.File("v.txt"), "--save-vocab",
+    return {"train",
+            "--input",
+            corpus_,
+            "--threads",
+            "1",
+            "--dim",
+            "16",
+            "--epochs",
+            "1",
+            "--min-count",
+            "3",
+            "--format",
+            "txt",
+            "--output",
+            dir_.File("v.txt"),
+            "--save-vocab",
             dir_.File("vocab.txt")};
   }
 
@@ -99,12 +112,12 @@ TEST_F(MpiCliTest, TwoRanksLearnThePlantedAnalogies) {
     GTEST_SKIP() << "the trainer does not average the ranks' models yet";
   }
   std::vector<std::string> args = TrainArgs();
-  args[8] = "5";  // --epochs
+  args[8] = "5";   // --epochs
   args[6] = "32";  // --dim
   ASSERT_EQ(Mpirun(2, args).exit_code, 0);
   const CommandResult e =
-      Wembed({"eval", "analogy", "--vectors", dir_.File("v.txt"),
-              "--questions", questions_});
+      Wembed({"eval", "analogy", "--vectors", dir_.File("v.txt"), "--questions",
+              questions_});
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_NE(e.out.find("100.0"), std::string::npos) << e.out;
 }

@@ -90,15 +90,13 @@ int ReportStopped(const TrainingResult& r, int ranks) {
                "stopped; no --checkpoint was given, so this run cannot be "
                "resumed");
   } else {
-    ReportNote(kCommand, "stopped; checkpoint written to " + job.checkpoint +
-                             "\n  resume with: " +
-                             (ranks > 1 ? "mpirun -np " +
-                                              std::to_string(ranks) + " "
-                                        : std::string()) +
-                             "wembed train --resume " +
-                             job.checkpoint +
-                             (job.output.empty() ? "" : " --output " +
-                                                            job.output));
+    ReportNote(kCommand,
+               "stopped; checkpoint written to " + job.checkpoint +
+                   "\n  resume with: " +
+                   (ranks > 1 ? "mpirun -np " + std::to_string(ranks) + " "
+                              : std::string()) +
+                   "wembed train --resume " + job.checkpoint +
+                   (job.output.empty() ? "" : " --output " + job.output));
   }
   return ExitCodeForStopSignal();
 }

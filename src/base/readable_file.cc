@@ -72,8 +72,7 @@ StatusOr<std::unique_ptr<ReadableFile>> ReadableFile::Open(
   const bool ranged = options.range_begin > 0 ||
                       options.range_end != ReadableOptions().range_end;
   if (ranged) WEMBED_RETURN_IF_ERROR(file->SetRange(options));
-  WEMBED_RETURN_IF_ERROR(
-      file->OpenDetected(options.allow_gzip && !ranged));
+  WEMBED_RETURN_IF_ERROR(file->OpenDetected(options.allow_gzip && !ranged));
   return file;
 }
 

@@ -45,10 +45,11 @@ bool BlockReader::Fill(TextBlock* block) {
     if (file_ == nullptr) {
       if (next_input_ == inputs_.size()) return true;
       const InputPiece& piece = inputs_[next_input_];
-      StatusOr<std::unique_ptr<ReadableFile>> in = ReadableFile::Open(
-          piece.path, env_,
-          {.cancel = cancel_, .range_begin = piece.begin,
-           .range_end = piece.end});
+      StatusOr<std::unique_ptr<ReadableFile>> in =
+          ReadableFile::Open(piece.path, env_,
+                             {.cancel = cancel_,
+                              .range_begin = piece.begin,
+                              .range_end = piece.end});
       if (!in.ok()) {
         status_ = in.status();
         return false;

@@ -72,10 +72,9 @@ Status ValidateRequest(const ScanRequest& request) {
   }
   if (request.share.count < 1 || request.share.index < 0 ||
       request.share.index >= request.share.count) {
-    return Status::InvalidArgument("invalid input share " +
-                                   std::to_string(request.share.index) +
-                                   " of " +
-                                   std::to_string(request.share.count));
+    return Status::InvalidArgument(
+        "invalid input share " + std::to_string(request.share.index) + " of " +
+        std::to_string(request.share.count));
   }
   if (request.fixed_vocab != nullptr && request.fixed_vocab->empty()) {
     return Status::InvalidArgument("the fixed vocabulary is empty");
@@ -664,8 +663,8 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
   if (!inputs.ok()) return inputs.status();
   std::vector<InputPiece> pieces = WholeInputs(*inputs);
   if (request.share.count > 1) {
-    StatusOr<std::vector<InputPiece>> share = PlanInputShare(
-        *inputs, request.share.index, request.share.count, env);
+    StatusOr<std::vector<InputPiece>> share =
+        PlanInputShare(*inputs, request.share.index, request.share.count, env);
     if (!share.ok()) return share.status();
     pieces = std::move(share).value();
   }

@@ -36,13 +36,26 @@ void SumFloatsInRankOrder(void* in, void* inout, int* len, MPI_Datatype*) {
   for (int i = 0; i < *len; ++i) b[i] = a[i] + b[i];
 }
 
+// MPI_Allreduce in place, in calls of at most kMaxFloatsPerCall elements.
+template <class T>
+Status AllreduceInPlace(T* data, size_t count, MPI_Datatype type, MPI_Op op,
+                        const char* what) {
+  for (size_t done = 0; done < count;) {
+    const size_t n = std::min(kMaxFloatsPerCall, count - done);
+    WEMBED_MPI_CALL(what, MPI_Allreduce(MPI_IN_PLACE, data + done, int(n), type,
+                                        op, MPI_COMM_WORLD));
+    done += n;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<MpiRankGroup>> MpiRankGroup::Create() {
   int provided = 0;
-  WEMBED_MPI_CALL("MPI_Init_thread",
-                  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED,
-                                  &provided));
+  WEMBED_MPI_CALL(
+      "MPI_Init_thread",
+      MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided));
   // Errors come back as codes (a Status), not as an abort from inside MPI.
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int rank = 0, size = 1;
@@ -84,25 +97,11 @@ Status MpiRankGroup::AverageFloats(float* data, size_t count) {
 }
 
 Status MpiRankGroup::SumU64(uint64_t* data, size_t count) {
-  for (size_t done = 0; done < count;) {
-    const size_t n = std::min(kMaxFloatsPerCall, count - done);
-    WEMBED_MPI_CALL("summing counts",
-                    MPI_Allreduce(MPI_IN_PLACE, data + done, int(n),
-                                  MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD));
-    done += n;
-  }
-  return Status::Ok();
+  return AllreduceInPlace(data, count, MPI_UINT64_T, MPI_SUM, "summing counts");
 }
 
 Status MpiRankGroup::MaxInt(int32_t* data, size_t count) {
-  for (size_t done = 0; done < count;) {
-    const size_t n = std::min(kMaxFloatsPerCall, count - done);
-    WEMBED_MPI_CALL("agreeing",
-                    MPI_Allreduce(MPI_IN_PLACE, data + done, int(n),
-                                  MPI_INT32_T, MPI_MAX, MPI_COMM_WORLD));
-    done += n;
-  }
-  return Status::Ok();
+  return AllreduceInPlace(data, count, MPI_INT32_T, MPI_MAX, "agreeing");
 }
 
 // In rounds of at most INT_MAX / size bytes per rank, so that the counts
@@ -119,9 +118,8 @@ Status MpiRankGroup::GatherBytes(const std::string& mine,
     all->resize(size_t(size_));
     for (int r = 0; r < size_; ++r) (*all)[r].resize(sizes[r]);
   }
-  const uint64_t per_round =
-      std::max<uint64_t>(1, std::min<uint64_t>(kMaxBytesPerCall,
-                                               uint64_t(INT_MAX) / size_));
+  const uint64_t per_round = std::max<uint64_t>(
+      1, std::min<uint64_t>(kMaxBytesPerCall, uint64_t(INT_MAX) / size_));
   const uint64_t largest = *std::max_element(sizes.begin(), sizes.end());
   std::vector<int> counts(static_cast<size_t>(size_));
   std::vector<int> displs(static_cast<size_t>(size_));
@@ -134,11 +132,11 @@ Status MpiRankGroup::GatherBytes(const std::string& mine,
       total += counts[r];
     }
     if (rank_ == 0) round.resize(size_t(total));
-    WEMBED_MPI_CALL("gathering bytes",
-                    MPI_Gatherv(mine.data() + std::min(my_size, off),
-                                counts[rank_], MPI_BYTE, round.data(),
-                                counts.data(), displs.data(), MPI_BYTE, 0,
-                                MPI_COMM_WORLD));
+    WEMBED_MPI_CALL(
+        "gathering bytes",
+        MPI_Gatherv(mine.data() + std::min(my_size, off), counts[rank_],
+                    MPI_BYTE, round.data(), counts.data(), displs.data(),
+                    MPI_BYTE, 0, MPI_COMM_WORLD));
     if (rank_ != 0) continue;
     for (int r = 0; r < size_; ++r) {
       if (counts[r] == 0) continue;
@@ -155,9 +153,9 @@ Status MpiRankGroup::BroadcastBytes(std::string* data) {
   data->resize(size);
   for (uint64_t off = 0; off < size; off += kMaxBytesPerCall) {
     const int n = int(std::min<uint64_t>(kMaxBytesPerCall, size - off));
-    WEMBED_MPI_CALL("broadcasting bytes",
-                    MPI_Bcast(data->data() + off, n, MPI_BYTE, 0,
-                              MPI_COMM_WORLD));
+    WEMBED_MPI_CALL(
+        "broadcasting bytes",
+        MPI_Bcast(data->data() + off, n, MPI_BYTE, 0, MPI_COMM_WORLD));
   }
   return Status::Ok();
 }

@@ -81,7 +81,8 @@ StatusOr<Vocabulary> MergeOnRankZero(const std::vector<std::string>& all,
   if (!merged.ok()) return merged.status();
   StatusOr<Vocabulary> v = merged->SortedAndFiltered(
       limits.min_count, limits.max_vocab, limits.max_final_vocab);
-  if (!v.ok()) return Status(v.status().code(), inputs + ": " + v.status().message());
+  if (!v.ok())
+    return Status(v.status().code(), inputs + ": " + v.status().message());
   return v;
 }
 
@@ -94,9 +95,9 @@ std::string EncodeRankProgress(const TrainProgress& p) {
   PutFixed32(&out, uint32_t(p.threads.size()));
   for (const ThreadProgress& t : p.threads) {
     PutFixed32(&out, t.epoch);
-    for (uint64_t v : {t.begin, t.end, t.position, t.rng_state[0],
-                       t.rng_state[1], t.rng_state[2], t.rng_state[3],
-                       t.words_done, t.words_unreported}) {
+    for (uint64_t v :
+         {t.begin, t.end, t.position, t.rng_state[0], t.rng_state[1],
+          t.rng_state[2], t.rng_state[3], t.words_done, t.words_unreported}) {
       PutFixed64(&out, v);
     }
   }
@@ -112,9 +113,10 @@ bool DecodeRankProgress(std::string_view in, RankShare* share,
   }
   for (uint32_t i = 0; i < share->threads; ++i) {
     ThreadProgress t;
-    uint64_t* fields[] = {&t.begin,        &t.end,          &t.position,
-                          &t.rng_state[0], &t.rng_state[1], &t.rng_state[2],
-                          &t.rng_state[3], &t.words_done,   &t.words_unreported};
+    uint64_t* fields[] = {
+        &t.begin,        &t.end,          &t.position,
+        &t.rng_state[0], &t.rng_state[1], &t.rng_state[2],
+        &t.rng_state[3], &t.words_done,   &t.words_unreported};
     bool ok = d.Fixed32(&t.epoch);
     for (uint64_t* f : fields) ok = ok && d.Fixed64(f);
     if (!ok) return false;
@@ -215,9 +217,9 @@ StatusOr<Vocabulary> MergeRankCounts(RankGroup& group,
   if (group.rank() == 0) {
     StatusOr<Vocabulary> merged = MergeOnRankZero(all, limits, inputs);
     all.clear();
-    verdict = merged.ok()
-                  ? EncodeVerdict(Status::Ok(), EncodeVocabularyPayload(*merged))
-                  : EncodeVerdict(merged.status(), "");
+    verdict = merged.ok() ? EncodeVerdict(Status::Ok(),
+                                          EncodeVocabularyPayload(*merged))
+                          : EncodeVerdict(merged.status(), "");
   }
   WEMBED_RETURN_IF_ERROR(group.BroadcastBytes(&verdict));
   std::string_view payload;

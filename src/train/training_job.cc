@@ -11,12 +11,12 @@
 #include <utility>
 
 #include "base/log_file_writer.h"
+#include "train/rank_protocol.h"
 #include "wembed/base/output_paths.h"
 #include "wembed/corpus/corpus_file.h"
 #include "wembed/corpus/corpus_scanner.h"
 #include "wembed/corpus/input_files.h"
 #include "wembed/train/option_table.h"
-#include "train/rank_protocol.h"
 #include "wembed/train/progress_log.h"
 #include "wembed/vectors/subword_vectors.h"
 
@@ -65,8 +65,8 @@ class TrainingRun {
     WEMBED_RETURN_IF_ERROR(ReadCorpus());
     WEMBED_RETURN_IF_ERROR(Agree(SaveVocabAndCreateTrainer()));
     WEMBED_RETURN_IF_ERROR(Agree(Train()));
-    WEMBED_RETURN_IF_ERROR(Agree(result_.stopped ? WriteFinalCheckpoint()
-                                                 : WriteFinishedModel()));
+    WEMBED_RETURN_IF_ERROR(
+        Agree(result_.stopped ? WriteFinalCheckpoint() : WriteFinishedModel()));
     result_.job = job_;
     result_.model = std::move(*trainer_).Release();
     return std::move(result_);
@@ -308,10 +308,9 @@ class TrainingRun {
       request.merge_counts = [&](std::vector<std::string> words,
                                  std::vector<uint64_t> counts) {
         merged = true;
-        StatusOr<Vocabulary> v =
-            MergeRankCounts(*ranks_, std::move(words), std::move(counts),
-                            job_.options.vocab,
-                            JoinInputs(job_.options.inputs).substr(1));
+        StatusOr<Vocabulary> v = MergeRankCounts(
+            *ranks_, std::move(words), std::move(counts), job_.options.vocab,
+            JoinInputs(job_.options.inputs).substr(1));
         if (!v.ok()) merge_status = v.status();
         return v;
       };
@@ -567,7 +566,8 @@ class TrainingRun {
     return Status::InvalidArgument(
         "training diverged at " + std::to_string(int(done * 100)) +
         "%: the vectors contain non-finite values (the learning rate "
-        "--alpha " + std::to_string(job_.options.alpha) +
+        "--alpha " +
+        std::to_string(job_.options.alpha) +
         " is too high; word2vec uses 0.025)");
   }
 
