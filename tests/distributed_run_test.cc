@@ -80,6 +80,30 @@ TEST(InputShareTest, StdinCannotBeShared) {
             std::string::npos);
 }
 
+TEST(RankCheckpointTest, RanksRoundTripAndMustCoverTheThreads) {
+  TempDir d;
+  Checkpoint c;
+  c.vocab = Vocabulary::FromWordsAndCounts({"a"}, {1}).value();
+  c.input = Matrix(1, 2);
+  c.output = Matrix(1, 2);
+  c.progress.threads.resize(3);
+  c.ranks = {{10, 20, 30, 2}, {11, 21, 31, 1}};
+  ASSERT_TRUE(WriteCheckpoint(d.File("c.ckpt"), c).ok());
+  StatusOr<Checkpoint> read = ReadCheckpoint(d.File("c.ckpt"));
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  ASSERT_EQ(read->ranks.size(), 2u);
+  EXPECT_EQ(read->ranks[1].corpus_tokens, 11u);
+  EXPECT_EQ(read->ranks[1].corpus_bytes, 21u);
+  EXPECT_EQ(read->ranks[1].corpus_fingerprint, 31u);
+  EXPECT_EQ(read->ranks[0].threads, 2u);
+  EXPECT_EQ(read->format_version, 1u);  // an extension: no new version
+  c.ranks[1].threads = 2;
+  const Status s = WriteCheckpoint(d.File("c.ckpt"), c);
+  EXPECT_NE(s.message().find("the ranks have 4 threads but the progress has 3"),
+            std::string::npos)
+      << s.message();
+}
+
 struct Corpus {
   TempDir dir;
   std::string text;

@@ -50,7 +50,7 @@ enum SectionType : uint32_t {
   kSubwordMatrixSection = 9,    // version 3 only
   // Extension (read by this build, skipped by older readers): the ranks
   // of a distributed run.
-  kRanksSection = kExtensionSectionBit | 1,
+  kRanksSection = kExtensionSectionBit | 0x10,
 };
 constexpr size_t kRankRecordSize = 28;
 // The sections every checkpoint of a version has, in file order, before the
