@@ -183,6 +183,33 @@ TEST_F(TrainCliTest, ModelAndLossChoicesAndTheirConflicts) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// --deterministic: two runs with two threads (and a checkpoint) write the
+// same vectors, byte for byte; another seed does not; --subwords is refused
+// with one line.
+TEST_F(TrainCliTest, DeterministicRunsWriteIdenticalFiles) {
+  const std::string corpus = Corpus(20000);
+  auto run = [&](const std::string& name, const std::string& seed) {
+    CommandResult r = Train({"--input", corpus, "--output", dir_.File(name),
+                             "--deterministic", "--threads", "2", "--epochs",
+                             "2", "--dim", "32", "--seed", seed,
+                             "--checkpoint", dir_.File(name + ".ckpt")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("syncs"), std::string::npos) << r.err;
+    return ReadFile(dir_.File(name));
+  };
+  const std::string a = run("a.bin", "7");
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, run("b.bin", "7"));
+  EXPECT_NE(a, run("c.bin", "8"));
+  CommandResult r = Train({"--input", corpus, "--output", dir_.File("s.bin"),
+                           "--deterministic", "--subwords", "3-6"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("--deterministic does not support --subwords"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(TrainCliTest, HierarchicalSoftmaxCheckpointsDescribeTheirTree) {
   const std::string corpus = Corpus(2000);
   const std::string ckpt = dir_.File("hs.wemb");

@@ -51,6 +51,8 @@ struct TrainSummary {
   double final_loss = 0;     // mean loss per pair since the last progress
                              // snapshot (whole run if none)
   bool stopped = false;      // true if stopped on request before the end
+  double sync_seconds = 0;   // --deterministic: wall time in the syncs'
+                             // merges and group rounds (not the waits)
   const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
 };
 
@@ -85,6 +87,11 @@ struct TrainHooks {
   std::function<void(int thread)> in_worker;
   // The other replicas this run averages with at its sync points (MPI
   // ranks); nullptr: this process alone. Not owned; must outlive Train().
+  // Every member trains its own corpus share with the same vocabulary,
+  // options and starting matrices; the members' token and thread counts
+  // (summed at the start) fix the learning-rate schedule and the sync
+  // points, so all meet the same number of times (docs/distributed.md).
+  // Needs --deterministic (so far).
   ReplicaGroup* replicas = nullptr;
 };
 
