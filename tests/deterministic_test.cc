@@ -52,8 +52,17 @@ TrainOptions DeterministicOptions() {
   return o;
 }
 
+// Many syncs over the planted corpus's 476 words: a sync every 1000 words
+// per thread, the hottest 16 rows at every one, tiers of 32, 64, ... rows.
+TrainHooks ManySyncs() {
+  TrainHooks hooks;
+  hooks.sync_every_words = 1000;
+  hooks.sync_hot_rows = 16;
+  return hooks;
+}
+
 std::unique_ptr<Trainer> MustTrain(const TrainOptions& o, const Fixture& f,
-                                   const TrainHooks& hooks = TrainHooks()) {
+                                   const TrainHooks& hooks = ManySyncs()) {
   auto t = testing::MustCreateTrainer(o, f);
   auto s = t->Train(hooks);
   EXPECT_TRUE(s.ok()) << s.status().message();
@@ -110,7 +119,7 @@ TEST(DeterministicTest, CheckpointsDoNotChangeTheResult) {
   const TrainOptions o = DeterministicOptions();
   auto plain = MustTrain(o, *f);
   int written = 0;
-  TrainHooks hooks;
+  TrainHooks hooks = ManySyncs();
   hooks.checkpoint_every_seconds = 0.001;
   hooks.write_checkpoint = [&](const Checkpoint& c) {
     ++written;
@@ -130,7 +139,7 @@ TEST(DeterministicTest, StopAtASyncAndResumeIsReproducible) {
   const TrainOptions o = DeterministicOptions();
   auto first = testing::MustCreateTrainer(o, *f);
   std::atomic<bool> stop{true};  // at the first quiet sync
-  TrainHooks hooks;
+  TrainHooks hooks = ManySyncs();
   hooks.stop_requested = &stop;
   auto s = first->Train(hooks);
   ASSERT_TRUE(s.ok());
@@ -148,7 +157,7 @@ TEST(DeterministicTest, StopAtASyncAndResumeIsReproducible) {
                              &f->scan.corpus);
     ASSERT_TRUE(t.ok()) << t.status().message();
     r = std::move(t).value();
-    auto done = r->Train(TrainHooks());
+    auto done = r->Train(ManySyncs());
     ASSERT_TRUE(done.ok());
     EXPECT_FALSE(done->stopped);
   }
@@ -265,14 +274,14 @@ std::vector<MemberRun> TrainGroup(
     const std::function<void(int, TrainHooks*)>& hooks_for) {
   const int n = int(shares.size());
   InProcessGroup group(n);
-  std::vector<MemberRun> runs(size_t(n));
+  std::vector<MemberRun> runs(static_cast<size_t>(n));
   std::vector<std::future<void>> done;
   for (int r = 0; r < n; ++r) {
     auto t = Trainer::Create(o, f.scan.vocab, &shares[r].corpus);
     EXPECT_TRUE(t.ok());
     runs[r].trainer = std::move(t).value();
     done.push_back(std::async(std::launch::async, [&, r] {
-      TrainHooks hooks;
+      TrainHooks hooks = ManySyncs();
       hooks.replicas = group.member(r);
       hooks_for(r, &hooks);
       runs[r].summary = runs[r].trainer->Train(hooks);

@@ -30,9 +30,10 @@ RowRange SyncSchedule::OutputRows(size_t n) const {
   return RowRange{0, n};
 }
 
-uint64_t SyncPoints::PerEpoch(uint64_t tokens, uint64_t threads) {
+uint64_t SyncPoints::PerEpoch(uint64_t tokens, uint64_t threads,
+                              uint64_t every) {
   const uint64_t per_thread = tokens / std::max<uint64_t>(1, threads);
-  return std::max<uint64_t>(1, per_thread / kSyncEveryWords);
+  return std::max<uint64_t>(1, per_thread / (every ? every : kSyncEveryWords));
 }
 
 uint64_t SyncPoints::Position(uint64_t begin, uint64_t end, uint64_t j,

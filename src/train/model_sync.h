@@ -62,8 +62,10 @@ inline constexpr uint64_t kSyncEveryWords = uint64_t{1} << 16;
 // its range's end, so the points depend on no timing.
 struct SyncPoints {
   // `tokens` corpus tokens in all, trained by `threads` threads in all
-  // (over every member): at least 1 sync per epoch.
-  static uint64_t PerEpoch(uint64_t tokens, uint64_t threads);
+  // (over every member), a sync every `every` words per thread (0 =
+  // kSyncEveryWords): at least 1 sync per epoch.
+  static uint64_t PerEpoch(uint64_t tokens, uint64_t threads,
+                           uint64_t every = 0);
   static uint64_t Position(uint64_t begin, uint64_t end, uint64_t j,
                            uint64_t per_epoch);
   // The first j in 1..per_epoch whose position is past `position`

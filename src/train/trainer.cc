@@ -165,6 +165,8 @@ class Trainer::Run {
     size_t buffer_size = 0;
   };
 
+  struct Scratch;  // a worker's buffers (below)
+
   // Runs TrainRange(t) (or TrainRangeDeterministic); an exception
   // (std::bad_alloc) is recorded as the run's error and stops the other
   // threads instead of escaping the thread.
@@ -173,6 +175,10 @@ class Trainer::Run {
   // --deterministic (docs/training.md): thread t trains its own replica of
   // the matrices and meets the others at the SyncPoints of its range.
   void TrainRangeDeterministic(int t);
+  // Its epoch's sentences from state.position on, taking the syncs from
+  // *j on that they pass. False: stop (an error or a stop at a sync).
+  bool TrainToRangeEnd(int t, ThreadProgress& state, CorpusWindow& window,
+                       Rng& rng, Scratch& scratch, uint64_t* j);
   // Sync j (1-based) of thread t's epoch: its state saved, it waits for the
   // others; the last to arrive runs CompleteSync. False: stop here.
   bool SyncAt(ThreadProgress& state, const Rng& rng, uint64_t j);
@@ -217,7 +223,6 @@ class Trainer::Run {
   Status StartMonitor(std::thread* monitor);
   // subword_model_ over the trainer's matrices and tables (--subwords).
   void InitSubwordModel();
-  struct Scratch;
   // A worker's buffers, training `input` and `output`.
   Scratch MakeScratch(Matrix* input, Matrix* output) const;
   // Points `window` at the bytes from state.position on. False (with the
@@ -237,6 +242,8 @@ class Trainer::Run {
   void CheckpointPaused(std::unique_lock<std::mutex>& lock);
   // progress_.loss_sum/count = earlier processes' + this process's workers'.
   void RecordLoss();
+  // The summary's rate, final loss, sync time and kernels.
+  void FinishSummary(TrainSummary* summary) const;
   double AlphaFor(uint64_t words_processed) const {
     const double remaining =
         1.0 - double(words_processed) / double(words_total_ + 1);
@@ -587,46 +594,18 @@ void Trainer::Run::TrainRange(int t) {
 void Trainer::Run::TrainRangeDeterministic(int t) {
   if (hooks_.in_worker) hooks_.in_worker(t);
   ThreadProgress& state = trainer_.progress_.threads[t];
-  WorkerShared& shared = workers_[t];
   Rng rng;
   rng.SetState(state.rng_state);
   Scratch scratch = MakeScratch(&input_replicas_[t], &output_replicas_[t]);
   CorpusWindow window;
-  const uint64_t per_epoch = syncs_per_epoch_;
-  int length = 0;
-  uint64_t words_here = 0, alpha_at = 0;
-  float alpha = 0;
   bool go = true;
   while (go && state.epoch < uint32_t(options_.epochs)) {
-    shared.epoch.store(state.epoch, std::memory_order_relaxed);
+    workers_[t].epoch.store(state.epoch, std::memory_order_relaxed);
     window.end = 0;  // positions restart at the range's begin
-    uint64_t j =
-        SyncPoints::Next(state.begin, state.end, state.position, per_epoch);
-    alpha_at = 0;
-    while (go && state.position < state.end) {
-      if (abort_.load(std::memory_order_relaxed) ||
-          (state.position >= window.end && !FillWindow(state, window))) {
-        go = false;
-        break;
-      }
-      words_here += ReadSentence(state, window, rng, scratch.sentence, &length);
-      if (state.words_unreported >= alpha_at) {  // own words since the sync
-        alpha = float(DeterministicAlpha(state.words_unreported));
-        alpha_at = state.words_unreported + kReportEveryWords;
-        shared.alpha.store(alpha, std::memory_order_relaxed);
-      }
-      TrainSentence(length, alpha, rng, scratch);
-      shared.words.store(words_here, std::memory_order_relaxed);
-      shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
-      shared.loss_count.store(scratch.loss_count, std::memory_order_relaxed);
-      while (go && j <= per_epoch &&
-             state.position >=
-                 SyncPoints::Position(state.begin, state.end, j, per_epoch)) {
-        go = SyncAt(state, rng, j++);
-        alpha_at = 0;
-      }
-    }
-    while (go && j <= per_epoch) go = SyncAt(state, rng, j++);
+    uint64_t j = SyncPoints::Next(state.begin, state.end, state.position,
+                                  syncs_per_epoch_);
+    go = TrainToRangeEnd(t, state, window, rng, scratch, &j);
+    while (go && j <= syncs_per_epoch_) go = SyncAt(state, rng, j++);
     if (go) {
       ++state.epoch;
       state.position = state.begin;
@@ -636,6 +615,41 @@ void Trainer::Run::TrainRangeDeterministic(int t) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++done_;
   cv_.notify_all();
+}
+
+bool Trainer::Run::TrainToRangeEnd(int t, ThreadProgress& state,
+                                   CorpusWindow& window, Rng& rng,
+                                   Scratch& scratch, uint64_t* j) {
+  WorkerShared& shared = workers_[t];
+  const uint64_t per_epoch = syncs_per_epoch_;
+  uint64_t alpha_at = 0;
+  float alpha = 0;
+  int length = 0;
+  while (state.position < state.end) {
+    if (abort_.load(std::memory_order_relaxed) ||
+        (state.position >= window.end && !FillWindow(state, window))) {
+      return false;
+    }
+    const uint64_t consumed =
+        ReadSentence(state, window, rng, scratch.sentence, &length);
+    if (state.words_unreported >= alpha_at) {  // own words since the sync
+      alpha = float(DeterministicAlpha(state.words_unreported));
+      alpha_at = state.words_unreported + kReportEveryWords;
+      shared.alpha.store(alpha, std::memory_order_relaxed);
+    }
+    TrainSentence(length, alpha, rng, scratch);
+    shared.words.store(shared.words.load(std::memory_order_relaxed) + consumed,
+                       std::memory_order_relaxed);
+    shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
+    shared.loss_count.store(scratch.loss_count, std::memory_order_relaxed);
+    while (*j <= per_epoch &&
+           state.position >=
+               SyncPoints::Position(state.begin, state.end, *j, per_epoch)) {
+      if (!SyncAt(state, rng, (*j)++)) return false;
+      alpha_at = 0;
+    }
+  }
+  return true;
 }
 
 bool Trainer::Run::SyncAt(ThreadProgress& state, const Rng& rng, uint64_t j) {
@@ -678,7 +692,9 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   ReplicaGroup* group = hooks_.replicas;
   Status st = group ? group->MaxInt(flags, kFlags) : Status::Ok();
   if (st.ok() && flags[kFailed]) st = MemberFailed();
-  sync_stop_ = !st.ok() || (flags[kStopWanted] && !flags[kNotQuiet]);
+  // A stop at the run's last sync is no stop: the run is complete.
+  sync_stop_ =
+      !st.ok() || (!last && flags[kStopWanted] && !flags[kNotQuiet]);
   const size_t rows = schedule_->RowsAt(k, j == syncs_per_epoch_ || sync_stop_);
   const RowRange in = schedule_->InputRows(rows);
   const RowRange out = schedule_->OutputRows(rows);
@@ -736,8 +752,10 @@ void Trainer::Run::SetUpDeterministic() {
   output_replicas_.assign(size_t(num_threads_), trainer_.output_);
   barrier_ = std::make_unique<SyncBarrier>(num_threads_);
   schedule_ = std::make_unique<SyncSchedule>(
-      trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_));
-  syncs_per_epoch_ = SyncPoints::PerEpoch(group_tokens_, sync_threads_);
+      trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_),
+      hooks_.sync_hot_rows ? hooks_.sync_hot_rows : SyncSchedule::kHotRows);
+  syncs_per_epoch_ = SyncPoints::PerEpoch(group_tokens_, sync_threads_,
+                                          hooks_.sync_every_words);
   synced_words_ = words_processed_.load();
 }
 
@@ -1368,12 +1386,8 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   TrainProgress& progress = trainer_.progress_;
   progress.words_processed = words_processed_.load();
   progress.elapsed_seconds = elapsed_before_ + seconds;
-  double loss_sum = 0;
-  uint64_t loss_count = 0;
   bool all_finished = true;
   for (int t = 0; t < num_threads_; ++t) {
-    loss_sum += workers_[t].loss_sum.load();
-    loss_count += workers_[t].loss_count.load();
     all_finished &= progress.threads[t].epoch >= uint32_t(options_.epochs);
   }
   RecordLoss();
@@ -1386,7 +1400,6 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
         "learning rate --alpha " +
         std::to_string(options_.alpha) + " is too high; word2vec uses 0.025)");
   }
-
   TrainSummary summary;
   summary.words_trained = progress.words_processed - processed_before;
   if (options_.deterministic) {  // this process's, not the group's
@@ -1394,17 +1407,28 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
     for (const WorkerShared& w : workers_) summary.words_trained += w.words;
   }
   summary.seconds = seconds;
-  summary.words_per_second = summary.words_trained / std::max(seconds, 1e-9);
+  summary.stopped = !all_finished;
+  FinishSummary(&summary);
+  return summary;
+}
+
+void Trainer::Run::FinishSummary(TrainSummary* summary) const {
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  for (const WorkerShared& w : workers_) {
+    loss_sum += w.loss_sum.load();
+    loss_count += w.loss_count.load();
+  }
+  summary->words_per_second =
+      summary->words_trained / std::max(summary->seconds, 1e-9);
   // The mean loss since the last progress snapshot (the whole run if there
   // was none): the loss at the end of training, not averaged from the start.
-  summary.final_loss =
+  summary->final_loss =
       loss_count > last_loss_count_
           ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
           : 0;
-  summary.stopped = !all_finished;
-  summary.sync_seconds = sync_seconds_;
-  summary.kernels = trainer_.tables_->kernels.name;
-  return summary;
+  summary->sync_seconds = sync_seconds_;
+  summary->kernels = trainer_.tables_->kernels.name;
 }
 
 // ---------------------------------------------------------------------------

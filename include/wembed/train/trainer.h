@@ -93,6 +93,12 @@ struct TrainHooks {
   // points, so all meet the same number of times (docs/distributed.md).
   // Needs --deterministic (so far).
   ReplicaGroup* replicas = nullptr;
+  // --deterministic: about this many corpus words per thread between two
+  // syncs; 0 = 65,536, and the rows of the hottest tier, merged at every
+  // sync; 0 = 1024 (docs/distributed.md). They change the vectors; every
+  // member of a replica group must use the same. Tests set small values.
+  uint64_t sync_every_words = 0;
+  size_t sync_hot_rows = 0;
 };
 
 class Trainer {
