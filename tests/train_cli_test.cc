@@ -380,6 +380,34 @@ TEST_F(TrainCliTest, SigintWithAnEncodedCorpusResumesExactly) {
   InterruptAndResume(dir_, wenc, SIGINT, 130);
 }
 
+// --deterministic: SIGINT stops at the next sync and writes the merged
+// model; resuming that checkpoint twice gives the same vectors.
+TEST_F(TrainCliTest, SigintInDeterministicModeResumesReproducibly) {
+  const std::string ckpt = dir_.File("det.ckpt");
+  const pid_t pid = Spawn(
+      {kWembed, "train", "--input", Corpus(kSignalRunLines), "--output",
+       dir_.File("out.bin"), "--checkpoint", ckpt, "--deterministic",
+       "--threads", "2", "--epochs", "3", "--dim", "32"},
+      "", dir_.File("run.err"));
+  for (int i = 0; i < 600 && ReadFile(dir_.File("run.err")).find("read ") ==
+                                 std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(pid, SIGINT);
+  const int code = WaitExit(pid);
+  if (code == 0) GTEST_SKIP() << "run finished before the signal";
+  ASSERT_EQ(code, 130) << ReadFile(dir_.File("run.err"));
+  for (const char* out : {"a.bin", "b.bin"}) {
+    CommandResult r = RunCommand({kWembed, "train", "--resume", ckpt,
+                                  "--output", dir_.File(out), "--quiet"},
+                                 dir_.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(ReadFile(dir_.File("a.bin")), ReadFile(dir_.File("b.bin")));
+}
+
 TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {
   InterruptAndResume(dir_, Corpus(kSignalRunLines), SIGTERM, 143);
 }

@@ -148,8 +148,11 @@ std::string FormatTrainSummary(const TrainSummary& s, int threads) {
                 threads == 1 ? "" : "s", s.kernels);
   std::string line = buf;
   if (s.sync_seconds > 0) {  // --deterministic: the merges' share
-    std::snprintf(buf, sizeof(buf), "; syncs %.2f s (%.1f%%)", s.sync_seconds,
-                  100 * s.sync_seconds / std::max(s.seconds, 1e-9));
+    const double total = std::max(s.seconds, 1e-9);
+    std::snprintf(buf, sizeof(buf),
+                  "; syncs %.2f s (%.1f%%), at the barrier %.2f s (%.1f%%)",
+                  s.sync_seconds, 100 * s.sync_seconds / total,
+                  s.sync_wait_seconds, 100 * s.sync_wait_seconds / total);
     line += buf;
   }
   return line;

@@ -150,6 +150,7 @@ class Trainer::Run {
     std::atomic<uint64_t> loss_count{0};
     std::atomic<double> alpha{0};
     std::atomic<uint32_t> epoch{0};
+    std::atomic<double> sync_wait{0};  // --deterministic: at the barrier
   };
 
   // A thread's view of its corpus range: the bytes [begin, end), at data.
@@ -181,7 +182,7 @@ class Trainer::Run {
                        Rng& rng, Scratch& scratch, uint64_t* j);
   // Sync j (1-based) of thread t's epoch: its state saved, it waits for the
   // others; the last to arrive runs CompleteSync. False: stop here.
-  bool SyncAt(ThreadProgress& state, const Rng& rng, uint64_t j);
+  bool SyncAt(int t, ThreadProgress& state, const Rng& rng, uint64_t j);
   // The merge of sync j (schedule_'s rows), the replica group's round, and
   // a stop or a periodic checkpoint when one is due. One thread; the
   // others wait at the barrier.
@@ -605,7 +606,7 @@ void Trainer::Run::TrainRangeDeterministic(int t) {
     uint64_t j = SyncPoints::Next(state.begin, state.end, state.position,
                                   syncs_per_epoch_);
     go = TrainToRangeEnd(t, state, window, rng, scratch, &j);
-    while (go && j <= syncs_per_epoch_) go = SyncAt(state, rng, j++);
+    while (go && j <= syncs_per_epoch_) go = SyncAt(t, state, rng, j++);
     if (go) {
       ++state.epoch;
       state.position = state.begin;
@@ -645,18 +646,25 @@ bool Trainer::Run::TrainToRangeEnd(int t, ThreadProgress& state,
     while (*j <= per_epoch &&
            state.position >=
                SyncPoints::Position(state.begin, state.end, *j, per_epoch)) {
-      if (!SyncAt(state, rng, (*j)++)) return false;
+      if (!SyncAt(t, state, rng, (*j)++)) return false;
       alpha_at = 0;
     }
   }
   return true;
 }
 
-bool Trainer::Run::SyncAt(ThreadProgress& state, const Rng& rng, uint64_t j) {
+bool Trainer::Run::SyncAt(int t, ThreadProgress& state, const Rng& rng,
+                          uint64_t j) {
   rng.GetState(state.rng_state);
   const uint64_t epoch = state.epoch;
-  if (!barrier_->ArriveAndWait([&] { CompleteSync(epoch, j); })) return false;
-  return !sync_stop_;
+  const Clock::time_point arrived = Clock::now();
+  const bool go = barrier_->ArriveAndWait([&] { CompleteSync(epoch, j); });
+  const double waited = Seconds(arrived, Clock::now());
+  WorkerShared& shared = workers_[t];  // its own sum: load, then store
+  shared.sync_wait.store(shared.sync_wait.load(std::memory_order_relaxed) +
+                             waited,
+                         std::memory_order_relaxed);
+  return go && !sync_stop_;
 }
 
 bool Trainer::Run::SyncsPending(uint64_t j) const {
@@ -1428,6 +1436,9 @@ void Trainer::Run::FinishSummary(TrainSummary* summary) const {
           ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
           : 0;
   summary->sync_seconds = sync_seconds_;
+  for (const WorkerShared& w : workers_) {
+    summary->sync_wait_seconds += w.sync_wait.load() / double(num_threads_);
+  }
   summary->kernels = trainer_.tables_->kernels.name;
 }
 

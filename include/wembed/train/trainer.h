@@ -53,6 +53,9 @@ struct TrainSummary {
   bool stopped = false;      // true if stopped on request before the end
   double sync_seconds = 0;   // --deterministic: wall time in the syncs'
                              // merges and group rounds (not the waits)
+  double sync_wait_seconds = 0;  // --deterministic: a thread's mean wall
+                                 // time at the sync barrier (merges and
+                                 // waits for the slowest thread)
   const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
 };
 
