@@ -153,23 +153,22 @@ TEST(DeterministicTest, StopAtASyncAndResumeIsReproducible) {
     auto options = TrainOptions::FromKeyValues(ckpt->options);
     ASSERT_TRUE(options.ok());
     EXPECT_TRUE(options->deterministic);
-    auto t = Trainer::Resume(std::move(ckpt).value(), *options,
-                             &f->scan.corpus);
+    auto t =
+        Trainer::Resume(std::move(ckpt).value(), *options, &f->scan.corpus);
     ASSERT_TRUE(t.ok()) << t.status().message();
     r = std::move(t).value();
     auto done = r->Train(ManySyncs());
     ASSERT_TRUE(done.ok());
     EXPECT_FALSE(done->stopped);
   }
-  EXPECT_TRUE(SameBits(resumed[0]->input_vectors(),
-                       resumed[1]->input_vectors()));
+  EXPECT_TRUE(
+      SameBits(resumed[0]->input_vectors(), resumed[1]->input_vectors()));
   EXPECT_EQ(resumed[0]->progress().words_processed,
             5 * f->scan.corpus.num_tokens());
-  EXPECT_GE(PlantedAccuracy(resumed[0]->input_vectors(), resumed[0]->vocab(),
-                            *f),
-            90.0);
+  EXPECT_GE(
+      PlantedAccuracy(resumed[0]->input_vectors(), resumed[0]->vocab(), *f),
+      90.0);
 }
-
 
 // N members in threads of one process: each collective gathers every
 // member's buffer, reduces it in rank order (so every member gets the same
@@ -194,18 +193,20 @@ class InProcessGroup {
     int size() const override { return int(g_->slots_.size()); }
     Status AverageFloats(float* data, size_t count) override {
       const float n = float(size());
-      return g_->Reduce(rank_, data, count, [](float a, float b) { return a + b; },
-                        [n](float a) { return a / n; });
+      return g_->Reduce(
+          rank_, data, count, [](float a, float b) { return a + b; },
+          [n](float a) { return a / n; });
     }
     Status SumU64(uint64_t* data, size_t count) override {
-      return g_->Reduce(rank_, data, count,
-                        [](uint64_t a, uint64_t b) { return a + b; },
-                        [](uint64_t a) { return a; });
+      return g_->Reduce(
+          rank_, data, count, [](uint64_t a, uint64_t b) { return a + b; },
+          [](uint64_t a) { return a; });
     }
     Status MaxInt(int32_t* data, size_t count) override {
-      return g_->Reduce(rank_, data, count,
-                        [](int32_t a, int32_t b) { return std::max(a, b); },
-                        [](int32_t a) { return a; });
+      return g_->Reduce(
+          rank_, data, count,
+          [](int32_t a, int32_t b) { return std::max(a, b); },
+          [](int32_t a) { return a; });
     }
 
    private:

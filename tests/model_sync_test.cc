@@ -77,7 +77,7 @@ TEST(MergeRowsTest, MeanAndSumOfDeltasOverTheRowsAskedOnly) {
   EXPECT_EQ(mean.row(1)[1], 5.0f);  // (4 + 6) / 2
   EXPECT_EQ(mean.row(2)[0], 4.0f);  // untouched
   MergeRows(base, replicas, RowRange{1, 3}, MergeRule::kSumOfDeltas, &base);
-  EXPECT_EQ(base.row(0)[0], 0.0f);  // untouched
+  EXPECT_EQ(base.row(0)[0], 0.0f);          // untouched
   EXPECT_EQ(base.row(1)[0], 2.0f + 1 + 3);  // base + both changes
   EXPECT_EQ(base.row(2)[1], 5.0f + 1 + 3);
   CopyRows(base, RowRange{1, 3}, &replicas);

@@ -76,9 +76,9 @@ struct SyncPoints {
 
 // How the replicas' rows become one.
 enum class MergeRule {
-  kMean,          // the mean of the replicas (pWord2Vec's allreduce)
-  kSumOfDeltas,   // base + the sum of each replica's change since the last
-                  // merge (every thread's updates kept, as hogwild does)
+  kMean,         // the mean of the replicas (pWord2Vec's allreduce)
+  kSumOfDeltas,  // base + the sum of each replica's change since the last
+                 // merge (every thread's updates kept, as hogwild does)
 };
 // The rule --deterministic uses (docs/training.md: measured).
 inline constexpr MergeRule kDeterministicMergeRule = MergeRule::kSumOfDeltas;
