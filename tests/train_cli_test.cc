@@ -191,8 +191,8 @@ TEST_F(TrainCliTest, DeterministicRunsWriteIdenticalFiles) {
   auto run = [&](const std::string& name, const std::string& seed) {
     CommandResult r = Train({"--input", corpus, "--output", dir_.File(name),
                              "--deterministic", "--threads", "2", "--epochs",
-                             "2", "--dim", "32", "--seed", seed,
-                             "--checkpoint", dir_.File(name + ".ckpt")});
+                             "2", "--dim", "32", "--seed", seed, "--checkpoint",
+                             dir_.File(name + ".ckpt")});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("syncs"), std::string::npos) << r.err;
     return ReadFile(dir_.File(name));
@@ -384,11 +384,11 @@ TEST_F(TrainCliTest, SigintWithAnEncodedCorpusResumesExactly) {
 // model; resuming that checkpoint twice gives the same vectors.
 TEST_F(TrainCliTest, SigintInDeterministicModeResumesReproducibly) {
   const std::string ckpt = dir_.File("det.ckpt");
-  const pid_t pid = Spawn(
-      {kWembed, "train", "--input", Corpus(kSignalRunLines), "--output",
-       dir_.File("out.bin"), "--checkpoint", ckpt, "--deterministic",
-       "--threads", "2", "--epochs", "3", "--dim", "32"},
-      "", dir_.File("run.err"));
+  const pid_t pid =
+      Spawn({kWembed, "train", "--input", Corpus(kSignalRunLines), "--output",
+             dir_.File("out.bin"), "--checkpoint", ckpt, "--deterministic",
+             "--threads", "2", "--epochs", "3", "--dim", "32"},
+            "", dir_.File("run.err"));
   for (int i = 0; i < 600 && ReadFile(dir_.File("run.err")).find("read ") ==
                                  std::string::npos;
        ++i) {

@@ -366,8 +366,8 @@ class Trainer::Run {
   std::vector<Matrix> input_replicas_, output_replicas_;
   std::unique_ptr<SyncBarrier> barrier_;
   std::unique_ptr<SyncSchedule> schedule_;
-  uint64_t group_tokens_ = 0;   // corpus tokens of every member
-  uint64_t sync_threads_ = 1;   // threads of every member
+  uint64_t group_tokens_ = 0;  // corpus tokens of every member
+  uint64_t sync_threads_ = 1;  // threads of every member
   uint64_t syncs_per_epoch_ = 1;
   uint64_t synced_words_ = 0;  // the global count as of the last sync
   bool sync_stop_ = false;     // every thread stops after this sync
@@ -661,9 +661,9 @@ bool Trainer::Run::SyncAt(int t, ThreadProgress& state, const Rng& rng,
   const bool go = barrier_->ArriveAndWait([&] { CompleteSync(epoch, j); });
   const double waited = Seconds(arrived, Clock::now());
   WorkerShared& shared = workers_[t];  // its own sum: load, then store
-  shared.sync_wait.store(shared.sync_wait.load(std::memory_order_relaxed) +
-                             waited,
-                         std::memory_order_relaxed);
+  shared.sync_wait.store(
+      shared.sync_wait.load(std::memory_order_relaxed) + waited,
+      std::memory_order_relaxed);
   return go && !sync_stop_;
 }
 
@@ -701,8 +701,7 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   Status st = group ? group->MaxInt(flags, kFlags) : Status::Ok();
   if (st.ok() && flags[kFailed]) st = MemberFailed();
   // A stop at the run's last sync is no stop: the run is complete.
-  sync_stop_ =
-      !st.ok() || (!last && flags[kStopWanted] && !flags[kNotQuiet]);
+  sync_stop_ = !st.ok() || (!last && flags[kStopWanted] && !flags[kNotQuiet]);
   const size_t rows = schedule_->RowsAt(k, j == syncs_per_epoch_ || sync_stop_);
   const RowRange in = schedule_->InputRows(rows);
   const RowRange out = schedule_->OutputRows(rows);
@@ -783,12 +782,11 @@ Status Trainer::Run::JoinGroup() {
   return Status::Ok();
 }
 
-Status Trainer::Run::GroupAverage(RowRange in, RowRange out,
-                                  uint64_t* words) {
+Status Trainer::Run::GroupAverage(RowRange in, RowRange out, uint64_t* words) {
   ReplicaGroup& group = *hooks_.replicas;
   const size_t stride = trainer_.input_.stride();
-  WEMBED_RETURN_IF_ERROR(group.AverageFloats(trainer_.input_.row(in.begin),
-                                             in.size() * stride));
+  WEMBED_RETURN_IF_ERROR(
+      group.AverageFloats(trainer_.input_.row(in.begin), in.size() * stride));
   WEMBED_RETURN_IF_ERROR(group.AverageFloats(trainer_.output_.row(out.begin),
                                              out.size() * stride));
   return group.SumU64(words, 1);
@@ -1137,8 +1135,8 @@ void Trainer::Run::TrainSentencePipelined(int length, float alpha, Rng& rng,
     if (i + 1 < length) {
       next_radius = DrawAhead(sentence, length, i + 1, upcoming, rng, w);
     }
-    const int num_in = GatherContexts(sentence, length, i, radius, *w.input,
-                                      w.in_rows.data());
+    const int num_in =
+        GatherContexts(sentence, length, i, radius, *w.input, w.in_rows.data());
     const int num_out = BatchTargets(sentence[i], negatives, w);
     if (num_in == 0 || num_out == 0) continue;
     if (options_.model == Model::kCbow) {
