@@ -322,6 +322,18 @@ constexpr int kSignalRunLines = testing::kSanitized ? 30000 : 300000;
 
 // Runs training in the background, sends `sig` after `delay`, and checks the
 // exit code and that the checkpoint resumes to the uninterrupted result.
+// Sends `sig` to `pid` once training has started: the scan's report ("read
+// N words ...") is printed to `err` before the first epoch, however loaded
+// the machine is.
+void SignalOnceTraining(pid_t pid, const std::string& err, int sig) {
+  for (int i = 0; i < 600 && ReadFile(err).find("read ") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(pid, sig);
+}
+
 void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
                         int expected_exit) {
   const std::vector<std::string> common = {
@@ -338,15 +350,7 @@ void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
   run.insert(run.end(), common.begin(), common.end());
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = Spawn(run, "", dir.File("run.err"));
-  // Wait until training has started: the scan's report ("read N words ...")
-  // is printed before the first epoch, however loaded the machine is.
-  for (int i = 0; i < 600 && ReadFile(dir.File("run.err")).find("read ") ==
-                                 std::string::npos;
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ::kill(pid, sig);
+  SignalOnceTraining(pid, dir.File("run.err"), sig);
   const int code = WaitExit(pid);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -389,13 +393,7 @@ TEST_F(TrainCliTest, SigintInDeterministicModeResumesReproducibly) {
              dir_.File("out.bin"), "--checkpoint", ckpt, "--deterministic",
              "--threads", "2", "--epochs", "3", "--dim", "32"},
             "", dir_.File("run.err"));
-  for (int i = 0; i < 600 && ReadFile(dir_.File("run.err")).find("read ") ==
-                                 std::string::npos;
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ::kill(pid, SIGINT);
+  SignalOnceTraining(pid, dir_.File("run.err"), SIGINT);
   const int code = WaitExit(pid);
   if (code == 0) GTEST_SKIP() << "run finished before the signal";
   ASSERT_EQ(code, 130) << ReadFile(dir_.File("run.err"));
