@@ -297,23 +297,28 @@ std::vector<MemberRun> TrainGroup(
   return runs;
 }
 
+// A group trains with private replicas whether or not --deterministic is
+// set (the hogwild mode does not sync with a group).
 TEST(ReplicaGroupTest, MembersEndIdenticalAndLearn) {
   auto f = testing::MakePlantedFixture(30000);
   std::vector<ScanResult> shares = Shares(*f, 2);
-  TrainOptions o = DeterministicOptions();
-  o.threads = 1;
-  auto runs = TrainGroup(o, *f, shares, [](int, TrainHooks*) {});
-  for (const MemberRun& m : runs) {
-    ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
-    EXPECT_FALSE(m.summary->stopped);
+  for (bool deterministic : {true, false}) {
+    TrainOptions o = DeterministicOptions();
+    o.threads = 1;
+    o.deterministic = deterministic;
+    auto runs = TrainGroup(o, *f, shares, [](int, TrainHooks*) {});
+    for (const MemberRun& m : runs) {
+      ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
+      EXPECT_FALSE(m.summary->stopped);
+    }
+    const Trainer& a = *runs[0].trainer;
+    const Trainer& b = *runs[1].trainer;
+    EXPECT_TRUE(SameBits(a.input_vectors(), b.input_vectors()));
+    EXPECT_TRUE(SameBits(a.output_vectors(), b.output_vectors()));
+    // The learning rate ran on the group's count: all tokens, all epochs.
+    EXPECT_EQ(a.progress().words_processed, 5 * f->scan.corpus.num_tokens());
+    EXPECT_GE(PlantedAccuracy(a.input_vectors(), a.vocab(), *f), 90.0);
   }
-  const Trainer& a = *runs[0].trainer;
-  const Trainer& b = *runs[1].trainer;
-  EXPECT_TRUE(SameBits(a.input_vectors(), b.input_vectors()));
-  EXPECT_TRUE(SameBits(a.output_vectors(), b.output_vectors()));
-  // The learning rate ran on the group's count: all tokens, all epochs.
-  EXPECT_EQ(a.progress().words_processed, 5 * f->scan.corpus.num_tokens());
-  EXPECT_GE(PlantedAccuracy(a.input_vectors(), a.vocab(), *f), 90.0);
 }
 
 TEST(ReplicaGroupTest, AFailedMemberEndsEveryMember) {

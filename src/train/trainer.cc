@@ -136,7 +136,8 @@ class Trainer::Run {
         words_total_(uint64_t(options_.epochs) *
                      trainer->progress_.corpus_tokens),
         words_processed_(trainer->progress_.words_processed),
-        workers_(num_threads_) {
+        workers_(num_threads_),
+        synced_(options_.deterministic || hooks.replicas != nullptr) {
     if (options_.Subwords().enabled()) InitSubwordModel();
   }
 
@@ -360,6 +361,9 @@ class Trainer::Run {
   std::atomic<uint64_t> words_processed_;
   std::vector<WorkerShared> workers_;
 
+  // Private replicas merged at sync points: --deterministic, and every
+  // replica group (which trains this way whatever the option).
+  const bool synced_;
   // Sync state (--deterministic, replica groups). The replicas are each
   // worker's own; the rest is written by the thread completing a sync while
   // the others wait at barrier_.
@@ -528,7 +532,7 @@ void Trainer::Run::Abort(const Status& error) {
 
 void Trainer::Run::Worker(int t) {
   try {
-    if (options_.deterministic) {
+    if (synced_) {
       TrainRangeDeterministic(t);
     } else {
       TrainRange(t);
@@ -770,10 +774,6 @@ Status Trainer::Run::JoinGroup() {
   group_tokens_ = trainer_.progress_.corpus_tokens;
   sync_threads_ = uint64_t(num_threads_);
   if (hooks_.replicas == nullptr) return Status::Ok();
-  if (!options_.deterministic) {
-    return Status::InvalidArgument(
-        "a replica group trains with --deterministic only (so far)");
-  }
   uint64_t counts[2] = {group_tokens_, sync_threads_};
   WEMBED_RETURN_IF_ERROR(hooks_.replicas->SumU64(counts, 2));
   group_tokens_ = counts[0];
@@ -1337,7 +1337,7 @@ void Trainer::Run::MonitorLoop() {
     }
     if (checkpoints &&
         Seconds(last_checkpoint, now) >= hooks_.checkpoint_every_seconds) {
-      if (options_.deterministic) {
+      if (synced_) {
         checkpoint_wanted_.store(true);  // written at the next quiet sync
       } else {
         CheckpointPaused(lock);
@@ -1365,7 +1365,7 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   loss_count_before_ = trainer_.progress_.loss_count;
   const uint64_t processed_before = words_processed_.load();
   WEMBED_RETURN_IF_ERROR(JoinGroup());
-  if (options_.deterministic) SetUpDeterministic();
+  if (synced_) SetUpDeterministic();
   std::thread monitor;
   Status started = StartMonitor(&monitor);
   if (!started.ok()) {
@@ -1408,7 +1408,7 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   }
   TrainSummary summary;
   summary.words_trained = progress.words_processed - processed_before;
-  if (options_.deterministic) {  // this process's, not the group's
+  if (synced_) {  // this process's, not the group's
     summary.words_trained = 0;
     for (const WorkerShared& w : workers_) summary.words_trained += w.words;
   }

@@ -94,7 +94,9 @@ struct TrainHooks {
   // options and starting matrices; the members' token and thread counts
   // (summed at the start) fix the learning-rate schedule and the sync
   // points, so all meet the same number of times (docs/distributed.md).
-  // Needs --deterministic (so far).
+  // A group always trains as --deterministic does (each thread its own
+  // replica, merged at the sync points), whatever options.deterministic
+  // says: the hogwild mode does not sync with a group.
   ReplicaGroup* replicas = nullptr;
   // --deterministic: about this many corpus words per thread between two
   // syncs; 0 = 65,536, and the rows of the hottest tier, merged at every
