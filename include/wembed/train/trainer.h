@@ -51,6 +51,11 @@ struct TrainSummary {
   double final_loss = 0;     // mean loss per pair since the last progress
                              // snapshot (whole run if none)
   bool stopped = false;      // true if stopped on request before the end
+  double sync_seconds = 0;   // --deterministic: wall time in the syncs'
+                             // merges and group rounds (not the waits)
+  double sync_wait_seconds = 0;  // --deterministic: a thread's mean wall
+                                 // time at the sync barrier (merges and
+                                 // waits for the slowest thread)
   const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
 };
 
@@ -88,7 +93,20 @@ struct TrainHooks {
   std::function<void(int thread, const ThreadProgress& state)> in_sentence;
   // The other replicas this run averages with at its sync points (MPI
   // ranks); nullptr: this process alone. Not owned; must outlive Train().
+  // Every member trains its own corpus share with the same vocabulary,
+  // options and starting matrices; the members' token and thread counts
+  // (summed at the start) fix the learning-rate schedule and the sync
+  // points, so all meet the same number of times (docs/distributed.md).
+  // A group always trains as --deterministic does (each thread its own
+  // replica, merged at the sync points), whatever options.deterministic
+  // says: the hogwild mode does not sync with a group.
   ReplicaGroup* replicas = nullptr;
+  // --deterministic: about this many corpus words per thread between two
+  // syncs; 0 = 65,536, and the rows of the hottest tier, merged at every
+  // sync; 0 = 1024 (docs/distributed.md). They change the vectors; every
+  // member of a replica group must use the same. Tests set small values.
+  uint64_t sync_every_words = 0;
+  size_t sync_hot_rows = 0;
 };
 
 class Trainer {
