@@ -94,15 +94,21 @@ struct Trainer::Tables {
       : noise(vocab.counts(), options.noise_exponent),
         keep_threshold(vocab.size()),
         kernels(SelectKernels(IsaFromName(options.kernels))) {
+    SetSubsampling(vocab, options, train_words);
+    if (UsesTree(options)) tree = HuffmanTree(vocab.counts());
+    if (options.Subwords().enabled()) {
+      subwords = SubwordTable(vocab, options.Subwords());
+    }
+  }
+  // The keep thresholds for a corpus of `train_words` tokens (a replica
+  // group's: every member's tokens, as its vocabulary's counts are).
+  void SetSubsampling(const Vocabulary& vocab, const TrainOptions& options,
+                      uint64_t train_words) {
     for (size_t i = 0; i < vocab.size(); ++i) {
       const double keep =
           KeepProbability(vocab.count(int32_t(i)), train_words, options.sample);
       keep_threshold[i] =
           keep >= 1.0 ? kAlwaysKeep : uint64_t(keep * 4294967296.0);
-    }
-    if (UsesTree(options)) tree = HuffmanTree(vocab.counts());
-    if (options.Subwords().enabled()) {
-      subwords = SubwordTable(vocab, options.Subwords());
     }
   }
   // Most output rows one input is scored against: the center and the
@@ -807,6 +813,9 @@ Status Trainer::Run::JoinGroup() {
   group_tokens_ = counts[0];
   sync_threads_ = counts[1];
   words_total_ = uint64_t(options_.epochs) * group_tokens_;
+  // The members share one vocabulary of summed counts: subsample by the
+  // group's frequencies, not by this member's share of the tokens.
+  trainer_.tables_->SetSubsampling(trainer_.vocab_, options_, group_tokens_);
   return Status::Ok();
 }
 

@@ -29,10 +29,10 @@ class RankGroup : public ReplicaGroup {
 
 // True once Trainer::Train synchronises with TrainHooks::replicas
 // (averaging, the global word count, stop and checkpoint agreement: issue
-// 12's trainer part). Until then RunTraining under a RankGroup trains each
-// rank's share independently, writes no periodic checkpoints, and the tests
-// of the averaged model are skipped.
-inline constexpr bool kTrainerSyncsReplicas = false;
+// 12's trainer part): it does. Were it false, RunTraining under a RankGroup
+// would write no periodic checkpoints and the tests of the averaged model
+// would be skipped.
+inline constexpr bool kTrainerSyncsReplicas = true;
 
 }  // namespace wembed
 
