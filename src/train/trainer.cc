@@ -12,6 +12,7 @@
 
 #include "base/coding.h"
 #include "base/rng.h"
+#include "train/hot_rows.h"
 #include "train/huffman_tree.h"
 #include "train/loss_coefficients.h"
 #include "train/noise_sampler.h"
@@ -117,7 +118,7 @@ struct Trainer::Tables {
   // Keep a word if (32 random bits) < threshold; kAlwaysKeep skips the draw.
   std::vector<uint64_t> keep_threshold;
   const SgnsKernels& kernels;
-  HuffmanTree tree;  // --loss hs only
+  HuffmanTree tree;       // --loss hs only
   SubwordTable subwords;  // --subwords only
 };
 
@@ -186,7 +187,12 @@ class Trainer::Run {
                         int* length) const;
   uint64_t Publish(ThreadProgress& state);
   // Returns false if the worker must stop. Called between sentences.
-  bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
+  // Merges `hot` (the thread's private rows) before a pause or a stop.
+  bool SafePoint(int t, ThreadProgress& state, const Rng& rng,
+                 HotRowCache& hot);
+  // Whether the workers keep the hottest tree rows private (HotRowCache):
+  // hierarchical softmax's batch update with several threads.
+  bool UsesHotRows() const;
   // Runs MonitorLoop(); an exception aborts the run (see Worker).
   void Monitor();
   void MonitorLoop();
@@ -226,6 +232,7 @@ class Trainer::Run {
     Matrix block;                    // apply_block's scratch rows
     Matrix cbow;  // CBOW: row 0 the hidden vector, row 1 its gradient
     std::unique_ptr<SubwordScratch> subword;  // --subwords only (Worker)
+    HotRowCache hot;  // the private tree rows (UsesHotRows), else off
     double loss_sum = 0;
     uint64_t loss_count = 0;
   };
@@ -280,7 +287,8 @@ class Trainer::Run {
   // Always inlined: GCC deems a function that only prefetches pure and
   // drops calls to it.
   __attribute__((always_inline)) void PrefetchPaths(const int32_t* sentence,
-                                                    int length, int i) const;
+                                                    int length, int i,
+                                                    Scratch& w) const;
   // The input rows of the sentence positions up to `last` not prefetched
   // yet in this sentence.
   void PrefetchContexts(const int32_t* sentence, int last, Scratch& w) const;
@@ -326,12 +334,14 @@ class Trainer::Run {
   uint64_t loss_count_before_ = 0;
 };
 
-bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
+bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng,
+                             HotRowCache& hot) {
   const bool stop = abort_.load(std::memory_order_relaxed) ||
                     (hooks_.stop_requested != nullptr &&
                      hooks_.stop_requested->load(std::memory_order_relaxed));
   if (!stop && !pause_requested_.load(std::memory_order_acquire)) return true;
   rng.GetState(state.rng_state);
+  hot.Sync();  // a checkpoint or the final matrices get every update
   if (stop) return false;
   std::unique_lock<std::mutex> lock(mutex_);
   ++paused_;
@@ -479,6 +489,10 @@ void Trainer::Run::TrainRange(int t) {
         stride_, options_.negative,
         MaxSubwordRows(subword_model_, options_.window));
   }
+  if (UsesHotRows()) {
+    scratch.hot = HotRowCache(&trainer_.output_, HotRowCache::kDefaultRows,
+                              HotRowCache::kDefaultPeriod);
+  }
   CorpusWindow window;
   int length = 0;
 
@@ -491,7 +505,7 @@ void Trainer::Run::TrainRange(int t) {
     shared.epoch.store(state.epoch, std::memory_order_relaxed);
     window.end = 0;  // positions restart at the range's begin
     while (state.position < state.end) {
-      if (!SafePoint(t, state, rng) ||
+      if (!SafePoint(t, state, rng, scratch.hot) ||
           (state.position >= window.end && !FillWindow(state, window))) {
         stopped = true;
         break;
@@ -515,6 +529,7 @@ void Trainer::Run::TrainRange(int t) {
     }
   }
   if (!stopped) {
+    scratch.hot.Sync();
     Publish(state);
     rng.GetState(state.rng_state);
   }
@@ -538,11 +553,17 @@ void Trainer::Run::InitSubwordModel() {
   m.stride = stride_;
 }
 
+bool Trainer::Run::UsesHotRows() const {
+  return UsesTree(options_) && options_.update == UpdateRule::kBatch &&
+         options_.sg_input != SgInput::kCenter &&
+         subword_model_.table == nullptr && num_threads_ > 1;
+}
+
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
                                         Scratch& w) {
   if (w.subword != nullptr) {  // --subwords: its own loop
-    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha,
-                          rng, *w.subword, &w.loss_sum, &w.loss_count);
+    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha, rng,
+                          *w.subword, &w.loss_sum, &w.loss_count);
     return;
   }
   const bool exact = options_.update == UpdateRule::kExact;
@@ -739,7 +760,7 @@ int Trainer::Run::DrawAhead(const int32_t* sentence, int length, int i,
   const int window = options_.window;
   const int radius = window - int(rng.Below(uint32_t(window)));
   if (UsesTree(options_)) {
-    PrefetchPaths(sentence, length, i);
+    PrefetchPaths(sentence, length, i, w);
   } else {
     DrawNegatives(sentence, length, i, negs, rng, w);
   }
@@ -770,14 +791,15 @@ void Trainer::Run::DrawNegatives(const int32_t* sentence, int length, int i,
 }
 
 inline void Trainer::Run::PrefetchPaths(const int32_t* sentence, int length,
-                                        int i) const {
+                                        int i, Scratch& w) const {
   const HuffmanTree& tree = trainer_.tables_->tree;
   if (i + 2 < length) tree.PrefetchEntry(sentence[i + 2]);
   if (i + 1 < length) tree.PrefetchPath(sentence[i + 1]);
   const int depth = tree.code_length(sentence[i]);
   const int32_t* points = tree.points(sentence[i]);
   for (int d = kPrefetchFromDepth; d < depth; ++d) {
-    PrefetchRow(trainer_.output_.row(points[d]), stride_ * sizeof(float));
+    PrefetchRow(w.hot.Row(trainer_.output_, points[d]),
+                stride_ * sizeof(float));
   }
 }
 
@@ -797,7 +819,7 @@ int Trainer::Run::BatchTargets(int32_t center, const int32_t* negs,
     const HuffmanTree& tree = trainer_.tables_->tree;
     const int depth = tree.code_length(center);
     const int32_t* points = tree.points(center);
-    for (int d = 0; d < depth; ++d) out[d] = output.row(points[d]);
+    for (int d = 0; d < depth; ++d) out[d] = w.hot.Row(output, points[d]);
     return depth;
   }
   int n = 0;
@@ -848,6 +870,7 @@ void Trainer::Run::TrainSentencePipelined(int length, float alpha, Rng& rng,
       SkipGramStep(sentence[i], num_in, num_out, alpha, w);
     }
   }
+  w.hot.Advance(uint64_t(length));  // merges every period (HotRowCache)
 }
 
 void Trainer::Run::SkipGramStep(int32_t center, int num_in, int num_out,
@@ -945,10 +968,10 @@ TrainStatus Trainer::Run::Progress(Clock::time_point now,
     loss_count += workers_[t].loss_count.load();
   }
   s.words_per_second = double(words) / dt;
-  s.average_loss = loss_count > last_loss_count_
-                       ? (loss_sum - last_loss_sum_) /
-                             double(loss_count - last_loss_count_)
-                       : 0;
+  s.average_loss =
+      loss_count > last_loss_count_
+          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
+          : 0;
   last_loss_sum_ = loss_sum;
   last_loss_count_ = loss_count;
   const double overall_rate = double(s.words_processed - first_processed) /
@@ -1361,8 +1384,7 @@ StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
 void Trainer::DescribeIn(Checkpoint* c) const {
   c->output_layout = LayoutFor(options_);
   c->subwords = options_.Subwords();
-  c->format_version =
-      FormatVersionFor(c->output_layout, c->subwords.enabled());
+  c->format_version = FormatVersionFor(c->output_layout, c->subwords.enabled());
   c->options = options_.ToKeyValues();
   c->tree_fingerprint = TreeFingerprint();
 }
