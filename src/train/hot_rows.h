@@ -32,8 +32,8 @@ class HotRowCache {
  public:
   // Rows kept private by the trainer, and its merge period in trained words
   // (measured on en-mix, docs/training.md "Update rules").
-  static constexpr size_t kDefaultRows = 1023;
-  static constexpr uint64_t kDefaultPeriod = 4096;
+  static constexpr size_t kDefaultRows = 255;
+  static constexpr uint64_t kDefaultPeriod = 256;
 
   // Off: Row() returns the shared rows.
   HotRowCache() = default;
