@@ -62,9 +62,19 @@ TEST(HotRowCacheTest, SyncAddsEachCachesDelta) {
   EXPECT_EQ(shared.row(1)[2], 8.0f);
   EXPECT_EQ(b.Row(shared, 2)[0], 23.0f);
   EXPECT_EQ(a.Row(shared, 2)[0], 21.0f);  // until a merges again
-  a.Sync();  // no new change of its own: takes b's
+  a.Sync();                               // no new change of its own: takes b's
   EXPECT_EQ(a.Row(shared, 2)[0], 23.0f);
   EXPECT_EQ(shared.row(2)[0], 23.0f);
+}
+
+// A weight below 1 averages the threads' changes instead of summing them.
+TEST(HotRowCacheTest, WeightScalesTheMergedChange) {
+  Matrix shared = Numbered(2);
+  HotRowCache cache(&shared, 1, 1000, 0.5f);
+  cache.Row(shared, 1)[2] += 4.0f;
+  cache.Sync();
+  EXPECT_EQ(shared.row(1)[2], 14.0f);
+  EXPECT_EQ(cache.Row(shared, 1)[2], 14.0f);
 }
 
 TEST(HotRowCacheTest, AdvanceMergesEveryPeriod) {

@@ -5,8 +5,9 @@
 
 namespace wembed {
 
-HotRowCache::HotRowCache(Matrix* shared, size_t count, uint64_t period)
-    : shared_(shared), period_(period) {
+HotRowCache::HotRowCache(Matrix* shared, size_t count, uint64_t period,
+                         float weight)
+    : shared_(shared), period_(period), weight_(weight) {
   count = std::min(count, shared->rows());
   if (count == 0) return;
   first_ = shared->rows() - count;
@@ -25,8 +26,9 @@ void HotRowCache::Sync() {
   float* __restrict s = shared_->row(first_);  // hogwild (see the header)
   float* __restrict l = local_.data();
   float* __restrict b = base_.data();
+  const float w = weight_;
   for (size_t i = 0; i < n; ++i) {
-    const float v = s[i] + (l[i] - b[i]);
+    const float v = s[i] + w * (l[i] - b[i]);
     s[i] = v;
     l[i] = v;
     b[i] = v;

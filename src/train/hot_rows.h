@@ -7,9 +7,11 @@
 // the cores at every access (on this 2-core machine, sg-hs cost 4.5x sg-ns
 // with two threads, 1.9x with one). A thread works on its own copy of those
 // rows instead and, every `period` trained words (and before a pause or the
-// end of its range), adds its change since the last merge to the shared rows
-// and reloads them: a delta sum, so every thread's updates reach the model
-// as with hogwild, only up to `period` words later.
+// end of its range), adds `weight` times its change since the last merge to
+// the shared rows and reloads them: with weight 1 a delta sum (every
+// thread's updates reach the model as with hogwild, up to `period` words
+// late), with 1 / threads model averaging (the trainer's weights per model
+// are measured: docs/training.md "Update rules").
 //
 // Huffman inner nodes are numbered in creation order with nondecreasing
 // weights, the root last, so the last `count` rows are the `count` most
@@ -31,7 +33,7 @@ namespace wembed {
 class HotRowCache {
  public:
   // Rows kept private by the trainer, and its merge period in trained words
-  // (measured on en-mix, docs/training.md "Update rules").
+  // (docs/training.md "Update rules").
   static constexpr size_t kDefaultRows = 255;
   static constexpr uint64_t kDefaultPeriod = 256;
 
@@ -39,7 +41,8 @@ class HotRowCache {
   HotRowCache() = default;
   // A private copy of the last min(count, rows) rows of `shared`, which
   // must outlive the cache; count 0 is off.
-  HotRowCache(Matrix* shared, size_t count, uint64_t period);
+  HotRowCache(Matrix* shared, size_t count, uint64_t period,
+              float weight = 1.0f);
 
   bool enabled() const { return !local_.empty(); }
   // The row to read and write for shared row r.
@@ -52,13 +55,14 @@ class HotRowCache {
     pending_ += words;
     if (pending_ >= period_) Sync();
   }
-  // shared += private - base; private = base = shared (row by row).
+  // shared += weight (private - base); private = base = shared.
   void Sync();
 
  private:
   Matrix* shared_ = nullptr;
   size_t first_ = SIZE_MAX;  // first shared row kept private
   uint64_t period_ = 0;
+  float weight_ = 1.0f;   // of this thread's change in a merge
   uint64_t pending_ = 0;  // words trained since the last Sync
   Matrix local_;          // the rows this thread trains
   Matrix base_;           // their values at the last Sync

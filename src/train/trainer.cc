@@ -118,7 +118,7 @@ struct Trainer::Tables {
   // Keep a word if (32 random bits) < threshold; kAlwaysKeep skips the draw.
   std::vector<uint64_t> keep_threshold;
   const SgnsKernels& kernels;
-  HuffmanTree tree;       // --loss hs only
+  HuffmanTree tree;  // --loss hs only
   SubwordTable subwords;  // --subwords only
 };
 
@@ -193,6 +193,11 @@ class Trainer::Run {
   // Whether the workers keep the hottest tree rows private (HotRowCache):
   // hierarchical softmax's batch update with several threads.
   bool UsesHotRows() const;
+  // Of a thread's change in a merge: CBOW averages the threads' changes,
+  // skip-gram sums them (measured, docs/training.md "Update rules").
+  float HotRowWeight() const {
+    return options_.model == Model::kCbow ? 1.0f / float(num_threads_) : 1.0f;
+  }
   // Runs MonitorLoop(); an exception aborts the run (see Worker).
   void Monitor();
   void MonitorLoop();
@@ -491,7 +496,7 @@ void Trainer::Run::TrainRange(int t) {
   }
   if (UsesHotRows()) {
     scratch.hot = HotRowCache(&trainer_.output_, HotRowCache::kDefaultRows,
-                              HotRowCache::kDefaultPeriod);
+                              HotRowCache::kDefaultPeriod, HotRowWeight());
   }
   CorpusWindow window;
   int length = 0;
@@ -562,8 +567,8 @@ bool Trainer::Run::UsesHotRows() const {
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
                                         Scratch& w) {
   if (w.subword != nullptr) {  // --subwords: its own loop
-    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha, rng,
-                          *w.subword, &w.loss_sum, &w.loss_count);
+    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha,
+                          rng, *w.subword, &w.loss_sum, &w.loss_count);
     return;
   }
   const bool exact = options_.update == UpdateRule::kExact;
@@ -968,10 +973,10 @@ TrainStatus Trainer::Run::Progress(Clock::time_point now,
     loss_count += workers_[t].loss_count.load();
   }
   s.words_per_second = double(words) / dt;
-  s.average_loss =
-      loss_count > last_loss_count_
-          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
-          : 0;
+  s.average_loss = loss_count > last_loss_count_
+                       ? (loss_sum - last_loss_sum_) /
+                             double(loss_count - last_loss_count_)
+                       : 0;
   last_loss_sum_ = loss_sum;
   last_loss_count_ = loss_count;
   const double overall_rate = double(s.words_processed - first_processed) /
@@ -1384,7 +1389,8 @@ StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
 void Trainer::DescribeIn(Checkpoint* c) const {
   c->output_layout = LayoutFor(options_);
   c->subwords = options_.Subwords();
-  c->format_version = FormatVersionFor(c->output_layout, c->subwords.enabled());
+  c->format_version =
+      FormatVersionFor(c->output_layout, c->subwords.enabled());
   c->options = options_.ToKeyValues();
   c->tree_fingerprint = TreeFingerprint();
 }
