@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "planted_fixture.h"
+#include "train/hot_rows.h"
 #include "test_util.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/train/training_job.h"
@@ -453,6 +454,38 @@ TEST(TrainerTest, EveryModelLossAndUpdateLearnsPlantedAnalogies) {
       }
     }
   }
+}
+
+// Two threads keep the hottest tree rows private (HotRowCache) and merge
+// them by delta sum: both models still learn.
+TEST(TrainerTest, MultiThreadedHierarchicalSoftmaxLearnsPlantedAnalogies) {
+  auto f = MakeFixture();
+  for (Model model : {Model::kSkipGram, Model::kCbow}) {
+    TrainOptions o =
+        OptionsFor(model, Loss::kHierarchicalSoftmax, UpdateRule::kBatch);
+    o.threads = 2;
+    auto t = MustCreate(o, *f);
+    ASSERT_TRUE(t->Train(TrainHooks()).ok()) << Describe(o);
+    EXPECT_GE(PlantedAccuracy(*t, *f), 90.0) << Describe(o);
+  }
+}
+
+// The private tree rows reach the shared matrix (zero at the start, all
+// private on this small tree): merges happen.
+TEST(TrainerTest, PrivateTreeRowsReachTheSharedMatrix) {
+  auto f = MakeFixture(300);
+  TrainOptions o = OptionsFor(Model::kSkipGram, Loss::kHierarchicalSoftmax,
+                              UpdateRule::kBatch);
+  o.threads = 2;
+  o.epochs = 1;
+  auto t = MustCreate(o, *f);
+  ASSERT_LE(t->output_vectors().rows(), HotRowCache::kDefaultRows);
+  ASSERT_TRUE(t->Train(TrainHooks()).ok());
+  const Matrix& out = t->output_vectors();
+  const float* root = out.row(out.rows() - 1);
+  double norm = 0;
+  for (int c = 0; c < o.dim; ++c) norm += double(root[c]) * root[c];
+  EXPECT_GT(norm, 0.0);
 }
 
 TEST(TrainerTest, CbowWithTheSumOfContextsLearnsToo) {

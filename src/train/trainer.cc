@@ -12,6 +12,7 @@
 
 #include "base/coding.h"
 #include "base/rng.h"
+#include "train/hot_rows.h"
 #include "train/huffman_tree.h"
 #include "train/loss_coefficients.h"
 #include "train/model_sync.h"
@@ -248,7 +249,17 @@ class Trainer::Run {
                         int* length) const;
   uint64_t Publish(ThreadProgress& state);
   // Returns false if the worker must stop. Called between sentences.
-  bool SafePoint(int t, ThreadProgress& state, const Rng& rng);
+  // Merges `hot` (the thread's private rows) before a pause or a stop.
+  bool SafePoint(int t, ThreadProgress& state, const Rng& rng,
+                 HotRowCache& hot);
+  // Whether the workers keep the hottest tree rows private (HotRowCache):
+  // hierarchical softmax's batch update with several threads.
+  bool UsesHotRows() const;
+  // Of a thread's change in a merge: CBOW averages the threads' changes,
+  // skip-gram sums them (measured, docs/training.md "Update rules").
+  float HotRowWeight() const {
+    return options_.model == Model::kCbow ? 1.0f / float(num_threads_) : 1.0f;
+  }
   // Runs MonitorLoop(); an exception aborts the run (see Worker).
   void Monitor();
   void MonitorLoop();
@@ -294,6 +305,7 @@ class Trainer::Run {
     Matrix block;                    // apply_block's scratch rows
     Matrix cbow;  // CBOW: row 0 the hidden vector, row 1 its gradient
     std::unique_ptr<SubwordScratch> subword;  // --subwords only (Worker)
+    HotRowCache hot;  // the private tree rows (UsesHotRows), else off
     double loss_sum = 0;
     uint64_t loss_count = 0;
   };
@@ -349,7 +361,7 @@ class Trainer::Run {
   // drops calls to it.
   __attribute__((always_inline)) void PrefetchPaths(const int32_t* sentence,
                                                     int length, int i,
-                                                    const Matrix& output) const;
+                                                    Scratch& w) const;
   // The input rows of the sentence positions up to `last` not prefetched
   // yet in this sentence.
   void PrefetchContexts(const int32_t* sentence, int last, Scratch& w) const;
@@ -413,12 +425,14 @@ class Trainer::Run {
   uint64_t loss_count_before_ = 0;
 };
 
-bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng) {
+bool Trainer::Run::SafePoint(int t, ThreadProgress& state, const Rng& rng,
+                             HotRowCache& hot) {
   const bool stop = abort_.load(std::memory_order_relaxed) ||
                     (hooks_.stop_requested != nullptr &&
                      hooks_.stop_requested->load(std::memory_order_relaxed));
   if (!stop && !pause_requested_.load(std::memory_order_acquire)) return true;
   rng.GetState(state.rng_state);
+  hot.Sync();  // a checkpoint or the final matrices get every update
   if (stop) return false;
   std::unique_lock<std::mutex> lock(mutex_);
   ++paused_;
@@ -596,7 +610,7 @@ void Trainer::Run::TrainRange(int t, ThreadProgress* last_safe) {
     shared.epoch.store(state.epoch, std::memory_order_relaxed);
     window.end = 0;  // positions restart at the range's begin
     while (state.position < state.end) {
-      if (!SafePoint(t, state, rng) ||
+      if (!SafePoint(t, state, rng, scratch.hot) ||
           (state.position >= window.end && !FillWindow(state, window))) {
         stopped = true;
         break;
@@ -622,7 +636,10 @@ void Trainer::Run::TrainRange(int t, ThreadProgress* last_safe) {
       state.words_done = 0;
     }
   }
-  if (!stopped) Publish(state);
+  if (!stopped) {
+    scratch.hot.Sync();
+    Publish(state);
+  }
   // (A stop saved it already; a failed corpus read had not.)
   rng.GetState(state.rng_state);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -854,6 +871,10 @@ Trainer::Run::Scratch Trainer::Run::MakeScratch(Matrix* input,
         stride_, options_.negative,
         MaxSubwordRows(subword_model_, options_.window));
   }
+  if (UsesHotRows()) {
+    scratch.hot = HotRowCache(output, HotRowCache::kDefaultRows,
+                              HotRowCache::kDefaultPeriod, HotRowWeight());
+  }
   return scratch;
 }
 
@@ -870,6 +891,12 @@ void Trainer::Run::InitSubwordModel() {
   m.window = options_.window;
   m.negative = options_.negative;
   m.stride = stride_;
+}
+
+bool Trainer::Run::UsesHotRows() const {
+  return UsesTree(options_) && options_.update == UpdateRule::kBatch &&
+         options_.sg_input != SgInput::kCenter &&
+         subword_model_.table == nullptr && num_threads_ > 1 && !synced_;
 }
 
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
@@ -1073,7 +1100,7 @@ int Trainer::Run::DrawAhead(const int32_t* sentence, int length, int i,
   const int window = options_.window;
   const int radius = window - int(rng.Below(uint32_t(window)));
   if (UsesTree(options_)) {
-    PrefetchPaths(sentence, length, i, *w.output);
+    PrefetchPaths(sentence, length, i, w);
   } else {
     DrawNegatives(sentence, length, i, negs, rng, w);
   }
@@ -1104,14 +1131,14 @@ void Trainer::Run::DrawNegatives(const int32_t* sentence, int length, int i,
 }
 
 inline void Trainer::Run::PrefetchPaths(const int32_t* sentence, int length,
-                                        int i, const Matrix& output) const {
+                                        int i, Scratch& w) const {
   const HuffmanTree& tree = trainer_.tables_->tree;
   if (i + 2 < length) tree.PrefetchEntry(sentence[i + 2]);
   if (i + 1 < length) tree.PrefetchPath(sentence[i + 1]);
   const int depth = tree.code_length(sentence[i]);
   const int32_t* points = tree.points(sentence[i]);
   for (int d = kPrefetchFromDepth; d < depth; ++d) {
-    PrefetchRow(output.row(points[d]), stride_ * sizeof(float));
+    PrefetchRow(w.hot.Row(*w.output, points[d]), stride_ * sizeof(float));
   }
 }
 
@@ -1131,7 +1158,7 @@ int Trainer::Run::BatchTargets(int32_t center, const int32_t* negs,
     const HuffmanTree& tree = trainer_.tables_->tree;
     const int depth = tree.code_length(center);
     const int32_t* points = tree.points(center);
-    for (int d = 0; d < depth; ++d) out[d] = output.row(points[d]);
+    for (int d = 0; d < depth; ++d) out[d] = w.hot.Row(output, points[d]);
     return depth;
   }
   int n = 0;
@@ -1182,6 +1209,7 @@ void Trainer::Run::TrainSentencePipelined(int length, float alpha, Rng& rng,
       SkipGramStep(sentence[i], num_in, num_out, alpha, w);
     }
   }
+  w.hot.Advance(uint64_t(length));  // merges every period (HotRowCache)
 }
 
 void Trainer::Run::SkipGramStep(int32_t center, int num_in, int num_out,
