@@ -120,10 +120,11 @@ TEST(SubwordVectorsTest, SelectWordVectorsMixesKnownAndUnseenWords) {
 
 double LogSigmoid(double x) { return -std::log1p(std::exp(-x)); }
 
-// The loss of one step, exactly: -log s(h.y0) - sum log s(-h.yk), h the mean
-// of `rows` (a row listed twice counts twice).
+// The loss of one step, exactly: -sum log s(h.yp) - sum log s(-h.yk) over
+// the first num_positive targets p and the others k, h the mean of `rows`
+// (a row listed twice counts twice).
 double StepLoss(const SubwordModel& m, const std::vector<float*>& rows,
-                const int32_t* targets, int n) {
+                const int32_t* targets, int n, int num_positive) {
   std::vector<double> h(m.stride, 0.0);
   for (const float* row : rows) {
     for (size_t c = 0; c < m.stride; ++c) h[c] += row[c] / double(rows.size());
@@ -133,7 +134,7 @@ double StepLoss(const SubwordModel& m, const std::vector<float*>& rows,
     double f = 0;
     const float* y = m.output->row(size_t(targets[t]));
     for (size_t c = 0; c < m.stride; ++c) f += h[c] * y[c];
-    loss -= LogSigmoid(t == 0 ? f : -f);
+    loss -= LogSigmoid(t < num_positive ? f : -f);
   }
   return loss;
 }
@@ -181,15 +182,16 @@ struct TinyModel {
 // central differences of the exact loss. A row averaged twice ("aaa") gets
 // the step twice and counts twice in the derivative.
 void ExpectGradientStep(TinyModel& t, const std::vector<float*>& averaged,
-                        const int32_t* targets, int num_targets, float alpha,
+                        const int32_t* targets, int num_targets,
+                        int num_positive, float alpha,
                         const std::function<void()>& step) {
   const size_t dim = t.input.cols();
   auto numeric = [&](float* p) {
     const float keep = *p, eps = 1e-3f;
     *p = keep + eps;
-    const double up = StepLoss(t.m, averaged, targets, num_targets);
+    const double up = StepLoss(t.m, averaged, targets, num_targets, num_positive);
     *p = keep - eps;
-    const double down = StepLoss(t.m, averaged, targets, num_targets);
+    const double down = StepLoss(t.m, averaged, targets, num_targets, num_positive);
     *p = keep;
     return (up - down) / (2.0 * eps);
   };
@@ -226,27 +228,97 @@ TEST(SubwordTrainingTest, SkipGramStepIsAGradientStepThroughTheAverage) {
   ASSERT_EQ(t.table.count(center), 4);  // <aa aaa aaa aa>
   std::vector<float*> averaged;
   t.AppendRows(center, &averaged);
-  SubwordScratch w(t.m.stride, 1, MaxSubwordRows(t.m, 5));
+  SubwordScratch w(t.m);
   double loss = 0;
-  ExpectGradientStep(t, averaged, targets, 2, 0.01f, [&] {
+  ExpectGradientStep(t, averaged, targets, 2, 1, 0.01f, [&] {
     SubwordStep(t.m, center, targets, 2, 0.01f, w, &loss);
   });
   EXPECT_GT(loss, 0);
 }
 
+// The batch rule's step (the default with --subwords): two context words
+// and their negatives, the rows of "bcd" and "aaaa" each a target twice and
+// the center's own output row a negative, in one step; the loss reported
+// is the step's loss.
+TEST(SubwordTrainingTest, CenterStepIsAGradientStepThroughTheAverage) {
+  for (KernelIsa isa : {KernelIsa::kScalar, KernelIsa::kAuto}) {
+    TinyModel t;
+    t.m.kernels = &SelectKernels(isa);
+    const int32_t center = 0, targets[5] = {1, 2, 2, 1, 0};
+    std::vector<float*> averaged;
+    t.AppendRows(center, &averaged);
+    const double before = StepLoss(t.m, averaged, targets, 5, 2);
+    SubwordScratch w(t.m);
+    double loss = 0;
+    ExpectGradientStep(t, averaged, targets, 5, 2, 0.01f, [&] {
+      SubwordCenterStep(t.m, center, targets, 2, 5, 0.01f, w, &loss);
+    });
+    EXPECT_NEAR(loss, before, 0.02 * before) << t.m.kernels->name;
+    EXPECT_LT(StepLoss(t.m, averaged, targets, 5, 2), before);
+  }
+}
+
+// The vectorized kernels give the scalar reference's step.
+TEST(SubwordTrainingTest, CenterStepKernelsMatchScalar) {
+  TinyModel a, b;
+  b.m.kernels = &SelectKernels(KernelIsa::kAuto);
+  const int32_t targets[6] = {2, 1, 1, 0, 2, 2};
+  SubwordScratch wa(a.m), wb(b.m);
+  double la = 0, lb = 0;
+  for (int32_t center : {0, 1, 2, 0}) {
+    SubwordCenterStep(a.m, center, targets, 2, 6, 0.05f, wa, &la);
+    SubwordCenterStep(b.m, center, targets, 2, 6, 0.05f, wb, &lb);
+  }
+  EXPECT_NEAR(la, lb, 1e-4);
+  for (auto [x, y] : {std::pair{&a.input, &b.input},
+                      std::pair{&a.sub, &b.sub},
+                      std::pair{&a.output, &b.output}}) {
+    for (size_t r = 0; r < x->rows(); ++r) {
+      for (size_t c = 0; c < x->cols(); ++c) {
+        EXPECT_NEAR(x->row(r)[c], y->row(r)[c], 1e-5f) << r << " " << c;
+      }
+    }
+  }
+}
+
+// Both skip-gram rules draw the same random numbers for a sentence, and
+// count the same targets.
+TEST(SubwordTrainingTest, BatchAndExactLoopsMakeTheSameDraws) {
+  const int32_t sentence[7] = {0, 1, 2, 2, 0, 1, 0};
+  uint64_t count[2] = {0, 0};
+  uint64_t state[2][4];
+  for (int exact = 0; exact < 2; ++exact) {
+    TinyModel t;
+    t.m.exact = exact == 1;
+    t.m.window = 3;
+    t.m.negative = 4;
+    SubwordScratch w(t.m);
+    Rng rng(7);
+    double loss = 0;
+    TrainSentenceSubwords(t.m, sentence, 7, 0.025f, rng, w, &loss,
+                          &count[exact]);
+    rng.GetState(state[exact]);
+    EXPECT_GT(loss, 0);
+  }
+  EXPECT_GT(count[0], 0u);
+  EXPECT_EQ(count[0], count[1]);
+  EXPECT_EQ(std::memcmp(state[0], state[1], sizeof(state[0])), 0);
+}
+
 TEST(SubwordTrainingTest, CbowStepIsAGradientStepThroughTheAverage) {
   TinyModel t;
   t.m.cbow = true;
+  t.m.window = 1;
   const int32_t sentence[3] = {0, 1, 2};
   const int32_t targets[2] = {1, 0};  // the center "bcd", a negative
   std::vector<float*> averaged;  // both context words' rows: 5 + 3
   t.AppendRows(0, &averaged);
   t.AppendRows(2, &averaged);
   ASSERT_EQ(averaged.size(), 8u);
-  SubwordScratch w(t.m.stride, 1, MaxSubwordRows(t.m, 1));
+  SubwordScratch w(t.m);
   ASSERT_GE(w.rows.size(), averaged.size());
   double loss = 0;
-  ExpectGradientStep(t, averaged, targets, 2, 0.01f, [&] {
+  ExpectGradientStep(t, averaged, targets, 2, 1, 0.01f, [&] {
     SubwordCbowStep(t.m, sentence, 3, 1, 1, targets, 2, 0.01f, w, &loss);
   });
   EXPECT_GT(loss, 0);
@@ -298,6 +370,16 @@ TEST(SubwordTrainingTest, LearnsPlantedAnalogiesWithComposedVectors) {
   auto summary = t->Train(TrainHooks());
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_GT(summary->final_loss, 0);
+  EXPECT_GE(ComposedAccuracy(*t, *f), 90.0);
+}
+
+TEST(SubwordTrainingTest, ExactLoopLearnsPlantedAnalogiesWithComposedVectors) {
+  auto f = MakeFixture(30000);
+  TrainOptions o = SubwordOptions();
+  o.update = UpdateRule::kExact;  // fastText's skip-gram loop
+  auto t = MustCreate(o, *f);
+  auto summary = t->Train(TrainHooks());
+  ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_GE(ComposedAccuracy(*t, *f), 90.0);
 }
 

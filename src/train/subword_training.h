@@ -5,8 +5,12 @@
 // negatives. CBOW: the mean of every row of every context word (its own and
 // its n-grams', fastText's bag) predicts the center. Either way the gradient
 // of the hidden vector is added, undivided, to every row it averaged
-// (fastText does the same for both). These loops are used only when
-// subwords are on; the default path never reaches them.
+// (fastText does the same for both). Skip-gram has two update rules:
+// fastText's (--update exact: the composed vector recomputed and the
+// gradient scattered after every context word) and the batch rule (the
+// default: composed once per center, one step for all its context words
+// and their negatives). These loops are used only when subwords are on; the
+// default path never reaches them.
 #ifndef WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 #define WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 
@@ -59,25 +63,48 @@ struct SubwordModel {
   int window = 5;
   int negative = 5;
   size_t stride = 0;  // of every matrix
-};
-
-// Per-thread buffers, allocated once: `max_rows` is the most rows a hidden
-// vector averages (MaxSubwordRows).
-struct SubwordScratch {
-  SubwordScratch(size_t stride, int negative, size_t max_rows)
-      : hidden(stride),
-        grad(stride),
-        targets(size_t(negative) + 1),
-        rows(max_rows) {}
-  std::vector<float> hidden;  // the composed input vector
-  std::vector<float> grad;    // its gradient step
-  std::vector<int32_t> targets;
-  std::vector<float*> rows;  // the rows the hidden vector averages
+  bool exact = false;  // skip-gram: fastText's per-context loop
 };
 
 // The most rows one hidden vector averages: a word's (skip-gram) or a whole
 // window's (CBOW, 2 * window words).
-size_t MaxSubwordRows(const SubwordModel& m, int window);
+size_t MaxSubwordRows(const SubwordModel& m);
+
+// The most targets of one batch skip-gram step: every context word of the
+// widest window and its negatives.
+inline size_t MaxCenterTargets(const SubwordModel& m) {
+  return 2 * size_t(m.window) * (size_t(m.negative) + 1);
+}
+
+// One center's draws for the batch skip-gram step: targets[0,
+// num_positive) are its context words, the rest their negatives.
+struct CenterPlan {
+  int32_t center = 0;
+  int num_positive = 0;
+  int num_targets = 0;
+  std::vector<int32_t> targets;  // MaxCenterTargets(m)
+};
+
+// Per-thread buffers for the model `m`, allocated once.
+struct SubwordScratch {
+  explicit SubwordScratch(const SubwordModel& m)
+      : vecs(2, m.stride),
+        targets(size_t(m.negative) + 1),
+        rows(MaxSubwordRows(m)),
+        out(MaxCenterTargets(m)),
+        scores(MaxCenterTargets(m)),
+        coef(MaxCenterTargets(m)) {
+    for (CenterPlan& p : plans) p.targets.resize(MaxCenterTargets(m));
+  }
+  float* hidden() { return vecs.row(0); }  // the composed input vector
+  float* grad() { return vecs.row(1); }    // its gradient step
+  Matrix vecs;                    // aligned rows for the kernels
+  std::vector<int32_t> targets;   // one context's (the exact loops)
+  std::vector<float*> rows;       // the rows the hidden vector averages
+  std::vector<float*> out;        // the target rows (batch step)
+  std::vector<float> scores, coef;
+  CenterPlan plans[2];  // the current center's and the next one's
+};
 
 // hidden = mean of `word`'s W_E row and its n-gram rows.
 void ComposeHidden(const SubwordModel& m, int32_t word, float* __restrict hidden);
@@ -90,22 +117,36 @@ void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
                      int num_targets, float alpha, SubwordScratch& w,
                      double* loss_sum);
 
-// One (center, targets) step: targets[0] is the word to predict (label 1),
-// the others negatives (label 0). For each target row y, in order:
-// f = hidden . y, g = alpha (label - sigma(f)), grad += g y, y += g hidden;
-// then grad is added to every row `center` averaged. Adds -log sigma(+-f)
-// of each target to *loss_sum.
+// Skip-gram's batch step for one center: its composed vector h is computed
+// once; every target (the first num_positive labelled 1, the others 0) is
+// scored against h from the rows' values before the step (f = h.y, g =
+// alpha (label - sigma(f))); each target row takes y += g h in order (a
+// repeated row every increment) and grad = sum g y (old rows) is added
+// undivided, once, to every row h averaged. An exact gradient step of the
+// summed loss. Adds -log sigma(+-f) of each target to *loss_sum.
+void SubwordCenterStep(const SubwordModel& m, int32_t center,
+                       const int32_t* targets, int num_positive,
+                       int num_targets, float alpha, SubwordScratch& w,
+                       double* loss_sum);
+
+// fastText's step for one (center, context) pair: targets[0] is the word
+// to predict (label 1), the others negatives (label 0). For each target
+// row y, in order: f = hidden . y, g = alpha (label - sigma(f)), grad += g
+// y, y += g hidden; then grad is added to every row `center` averaged. Adds
+// -log sigma(+-f) of each target to *loss_sum.
 void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
                  int num_targets, float alpha, SubwordScratch& w,
                  double* loss_sum);
 
-// fastText's skip-gram over a sentence (m.cbow false): for each center a
-// radius in 1..window, then for each context word in it a SubwordStep
-// against the context word and `negative` fresh negatives (one equal to the
-// context word is skipped). CBOW (m.cbow): for each center a radius, then
-// one SubwordCbowStep against the center and `negative` negatives (one equal
-// to the center skipped). Adds to *loss_sum and *loss_count (one per
-// target).
+// Skip-gram over a sentence (m.cbow false): for each center a radius in
+// 1..window, then for each context word in it `negative` fresh negatives
+// (one equal to the context word is skipped). m.exact: fastText's loop, a
+// SubwordStep per context word; else one SubwordCenterStep per center, its
+// draws made (and its rows prefetched) while the previous center trains.
+// The random draws are the same, in the same order, either way. CBOW
+// (m.cbow): for each center a radius, then one SubwordCbowStep against the
+// center and `negative` negatives (one equal to the center skipped). Adds
+// to *loss_sum and *loss_count (one per target).
 void TrainSentenceSubwords(const SubwordModel& m, const int32_t* sentence,
                            int length, float alpha, Rng& rng,
                            SubwordScratch& w, double* loss_sum,

@@ -475,9 +475,7 @@ void Trainer::Run::TrainRange(int t) {
   rng.SetState(state.rng_state);
   Scratch scratch(options_, stride_, trainer_.tables_->MaxTargets(options_));
   if (subword_model_.table != nullptr) {
-    scratch.subword = std::make_unique<SubwordScratch>(
-        stride_, options_.negative,
-        MaxSubwordRows(subword_model_, options_.window));
+    scratch.subword = std::make_unique<SubwordScratch>(subword_model_);
   }
   CorpusWindow window;
   int length = 0;
@@ -536,6 +534,7 @@ void Trainer::Run::InitSubwordModel() {
   m.window = options_.window;
   m.negative = options_.negative;
   m.stride = stride_;
+  m.exact = options_.update == UpdateRule::kExact;
 }
 
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
