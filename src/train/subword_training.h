@@ -121,9 +121,11 @@ void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
 // once; every target (the first num_positive labelled 1, the others 0) is
 // scored against h from the rows' values before the step (f = h.y, g =
 // alpha (label - sigma(f))); each target row takes y += g h in order (a
-// repeated row every increment) and grad = sum g y (old rows) is added
-// undivided, once, to every row h averaged. An exact gradient step of the
-// summed loss. Adds -log sigma(+-f) of each target to *loss_sum.
+// repeated row every increment) and grad = sum g y is added undivided,
+// once, to every row h averaged (hidden_update: a repeated row's later
+// term reads it after its earlier increment). To first order a gradient
+// step of the summed loss. Adds -log sigma(+-f) of each target to
+// *loss_sum.
 void SubwordCenterStep(const SubwordModel& m, int32_t center,
                        const int32_t* targets, int num_positive,
                        int num_targets, float alpha, SubwordScratch& w,
