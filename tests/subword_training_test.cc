@@ -5,13 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <tuple>
@@ -60,9 +59,9 @@ TEST(SubwordVectorsTest, UnseenWordIsTheMeanOfItsNgramRows) {
   const float own[4] = {4, 8, 12, 16};
   ASSERT_EQ(ComposeWordVector("abc", own, spec, rows, &scratch, got), 4);
   for (int c = 0; c < 4; ++c) {
-    const float want = (own[c] + rows.row(b[0])[c] + rows.row(b[1])[c] +
-                        rows.row(b[2])[c]) /
-                       4.0f;
+    const float want =
+        (own[c] + rows.row(b[0])[c] + rows.row(b[1])[c] + rows.row(b[2])[c]) /
+        4.0f;
     EXPECT_NEAR(got[c], want, 1e-6f) << c;
   }
   // Shorter than MIN with its brackets: no rows at all.
@@ -103,8 +102,8 @@ TEST(SubwordVectorsTest, SelectWordVectorsMixesKnownAndUnseenWords) {
   known.row(0)[0] = 5;
   known.row(0)[1] = 6;
   std::vector<std::string> missing;
-  const Embeddings e = SelectWordVectors({"zz", "k", "q"}, {"k"}, known, spec,
-                                         rows, &missing);
+  const Embeddings e =
+      SelectWordVectors({"zz", "k", "q"}, {"k"}, known, spec, rows, &missing);
   ASSERT_EQ(e.words, (std::vector<std::string>{"zz", "k", "q"}));
   EXPECT_EQ(e.vectors.row(1)[0], 5.0f);
   float want[2];
@@ -190,9 +189,11 @@ void ExpectGradientStep(TinyModel& t, const std::vector<float*>& averaged,
   auto numeric = [&](float* p) {
     const float keep = *p, eps = 1e-3f;
     *p = keep + eps;
-    const double up = StepLoss(t.m, averaged, targets, num_targets, num_positive);
+    const double up =
+        StepLoss(t.m, averaged, targets, num_targets, num_positive);
     *p = keep - eps;
-    const double down = StepLoss(t.m, averaged, targets, num_targets, num_positive);
+    const double down =
+        StepLoss(t.m, averaged, targets, num_targets, num_positive);
     *p = keep;
     return (up - down) / (2.0 * eps);
   };
@@ -279,8 +280,7 @@ TEST(SubwordTrainingTest, CenterStepKernelsMatchScalar) {
     SubwordCenterStep(b.m, center, targets, 2, 6, 0.05f, wb, &lb);
   }
   EXPECT_NEAR(la, lb, 1e-4);
-  for (auto [x, y] : {std::pair{&a.input, &b.input},
-                      std::pair{&a.sub, &b.sub},
+  for (auto [x, y] : {std::pair{&a.input, &b.input}, std::pair{&a.sub, &b.sub},
                       std::pair{&a.output, &b.output}}) {
     for (size_t r = 0; r < x->rows(); ++r) {
       for (size_t c = 0; c < x->cols(); ++c) {
@@ -320,7 +320,7 @@ TEST(SubwordTrainingTest, CbowStepIsAGradientStepThroughTheAverage) {
   t.m.window = 1;
   const int32_t sentence[3] = {0, 1, 2};
   const int32_t targets[2] = {1, 0};  // the center "bcd", a negative
-  std::vector<float*> averaged;  // both context words' rows: 5 + 3
+  std::vector<float*> averaged;       // both context words' rows: 5 + 3
   t.AppendRows(0, &averaged);
   t.AppendRows(2, &averaged);
   ASSERT_EQ(averaged.size(), 8u);
@@ -361,9 +361,9 @@ bool SameBits(const Matrix& a, const Matrix& b) {
 double ComposedAccuracy(const Trainer& t, const Fixture& f) {
   Embeddings e;
   e.words = t.vocab().words();
-  e.vectors = ComposeVocabularyVectors(t.vocab(), t.input_vectors(),
-                                       t.options().Subwords(),
-                                       t.subword_vectors());
+  e.vectors =
+      ComposeVocabularyVectors(t.vocab(), t.input_vectors(),
+                               t.options().Subwords(), t.subword_vectors());
   AnalogyOptions ao;
   ao.restrict_vocab = 0;
   AnalogyEvaluator evaluator(std::move(e), ao);
@@ -436,7 +436,8 @@ void ExpectBitwiseResume(const TrainOptions& o) {
   auto s2 = (*resumed)->Train(TrainHooks());
   ASSERT_TRUE(s2.ok());
   EXPECT_FALSE(s2->stopped);
-  EXPECT_TRUE(SameBits(reference->input_vectors(), (*resumed)->input_vectors()));
+  EXPECT_TRUE(
+      SameBits(reference->input_vectors(), (*resumed)->input_vectors()));
   EXPECT_TRUE(
       SameBits(reference->output_vectors(), (*resumed)->output_vectors()));
   EXPECT_TRUE(
@@ -471,16 +472,16 @@ TEST(SubwordTrainingTest, ContinuedTrainingStartsFromTheWordsVectors) {
   const Checkpoint init = first->MakeCheckpoint();
   InitReport report;
   // Same settings: the rows and the n-gram rows carry over as they are.
-  auto same = Trainer::CreateFrom(o, f->scan.vocab, &f->scan.corpus, init,
-                                  &report);
+  auto same =
+      Trainer::CreateFrom(o, f->scan.vocab, &f->scan.corpus, init, &report);
   ASSERT_TRUE(same.ok()) << same.status().message();
   EXPECT_TRUE(SameBits((*same)->input_vectors(), init.input));
   EXPECT_TRUE(SameBits((*same)->subword_vectors(), init.subword_input));
   // Without subwords: a word starts from its composed vector.
   TrainOptions plain = o;
   plain.subword_min_n = plain.subword_max_n = 0;
-  auto off = Trainer::CreateFrom(plain, f->scan.vocab, &f->scan.corpus, init,
-                                 &report);
+  auto off =
+      Trainer::CreateFrom(plain, f->scan.vocab, &f->scan.corpus, init, &report);
   ASSERT_TRUE(off.ok()) << off.status().message();
   const Matrix composed = ComposeVocabularyVectors(
       init.vocab, init.input, init.subwords, init.subword_input);
@@ -544,10 +545,11 @@ TEST_F(SubwordCliTest, TrainExportAndQueryUnseenWords) {
                                    dir_.File("q.txt"))
                   .ok());
   const std::string ckpt = dir_.File("run.wemb");
-  auto r = Run({"train", "--input", corpus, "--output", dir_.File("v.txt"),
-                "--format", "txt", "--subwords", "3-5", "--buckets", "5000",
-                "--dim", "16", "--epochs", "1", "--threads", "1",
-                "--checkpoint", ckpt, "--quiet"});
+  auto r = Run(
+      {"train",     "--input", corpus,         "--output", dir_.File("v.txt"),
+       "--format",  "txt",     "--subwords",   "3-5",      "--buckets",
+       "5000",      "--dim",   "16",           "--epochs", "1",
+       "--threads", "1",       "--checkpoint", ckpt,       "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto c = ReadCheckpoint(ckpt);
   ASSERT_TRUE(c.ok()) << c.status().message();
@@ -615,10 +617,11 @@ TEST_F(SubwordCliTest, EvalAnalogyScoresUnseenQuestionWords) {
                                    dir_.File("planted.txt"))
                   .ok());
   const std::string ckpt = dir_.File("run.wemb");
-  auto r = Run({"train", "--input", corpus, "--output", dir_.File("v.txt"),
-                "--format", "txt", "--subwords", "3-5", "--buckets", "3000",
-                "--dim", "12", "--epochs", "1", "--threads", "1",
-                "--checkpoint", ckpt, "--quiet"});
+  auto r = Run(
+      {"train",     "--input", corpus,         "--output", dir_.File("v.txt"),
+       "--format",  "txt",     "--subwords",   "3-5",      "--buckets",
+       "3000",      "--dim",   "12",           "--epochs", "1",
+       "--threads", "1",       "--checkpoint", ckpt,       "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto c = ReadCheckpoint(ckpt);
   ASSERT_TRUE(c.ok()) << c.status().message();

@@ -215,24 +215,23 @@ void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
   HiddenStep(m, num_rows, targets, num_targets, alpha, w, loss_sum);
 }
 
-void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
-                     int length, int i, int radius, const int32_t* targets,
-                     int num_targets, float alpha, SubwordScratch& w,
-                     double* loss_sum) {
+void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence, int length,
+                     int i, int radius, const int32_t* targets, int num_targets,
+                     float alpha, SubwordScratch& w, double* loss_sum) {
   const int lo = std::max(0, i - radius);
   const int hi = std::min(length - 1, i + radius);
   int num_rows = 0;
   for (int c = lo; c <= hi; ++c) {
-    if (c != i) num_rows = AppendWordRows(m, sentence[c], w.rows.data(), num_rows);
+    if (c != i)
+      num_rows = AppendWordRows(m, sentence[c], w.rows.data(), num_rows);
   }
   if (num_rows == 0) return;
   HiddenStep(m, num_rows, targets, num_targets, alpha, w, loss_sum);
 }
 
 void TrainSentenceSubwords(const SubwordModel& m, const int32_t* sentence,
-                           int length, float alpha, Rng& rng,
-                           SubwordScratch& w, double* loss_sum,
-                           uint64_t* loss_count) {
+                           int length, float alpha, Rng& rng, SubwordScratch& w,
+                           double* loss_sum, uint64_t* loss_count) {
   if (!m.cbow) {
     if (m.exact) {
       TrainSkipGramExact(m, sentence, length, alpha, rng, w, loss_sum,

@@ -62,7 +62,7 @@ struct SubwordModel {
   const SgnsKernels* kernels = nullptr;
   int window = 5;
   int negative = 5;
-  size_t stride = 0;  // of every matrix
+  size_t stride = 0;   // of every matrix
   bool exact = false;  // skip-gram: fastText's per-context loop
 };
 
@@ -98,24 +98,24 @@ struct SubwordScratch {
   }
   float* hidden() { return vecs.row(0); }  // the composed input vector
   float* grad() { return vecs.row(1); }    // its gradient step
-  Matrix vecs;                    // aligned rows for the kernels
-  std::vector<int32_t> targets;   // one context's (the exact loops)
-  std::vector<float*> rows;       // the rows the hidden vector averages
-  std::vector<float*> out;        // the target rows (batch step)
+  Matrix vecs;                             // aligned rows for the kernels
+  std::vector<int32_t> targets;            // one context's (the exact loops)
+  std::vector<float*> rows;  // the rows the hidden vector averages
+  std::vector<float*> out;   // the target rows (batch step)
   std::vector<float> scores, coef;
   CenterPlan plans[2];  // the current center's and the next one's
 };
 
 // hidden = mean of `word`'s W_E row and its n-gram rows.
-void ComposeHidden(const SubwordModel& m, int32_t word, float* __restrict hidden);
+void ComposeHidden(const SubwordModel& m, int32_t word,
+                   float* __restrict hidden);
 
 // CBOW's step for the center at sentence[i] with the context words within
 // `radius`: the hidden vector is the mean of all their rows; targets[0] is
 // the center. As SubwordStep otherwise. Does nothing without a context word.
-void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
-                     int length, int i, int radius, const int32_t* targets,
-                     int num_targets, float alpha, SubwordScratch& w,
-                     double* loss_sum);
+void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence, int length,
+                     int i, int radius, const int32_t* targets, int num_targets,
+                     float alpha, SubwordScratch& w, double* loss_sum);
 
 // Skip-gram's batch step for one center: its composed vector h is computed
 // once; every target (the first num_positive labelled 1, the others 0) is
@@ -150,9 +150,8 @@ void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
 // center and `negative` negatives (one equal to the center skipped). Adds
 // to *loss_sum and *loss_count (one per target).
 void TrainSentenceSubwords(const SubwordModel& m, const int32_t* sentence,
-                           int length, float alpha, Rng& rng,
-                           SubwordScratch& w, double* loss_sum,
-                           uint64_t* loss_count);
+                           int length, float alpha, Rng& rng, SubwordScratch& w,
+                           double* loss_sum, uint64_t* loss_count);
 
 // Fills `m` (buckets x dim) like W_E: uniform in [-0.5/dim, 0.5/dim), from
 // its own seeded stream (W_E's draws are unchanged by subwords).
