@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "train/loss_coefficients.h"
+
 namespace wembed {
 namespace {
 
@@ -86,18 +88,18 @@ void PlanCenter(const SubwordModel& m, const int32_t* sentence, int length,
   const int hi = std::min(length - 1, i + radius);
   int32_t* t = p->targets.data();
   int n = 0;
-  for (int c = lo; c <= hi; ++c) {
-    if (c != i) t[n++] = sentence[c];
-  }
   p->center = sentence[i];
-  p->num_positive = n;
-  for (int c = 0; c < p->num_positive; ++c) {
+  p->num_groups = 0;
+  for (int c = lo; c <= hi; ++c) {
+    if (c == i) continue;
+    const int32_t context = sentence[c];
+    t[n++] = context;
     for (int d = 0; d < m.negative; ++d) {
       const int32_t negative = m.noise->Sample(rng);
-      if (negative != t[c]) t[n++] = negative;
+      if (negative != context) t[n++] = negative;
     }
+    p->ends[size_t(p->num_groups++)] = n;
   }
-  p->num_targets = n;
   const size_t bytes = m.stride * sizeof(float);
   for (int k = 0; k < n; ++k) PrefetchRow(m.output->row(size_t(t[k])), bytes);
   PrefetchRow(m.input->row(size_t(p->center)), bytes);
@@ -121,9 +123,11 @@ void TrainSkipGramBatch(const SubwordModel& m, const int32_t* sentence,
     std::swap(current, next);
     if (i + 1 < length) PlanCenter(m, sentence, length, i + 1, rng, next);
     SubwordCenterStep(m, current->center, current->targets.data(),
-                      current->num_positive, current->num_targets, alpha, w,
+                      current->ends.data(), current->num_groups, alpha, w,
                       loss_sum);
-    *loss_count += uint64_t(current->num_targets);
+    if (current->num_groups > 0) {
+      *loss_count += uint64_t(current->ends[size_t(current->num_groups - 1)]);
+    }
   }
 }
 
@@ -145,20 +149,18 @@ void TrainSkipGramExact(const SubwordModel& m, const int32_t* sentence,
   }
 }
 
-// The batch step's coefficients: g = alpha (label - sigma(s)), label 1 for
-// the first num_positive scores; returns the loss (NsCoefficients' table
-// use).
-float CenterCoefficients(const SigmoidTable& sigmoid, const float* s,
-                         int num_positive, int n, float alpha,
-                         float* __restrict g) {
-  float loss = 0;
-  for (int o = 0; o < n; ++o) {
-    const int bin = sigmoid.Bin(s[o]);
-    const float label = o < num_positive ? 1.0f : 0.0f;
-    g[o] = (label - sigmoid.SigmoidAt(bin)) * alpha;
-    loss -= sigmoid.LogSigmoidAt(bin) - (1.0f - label) * s[o];
+// SubwordTable::mean_shift of a word with n-gram rows [begin, end).
+float MeanShift(const uint32_t* begin, const uint32_t* end) {
+  std::vector<uint32_t> sorted(begin, end);
+  std::sort(sorted.begin(), sorted.end());
+  size_t squares = 1;  // the word's own row
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+    squares += (j - i) * (j - i);
+    i = j;
   }
-  return loss;
+  return float(squares) / float(sorted.size() + 1);
 }
 
 }  // namespace
@@ -170,6 +172,8 @@ SubwordTable::SubwordTable(const Vocabulary& vocab, const SubwordSpec& spec) {
     AppendNgramBuckets(vocab.word(int32_t(w)), spec, &buckets_);
     offsets_.push_back(buckets_.size());
     max_count_ = std::max(max_count_, int(offsets_[w + 1] - offsets_[w]));
+    mean_shift_.push_back(MeanShift(buckets_.data() + offsets_[w],
+                                    buckets_.data() + offsets_[w + 1]));
   }
 }
 
@@ -186,26 +190,35 @@ void ComposeHidden(const SubwordModel& m, int32_t word,
 }
 
 void SubwordCenterStep(const SubwordModel& m, int32_t center,
-                       const int32_t* targets, int num_positive,
-                       int num_targets, float alpha, SubwordScratch& w,
-                       double* loss_sum) {
-  if (num_positive == 0) return;
+                       const int32_t* targets, const int* ends, int num_groups,
+                       float alpha, SubwordScratch& w, double* loss_sum) {
+  if (num_groups == 0) return;
   const SgnsKernels& k = *m.kernels;
   const size_t n = m.stride;
   float** rows = w.rows.data();
   float** out = w.out.data();
-  const float* hidden = w.hidden();
+  float* hidden = w.hidden();
+  float* total = w.grad();
+  float* error = w.error();
   const int num_rows = AppendWordRows(m, center, rows, 0);
-  k.average(rows, num_rows, n, 1.0f / float(num_rows), w.hidden());
-  for (int t = 0; t < num_targets; ++t) {
-    out[t] = m.output->row(size_t(targets[t]));
+  const float shift = m.table->mean_shift(center);
+  k.average(rows, num_rows, n, 1.0f / float(num_rows), hidden);
+  std::fill(total, total + n, 0.0f);
+  for (int g = 0, begin = 0; g < num_groups; begin = ends[g++]) {
+    const int count = ends[g] - begin;
+    for (int t = 0; t < count; ++t) {
+      out[t] = m.output->row(size_t(targets[begin + t]));
+    }
+    // Hogwild: rows may be written by other threads concurrently (intended).
+    const float* h = hidden;
+    k.dot_block(&h, 1, out, count, n, w.scores.data());
+    *loss_sum += NsCoefficients(*m.sigmoid, w.scores.data(), count, alpha,
+                                w.coef.data());
+    k.hidden_update(hidden, out, count, n, w.coef.data(), error);
+    k.axpy(shift, error, hidden, n);  // fastText's recomputed mean
+    k.axpy(1.0f, error, total, n);
   }
-  // Hogwild: rows may be written by other threads concurrently (intended).
-  k.dot_block(&hidden, 1, out, num_targets, n, w.scores.data());
-  *loss_sum += CenterCoefficients(*m.sigmoid, w.scores.data(), num_positive,
-                                  num_targets, alpha, w.coef.data());
-  k.hidden_update(hidden, out, num_targets, n, w.coef.data(), w.grad());
-  k.scatter_add(w.grad(), rows, num_rows, n);
+  k.scatter_add(total, rows, num_rows, n);
 }
 
 void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,

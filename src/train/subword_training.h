@@ -43,9 +43,14 @@ class SubwordTable {
   }
   // The most n-grams of any word.
   int max_count() const { return max_count_; }
+  // How much word's mean moves when the same vector is added to each of
+  // the rows it averages: sum over its distinct rows of multiplicity^2,
+  // over their number with repeats (1 unless an n-gram repeats).
+  float mean_shift(int32_t word) const { return mean_shift_[size_t(word)]; }
 
  private:
   int max_count_ = 0;
+  std::vector<float> mean_shift_;
   std::vector<uint64_t> offsets_;
   std::vector<uint32_t> buckets_;
 };
@@ -76,28 +81,33 @@ inline size_t MaxCenterTargets(const SubwordModel& m) {
   return 2 * size_t(m.window) * (size_t(m.negative) + 1);
 }
 
-// One center's draws for the batch skip-gram step: targets[0,
-// num_positive) are its context words, the rest their negatives.
+// One center's draws for the batch skip-gram step, one group per context
+// word: group g is targets[ends[g - 1], ends[g]) (ends[-1] = 0), the
+// context word, then its negatives.
 struct CenterPlan {
   int32_t center = 0;
-  int num_positive = 0;
-  int num_targets = 0;
+  int num_groups = 0;
   std::vector<int32_t> targets;  // MaxCenterTargets(m)
+  std::vector<int> ends;         // 2 * window
 };
 
 // Per-thread buffers for the model `m`, allocated once.
 struct SubwordScratch {
   explicit SubwordScratch(const SubwordModel& m)
-      : vecs(2, m.stride),
+      : vecs(3, m.stride),
         targets(size_t(m.negative) + 1),
         rows(MaxSubwordRows(m)),
         out(MaxCenterTargets(m)),
         scores(MaxCenterTargets(m)),
         coef(MaxCenterTargets(m)) {
-    for (CenterPlan& p : plans) p.targets.resize(MaxCenterTargets(m));
+    for (CenterPlan& p : plans) {
+      p.targets.resize(MaxCenterTargets(m));
+      p.ends.resize(2 * size_t(m.window));
+    }
   }
   float* hidden() { return vecs.row(0); }  // the composed input vector
   float* grad() { return vecs.row(1); }    // its gradient step
+  float* error() { return vecs.row(2); }   // one context's part of it
   Matrix vecs;                             // aligned rows for the kernels
   std::vector<int32_t> targets;            // one context's (the exact loops)
   std::vector<float*> rows;  // the rows the hidden vector averages
@@ -117,19 +127,21 @@ void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence, int length,
                      int i, int radius, const int32_t* targets, int num_targets,
                      float alpha, SubwordScratch& w, double* loss_sum);
 
-// Skip-gram's batch step for one center: its composed vector h is computed
-// once; every target (the first num_positive labelled 1, the others 0) is
-// scored against h from the rows' values before the step (f = h.y, g =
-// alpha (label - sigma(f))); each target row takes y += g h in order (a
-// repeated row every increment) and grad = sum g y is added undivided,
-// once, to every row h averaged (hidden_update: a repeated row's later
-// term reads it after its earlier increment). To first order a gradient
-// step of the summed loss. Adds -log sigma(+-f) of each target to
+// Skip-gram's batch step for one center: fastText's updates for each of
+// its context words in turn (SubwordStep), with the center's rows read and
+// written once. Its composed vector h is computed once; for each group
+// (see CenterPlan; its first target labelled 1, the others 0) the targets
+// are scored against h (f = h.y, g = alpha (label - sigma(f))), each target
+// row takes y += g h in order, and the group's gradient e = sum g y is
+// added to h and to the center's total; the total is added undivided, once,
+// to every row h averaged. Since fastText adds e to every averaged row, its
+// recomputed mean is h + s e (s = mean_shift(center)): the same updates, in
+// exact arithmetic, as SubwordStep per group (up to rounding, and to hogwild
+// races on the center's rows). Adds -log sigma(+-f) of each target to
 // *loss_sum.
 void SubwordCenterStep(const SubwordModel& m, int32_t center,
-                       const int32_t* targets, int num_positive,
-                       int num_targets, float alpha, SubwordScratch& w,
-                       double* loss_sum);
+                       const int32_t* targets, const int* ends, int num_groups,
+                       float alpha, SubwordScratch& w, double* loss_sum);
 
 // fastText's step for one (center, context) pair: targets[0] is the word
 // to predict (label 1), the others negatives (label 0). For each target
@@ -145,7 +157,8 @@ void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
 // (one equal to the context word is skipped). m.exact: fastText's loop, a
 // SubwordStep per context word; else one SubwordCenterStep per center, its
 // draws made (and its rows prefetched) while the previous center trains.
-// The random draws are the same, in the same order, either way. CBOW
+// The random draws are the same, in the same order, either way, and so are
+// the updates up to rounding. CBOW
 // (m.cbow): for each center a radius, then one SubwordCbowStep against the
 // center and `negative` negatives (one equal to the center skipped). Adds
 // to *loss_sum and *loss_count (one per target).
