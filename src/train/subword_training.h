@@ -5,11 +5,12 @@
 // negatives. CBOW: the mean of every row of every context word (its own and
 // its n-grams', fastText's bag) predicts the center. Either way the gradient
 // of the hidden vector is added, undivided, to every row it averaged
-// (fastText does the same for both). Skip-gram has two update rules:
-// fastText's (--update exact: the composed vector recomputed and the
-// gradient scattered after every context word) and the batch rule (the
-// default: composed once per center, one step for all its context words
-// and their negatives). These loops are used only when subwords are on; the
+// (fastText does the same for both). Skip-gram has two forms of fastText's
+// update: its loop as written (--update exact: the composed vector
+// recomputed and the gradient scattered after every context word) and the
+// batch form (the default: the center's rows read once and written once,
+// the composed vector moved in between as the scatter would move it). These
+// loops are used only when subwords are on; the
 // default path never reaches them.
 #ifndef WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 #define WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
