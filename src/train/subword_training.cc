@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "train/loss_coefficients.h"
-
 namespace wembed {
 namespace {
 
@@ -149,6 +147,20 @@ void TrainSkipGramExact(const SubwordModel& m, const int32_t* sentence,
   }
 }
 
+// One context word's coefficients from its scores s[0, n) (s[0] the context
+// word, label 1; the negatives label 0) as HiddenStep computes them: g =
+// alpha (label - sigma(f)), 0 beyond the table's range. Returns the loss.
+double GroupCoefficients(const SigmoidTable& sigmoid, const float* s, int n,
+                         float alpha, float* __restrict g) {
+  double loss = 0;
+  for (int t = 0; t < n; ++t) {
+    const float label = t == 0 ? 1.0f : 0.0f;
+    g[t] = (label - sigmoid.Sigmoid(s[t])) * alpha;
+    loss -= sigmoid.LogSigmoid(t == 0 ? s[t] : -s[t]);
+  }
+  return loss;
+}
+
 // SubwordTable::mean_shift of a word with n-gram rows [begin, end).
 float MeanShift(const uint32_t* begin, const uint32_t* end) {
   std::vector<uint32_t> sorted(begin, end);
@@ -212,8 +224,8 @@ void SubwordCenterStep(const SubwordModel& m, int32_t center,
     // Hogwild: rows may be written by other threads concurrently (intended).
     const float* h = hidden;
     k.dot_block(&h, 1, out, count, n, w.scores.data());
-    *loss_sum += NsCoefficients(*m.sigmoid, w.scores.data(), count, alpha,
-                                w.coef.data());
+    *loss_sum += GroupCoefficients(*m.sigmoid, w.scores.data(), count, alpha,
+                                   w.coef.data());
     k.hidden_update(hidden, out, count, n, w.coef.data(), error);
     k.axpy(shift, error, hidden, n);  // fastText's recomputed mean
     k.axpy(1.0f, error, total, n);
