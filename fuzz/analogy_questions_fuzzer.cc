@@ -5,11 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/vectors/embeddings.h"
 
 using wembed_fuzz::Check;
+using wembed_fuzz::Failed;
 
 namespace {
 
@@ -36,18 +37,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   const std::string path = wembed_fuzz::WriteInput(data, size);
   auto questions = wembed::ReadAnalogyQuestions(path);
-  if (!questions.ok()) {
-    Check(!questions.status().message().empty(), "error without a message");
-    return 0;
-  }
+  if (Failed(questions)) return 0;
   const wembed::AnalogyQuestionSet& set = questions.value();
   size_t last_line = 0;
   for (const wembed::AnalogySection& s : set.sections) {
     for (const wembed::AnalogyQuestion& q : s.questions) {
       Check(!q.a.empty() && !q.b.empty() && !q.c.empty() && !q.expected.empty(),
             "empty word in a question");
-      Check(q.line > last_line, "line numbers increase");
-      last_line = q.line;
+      wembed_fuzz::CheckLineIncreases(q.line, &last_line);
     }
   }
   wembed::AnalogyResult result = evaluator->Evaluate(set);

@@ -6,11 +6,12 @@
 #include <cstdint>
 #include <string>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
 
 using wembed_fuzz::Check;
+using wembed_fuzz::Failed;
 
 namespace {
 
@@ -50,10 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = wembed_fuzz::WriteInput(data, size);
   auto ckpt = wembed::ReadCheckpoint(path);
   auto vectors = wembed::LoadEmbeddings(path);
-  if (!ckpt.ok()) {
-    Check(!ckpt.status().message().empty(), "error without a message");
-    return 0;
-  }
+  if (Failed(ckpt)) return 0;
   CheckShapes(ckpt.value(), size);
   // LoadEmbeddings reads the same file as the checkpoint's input matrix.
   Check(vectors.ok(), "a readable checkpoint loads as vectors");

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/train/option_table.h"
 #include "wembed/train/train_options.h"
 #include "wembed/train/training_job.h"

@@ -6,18 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/corpus/corpus_file.h"
 
 using wembed_fuzz::Check;
+using wembed_fuzz::Failed;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = wembed_fuzz::WriteInput(data, size);
   auto file = wembed::ReadCorpusFile(path);
-  if (!file.ok()) {
-    Check(!file.status().message().empty(), "error without a message");
-    return 0;
-  }
+  if (Failed(file)) return 0;
   const wembed::CorpusFile& f = file.value();
   Check(f.file_bytes == size, "file_bytes is the file size");
   Check(f.corpus.size_bytes() == f.summary.data_bytes, "data size");

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/text/tokenizer.h"
 
 using wembed_fuzz::Check;

@@ -5,26 +5,22 @@
 #include <cstdint>
 #include <string>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/corpus/vocabulary.h"
 
 using wembed_fuzz::Check;
+using wembed_fuzz::Failed;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = wembed_fuzz::WriteInput(data, size);
   auto vocab = wembed::Vocabulary::Load(path);
-  if (!vocab.ok()) {
-    Check(!vocab.status().message().empty(), "error without a message");
-    return 0;
-  }
+  if (Failed(vocab)) return 0;
   const wembed::Vocabulary& v = vocab.value();
   Check(v.words().size() == v.counts().size(), "a count per word");
   uint64_t total = 0;
   for (size_t i = 0; i < v.size(); ++i) {
     const std::string& w = v.word(static_cast<int32_t>(i));
-    Check(!w.empty(), "empty word");
-    Check(w.find_first_of(" \t\n\r\v\f") == std::string::npos,
-          "word with whitespace");
+    wembed_fuzz::CheckWord(w);
     Check(v.Find(w) == static_cast<int32_t>(i), "Find(word(i)) == i");
     total += v.count(static_cast<int32_t>(i));
   }

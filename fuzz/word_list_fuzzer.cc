@@ -6,23 +6,19 @@
 #include <set>
 #include <string>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/vectors/subword_vectors.h"
 
 using wembed_fuzz::Check;
+using wembed_fuzz::Failed;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = wembed_fuzz::WriteInput(data, size);
   auto words = wembed::ReadWordList(path);
-  if (!words.ok()) {
-    Check(!words.status().message().empty(), "error without a message");
-    return 0;
-  }
+  if (Failed(words)) return 0;
   std::set<std::string> seen;
   for (const std::string& w : words.value()) {
-    Check(!w.empty(), "empty word");
-    Check(w.find_first_of(" \t\n\r\v\f") == std::string::npos,
-          "word with whitespace");
+    wembed_fuzz::CheckWord(w);
     Check(seen.insert(w).second, "repeated word");
   }
   return 0;

@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 #include "wembed/eval/similarity_evaluator.h"
 #include "wembed/vectors/embeddings.h"
 
 using wembed_fuzz::Check;
+using wembed_fuzz::Failed;
 
 namespace {
 
@@ -36,16 +37,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = wembed_fuzz::WriteInput(data, size);
   wembed::WordPairsReadInfo info;
   auto pairs = wembed::ReadWordPairs(path, &info);
-  if (!pairs.ok()) {
-    Check(!pairs.status().message().empty(), "error without a message");
-    return 0;
-  }
+  if (Failed(pairs)) return 0;
   size_t last_line = 0;
   for (const wembed::WordPair& p : pairs.value()) {
     Check(!p.a.empty() && !p.b.empty(), "empty word in a pair");
     Check(std::isfinite(p.score), "non-finite score accepted");
-    Check(p.line > last_line, "line numbers increase");
-    last_line = p.line;
+    wembed_fuzz::CheckLineIncreases(p.line, &last_line);
   }
   Check((info.skipped_lines == 0) == (info.first_skipped_line == 0),
         "first skipped line set iff lines were skipped");

@@ -13,6 +13,7 @@ PACKAGES=(
   pybind11-dev python3-pybind11 python3-pytest
   time gzip universal-ctags
   clang libclang-rt-14-dev libomp-dev  # scripts/fuzz.sh: libFuzzer, OpenMP
+  libopenmpi-dev openmpi-bin  # mpirun -np N wembed train (docs/distributed.md)
 )
 
 missing=()

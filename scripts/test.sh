@@ -21,8 +21,8 @@ if [ "${WEMBED_SANITIZERS:-1}" != 0 ]; then bash scripts/sanitize.sh all; fi
 # --- Fuzzing (docs/reliability.md, "Fuzzing") ---------------------------
 # Every libFuzzer target (fuzz/) for a bounded time, built with clang in
 # build-fuzz. WEMBED_FUZZ_SECONDS=<s> sets the time per target (default
-# 15: 11 targets); WEMBED_FUZZ_SECONDS=0 skips the block.
-FUZZ_SECONDS="${WEMBED_FUZZ_SECONDS:-15}"
+# 12: 11 targets); WEMBED_FUZZ_SECONDS=0 skips the block.
+FUZZ_SECONDS="${WEMBED_FUZZ_SECONDS:-12}"
 if [ "$FUZZ_SECONDS" != "0" ]; then
   echo "test: fuzzing every target for ${FUZZ_SECONDS} s"
   bash scripts/fuzz.sh "$FUZZ_SECONDS"

@@ -36,6 +36,7 @@ namespace {
 using testing::ReadFile;
 using testing::FailOneOp;
 using testing::TempDir;
+using testing::RewriteFile;
 using testing::WriteFile;
 
 uint64_t SplitMix(uint64_t* state) {
@@ -246,7 +247,7 @@ class CheckpointTest : public ::testing::Test {
   // Writes `bytes` to a scratch file and reads it back.
   StatusOr<Checkpoint> ReadFromBytes(const std::string& bytes) {
     const std::string p = dir_.File("crafted.wemb");
-    WriteFile(p, bytes);
+    RewriteFile(p, bytes);
     return ReadCheckpoint(p);
   }
   // Expects `bytes` to be rejected as corrupt with a message naming the

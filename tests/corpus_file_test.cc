@@ -19,6 +19,7 @@ namespace {
 
 using testing::ReadFile;
 using testing::TempDir;
+using testing::RewriteFile;
 using testing::WriteFile;
 
 class StringSink final : public ByteSink {
@@ -140,7 +141,7 @@ TEST(CorpusFileTest, EveryFlippedByteAndEveryTruncationIsDetected) {
     for (const uint8_t mask : {0x01, 0x80, 0xff}) {
       std::string bad = good;
       bad[i] = char(uint8_t(bad[i]) ^ mask);
-      WriteFile(path, bad);
+      RewriteFile(path, bad);
       StatusOr<CorpusFile> f = ReadCorpusFile(path);
       ASSERT_FALSE(f.ok()) << "byte " << i << " ^ " << int(mask);
       EXPECT_EQ(f.status().message().rfind(path + ": ", 0), 0u)
@@ -148,7 +149,7 @@ TEST(CorpusFileTest, EveryFlippedByteAndEveryTruncationIsDetected) {
     }
   }
   for (size_t n = 0; n < good.size(); ++n) {
-    WriteFile(path, good.substr(0, n));
+    RewriteFile(path, good.substr(0, n));
     ASSERT_FALSE(ReadCorpusFile(path).ok()) << "truncated to " << n;
   }
   WriteFile(path, good + "x");

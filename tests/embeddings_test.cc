@@ -22,6 +22,7 @@ namespace {
 using testing::MakeMatrix;
 using testing::ReadFile;
 using testing::TempDir;
+using testing::RewriteFile;
 using testing::WriteFile;
 
 std::string FloatBytes(std::initializer_list<float> values) {
@@ -152,7 +153,7 @@ TEST(EmbeddingsTest, RandomBinaryFilesAreNeverTakenForText) {
         }
         if (!gensim) data += "\n";
       }
-      WriteFile(path, data);
+      RewriteFile(path, data);
       EmbeddingsLoadInfo info;
       StatusOr<Embeddings> e = LoadEmbeddings(path, 0, &info);
       ASSERT_TRUE(e.ok()) << "dim " << dim << " trial " << trial << ": "
@@ -537,7 +538,7 @@ TEST(EmbeddingsTest, SurvivesTruncationsAndByteFlips) {
       variants.push_back(v);
     }
     for (const std::string& v : variants) {
-      WriteFile(bad, v);
+      RewriteFile(bad, v);
       StatusOr<Embeddings> e = LoadEmbeddings(bad);
       if (!e.ok()) {
         EXPECT_NE(e.status().message().find(bad), std::string::npos)

@@ -316,6 +316,37 @@ ScanRequest ScanOf(const Fixture& f, const Env& env) {
   return r;
 }
 
+// RunTraining's Status (an observer that ignores everything).
+Status Train(const TrainingJob& job, const Env& env = Env::Default()) {
+  TrainingObserver observer;
+  return RunTraining(job, observer, nullptr, env).status();
+}
+
+StatusOr<Embeddings> LoadVectors(const Fixture& f, const Env& env) {
+  return LoadEmbeddings(f.vectors, 0, nullptr, env);
+}
+
+// A command on a fresh Fixture: run(f, out, env) writes `out`, the file
+// `file` in the fixture's directory ("": the command writes nothing).
+using FixtureRun = std::function<Status(const Fixture& f,
+                                        const std::string& out,
+                                        const Env& env)>;
+
+// Sweeps `run`; `prepare` (optional) makes its inputs first, fault-free.
+void SweepFixture(const std::string& name, const std::string& file,
+                  const FixtureRun& run,
+                  const std::function<void(const Fixture&)>& prepare = {}) {
+  Fixture f;
+  if (prepare) prepare(f);
+  if (::testing::Test::HasFatalFailure()) return;
+  const std::string out = file.empty() ? "" : f.dir.File(file);
+  std::vector<std::string> outputs;
+  if (!out.empty()) outputs.push_back(out);
+  Command c{name, [&](const Env& env) { return run(f, out, env); }, outputs,
+            {}};
+  Sweep(f.dir, c).RunAll();
+}
+
 // ------------------------------------------------------------ commands
 
 TEST(FaultSweepTest, Train) {
@@ -323,15 +354,8 @@ TEST(FaultSweepTest, Train) {
   TrainingJob job = SmallJob(f);
   job.output = f.dir.File("out.bin");
   job.checkpoint = f.dir.File("run.ckpt");
-  Command c{"train",
-            [&](const Env& env) -> Status {
-              TrainingObserver observer;
-              StatusOr<TrainingResult> r =
-                  RunTraining(job, observer, nullptr, env);
-              return r.status();
-            },
-            {job.output, job.checkpoint},
-            NormalizeOutput};
+  Command c{"train", [&](const Env& env) { return Train(job, env); },
+            {job.output, job.checkpoint}, NormalizeOutput};
   Sweep(f.dir, c).RunAll();
 }
 
@@ -341,107 +365,81 @@ TEST(FaultSweepTest, TrainReplacesOldOutputs) {
   job.output = f.dir.File("out.txt");
   job.format = VectorFormat::kText;
   WriteFile(job.output, "old vectors\n");
-  Command c{"train-txt",
-            [&](const Env& env) -> Status {
-              TrainingObserver observer;
-              return RunTraining(job, observer, nullptr, env).status();
-            },
+  Command c{"train-txt", [&](const Env& env) { return Train(job, env); },
             {job.output}};
   Sweep(f.dir, c).RunAll();
 }
 
 TEST(FaultSweepTest, Vocab) {
-  Fixture f;
-  const std::string out = f.dir.File("vocab.txt");
-  Command c{"vocab",
-            [&](const Env& env) -> Status {
-              StatusOr<ScanResult> scan = ScanCorpus(ScanOf(f, env));
-              return scan.ok() ? scan->vocab.Save(out, env) : scan.status();
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("vocab", "vocab.txt",
+               [](const Fixture& f, const std::string& out, const Env& env) {
+                 StatusOr<ScanResult> scan = ScanCorpus(ScanOf(f, env));
+                 return scan.ok() ? scan->vocab.Save(out, env) : scan.status();
+               });
 }
 
 TEST(FaultSweepTest, Encode) {
-  Fixture f;
-  const std::string out = f.dir.File("corpus.wenc");
-  Command c{"encode",
-            [&](const Env& env) -> Status {
-              ScanRequest r = ScanOf(f, env);
-              r.encode = true;
-              r.storage = EncodedStorage::kFile;
-              r.output_path = out;
-              return ScanCorpus(r).status();
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("encode", "corpus.wenc",
+               [](const Fixture& f, const std::string& out, const Env& env) {
+                 ScanRequest r = ScanOf(f, env);
+                 r.encode = true;
+                 r.storage = EncodedStorage::kFile;
+                 r.output_path = out;
+                 return ScanCorpus(r).status();
+               });
 }
 
 // export: a checkpoint's vectors, as bin and as txt.
 void SweepExport(ExportFormat format, const std::string& name) {
-  Fixture f;
-  TrainingJob job = SmallJob(f);
-  job.checkpoint = f.dir.File("run.ckpt");
-  TrainingObserver observer;
-  ASSERT_TRUE(RunTraining(job, observer).ok());
-  const std::string out = f.dir.File("exported." + name);
-  Command c{"export-" + name,
-            [&](const Env& env) -> Status {
-              StatusOr<Checkpoint> ck = ReadCheckpoint(job.checkpoint, env);
-              if (!ck.ok()) return ck.status();
-              return ExportVectors(out, ck->vocab.words(), ck->input, format,
-                                   env);
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  auto checkpoint = [](const Fixture& f) { return f.dir.File("run.ckpt"); };
+  SweepFixture(
+      "export-" + name, "exported." + name,
+      [&](const Fixture& f, const std::string& out, const Env& env) {
+        StatusOr<Checkpoint> ck = ReadCheckpoint(checkpoint(f), env);
+        if (!ck.ok()) return ck.status();
+        return ExportVectors(out, ck->vocab.words(), ck->input, format, env);
+      },
+      [&](const Fixture& f) {
+        TrainingJob job = SmallJob(f);
+        job.checkpoint = checkpoint(f);
+        ASSERT_TRUE(Train(job).ok());
+      });
 }
 
 TEST(FaultSweepTest, ExportBin) { SweepExport(ExportFormat::kBin, "bin"); }
 TEST(FaultSweepTest, ExportTxt) { SweepExport(ExportFormat::kTxt, "txt"); }
 
 TEST(FaultSweepTest, EvalAnalogy) {
-  Fixture f;
-  Command c{"eval-analogy",
-            [&](const Env& env) -> Status {
-              StatusOr<AnalogyQuestionSet> q =
-                  ReadAnalogyQuestions(f.questions, env);
-              if (!q.ok()) return q.status();
-              return LoadEmbeddings(f.vectors, 0, nullptr, env).status();
-            },
-            {}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("eval-analogy", "",
+               [](const Fixture& f, const std::string&, const Env& env) {
+                 StatusOr<AnalogyQuestionSet> q =
+                     ReadAnalogyQuestions(f.questions, env);
+                 return q.ok() ? LoadVectors(f, env).status() : q.status();
+               });
 }
 
 TEST(FaultSweepTest, EvalSimilarity) {
-  Fixture f;
-  Command c{"eval-similarity",
-            [&](const Env& env) -> Status {
-              StatusOr<std::vector<WordPair>> p =
-                  ReadWordPairs(f.pairs, nullptr, env);
-              if (!p.ok()) return p.status();
-              return LoadEmbeddings(f.vectors, 0, nullptr, env).status();
-            },
-            {}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("eval-similarity", "",
+               [](const Fixture& f, const std::string&, const Env& env) {
+                 StatusOr<std::vector<WordPair>> p =
+                     ReadWordPairs(f.pairs, nullptr, env);
+                 return p.ok() ? LoadVectors(f, env).status() : p.status();
+               });
 }
 
 void SweepClasses(ClassesFormat format, const std::string& name) {
-  Fixture f;
-  const std::string out = f.dir.File("classes." + name);
-  Command c{"classes-" + name,
-            [&](const Env& env) -> Status {
-              StatusOr<Embeddings> e =
-                  LoadEmbeddings(f.vectors, 0, nullptr, env);
-              if (!e.ok()) return e.status();
-              WordClassOptions o;
-              o.classes = 4;
-              o.threads = 1;
-              StatusOr<WordClasses> k = ClusterWords(e->vectors, o);
-              if (!k.ok()) return k.status();
-              return WriteWordClasses(out, e->words, *k, format, 1, env);
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture(
+      "classes-" + name, "classes." + name,
+      [&](const Fixture& f, const std::string& out, const Env& env) {
+        StatusOr<Embeddings> e = LoadVectors(f, env);
+        if (!e.ok()) return e.status();
+        WordClassOptions o;
+        o.classes = 4;
+        o.threads = 1;
+        StatusOr<WordClasses> k = ClusterWords(e->vectors, o);
+        if (!k.ok()) return k.status();
+        return WriteWordClasses(out, e->words, *k, format, 1, env);
+      });
 }
 
 TEST(FaultSweepTest, ClassesText) { SweepClasses(ClassesFormat::kText, "txt"); }
@@ -450,53 +448,41 @@ TEST(FaultSweepTest, ClassesJson) {
 }
 
 TEST(FaultSweepTest, Phrases) {
-  Fixture f;
-  const std::string out = f.dir.File("phrased.txt");
-  Command c{"phrases",
-            [&](const Env& env) -> Status {
-              PhraseRequest r;
-              r.inputs = {f.corpus};
-              r.output = out;
-              r.options.min_count = 1;
-              r.options.thresholds = {1.0, 1.0};
-              r.env = &env;
-              return RunPhrases(r).status();
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("phrases", "phrased.txt",
+               [](const Fixture& f, const std::string& out, const Env& env) {
+                 PhraseRequest r;
+                 r.inputs = {f.corpus};
+                 r.output = out;
+                 r.options.min_count = 1;
+                 r.options.thresholds = {1.0, 1.0};
+                 r.env = &env;
+                 return RunPhrases(r).status();
+               });
 }
 
+// PNG: cairo's SVG names glyphs by a per-process counter, so two SVGs of
+// one process differ.
 TEST(FaultSweepTest, PlotWordMap) {
-  Fixture f;
-  // PNG: cairo's SVG names glyphs by a per-process counter, so two SVGs of
-  // one process differ.
-  const std::string out = f.dir.File("map.png");
-  Command c{"plot-words",
-            [&](const Env& env) -> Status {
-              StatusOr<Embeddings> e =
-                  LoadEmbeddings(f.vectors, 0, nullptr, env);
-              if (!e.ok()) return e.status();
-              const NearestNeighbors nn(std::move(e).value());
-              WordMapOptions o;
-              o.words = {"w1", "w2", "w3", "w4"};
-              return DrawWordMap(nn, o, out, env).status();
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("plot-words", "map.png",
+               [](const Fixture& f, const std::string& out, const Env& env) {
+                 StatusOr<Embeddings> e = LoadVectors(f, env);
+                 if (!e.ok()) return e.status();
+                 const NearestNeighbors nn(std::move(e).value());
+                 WordMapOptions o;
+                 o.words = {"w1", "w2", "w3", "w4"};
+                 return DrawWordMap(nn, o, out, env).status();
+               });
 }
 
 TEST(FaultSweepTest, PlotTrainingCurve) {
-  Fixture f;
-  const std::string out = f.dir.File("curve.png");
-  Command c{"plot-curve",
-            [&](const Env& env) -> Status {
-              StatusOr<std::vector<TrainingLogPoint>> p =
-                  ReadTrainingLog(f.log, env);
-              if (!p.ok()) return p.status();
-              return DrawTrainingCurve(*p, TrainingCurveOptions(), out, env);
-            },
-            {out}};
-  Sweep(f.dir, c).RunAll();
+  SweepFixture("plot-curve", "curve.png",
+               [](const Fixture& f, const std::string& out, const Env& env) {
+                 StatusOr<std::vector<TrainingLogPoint>> p =
+                     ReadTrainingLog(f.log, env);
+                 if (!p.ok()) return p.status();
+                 return DrawTrainingCurve(*p, TrainingCurveOptions(), out,
+                                          env);
+               });
 }
 
 TEST(FaultSweepTest, Synth) {

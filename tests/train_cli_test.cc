@@ -183,6 +183,33 @@ TEST_F(TrainCliTest, ModelAndLossChoicesAndTheirConflicts) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// --deterministic: two runs with two threads (and a checkpoint) write the
+// same vectors, byte for byte; another seed does not; --subwords is refused
+// with one line.
+TEST_F(TrainCliTest, DeterministicRunsWriteIdenticalFiles) {
+  const std::string corpus = Corpus(20000);
+  auto run = [&](const std::string& name, const std::string& seed) {
+    CommandResult r = Train({"--input", corpus, "--output", dir_.File(name),
+                             "--deterministic", "--threads", "2", "--epochs",
+                             "2", "--dim", "32", "--seed", seed, "--checkpoint",
+                             dir_.File(name + ".ckpt")});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("syncs"), std::string::npos) << r.err;
+    return ReadFile(dir_.File(name));
+  };
+  const std::string a = run("a.bin", "7");
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, run("b.bin", "7"));
+  EXPECT_NE(a, run("c.bin", "8"));
+  CommandResult r = Train({"--input", corpus, "--output", dir_.File("s.bin"),
+                           "--deterministic", "--subwords", "3-6"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(CountLines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("--deterministic does not support --subwords"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(TrainCliTest, HierarchicalSoftmaxCheckpointsDescribeTheirTree) {
   const std::string corpus = Corpus(2000);
   const std::string ckpt = dir_.File("hs.wemb");
@@ -295,6 +322,18 @@ constexpr int kSignalRunLines = testing::kSanitized ? 30000 : 300000;
 
 // Runs training in the background, sends `sig` after `delay`, and checks the
 // exit code and that the checkpoint resumes to the uninterrupted result.
+// Sends `sig` to `pid` once training has started: the scan's report ("read
+// N words ...") is printed to `err` before the first epoch, however loaded
+// the machine is.
+void SignalOnceTraining(pid_t pid, const std::string& err, int sig) {
+  for (int i = 0; i < 600 && ReadFile(err).find("read ") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ::kill(pid, sig);
+}
+
 void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
                         int expected_exit) {
   const std::vector<std::string> common = {
@@ -311,15 +350,7 @@ void InterruptAndResume(TempDir& dir, const std::string& corpus, int sig,
   run.insert(run.end(), common.begin(), common.end());
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = Spawn(run, "", dir.File("run.err"));
-  // Wait until training has started: the scan's report ("read N words ...")
-  // is printed before the first epoch, however loaded the machine is.
-  for (int i = 0; i < 600 && ReadFile(dir.File("run.err")).find("read ") ==
-                                 std::string::npos;
-       ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  ::kill(pid, sig);
+  SignalOnceTraining(pid, dir.File("run.err"), sig);
   const int code = WaitExit(pid);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -351,6 +382,28 @@ TEST_F(TrainCliTest, SigintWithAnEncodedCorpusResumesExactly) {
       dir_.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   InterruptAndResume(dir_, wenc, SIGINT, 130);
+}
+
+// --deterministic: SIGINT stops at the next sync and writes the merged
+// model; resuming that checkpoint twice gives the same vectors.
+TEST_F(TrainCliTest, SigintInDeterministicModeResumesReproducibly) {
+  const std::string ckpt = dir_.File("det.ckpt");
+  const pid_t pid =
+      Spawn({kWembed, "train", "--input", Corpus(kSignalRunLines), "--output",
+             dir_.File("out.bin"), "--checkpoint", ckpt, "--deterministic",
+             "--threads", "2", "--epochs", "3", "--dim", "32"},
+            "", dir_.File("run.err"));
+  SignalOnceTraining(pid, dir_.File("run.err"), SIGINT);
+  const int code = WaitExit(pid);
+  if (code == 0) GTEST_SKIP() << "run finished before the signal";
+  ASSERT_EQ(code, 130) << ReadFile(dir_.File("run.err"));
+  for (const char* out : {"a.bin", "b.bin"}) {
+    CommandResult r = RunCommand({kWembed, "train", "--resume", ckpt,
+                                  "--output", dir_.File(out), "--quiet"},
+                                 dir_.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_EQ(ReadFile(dir_.File("a.bin")), ReadFile(dir_.File("b.bin")));
 }
 
 TEST_F(TrainCliTest, SigtermExits143AndResumesExactly) {

@@ -315,6 +315,7 @@ TEST(TrainerTest, DivergedRunIsAnErrorNotACrash) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("diverged"), std::string::npos);
   EXPECT_FALSE(t->AllFinite());
+  EXPECT_FALSE(t->thread_failed());  // no checkpoint of this state
 }
 
 TEST(TrainerTest, ResumeRejectsADifferentCorpus) {

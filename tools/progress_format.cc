@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -145,7 +146,16 @@ std::string FormatTrainSummary(const TrainSummary& s, int threads) {
                 Counted(s.words_trained, "word", "words").c_str(), s.seconds,
                 FormatCount(s.words_per_second).c_str(), s.final_loss, threads,
                 threads == 1 ? "" : "s", s.kernels);
-  return buf;
+  std::string line = buf;
+  if (s.sync_seconds > 0) {  // --deterministic: the merges' share
+    const double total = std::max(s.seconds, 1e-9);
+    std::snprintf(buf, sizeof(buf),
+                  "; syncs %.2f s (%.1f%%), at the barrier %.2f s (%.1f%%)",
+                  s.sync_seconds, 100 * s.sync_seconds / total,
+                  s.sync_wait_seconds, 100 * s.sync_wait_seconds / total);
+    line += buf;
+  }
+  return line;
 }
 
 }  // namespace wembed::cli

@@ -2,13 +2,18 @@
 // does the work (include/wembed/train/training_job.h).
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "progress_format.h"
 #include "wembed/train/training_job.h"
+#ifdef WEMBED_HAVE_MPI
+#include "wembed/dist/mpi_rank_group.h"
+#endif
 
 namespace wembed::cli {
 namespace {
@@ -72,7 +77,8 @@ class PrintingObserver : public TrainingObserver {
 };
 
 // The exit code and last words of a run stopped by a signal.
-int ReportStopped(const TrainingResult& r) {
+// `ranks`: the number of MPI ranks (1: a plain run).
+int ReportStopped(const TrainingResult& r, int ranks) {
   if (StopSignal() == 0) {
     return ReportError(kCommand, Status::Internal(
                                      "training stopped early without a "
@@ -84,13 +90,61 @@ int ReportStopped(const TrainingResult& r) {
                "stopped; no --checkpoint was given, so this run cannot be "
                "resumed");
   } else {
-    ReportNote(kCommand, "stopped; checkpoint written to " + job.checkpoint +
-                             "\n  resume with: wembed train --resume " +
-                             job.checkpoint +
-                             (job.output.empty() ? "" : " --output " +
-                                                            job.output));
+    ReportNote(kCommand,
+               "stopped; checkpoint written to " + job.checkpoint +
+                   "\n  resume with: " +
+                   (ranks > 1 ? "mpirun -np " + std::to_string(ranks) + " "
+                              : std::string()) +
+                   "wembed train --resume " + job.checkpoint +
+                   (job.output.empty() ? "" : " --output " + job.output));
   }
   return ExitCodeForStopSignal();
+}
+
+// The ranks when mpirun started this process as one of several (its
+// OMPI_COMM_WORLD_SIZE; docs/distributed.md), else null: a plain run never
+// initialises MPI.
+StatusOr<std::unique_ptr<RankGroup>> JoinRanks() {
+  const char* world = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (world == nullptr || std::atoi(world) <= 1) {
+    return std::unique_ptr<RankGroup>();
+  }
+#ifdef WEMBED_HAVE_MPI
+  StatusOr<std::unique_ptr<MpiRankGroup>> group = MpiRankGroup::Create();
+  if (!group.ok()) return group.status();
+  return std::unique_ptr<RankGroup>(std::move(group).value());
+#else
+  return Status::InvalidArgument(
+      "started by mpirun as one of " + std::string(world) +
+      " ranks, but this wembed was built without MPI (cmake -DWEMBED_MPI=ON)");
+#endif
+}
+
+// Runs the job as this process (or rank) and reports the outcome. Under
+// MPI only rank 0 prints; every rank exits with the same code.
+int RunAndReport(const TrainingJob& job, RankGroup* ranks) {
+  const std::atomic<bool>* stop = InstallStopSignalHandlers();
+  const bool printing = ranks == nullptr || ranks->rank() == 0;
+  PrintingObserver printer(job);
+  TrainingObserver silent;
+  TrainingObserver& observer = printing ? printer : silent;
+  StatusOr<TrainingResult> result =
+      RunTraining(job, observer, stop, Env::Default(), ranks);
+  if (!result.ok()) {
+    const bool cancelled = result.status().code() == StatusCode::kCancelled;
+    if (!printing) return cancelled ? ExitCodeForStopSignal() : kExitError;
+    printer.Clear();
+    if (cancelled) {
+      ReportNote(kCommand, result.status().message());
+      return ExitCodeForStopSignal();
+    }
+    return ReportError(kCommand, result.status());
+  }
+  if (result->stopped) {
+    if (!printing) return ExitCodeForStopSignal();
+    return ReportStopped(*result, ranks == nullptr ? 1 : ranks->size());
+  }
+  return kExitOk;
 }
 
 // Usage errors a fresh run can be told about before anything is read.
@@ -130,19 +184,9 @@ int RunTrainCommand(int argc, char** argv) {
     return ReportError(kCommand, s);
   }
   if (auto code = CheckRequired(job)) return *code;
-  const std::atomic<bool>* stop = InstallStopSignalHandlers();
-  PrintingObserver observer(job);
-  StatusOr<TrainingResult> result = RunTraining(job, observer, stop);
-  if (!result.ok()) {
-    observer.Clear();
-    if (result.status().code() == StatusCode::kCancelled) {
-      ReportNote(kCommand, result.status().message());
-      return ExitCodeForStopSignal();
-    }
-    return ReportError(kCommand, result.status());
-  }
-  if (result->stopped) return ReportStopped(*result);
-  return kExitOk;
+  StatusOr<std::unique_ptr<RankGroup>> ranks = JoinRanks();
+  if (!ranks.ok()) return ReportError(kCommand, ranks.status());
+  return RunAndReport(job, ranks->get());
 }
 
 }  // namespace wembed::cli

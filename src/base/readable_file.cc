@@ -69,8 +69,26 @@ StatusOr<std::unique_ptr<ReadableFile>> ReadableFile::Open(
   }
   file->in_.resize(size_t(buffer));
   if (!file->regular_) file->cancel_ = options.cancel;
-  WEMBED_RETURN_IF_ERROR(file->OpenDetected(options.allow_gzip));
+  const bool ranged = options.range_begin > 0 ||
+                      options.range_end != ReadableOptions().range_end;
+  if (ranged) WEMBED_RETURN_IF_ERROR(file->SetRange(options));
+  WEMBED_RETURN_IF_ERROR(file->OpenDetected(options.allow_gzip && !ranged));
   return file;
+}
+
+Status ReadableFile::SetRange(const ReadableOptions& options) {
+  if (!regular_) {
+    return Status::IoError(name_ +
+                           ": not a regular file (only a regular file can "
+                           "be read in parts)");
+  }
+  if (options.range_end < options.range_begin ||
+      ::lseek(fd_, off_t(options.range_begin), SEEK_SET) < 0) {
+    return Status::IoError(name_ + ": cannot seek to byte " +
+                           std::to_string(options.range_begin));
+  }
+  range_left_ = options.range_end - options.range_begin;
+  return Status::Ok();
 }
 
 ReadableFile::ReadableFile(int fd, bool owns_fd, std::string name,
@@ -109,7 +127,9 @@ Status ReadableFile::Fail(Status status) {
 Status ReadableFile::ReadRaw(unsigned char* dst, size_t capacity,
                              size_t* got) {
   *got = 0;
+  if (range_left_ == 0) raw_eof_ = true;
   if (raw_eof_) return Status::Ok();
+  capacity = size_t(std::min<uint64_t>(capacity, range_left_));
   while (true) {
     size_t n = capacity;
     const int injected = env_.BeforeOp(FileOp::kRead, name_, &n);
@@ -126,6 +146,7 @@ Status ReadableFile::ReadRaw(unsigned char* dst, size_t capacity,
     }
     if (r == 0) raw_eof_ = true;
     *got = static_cast<size_t>(r);
+    if (range_left_ != ReadableOptions().range_end) range_left_ -= *got;
     return Status::Ok();
   }
 }

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ struct ReadableOptions {
   // once it is true (SIGINT while standard input is stalled). Regular
   // files never block and are read as usual.
   const std::atomic<bool>* cancel = nullptr;
+  // Only the bytes [range_begin, range_end) of a regular file, read as
+  // plain text (no gzip detection): one rank's share of a file
+  // (src/corpus/input_share.h). The defaults read the whole input.
+  uint64_t range_begin = 0;
+  uint64_t range_end = std::numeric_limits<uint64_t>::max();
 };
 
 // How often a blocked read of a pipe checks ReadableOptions::cancel.
@@ -84,6 +90,8 @@ class ReadableFile {
   StatusOr<size_t> ReadPlain(char* buf, size_t capacity);
   StatusOr<size_t> ReadGzip(char* buf, size_t capacity);
   Status StartNextMember(bool* done);
+  // ReadableOptions' range: seeks to its start and limits the reads.
+  Status SetRange(const ReadableOptions& options);
   Status Fail(Status status);
 
   int fd_;
@@ -96,6 +104,8 @@ class ReadableFile {
   uint64_t size_on_disk_ = 0;
   uint64_t bytes_present_ = 0;
   bool raw_eof_ = false;
+  // Raw bytes left in ReadableOptions' range (the maximum: no range).
+  uint64_t range_left_ = std::numeric_limits<uint64_t>::max();
   bool done_ = false;
   Status error_;
   std::vector<unsigned char> in_;

@@ -10,6 +10,10 @@ namespace wembed {
 
 BlockReader::BlockReader(std::vector<std::string> inputs, const Env& env,
                          const std::atomic<bool>* cancel)
+    : BlockReader(WholeInputs(inputs), env, cancel) {}
+
+BlockReader::BlockReader(std::vector<InputPiece> inputs, const Env& env,
+                         const std::atomic<bool>* cancel)
     : inputs_(std::move(inputs)), env_(env), cancel_(cancel) {}
 
 bool BlockReader::Next(TextBlock* block) {
@@ -40,8 +44,12 @@ bool BlockReader::Fill(TextBlock* block) {
   while (block->size < capacity) {
     if (file_ == nullptr) {
       if (next_input_ == inputs_.size()) return true;
+      const InputPiece& piece = inputs_[next_input_];
       StatusOr<std::unique_ptr<ReadableFile>> in =
-          ReadableFile::Open(inputs_[next_input_], env_, {.cancel = cancel_});
+          ReadableFile::Open(piece.path, env_,
+                             {.cancel = cancel_,
+                              .range_begin = piece.begin,
+                              .range_end = piece.end});
       if (!in.ok()) {
         status_ = in.status();
         return false;

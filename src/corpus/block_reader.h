@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/readable_file.h"
+#include "corpus/input_share.h"
 #include "wembed/base/env.h"
 #include "wembed/base/status.h"
 
@@ -45,6 +46,9 @@ class BlockReader {
   // (ReadableOptions::cancel).
   BlockReader(std::vector<std::string> inputs, const Env& env,
               const std::atomic<bool>* cancel = nullptr);
+  // Pieces of files (one rank's share): each piece is read as an input.
+  BlockReader(std::vector<InputPiece> inputs, const Env& env,
+              const std::atomic<bool>* cancel = nullptr);
 
   // Fills `block` with the next text. False at the end of the inputs or on
   // an error (status() names the input: missing, unreadable, corrupt gzip,
@@ -59,7 +63,7 @@ class BlockReader {
   void Cut(TextBlock* block);
   Status CheckNotEncoded(const char* start, size_t n) const;
 
-  const std::vector<std::string> inputs_;
+  const std::vector<InputPiece> inputs_;
   const Env& env_;
   const std::atomic<bool>* cancel_;
   size_t next_input_ = 0;

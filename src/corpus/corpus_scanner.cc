@@ -20,6 +20,7 @@
 #include "corpus/block_scan.h"
 #include "corpus/count_table.h"
 #include "corpus/encoded_output.h"
+#include "corpus/input_share.h"
 #include "corpus/ordered_pipeline.h"
 #include "corpus/provisional_store.h"
 #include "wembed/corpus/input_files.h"
@@ -68,6 +69,12 @@ Status ValidateRequest(const ScanRequest& request) {
     return Status::InvalidArgument("max-table-entries must be between 1 and " +
                                    std::to_string(kMaxCountTableEntries) + ", got " +
                                    std::to_string(v.max_table_entries));
+  }
+  if (request.share.count < 1 || request.share.index < 0 ||
+      request.share.index >= request.share.count) {
+    return Status::InvalidArgument(
+        "invalid input share " + std::to_string(request.share.index) + " of " +
+        std::to_string(request.share.count));
   }
   if (request.fixed_vocab != nullptr && request.fixed_vocab->empty()) {
     return Status::InvalidArgument("the fixed vocabulary is empty");
@@ -322,10 +329,12 @@ bool RewriteRecord(const IdMap& remap, bool open, ConvertSlot& s) {
 // One run of ScanCorpus.
 class Scan {
  public:
-  Scan(const ScanRequest& request, std::vector<std::string> inputs)
+  Scan(const ScanRequest& request, std::vector<std::string> inputs,
+       std::vector<InputPiece> pieces)
       : request_(request),
         env_(request.env != nullptr ? *request.env : Env::Default()),
         inputs_(std::move(inputs)),
+        pieces_(std::move(pieces)),
         layout_(LayoutFor(request)),
         counter_(request.vocab.max_table_entries),
         store_(layout_.spill_limit, request.scratch_dir, env_) {
@@ -344,6 +353,9 @@ class Scan {
   Status Consume(BlockResult& r);
   Status Rewrite(const IdMap& remap);
   StatusOr<Vocabulary> FinishCounting(std::optional<IdMap>* remap);
+  // FinishCounting with ScanRequest::merge_counts.
+  StatusOr<Vocabulary> MergeCounts(std::optional<IdMap>* remap);
+  Status EmptyCorpus() const;
   void ReportProgress(bool force);
   bool Cancelled() const {
     return request_.cancel != nullptr &&
@@ -353,6 +365,7 @@ class Scan {
   const ScanRequest& request_;
   const Env& env_;
   const std::vector<std::string> inputs_;
+  const std::vector<InputPiece> pieces_;  // what this scan reads of them
   const ScanLayout layout_;
   const Clock::time_point start_ = Clock::now();
   Clock::time_point last_progress_ = start_;
@@ -376,7 +389,7 @@ void Scan::Work(ScanSlot& s) {
 // longer than a block is tokenized here, in order, by one scanner whose
 // state carries from piece to piece (rare; such pieces are not parallel).
 void Scan::Produce(OrderedPipeline<ScanSlot>& pipe, Status* status) {
-  BlockReader reader(inputs_, env_, request_.cancel);
+  BlockReader reader(pieces_, env_, request_.cancel);
   BlockScanner serial(request_.tokenizer, request_.fixed_vocab,
                       request_.encode);
   bool in_long_line = false;
@@ -531,6 +544,48 @@ StatusOr<Vocabulary> Scan::FinishCounting(std::optional<IdMap>* remap) {
   return vocab;
 }
 
+StatusOr<Vocabulary> Scan::MergeCounts(std::optional<IdMap>* remap) {
+  std::vector<const CountTable::Entry*> order;
+  counter_.table().ForEach(
+      [&](const CountTable::Entry& e) { order.push_back(&e); });
+  std::sort(order.begin(), order.end(),
+            [](const CountTable::Entry* a, const CountTable::Entry* b) {
+              return a->provisional_id < b->provisional_id;
+            });
+  std::vector<std::string> words;
+  std::vector<uint64_t> counts;
+  words.reserve(order.size());
+  counts.reserve(order.size());
+  for (const CountTable::Entry* e : order) {
+    words.emplace_back(e->word());
+    counts.push_back(e->count);
+  }
+  StatusOr<Vocabulary> vocab =
+      request_.merge_counts(std::move(words), std::move(counts));
+  if (vocab.ok() && request_.encode) {
+    remap->emplace(vocab->size());
+    for (const CountTable::Entry* e : order) {
+      const int32_t id = vocab->Find(e->word());
+      if (id >= 0) (*remap)->Insert(e->provisional_id, id);
+    }
+  }
+  counter_.table() = CountTable();  // free it before rewriting
+  return vocab;
+}
+
+Status Scan::EmptyCorpus() const {
+  if (request_.share.count <= 1) {
+    return Status::InvalidArgument(DescribeInputs(inputs_) +
+                                   ": empty corpus (no tokens)");
+  }
+  return Status::InvalidArgument(
+      DescribeInputs(inputs_) + ": share " +
+      std::to_string(request_.share.index + 1) + " of " +
+      std::to_string(request_.share.count) +
+      " has no tokens (fewer ranks are needed for this corpus, or more, "
+      "smaller gzip files)");
+}
+
 StatusOr<ScanResult> Scan::Run() {
   if (request_.encode) {
     StatusOr<std::unique_ptr<EncodedOutput>> out =
@@ -545,21 +600,22 @@ StatusOr<ScanResult> Scan::Run() {
   counter_.FillStats(&stats_);
   scanning_ = false;
   stats_.min_count_used = request_.vocab.min_count;
-  if (stats_.total_tokens == 0) {
-    return Status::InvalidArgument(DescribeInputs(inputs_) +
-                                   ": empty corpus (no tokens)");
-  }
+  if (stats_.total_tokens == 0) return EmptyCorpus();
   ScanResult result;
   if (!counting()) {
     result.vocab = *request_.fixed_vocab;
   } else {
     std::optional<IdMap> remap;
-    StatusOr<Vocabulary> vocab = FinishCounting(&remap);
+    const bool merged = bool(request_.merge_counts);
+    StatusOr<Vocabulary> vocab =
+        merged ? MergeCounts(&remap) : FinishCounting(&remap);
     if (!vocab.ok()) return vocab.status();
     result.vocab = std::move(vocab).value();
     if (request_.encode) {
+      // A merged vocabulary's counts are all shares': no size bound.
       WEMBED_RETURN_IF_ERROR(output_->Begin(
-          result.vocab, EncodedSizeBound(result.vocab, stats_.sentences)));
+          result.vocab,
+          merged ? 0 : EncodedSizeBound(result.vocab, stats_.sentences)));
       WEMBED_RETURN_IF_ERROR(Rewrite(*remap));
     }
   }
@@ -605,8 +661,15 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
   const Env& env = request.env != nullptr ? *request.env : Env::Default();
   StatusOr<std::vector<std::string>> inputs = ResolveInputs(request, env);
   if (!inputs.ok()) return inputs.status();
+  std::vector<InputPiece> pieces = WholeInputs(*inputs);
+  if (request.share.count > 1) {
+    StatusOr<std::vector<InputPiece>> share =
+        PlanInputShare(*inputs, request.share.index, request.share.count, env);
+    if (!share.ok()) return share.status();
+    pieces = std::move(share).value();
+  }
   StatusOr<ScanResult> result = [&] {
-    Scan scan(request, std::move(inputs).value());
+    Scan scan(request, std::move(inputs).value(), std::move(pieces));
     return scan.Run();
   }();
 #ifdef __GLIBC__

@@ -431,6 +431,18 @@ std::vector<OptionSpec> ModelOptions() {
   return t;
 }
 
+// Stored only when on, so other runs' checkpoints keep their bytes.
+OptionSpec DeterministicOption() {
+  OptionSpec s = Switch(
+      "deterministic", WEMBED_FIELD(bool, options.deterministic), kTraining,
+      "the same bits from the same inputs, options, seed and --threads: each "
+      "thread trains its own replica, merged at fixed word counts "
+      "(docs/training.md; not with --subwords)",
+      ResumeRule::kKept);
+  s.stored_if = [](const TrainingJob& j) { return j.options.deterministic; };
+  return s;
+}
+
 std::vector<OptionSpec> TrainingOptions() {
   using R = ResumeRule;
   std::vector<OptionSpec> t;
@@ -474,6 +486,7 @@ std::vector<OptionSpec> TrainingOptions() {
        {"scalar", "scalar"}},
       kTraining,
       "arithmetic kernels (a resumed run keeps the checkpoint's)", R::kKept));
+  t.push_back(DeterministicOption());
   t.push_back(Integer<uint64_t>(
       "seed", WEMBED_FIELD(uint64_t, options.seed), 0,
       std::numeric_limits<uint64_t>::max(), kTraining,
@@ -604,6 +617,11 @@ Status CheckLossCombination(const TrainingJob& job) {
         "--subwords is implemented for negative sampling (--loss ns), and "
         "for CBOW with fastText's mean of the context rows (--cbow-mean "
         "mean)");
+  }
+  if (job.options.deterministic && job.options.subword_min_n > 0) {
+    return Status::InvalidArgument(
+        "--deterministic does not support --subwords (each thread would "
+        "need its own copy of the --buckets n-gram rows)");
   }
   if (job.options.loss != Loss::kHierarchicalSoftmax) return Status::Ok();
   if (job.resume.empty() && job.given.count("negative") != 0 &&

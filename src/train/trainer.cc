@@ -14,6 +14,7 @@
 #include "base/rng.h"
 #include "train/huffman_tree.h"
 #include "train/loss_coefficients.h"
+#include "train/model_sync.h"
 #include "train/noise_sampler.h"
 #include "train/sgns_kernels.h"
 #include "train/sigmoid_table.h"
@@ -135,7 +136,8 @@ class Trainer::Run {
         words_total_(uint64_t(options_.epochs) *
                      trainer->progress_.corpus_tokens),
         words_processed_(trainer->progress_.words_processed),
-        workers_(num_threads_) {
+        workers_(num_threads_),
+        synced_(options_.deterministic || hooks.replicas != nullptr) {
     if (options_.Subwords().enabled()) InitSubwordModel();
   }
 
@@ -149,6 +151,7 @@ class Trainer::Run {
     std::atomic<uint64_t> loss_count{0};
     std::atomic<double> alpha{0};
     std::atomic<uint32_t> epoch{0};
+    std::atomic<double> sync_wait{0};  // --deterministic: at the barrier
   };
 
   // A thread's view of its corpus range: the bytes [begin, end), at data.
@@ -164,13 +167,64 @@ class Trainer::Run {
     size_t buffer_size = 0;
   };
 
-  // Runs TrainRange(t); an exception (std::bad_alloc) is recorded as the
-  // run's error and stops the other threads instead of escaping the thread.
+  struct Scratch;  // a worker's buffers (below)
+
+  // Runs TrainRange(t) (or TrainRangeDeterministic); an exception
+  // (std::bad_alloc) is recorded as the run's error and stops the other
+  // threads instead of escaping the thread, and (not --deterministic)
+  // thread t's progress goes back to its last safe point.
   void Worker(int t);
-  void TrainRange(int t);
-  // Records `error` as the run's status (the first one wins) and stops the
-  // workers at their next safe point. Takes mutex_.
-  void Abort(const Status& error);
+  // Trains thread t's range; `*last_safe` is kept at its last safe point
+  // (the state before the sentence in progress).
+  void TrainRange(int t, ThreadProgress* last_safe);
+  // Puts a thread's `state` back to `safe` after a failure mid-sentence,
+  // taking the words it published since back from the global counter.
+  void BackToSafePoint(const ThreadProgress& safe, ThreadProgress& state);
+  // --deterministic (docs/training.md): thread t trains its own replica of
+  // the matrices and meets the others at the SyncPoints of its range.
+  void TrainRangeDeterministic(int t);
+  // Its epoch's sentences from state.position on, taking the syncs from
+  // *j on that they pass. False: stop (an error or a stop at a sync).
+  bool TrainToRangeEnd(int t, ThreadProgress& state, CorpusWindow& window,
+                       Rng& rng, Scratch& scratch, uint64_t* j);
+  // Sync j (1-based) of thread t's epoch: its state saved, it waits for the
+  // others; the last to arrive runs CompleteSync. False: stop here.
+  bool SyncAt(int t, ThreadProgress& state, const Rng& rng, uint64_t j);
+  // The merge of sync j (schedule_'s rows), the replica group's round, and
+  // a stop or a periodic checkpoint when one is due. One thread; the
+  // others wait at the barrier.
+  void CompleteSync(uint64_t epoch, uint64_t j);
+  // True if some thread is already past sync j + 1 (it would owe that sync
+  // after a stop here; stops and checkpoints wait for a sync without).
+  bool SyncsPending(uint64_t j) const;
+  // The learning rate of a thread `own` words past the last sync: the
+  // global count then plus `own` times every thread's share.
+  double DeterministicAlpha(uint64_t own) const {
+    return AlphaFor(synced_words_ + own * sync_threads_);
+  }
+  // The replicas, barrier and schedule (before the workers start).
+  void SetUpDeterministic();
+  // A periodic checkpoint of the merge of every replica, which stay as
+  // they are (so a run's result does not depend on its checkpoints).
+  void WriteMergedCheckpoint();
+  // What a checkpoint reports besides the matrices, as of now.
+  void RecordProgress();
+  // Meets the replica group (hooks_.replicas) at the start: the group's
+  // tokens and threads set words_total_ and the sync schedule.
+  Status JoinGroup();
+  // The group's part of a sync (after the flags were agreed): the mean of
+  // rows `in` and `out` of the trainer's matrices, the sum of *words.
+  Status GroupAverage(RowRange in, RowRange out, uint64_t* words);
+  static Status MemberFailed() {
+    return Status(StatusCode::kInternal,
+                  "another member of the replica group failed");
+  }
+  // A member that ended early tells the others in one last round.
+  void LeaveGroup();
+  // Records `error` as the run's status (the first one wins; with
+  // `thread_failure`, then Trainer::thread_failed()) and stops the workers
+  // at their next safe point. Takes mutex_.
+  void Abort(const Status& error, bool thread_failure = false);
   // Starts the workers (one per thread); a thread that cannot be created
   // aborts the run and counts as done. Returns the threads started.
   std::vector<std::thread> StartWorkers();
@@ -178,6 +232,8 @@ class Trainer::Run {
   Status StartMonitor(std::thread* monitor);
   // subword_model_ over the trainer's matrices and tables (--subwords).
   void InitSubwordModel();
+  // A worker's buffers, training `input` and `output`.
+  Scratch MakeScratch(Matrix* input, Matrix* output) const;
   // Points `window` at the bytes from state.position on. False (with the
   // error recorded, the run aborted) if the corpus file cannot be read.
   bool FillWindow(const ThreadProgress& state, CorpusWindow& window);
@@ -195,6 +251,8 @@ class Trainer::Run {
   void CheckpointPaused(std::unique_lock<std::mutex>& lock);
   // progress_.loss_sum/count = earlier processes' + this process's workers'.
   void RecordLoss();
+  // The summary's rate, final loss, sync time and kernels.
+  void FinishSummary(TrainSummary* summary) const;
   double AlphaFor(uint64_t words_processed) const {
     const double remaining =
         1.0 - double(words_processed) / double(words_total_ + 1);
@@ -216,6 +274,10 @@ class Trainer::Run {
           pending(size_t(o.negative)),
           block(size_t(2 * o.window), stride),
           cbow(2, stride) {}
+    // The matrices this thread trains: the shared ones (hogwild), or its
+    // own replica (--deterministic).
+    Matrix* input = nullptr;
+    Matrix* output = nullptr;
     std::vector<int32_t> sentence;
     std::vector<float> neu1e;
     std::vector<float*> in_rows, out_rows;
@@ -280,7 +342,8 @@ class Trainer::Run {
   // Always inlined: GCC deems a function that only prefetches pure and
   // drops calls to it.
   __attribute__((always_inline)) void PrefetchPaths(const int32_t* sentence,
-                                                    int length, int i) const;
+                                                    int length, int i,
+                                                    const Matrix& output) const;
   // The input rows of the sentence positions up to `last` not prefetched
   // yet in this sentence.
   void PrefetchContexts(const int32_t* sentence, int last, Scratch& w) const;
@@ -301,9 +364,27 @@ class Trainer::Run {
   const TrainOptions& options_;
   const int num_threads_;
   const size_t stride_;
-  const uint64_t words_total_;
+  uint64_t words_total_;  // all members' tokens x epochs (JoinGroup)
   std::atomic<uint64_t> words_processed_;
   std::vector<WorkerShared> workers_;
+
+  // Private replicas merged at sync points: --deterministic, and every
+  // replica group (which trains this way whatever the option).
+  const bool synced_;
+  // Sync state (--deterministic, replica groups). The replicas are each
+  // worker's own; the rest is written by the thread completing a sync while
+  // the others wait at barrier_.
+  std::vector<Matrix> input_replicas_, output_replicas_;
+  std::unique_ptr<SyncBarrier> barrier_;
+  std::unique_ptr<SyncSchedule> schedule_;
+  uint64_t group_tokens_ = 0;  // corpus tokens of every member
+  uint64_t sync_threads_ = 1;  // threads of every member
+  uint64_t syncs_per_epoch_ = 1;
+  uint64_t synced_words_ = 0;  // the global count as of the last sync
+  bool sync_stop_ = false;     // every thread stops after this sync
+  bool group_done_ = false;    // the group's last round is behind us
+  std::atomic<bool> checkpoint_wanted_{false};  // at the next quiet sync
+  double sync_seconds_ = 0;                     // in CompleteSync
 
   // Pause/stop protocol (guarded by mutex_).
   std::mutex mutex_;
@@ -430,9 +511,7 @@ bool Trainer::Run::FillWindow(const ThreadProgress& state,
     }
   }
   if (status.ok()) return true;
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (monitor_status_.ok()) monitor_status_ = status;
-  abort_.store(true);
+  Abort(status);
   return false;
 }
 
@@ -447,36 +526,58 @@ Status ThreadError(const char* what, const std::exception& e) {
 
 }  // namespace
 
-void Trainer::Run::Abort(const Status& error) {
+void Trainer::Run::Abort(const Status& error, bool thread_failure) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (monitor_status_.ok()) monitor_status_ = error;
+  if (monitor_status_.ok()) {
+    monitor_status_ = error;
+    trainer_.thread_failed_ = thread_failure;
+  }
   abort_.store(true);
-  // A worker waiting for a checkpoint pause must not wait for this one.
+  // A worker waiting for a checkpoint pause or a sync must not wait for
+  // this one.
   pause_requested_.store(false, std::memory_order_release);
+  if (barrier_ != nullptr) barrier_->Abort();
   cv_.notify_all();
 }
 
+void Trainer::Run::BackToSafePoint(const ThreadProgress& safe,
+                                   ThreadProgress& state) {
+  // A failure falls in the epoch of the last safe point (an epoch ends
+  // after a sentence, before the next safe point). A publish since then
+  // added the safe point's unreported words and those consumed since.
+  const uint64_t consumed = state.words_done - safe.words_done;
+  words_processed_.fetch_sub(safe.words_unreported + consumed -
+                             state.words_unreported);
+  state = safe;
+}
+
 void Trainer::Run::Worker(int t) {
+  ThreadProgress& state = trainer_.progress_.threads[t];
+  ThreadProgress safe = state;
   try {
-    TrainRange(t);
+    if (synced_) {
+      TrainRangeDeterministic(t);
+    } else {
+      TrainRange(t, &safe);
+    }
   } catch (const std::exception& e) {
-    Abort(ThreadError("training thread", e));
+    // --deterministic: the replicas and the shared matrices disagree
+    // after a failure, so no checkpoint is offered (thread_failed() false).
+    if (!synced_) BackToSafePoint(safe, state);
+    Abort(ThreadError("training thread", e), !synced_);
     std::lock_guard<std::mutex> lock(mutex_);
     ++done_;
     cv_.notify_all();
   }
 }
 
-void Trainer::Run::TrainRange(int t) {
+void Trainer::Run::TrainRange(int t, ThreadProgress* last_safe) {
   if (hooks_.in_worker) hooks_.in_worker(t);
   ThreadProgress& state = trainer_.progress_.threads[t];
   WorkerShared& shared = workers_[t];
   Rng rng;
   rng.SetState(state.rng_state);
-  Scratch scratch(options_, stride_, trainer_.tables_->MaxTargets(options_));
-  if (subword_model_.table != nullptr) {
-    scratch.subword = std::make_unique<SubwordScratch>(subword_model_);
-  }
+  Scratch scratch = MakeScratch(&trainer_.input_, &trainer_.output_);
   CorpusWindow window;
   int length = 0;
 
@@ -494,6 +595,8 @@ void Trainer::Run::TrainRange(int t) {
         stopped = true;
         break;
       }
+      *last_safe = state;  // for Worker, if this sentence fails
+      rng.GetState(last_safe->rng_state);
       const uint64_t consumed =
           ReadSentence(state, window, rng, scratch.sentence, &length);
       words_here += consumed;
@@ -501,6 +604,7 @@ void Trainer::Run::TrainRange(int t) {
         alpha = float(AlphaFor(Publish(state)));
         shared.alpha.store(alpha, std::memory_order_relaxed);
       }
+      if (hooks_.in_sentence) hooks_.in_sentence(t, state);
       TrainSentence(length, alpha, rng, scratch);
       shared.words.store(words_here, std::memory_order_relaxed);
       shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
@@ -512,13 +616,234 @@ void Trainer::Run::TrainRange(int t) {
       state.words_done = 0;
     }
   }
-  if (!stopped) {
-    Publish(state);
-    rng.GetState(state.rng_state);
+  if (!stopped) Publish(state);
+  // (A stop saved it already; a failed corpus read had not.)
+  rng.GetState(state.rng_state);
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++done_;
+  cv_.notify_all();
+}
+
+void Trainer::Run::TrainRangeDeterministic(int t) {
+  if (hooks_.in_worker) hooks_.in_worker(t);
+  ThreadProgress& state = trainer_.progress_.threads[t];
+  Rng rng;
+  rng.SetState(state.rng_state);
+  Scratch scratch = MakeScratch(&input_replicas_[t], &output_replicas_[t]);
+  CorpusWindow window;
+  bool go = true;
+  while (go && state.epoch < uint32_t(options_.epochs)) {
+    workers_[t].epoch.store(state.epoch, std::memory_order_relaxed);
+    window.end = 0;  // positions restart at the range's begin
+    uint64_t j = SyncPoints::Next(state.begin, state.end, state.position,
+                                  syncs_per_epoch_);
+    go = TrainToRangeEnd(t, state, window, rng, scratch, &j);
+    while (go && j <= syncs_per_epoch_) go = SyncAt(t, state, rng, j++);
+    if (go) {
+      ++state.epoch;
+      state.position = state.begin;
+      state.words_done = 0;
+    }
   }
   std::lock_guard<std::mutex> lock(mutex_);
   ++done_;
   cv_.notify_all();
+}
+
+bool Trainer::Run::TrainToRangeEnd(int t, ThreadProgress& state,
+                                   CorpusWindow& window, Rng& rng,
+                                   Scratch& scratch, uint64_t* j) {
+  WorkerShared& shared = workers_[t];
+  const uint64_t per_epoch = syncs_per_epoch_;
+  uint64_t alpha_at = 0;
+  float alpha = 0;
+  int length = 0;
+  while (state.position < state.end) {
+    if (abort_.load(std::memory_order_relaxed) ||
+        (state.position >= window.end && !FillWindow(state, window))) {
+      return false;
+    }
+    const uint64_t consumed =
+        ReadSentence(state, window, rng, scratch.sentence, &length);
+    if (state.words_unreported >= alpha_at) {  // own words since the sync
+      alpha = float(DeterministicAlpha(state.words_unreported));
+      alpha_at = state.words_unreported + kReportEveryWords;
+      shared.alpha.store(alpha, std::memory_order_relaxed);
+    }
+    TrainSentence(length, alpha, rng, scratch);
+    shared.words.store(shared.words.load(std::memory_order_relaxed) + consumed,
+                       std::memory_order_relaxed);
+    shared.loss_sum.store(scratch.loss_sum, std::memory_order_relaxed);
+    shared.loss_count.store(scratch.loss_count, std::memory_order_relaxed);
+    while (*j <= per_epoch &&
+           state.position >=
+               SyncPoints::Position(state.begin, state.end, *j, per_epoch)) {
+      if (!SyncAt(t, state, rng, (*j)++)) return false;
+      alpha_at = 0;
+    }
+  }
+  return true;
+}
+
+bool Trainer::Run::SyncAt(int t, ThreadProgress& state, const Rng& rng,
+                          uint64_t j) {
+  rng.GetState(state.rng_state);
+  const uint64_t epoch = state.epoch;
+  const Clock::time_point arrived = Clock::now();
+  const bool go = barrier_->ArriveAndWait([&] { CompleteSync(epoch, j); });
+  const double waited = Seconds(arrived, Clock::now());
+  WorkerShared& shared = workers_[t];  // its own sum: load, then store
+  shared.sync_wait.store(
+      shared.sync_wait.load(std::memory_order_relaxed) + waited,
+      std::memory_order_relaxed);
+  return go && !sync_stop_;
+}
+
+bool Trainer::Run::SyncsPending(uint64_t j) const {
+  if (j >= syncs_per_epoch_) return false;
+  for (const ThreadProgress& p : trainer_.progress_.threads) {
+    if (p.position >=
+        SyncPoints::Position(p.begin, p.end, j + 1, syncs_per_epoch_)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// The flags a sync agrees on (their maximum over the replica group).
+enum SyncFlag { kFailed, kStopWanted, kCheckpointWanted, kNotQuiet, kFlags };
+
+}  // namespace
+
+void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
+  const Clock::time_point begin = Clock::now();
+  int32_t flags[kFlags] = {
+      0, hooks_.stop_requested != nullptr && hooks_.stop_requested->load(),
+      checkpoint_wanted_.load(), SyncsPending(j)};
+  const uint64_t k = epoch * syncs_per_epoch_ + j;
+  const bool last = k == uint64_t(options_.epochs) * syncs_per_epoch_;
+  uint64_t words = 0;
+  for (ThreadProgress& p : trainer_.progress_.threads) {
+    words += p.words_unreported;  // deterministic: fixed sync points
+    p.words_unreported = 0;
+  }
+  ReplicaGroup* group = hooks_.replicas;
+  Status st = group ? group->MaxInt(flags, kFlags) : Status::Ok();
+  if (st.ok() && flags[kFailed]) st = MemberFailed();
+  // A stop at the run's last sync is no stop: the run is complete.
+  sync_stop_ = !st.ok() || (!last && flags[kStopWanted] && !flags[kNotQuiet]);
+  const size_t rows = schedule_->RowsAt(k, j == syncs_per_epoch_ || sync_stop_);
+  const RowRange in = schedule_->InputRows(rows);
+  const RowRange out = schedule_->OutputRows(rows);
+  MergeRows(trainer_.input_, input_replicas_, in, kDeterministicMergeRule,
+            &trainer_.input_);
+  MergeRows(trainer_.output_, output_replicas_, out, kDeterministicMergeRule,
+            &trainer_.output_);
+  if (group != nullptr) {
+    if (st.ok()) st = GroupAverage(in, out, &words);
+    if (!st.ok()) Abort(st);
+    group_done_ = !st.ok() || last || sync_stop_;
+  }
+  synced_words_ += words;
+  words_processed_.store(synced_words_);
+  if (!sync_stop_) {  // a stop keeps the merged matrices; replicas go
+    CopyRows(trainer_.input_, in, &input_replicas_);
+    CopyRows(trainer_.output_, out, &output_replicas_);
+    if (flags[kCheckpointWanted] && !flags[kNotQuiet]) WriteMergedCheckpoint();
+  }
+  sync_seconds_ += Seconds(begin, Clock::now());
+}
+
+void Trainer::Run::WriteMergedCheckpoint() {
+  checkpoint_wanted_.store(false);
+  Matrix input = trainer_.input_;  // then the merge of every row
+  Matrix output = trainer_.output_;
+  const SyncSchedule& s = *schedule_;
+  const size_t all = s.RowsAt(0, true);
+  MergeRows(trainer_.input_, input_replicas_, s.InputRows(all),
+            kDeterministicMergeRule, &input);
+  MergeRows(trainer_.output_, output_replicas_, s.OutputRows(all),
+            kDeterministicMergeRule, &output);
+  Status st;
+  if (hooks_.replicas != nullptr) {
+    st = hooks_.replicas->AverageFloats(input.data(),
+                                        input.rows() * input.stride());
+    if (st.ok()) {
+      st = hooks_.replicas->AverageFloats(output.data(),
+                                          output.rows() * output.stride());
+    }
+  }
+  std::swap(input, trainer_.input_);
+  std::swap(output, trainer_.output_);
+  RecordProgress();
+  if (st.ok() && hooks_.write_checkpoint) {
+    st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
+  }
+  std::swap(input, trainer_.input_);
+  std::swap(output, trainer_.output_);
+  if (!st.ok()) Abort(st);
+}
+
+void Trainer::Run::SetUpDeterministic() {
+  input_replicas_.assign(size_t(num_threads_), trainer_.input_);
+  output_replicas_.assign(size_t(num_threads_), trainer_.output_);
+  barrier_ = std::make_unique<SyncBarrier>(num_threads_);
+  schedule_ = std::make_unique<SyncSchedule>(
+      trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_),
+      hooks_.sync_hot_rows ? hooks_.sync_hot_rows : SyncSchedule::kHotRows);
+  syncs_per_epoch_ = SyncPoints::PerEpoch(group_tokens_, sync_threads_,
+                                          hooks_.sync_every_words);
+  synced_words_ = words_processed_.load();
+}
+
+Status Trainer::Run::JoinGroup() {
+  group_tokens_ = trainer_.progress_.corpus_tokens;
+  sync_threads_ = uint64_t(num_threads_);
+  if (hooks_.replicas == nullptr) return Status::Ok();
+  uint64_t counts[2] = {group_tokens_, sync_threads_};
+  WEMBED_RETURN_IF_ERROR(hooks_.replicas->SumU64(counts, 2));
+  group_tokens_ = counts[0];
+  sync_threads_ = counts[1];
+  words_total_ = uint64_t(options_.epochs) * group_tokens_;
+  return Status::Ok();
+}
+
+Status Trainer::Run::GroupAverage(RowRange in, RowRange out, uint64_t* words) {
+  ReplicaGroup& group = *hooks_.replicas;
+  const size_t stride = trainer_.input_.stride();
+  WEMBED_RETURN_IF_ERROR(
+      group.AverageFloats(trainer_.input_.row(in.begin), in.size() * stride));
+  WEMBED_RETURN_IF_ERROR(group.AverageFloats(trainer_.output_.row(out.begin),
+                                             out.size() * stride));
+  return group.SumU64(words, 1);
+}
+
+void Trainer::Run::LeaveGroup() {
+  if (hooks_.replicas == nullptr || group_done_) return;
+  int32_t flags[kFlags] = {1, 0, 0, 0};
+  (void)hooks_.replicas->MaxInt(flags, kFlags);  // the others end too
+  group_done_ = true;
+}
+
+void Trainer::Run::RecordProgress() {
+  trainer_.progress_.words_processed = words_processed_.load();
+  trainer_.progress_.elapsed_seconds =
+      elapsed_before_ + Seconds(start_, Clock::now());
+  trainer_.UpdateEpoch();
+  RecordLoss();
+}
+
+Trainer::Run::Scratch Trainer::Run::MakeScratch(Matrix* input,
+                                                Matrix* output) const {
+  Scratch scratch(options_, stride_, trainer_.tables_->MaxTargets(options_));
+  scratch.input = input;
+  scratch.output = output;
+  if (subword_model_.table != nullptr) {
+    scratch.subword = std::make_unique<SubwordScratch>(subword_model_);
+  }
+  return scratch;
 }
 
 void Trainer::Run::InitSubwordModel() {
@@ -574,7 +899,7 @@ void Trainer::Run::ExactNsTargets(const float* x, int32_t center, float alpha,
     }
     // Hogwild: rows may be written by other threads concurrently; the
     // races are intended (word2vec.c does the same).
-    float* l2 = trainer_.output_.row(target);
+    float* l2 = w.output->row(target);
     const float f = k.dot(x, l2, stride_);
     const float g = (label - tables.sigmoid.Sigmoid(f)) * alpha;
     w.loss_sum -= tables.sigmoid.LogSigmoid(d == 0 ? f : -f);
@@ -592,7 +917,7 @@ void Trainer::Run::ExactHsTargets(const float* x, int32_t center, float alpha,
   const int32_t* points = tables.tree.points(center);
   const uint8_t* codes = tables.tree.codes(center);
   for (int d = 0; d < depth; ++d) {
-    float* l2 = trainer_.output_.row(points[d]);  // hogwild, as above
+    float* l2 = w.output->row(points[d]);  // hogwild, as above
     const float g = HsCoefficient(tables.sigmoid, k.dot(x, l2, stride_),
                                   codes[d], alpha, &w.loss_sum);
     if (g == 0.0f) continue;  // a saturated node: word2vec.c skips it
@@ -606,7 +931,7 @@ void Trainer::Run::TrainSentenceExact(int length, float alpha, Rng& rng,
                                       Scratch& w) {
   const int32_t* sentence = w.sentence.data();
   const SgnsKernels& k = trainer_.tables_->kernels;
-  Matrix& input = trainer_.input_;
+  Matrix& input = *w.input;
   const bool hs = UsesTree(options_);
   const int window = options_.window;
   for (int i = 0; i < length; ++i) {
@@ -635,8 +960,8 @@ void Trainer::Run::TrainSentenceBatch(int length, float alpha, Rng& rng,
   float** out_rows = w.out_rows.data();
   const Tables& tables = *trainer_.tables_;
   const SgnsKernels& k = tables.kernels;
-  Matrix& input = trainer_.input_;
-  Matrix& output = trainer_.output_;
+  Matrix& input = *w.input;
+  Matrix& output = *w.output;
   const int window = options_.window;
   const int negative = options_.negative;
   const size_t row_bytes = stride_ * sizeof(float);
@@ -704,7 +1029,7 @@ void Trainer::Run::TrainSentenceCenter(int length, float alpha, Rng& rng,
   const int32_t* sentence = w.sentence.data();
   const Tables& tables = *trainer_.tables_;
   const SgnsKernels& k = tables.kernels;
-  Matrix& output = trainer_.output_;
+  Matrix& output = *w.output;
   float** out = w.out_rows.data();
   float* error = w.cbow.row(1);
   const int window = options_.window;
@@ -712,7 +1037,7 @@ void Trainer::Run::TrainSentenceCenter(int length, float alpha, Rng& rng,
     const int radius = window - int(rng.Below(uint32_t(window)));
     const int lo = std::max(0, i - radius);
     const int hi = std::min(length - 1, i + radius);
-    float* x = trainer_.input_.row(sentence[i]);
+    float* x = w.input->row(sentence[i]);
     for (int c = lo; c <= hi; ++c) {
       if (c == i) continue;
       const int32_t target = sentence[c];
@@ -738,7 +1063,7 @@ int Trainer::Run::DrawAhead(const int32_t* sentence, int length, int i,
   const int window = options_.window;
   const int radius = window - int(rng.Below(uint32_t(window)));
   if (UsesTree(options_)) {
-    PrefetchPaths(sentence, length, i);
+    PrefetchPaths(sentence, length, i, *w.output);
   } else {
     DrawNegatives(sentence, length, i, negs, rng, w);
   }
@@ -761,7 +1086,7 @@ void Trainer::Run::DrawNegatives(const int32_t* sentence, int length, int i,
       noise.Prefetch(pending[d]);
     }
   }
-  const Matrix& output = trainer_.output_;
+  const Matrix& output = *w.output;
   PrefetchRow(output.row(sentence[i]), stride_ * sizeof(float));
   for (int d = 0; d < n; ++d) {
     PrefetchRow(output.row(negs[d]), stride_ * sizeof(float));
@@ -769,28 +1094,28 @@ void Trainer::Run::DrawNegatives(const int32_t* sentence, int length, int i,
 }
 
 inline void Trainer::Run::PrefetchPaths(const int32_t* sentence, int length,
-                                        int i) const {
+                                        int i, const Matrix& output) const {
   const HuffmanTree& tree = trainer_.tables_->tree;
   if (i + 2 < length) tree.PrefetchEntry(sentence[i + 2]);
   if (i + 1 < length) tree.PrefetchPath(sentence[i + 1]);
   const int depth = tree.code_length(sentence[i]);
   const int32_t* points = tree.points(sentence[i]);
   for (int d = kPrefetchFromDepth; d < depth; ++d) {
-    PrefetchRow(trainer_.output_.row(points[d]), stride_ * sizeof(float));
+    PrefetchRow(output.row(points[d]), stride_ * sizeof(float));
   }
 }
 
 void Trainer::Run::PrefetchContexts(const int32_t* sentence, int last,
                                     Scratch& w) const {
   for (int c = w.prefetched_until + 1; c <= last; ++c) {
-    PrefetchRow(trainer_.input_.row(sentence[c]), stride_ * sizeof(float));
+    PrefetchRow(w.input->row(sentence[c]), stride_ * sizeof(float));
   }
   w.prefetched_until = std::max(w.prefetched_until, last);
 }
 
 int Trainer::Run::BatchTargets(int32_t center, const int32_t* negs,
                                Scratch& w) {
-  Matrix& output = trainer_.output_;
+  Matrix& output = *w.output;
   float** out = w.out_rows.data();
   if (UsesTree(options_)) {
     const HuffmanTree& tree = trainer_.tables_->tree;
@@ -837,8 +1162,8 @@ void Trainer::Run::TrainSentencePipelined(int length, float alpha, Rng& rng,
     if (i + 1 < length) {
       next_radius = DrawAhead(sentence, length, i + 1, upcoming, rng, w);
     }
-    const int num_in = GatherContexts(sentence, length, i, radius,
-                                      trainer_.input_, w.in_rows.data());
+    const int num_in =
+        GatherContexts(sentence, length, i, radius, *w.input, w.in_rows.data());
     const int num_out = BatchTargets(sentence[i], negatives, w);
     if (num_in == 0 || num_out == 0) continue;
     if (options_.model == Model::kCbow) {
@@ -893,7 +1218,7 @@ void Trainer::Run::TrainSentenceCbowExact(int length, float alpha, Rng& rng,
   for (int i = 0; i < length; ++i) {
     const int radius = window - int(rng.Below(uint32_t(window)));
     const int num_in =
-        GatherContexts(sentence, length, i, radius, trainer_.input_, in_rows);
+        GatherContexts(sentence, length, i, radius, *w.input, in_rows);
     if (num_in == 0) continue;
     k.average(in_rows, num_in, stride_, CbowScale(num_in), hidden);
     std::fill(w.neu1e.begin(), w.neu1e.end(), 0.0f);
@@ -967,11 +1292,7 @@ void Trainer::Run::CheckpointPaused(std::unique_lock<std::mutex>& lock) {
   pause_requested_.store(true, std::memory_order_release);
   cv_.wait(lock, [&] { return paused_ + done_ == num_threads_; });
   if (done_ < num_threads_) {
-    trainer_.progress_.words_processed = words_processed_.load();
-    trainer_.progress_.elapsed_seconds =
-        elapsed_before_ + Seconds(start_, Clock::now());
-    trainer_.UpdateEpoch();
-    RecordLoss();
+    RecordProgress();
     Status st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
     if (!st.ok()) {
       monitor_status_ = st;
@@ -986,7 +1307,7 @@ void Trainer::Run::Monitor() {
   try {
     MonitorLoop();
   } catch (const std::exception& e) {
-    Abort(ThreadError("progress monitor", e));
+    Abort(ThreadError("progress monitor", e), !synced_);
   }
 }
 
@@ -1008,7 +1329,7 @@ std::vector<std::thread> Trainer::Run::StartWorkers() {
       if (hooks_.before_thread_start) hooks_.before_thread_start(t + 1);
       workers.emplace_back(&Run::Worker, this, t);
     } catch (const std::exception& e) {
-      Abort(ThreadError("cannot start a training thread", e));
+      Abort(ThreadError("cannot start a training thread", e), !synced_);
       std::lock_guard<std::mutex> lock(mutex_);
       done_ += num_threads_ - t;  // never started: nothing to wait for
       cv_.notify_all();
@@ -1043,7 +1364,11 @@ void Trainer::Run::MonitorLoop() {
     }
     if (checkpoints &&
         Seconds(last_checkpoint, now) >= hooks_.checkpoint_every_seconds) {
-      CheckpointPaused(lock);
+      if (synced_) {
+        checkpoint_wanted_.store(true);  // written at the next quiet sync
+      } else {
+        CheckpointPaused(lock);
+      }
       last_checkpoint = Clock::now();
     }
   }
@@ -1066,8 +1391,14 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   loss_sum_before_ = trainer_.progress_.loss_sum;
   loss_count_before_ = trainer_.progress_.loss_count;
   const uint64_t processed_before = words_processed_.load();
+  WEMBED_RETURN_IF_ERROR(JoinGroup());
+  if (synced_) SetUpDeterministic();
   std::thread monitor;
-  WEMBED_RETURN_IF_ERROR(StartMonitor(&monitor));
+  Status started = StartMonitor(&monitor);
+  if (!started.ok()) {
+    LeaveGroup();
+    return started;
+  }
 
   // One worker per thread, all updating the shared matrices without locks
   // (hogwild). Plain threads rather than an OpenMP team: OpenMP may start
@@ -1075,6 +1406,7 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   // every worker owns a corpus range that must be trained.
   std::vector<std::thread> workers = StartWorkers();
   for (std::thread& w : workers) w.join();
+  LeaveGroup();  // if this member ended early
 
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -1087,12 +1419,8 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   TrainProgress& progress = trainer_.progress_;
   progress.words_processed = words_processed_.load();
   progress.elapsed_seconds = elapsed_before_ + seconds;
-  double loss_sum = 0;
-  uint64_t loss_count = 0;
   bool all_finished = true;
   for (int t = 0; t < num_threads_; ++t) {
-    loss_sum += workers_[t].loss_sum.load();
-    loss_count += workers_[t].loss_count.load();
     all_finished &= progress.threads[t].epoch >= uint32_t(options_.epochs);
   }
   RecordLoss();
@@ -1105,20 +1433,38 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
         "learning rate --alpha " +
         std::to_string(options_.alpha) + " is too high; word2vec uses 0.025)");
   }
-
   TrainSummary summary;
   summary.words_trained = progress.words_processed - processed_before;
+  if (synced_) {  // this process's, not the group's
+    summary.words_trained = 0;
+    for (const WorkerShared& w : workers_) summary.words_trained += w.words;
+  }
   summary.seconds = seconds;
-  summary.words_per_second = summary.words_trained / std::max(seconds, 1e-9);
+  summary.stopped = !all_finished;
+  FinishSummary(&summary);
+  return summary;
+}
+
+void Trainer::Run::FinishSummary(TrainSummary* summary) const {
+  double loss_sum = 0;
+  uint64_t loss_count = 0;
+  for (const WorkerShared& w : workers_) {
+    loss_sum += w.loss_sum.load();
+    loss_count += w.loss_count.load();
+  }
+  summary->words_per_second =
+      summary->words_trained / std::max(summary->seconds, 1e-9);
   // The mean loss since the last progress snapshot (the whole run if there
   // was none): the loss at the end of training, not averaged from the start.
-  summary.final_loss =
+  summary->final_loss =
       loss_count > last_loss_count_
           ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
           : 0;
-  summary.stopped = !all_finished;
-  summary.kernels = trainer_.tables_->kernels.name;
-  return summary;
+  summary->sync_seconds = sync_seconds_;
+  for (const WorkerShared& w : workers_) {
+    summary->sync_wait_seconds += w.sync_wait.load() / double(num_threads_);
+  }
+  summary->kernels = trainer_.tables_->kernels.name;
 }
 
 // ---------------------------------------------------------------------------
@@ -1352,6 +1698,7 @@ void Trainer::UpdateEpoch() {
 }
 
 StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
+  thread_failed_ = false;
   Run run(this, hooks);
   return run.Execute();
 }
@@ -1394,15 +1741,23 @@ Status Trainer::WithCheckpoint(
   Checkpoint c;
   DescribeIn(&c);
   c.vocab = vocab_;
-  c.input = std::move(input_);
-  c.output = std::move(output_);
-  c.subword_input = std::move(subword_input_);
   c.progress = progress_;
-  Status status = fn(c);
-  input_ = std::move(c.input);
-  output_ = std::move(c.output);
-  subword_input_ = std::move(c.subword_input);
-  return status;
+  // The matrices come back even if `fn` throws (std::bad_alloc).
+  struct Lend {
+    Trainer& t;
+    Checkpoint& c;
+    Lend(Trainer& trainer, Checkpoint& ckpt) : t(trainer), c(ckpt) {
+      c.input = std::move(t.input_);
+      c.output = std::move(t.output_);
+      c.subword_input = std::move(t.subword_input_);
+    }
+    ~Lend() {
+      t.input_ = std::move(c.input);
+      t.output_ = std::move(c.output);
+      t.subword_input_ = std::move(c.subword_input);
+    }
+  } lend(*this, c);
+  return fn(c);
 }
 
 Checkpoint Trainer::Release() && {

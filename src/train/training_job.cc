@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/log_file_writer.h"
+#include "train/rank_protocol.h"
 #include "wembed/base/output_paths.h"
 #include "wembed/corpus/corpus_file.h"
 #include "wembed/corpus/corpus_scanner.h"
@@ -54,26 +55,18 @@ std::string JoinInputs(const std::vector<std::string>& inputs) {
 class TrainingRun {
  public:
   TrainingRun(const TrainingJob& job, TrainingObserver& observer,
-              const std::atomic<bool>* stop, const Env& env)
-      : job_(job), observer_(observer), stop_(stop), env_(env) {}
+              const std::atomic<bool>* stop, const Env& env, RankGroup* ranks)
+      : job_(job), observer_(observer), stop_(stop), env_(env), ranks_(ranks) {}
 
+  // Under a RankGroup every rank runs the same steps; each Agree() is a
+  // point where all ranks learn whether any failed (rank_protocol.h).
   StatusOr<TrainingResult> Run() {
-    WEMBED_RETURN_IF_ERROR(PrepareJob());
-    WEMBED_RETURN_IF_ERROR(ResolveInputs());
-    WEMBED_RETURN_IF_ERROR(CheckPaths());
-    WEMBED_RETURN_IF_ERROR(LoadFixedVocabulary());
-    WEMBED_RETURN_IF_ERROR(encoded_input_ ? ReadEncodedInput()
-                                          : ScanCorpusOnce());
-    if (!job_.save_vocab.empty()) {
-      WEMBED_RETURN_IF_ERROR(scan_.vocab.Save(job_.save_vocab, env_));
-    }
-    if (StopRequested()) {
-      return Status::Cancelled("interrupted before training started");
-    }
-    WEMBED_RETURN_IF_ERROR(CreateTrainer());
-    WEMBED_RETURN_IF_ERROR(Train());
-    WEMBED_RETURN_IF_ERROR(result_.stopped ? WriteFinalCheckpoint()
-                                           : WriteFinishedModel());
+    WEMBED_RETURN_IF_ERROR(Agree(Prepare()));
+    WEMBED_RETURN_IF_ERROR(ReadCorpus());
+    WEMBED_RETURN_IF_ERROR(Agree(SaveVocabAndCreateTrainer()));
+    WEMBED_RETURN_IF_ERROR(Agree(Train()));
+    WEMBED_RETURN_IF_ERROR(
+        Agree(result_.stopped ? WriteFinalCheckpoint() : WriteFinishedModel()));
     result_.job = job_;
     result_.model = std::move(*trainer_).Release();
     return std::move(result_);
@@ -82,6 +75,51 @@ class TrainingRun {
  private:
   bool StopRequested() const { return stop_ != nullptr && stop_->load(); }
   bool resuming() const { return !job_.resume.empty(); }
+  // Rank 0 of a group, or a process alone: writes the outputs.
+  bool writer() const { return ranks_ == nullptr || ranks_->rank() == 0; }
+  Status Agree(const Status& local) {
+    return ranks_ == nullptr ? local : AgreeOnStatus(*ranks_, local);
+  }
+
+  Status Prepare() {
+    WEMBED_RETURN_IF_ERROR(PrepareJob());
+    WEMBED_RETURN_IF_ERROR(CheckRankSupport());
+    WEMBED_RETURN_IF_ERROR(ResolveInputs());
+    if (writer()) WEMBED_RETURN_IF_ERROR(CheckPaths());
+    return LoadFixedVocabulary();
+  }
+
+  // A resumed run has as many ranks as the run it continues; each rank
+  // takes its threads and share of the checkpoint.
+  Status CheckRankSupport() {
+    if (!resuming()) return Status::Ok();
+    return TakeRankShare(ranks_ == nullptr ? 0 : ranks_->rank(),
+                         ranks_ == nullptr ? 1 : ranks_->size(), job_.resume,
+                         &resume_from_);
+  }
+
+  Status ReadCorpus() {
+    if (ranks_ == nullptr) {
+      return encoded_input_ ? ReadEncodedInput() : ScanCorpusOnce();
+    }
+    if (encoded_input_ && ranks_->size() > 1) {
+      return Agree(Status::InvalidArgument(
+          input_files_[0] +
+          ": an encoded corpus (.wenc) as the input is not supported under "
+          "MPI yet; give the text files"));
+    }
+    return encoded_input_ ? Agree(ReadEncodedInput()) : ScanShare();
+  }
+
+  Status SaveVocabAndCreateTrainer() {
+    if (!job_.save_vocab.empty() && writer()) {
+      WEMBED_RETURN_IF_ERROR(scan_.vocab.Save(job_.save_vocab, env_));
+    }
+    if (StopRequested()) {
+      return Status::Cancelled("interrupted before training started");
+    }
+    return CreateTrainer();
+  }
 
   // The job as it will run: a resumed run's merged options, absolute input
   // paths, the thread count resolved; then validated.
@@ -231,7 +269,7 @@ class TrainingRun {
     return AddInitWords();
   }
 
-  Status ScanCorpusOnce() {
+  ScanRequest ScanRequestForRun() {
     ScanRequest request = CorpusScanRequest(job_);
     request.inputs = input_files_;
     request.encode = true;
@@ -242,15 +280,61 @@ class TrainingRun {
       observer_.OnScanProgress(s);
     };
     request.env = &env_;
-    StatusOr<ScanResult> scanned = ScanCorpus(request);
-    if (!scanned.ok()) {
-      const Status& s = scanned.status();
-      if (s.code() != StatusCode::kCancelled) return s;
-      return Status::Cancelled(s.message() + "; nothing was trained");
-    }
+    return request;
+  }
+
+  static Status ScanError(const Status& s) {
+    if (s.code() != StatusCode::kCancelled) return s;
+    return Status::Cancelled(s.message() + "; nothing was trained");
+  }
+
+  Status ScanCorpusOnce() {
+    StatusOr<ScanResult> scanned = ScanCorpus(ScanRequestForRun());
+    if (!scanned.ok()) return ScanError(scanned.status());
     scan_ = std::move(scanned).value();
-    observer_.OnScanDone(scan_.stats, scan_.vocab.size(),
-                         scan_.corpus.num_tokens());
+    return ScanDone(scan_.stats, scan_.corpus.num_tokens());
+  }
+
+  // One rank's scan: its share of the inputs, the vocabulary merged over
+  // all ranks (the merge's collectives are reached by every rank exactly
+  // once, by a rank whose scan failed before through AgreeOnStatus), then
+  // agreement on the encoding, then the totals of all shares.
+  Status ScanShare() {
+    ScanRequest request = ScanRequestForRun();
+    request.share = {ranks_->rank(), ranks_->size()};
+    bool merged = false;
+    Status merge_status;
+    if (fixed_ == nullptr) {
+      request.merge_counts = [&](std::vector<std::string> words,
+                                 std::vector<uint64_t> counts) {
+        merged = true;
+        StatusOr<Vocabulary> v = MergeRankCounts(
+            *ranks_, std::move(words), std::move(counts), job_.options.vocab,
+            JoinInputs(job_.options.inputs).substr(1));
+        if (!v.ok()) merge_status = v.status();
+        return v;
+      };
+    }
+    StatusOr<ScanResult> scanned = ScanCorpus(request);
+    if (fixed_ == nullptr && !merged) {
+      return ScanError(AgreeOnStatus(*ranks_, scanned.status()));
+    }
+    if (!merge_status.ok()) return ScanError(merge_status);  // agreed
+    WEMBED_RETURN_IF_ERROR(Agree(ScanError(scanned.status())));
+    scan_ = std::move(scanned).value();
+    ScanStats total = scan_.stats;
+    uint64_t sums[4] = {total.bytes_read, total.total_tokens, total.sentences,
+                        scan_.corpus.num_tokens()};
+    WEMBED_RETURN_IF_ERROR(ranks_->SumU64(sums, 4));
+    total.bytes_read = sums[0];
+    total.total_tokens = sums[1];
+    total.sentences = sums[2];
+    return Agree(ScanDone(total, sums[3]));
+  }
+
+  // The scan's report (`stats` and `corpus_tokens` of all ranks).
+  Status ScanDone(const ScanStats& stats, uint64_t corpus_tokens) {
+    observer_.OnScanDone(stats, scan_.vocab.size(), corpus_tokens);
     NoteScanCaveats();
     if (!scan_.kept_path.empty()) {
       observer_.OnNote("note: the encoded corpus is kept in " +
@@ -346,7 +430,7 @@ class TrainingRun {
   // The --log-json file, opened when training starts; a resumed run
   // continues its log.
   Status OpenLog() {
-    if (job_.log_json.empty()) return Status::Ok();
+    if (job_.log_json.empty() || !writer()) return Status::Ok();
     log_ = std::make_unique<LogFileWriter>(job_.log_json, env_);
     return log_->Open(/*append=*/resuming());
   }
@@ -417,7 +501,8 @@ class TrainingRun {
     WEMBED_RETURN_IF_ERROR(OpenLog());
     TrainHooks hooks;
     hooks.stop_requested = stop_;
-    if (!job_.checkpoint.empty()) {
+    hooks.replicas = ranks_;
+    if (!job_.checkpoint.empty() && PeriodicCheckpointsUnderRanks()) {
       hooks.checkpoint_every_seconds = job_.checkpoint_every;
       hooks.write_checkpoint = [this](const Checkpoint& c) {
         return WritePeriodicCheckpoint(c);
@@ -432,30 +517,61 @@ class TrainingRun {
         observer_.OnNote("warning: --log-json: " + st.message());
       }
     }
-    if (!summary.ok()) return WithCheckpointState(summary.status());
+    if (!summary.ok()) return AfterFailure(summary.status());
     result_.summary = *summary;
     result_.stopped = summary->stopped;
     observer_.OnTrainingDone(*summary, trainer_->options().threads);
     return Status::Ok();
   }
 
+  // The percentage of the run's words that `p` has trained.
+  int PercentDone(const TrainProgress& p) const {
+    return int(100 * double(p.words_processed) /
+               double(std::max<uint64_t>(
+                   1, p.corpus_tokens * uint64_t(job_.options.epochs))));
+  }
+
+  // Until the trainer agrees on when to checkpoint, ranks would write at
+  // different moments: a distributed run then writes only the final one.
+  bool PeriodicCheckpointsUnderRanks() {
+    if (ranks_ == nullptr || kTrainerSyncsReplicas) return true;
+    if (writer()) {
+      observer_.OnNote(
+          "note: under MPI this build writes the checkpoint only at the end "
+          "(periodic checkpoints need the trainer's sync points)");
+    }
+    return false;
+  }
+
   // A periodic checkpoint, unless the run has diverged: a non-finite
   // state never replaces the last good checkpoint, it stops the run.
   Status WritePeriodicCheckpoint(const Checkpoint& c) {
-    if (!CheckpointIsFinite(c)) {
-      const TrainProgress& p = c.progress;
-      const double done =
-          double(p.words_processed) /
-          double(std::max<uint64_t>(
-              1, p.corpus_tokens * uint64_t(job_.options.epochs)));
-      return Status::InvalidArgument(
-          "training diverged at " + std::to_string(int(done * 100)) +
-          "%: the vectors contain non-finite values (the learning rate "
-          "--alpha " + std::to_string(job_.options.alpha) +
-          " is too high; word2vec uses 0.025)");
+    if (ranks_ == nullptr) {
+      WEMBED_RETURN_IF_ERROR(CheckFinite(c));
+      return WriteCheckpoint(job_.checkpoint, c, env_);
     }
-    return WriteCheckpoint(job_.checkpoint, c, env_);
+    WEMBED_RETURN_IF_ERROR(Agree(CheckFinite(c)));
+    return Agree(WriteRunCheckpoint(c));
   }
+
+  // Under a RankGroup: collective; rank 0 writes every rank's positions.
+  Status WriteRunCheckpoint(const Checkpoint& c) {
+    if (ranks_ == nullptr) return WriteCheckpoint(job_.checkpoint, c, env_);
+    Checkpoint combined;
+    WEMBED_RETURN_IF_ERROR(GatherRankCheckpoint(*ranks_, c, &combined));
+    if (!writer()) return Status::Ok();
+    return WriteCheckpoint(job_.checkpoint, combined, env_);
+  }
+
+  Status CheckFinite(const Checkpoint& c) const {
+    if (CheckpointIsFinite(c)) return Status::Ok();
+    return Status::InvalidArgument(
+        "training diverged at " + std::to_string(PercentDone(c.progress)) +
+        "%: the vectors contain non-finite values (the learning rate "
+        "--alpha " + std::to_string(job_.options.alpha) +
+        " is too high; word2vec uses 0.025)");
+  }
+
 
   // `error` (training failed) with what became of the checkpoint when the
   // vectors diverged: the file is left as it was, the last good state.
@@ -471,11 +587,42 @@ class TrainingRun {
                               : "no checkpoint was written"));
   }
 
+  // `error` (training failed) with what became of the checkpoint. A
+  // thread's failure (out of memory, a thread that could not be started)
+  // left every thread at a safe point: the state is written as a periodic
+  // checkpoint (not if it is non-finite) and --resume continues from it.
+  // Not under ranks: the other ranks are not at a common point to write.
+  Status AfterFailure(const Status& error) {
+    if (job_.checkpoint.empty() || ranks_ != nullptr ||
+        !trainer_->thread_failed() || !trainer_->AllFinite()) {
+      return WithCheckpointState(error);
+    }
+    Status written;
+    try {
+      written = trainer_->WithCheckpoint(
+          [this](const Checkpoint& c) { return WritePeriodicCheckpoint(c); });
+    } catch (const std::bad_alloc&) {
+      written = Status::Internal("out of memory");
+    }
+    const std::string& ck = job_.checkpoint;
+    if (!written.ok()) {
+      return Status(error.code(), error.message() +
+                                      "; the checkpoint was not written: " +
+                                      written.message());
+    }
+    return Status(
+        error.code(),
+        error.message() + "; the checkpoint " + ck + " was written at " +
+            std::to_string(PercentDone(trainer_->progress())) +
+            "% (wembed train --resume " + ck +
+            (job_.output.empty() ? "" : " --output " + job_.output) +
+            " continues)");
+  }
+
   Status WriteFinalCheckpoint() {
     if (job_.checkpoint.empty()) return Status::Ok();
-    return trainer_->WithCheckpoint([this](const Checkpoint& c) {
-      return WriteCheckpoint(job_.checkpoint, c, env_);
-    });
+    return trainer_->WithCheckpoint(
+        [this](const Checkpoint& c) { return WriteRunCheckpoint(c); });
   }
 
   // A finished run: the vectors first, then the checkpoint. A failure of
@@ -503,7 +650,7 @@ class TrainingRun {
   }
 
   Status WriteVectors() {
-    if (job_.output.empty()) return Status::Ok();
+    if (job_.output.empty() || !writer()) return Status::Ok();
     Matrix sum, composed;
     const Matrix* input = &trainer_->input_vectors();
     const SubwordSpec spec = trainer_->options().Subwords();
@@ -525,6 +672,7 @@ class TrainingRun {
   TrainingObserver& observer_;
   const std::atomic<bool>* stop_;
   const Env& env_;
+  RankGroup* const ranks_;  // null: this process alone
   Checkpoint resume_from_;
   std::vector<std::string> input_files_;  // the inputs expanded
   bool encoded_input_ = false;            // one .wenc file
@@ -574,9 +722,9 @@ ScanRequest CorpusScanRequest(const TrainingJob& job) {
 StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
                                      TrainingObserver& observer,
                                      const std::atomic<bool>* stop,
-                                     const Env& env) {
+                                     const Env& env, RankGroup* ranks) {
   try {
-    TrainingRun run(job, observer, stop, env);
+    TrainingRun run(job, observer, stop, env, ranks);
     return run.Run();
   } catch (const std::bad_alloc&) {
     return Status::Internal("out of memory");

@@ -48,7 +48,11 @@ enum SectionType : uint32_t {
   kOutputLayoutSection = 7,     // versions 2 and 3
   kSubwordSettingsSection = 8,  // version 3 only
   kSubwordMatrixSection = 9,    // version 3 only
+  // Extension (read by this build, skipped by older readers): the ranks
+  // of a distributed run.
+  kRanksSection = kExtensionSectionBit | 0x10,
 };
+constexpr size_t kRankRecordSize = 28;
 // The sections every checkpoint of a version has, in file order, before the
 // end section.
 constexpr uint32_t kRequiredSectionsV1[] = {kOptionsSection, kVocabularySection,
@@ -89,6 +93,8 @@ std::string SectionName(uint32_t type) {
       return "subword settings";
     case kSubwordMatrixSection:
       return "subword matrix";
+    case kRanksSection:
+      return "ranks";
   }
   return "type " + std::to_string(type);
 }
@@ -138,6 +144,23 @@ std::string SubwordProblem(const Checkpoint& c) {
   return "";
 }
 
+// The ranks' thread counts add up to the threads; each has one.
+std::string RanksProblem(const Checkpoint& c) {
+  if (c.ranks.empty()) return "";
+  if (c.ranks.size() > kMaxCheckpointThreads) return "too many ranks";
+  uint64_t threads = 0;
+  for (const RankShare& r : c.ranks) {
+    if (r.threads == 0) return "a rank without threads";
+    threads += r.threads;
+  }
+  if (threads != c.progress.threads.size()) {
+    return "the ranks have " + std::to_string(threads) +
+           " threads but the progress has " +
+           std::to_string(c.progress.threads.size());
+  }
+  return "";
+}
+
 // Returns an empty string when `c` is consistent, else the first problem.
 std::string FindInconsistency(const Checkpoint& c) {
   const size_t v = c.vocab.size();
@@ -164,6 +187,7 @@ std::string FindInconsistency(const Checkpoint& c) {
     if (!keys.insert(key).second) return "option '" + key + "' appears twice";
   }
   const TrainProgress& p = c.progress;
+  if (std::string problem = RanksProblem(c); !problem.empty()) return problem;
   if (!std::isfinite(p.elapsed_seconds) || p.elapsed_seconds < 0) {
     return "elapsed time " + std::to_string(p.elapsed_seconds) +
            " is not a finite non-negative number";
@@ -223,6 +247,18 @@ std::string EncodeProgress(const TrainProgress& p) {
   PutFixed64(&out, p.loss_count);
   PutFixed32(&out, uint32_t(p.threads.size()));
   for (const ThreadProgress& t : p.threads) EncodeThread(&out, t);
+  return out;
+}
+
+std::string EncodeRanks(const std::vector<RankShare>& ranks) {
+  std::string out;
+  PutFixed32(&out, uint32_t(ranks.size()));
+  for (const RankShare& r : ranks) {
+    PutFixed64(&out, r.corpus_tokens);
+    PutFixed64(&out, r.corpus_bytes);
+    PutFixed64(&out, r.corpus_fingerprint);
+    PutFixed32(&out, r.threads);
+  }
   return out;
 }
 
@@ -315,6 +351,10 @@ Status WriteCheckpointImpl(const std::string& path, const Checkpoint& ckpt,
       WriteMatrixSection(&w, kOutputSection, ckpt.output, &chunk));
   WEMBED_RETURN_IF_ERROR(
       AppendSection(w, kProgressSection, EncodeProgress(ckpt.progress)));
+  if (!ckpt.ranks.empty()) {
+    WEMBED_RETURN_IF_ERROR(
+        AppendSection(w, kRanksSection, EncodeRanks(ckpt.ranks)));
+  }
   WEMBED_RETURN_IF_ERROR(AppendSection(w, kEndSection, {}));
   return w.Commit();
 }
@@ -339,6 +379,10 @@ class CheckpointReader {
     while (true) {
       Section s;
       WEMBED_RETURN_IF_ERROR(reader_.ReadSectionHeader(&s));
+      if (s.type == kRanksSection) {
+        WEMBED_RETURN_IF_ERROR(ReadRanks(s, &ckpt.ranks));
+        continue;
+      }
       if (!IsExpected(s.type, next_required)) {
         WEMBED_RETURN_IF_ERROR(SkipUnexpected(s, next_required));
         continue;
@@ -426,6 +470,25 @@ class CheckpointReader {
   Status SkipPayload(const Section& s) { return reader_.SkipPayload(s); }
   Status ReadPayload(Section s, std::string* payload) {
     return reader_.ReadPayload(s, payload);
+  }
+
+  Status ReadRanks(const Section& s, std::vector<RankShare>* ranks) {
+    std::string payload;
+    WEMBED_RETURN_IF_ERROR(ReadPayload(s, &payload));
+    ByteDecoder d(payload);
+    uint32_t n = 0;
+    if (!d.Fixed32(&n) || d.remaining() != uint64_t(n) * kRankRecordSize) {
+      return Corrupt(Where(s) + " is " + std::to_string(payload.size()) +
+                     " bytes, not a count and whole rank records");
+    }
+    ranks->resize(n);
+    for (RankShare& r : *ranks) {
+      d.Fixed64(&r.corpus_tokens);
+      d.Fixed64(&r.corpus_bytes);
+      d.Fixed64(&r.corpus_fingerprint);
+      d.Fixed32(&r.threads);
+    }
+    return Status::Ok();
   }
 
   Status ReadOutputLayout(const Section& s, Checkpoint* ckpt) {

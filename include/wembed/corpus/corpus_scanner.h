@@ -75,6 +75,16 @@ enum class EncodedStorage {
              // and renamed (wembed encode)
 };
 
+// Which part of the inputs a scan reads: share `index` of `count` (MPI
+// ranks; docs/distributed.md). The inputs laid end to end by size on disk
+// are cut into `count` equal byte ranges; a share reads the lines of plain
+// files that start in its range and the gzip files that start in it. stdin
+// and FIFOs cannot be shared (InvalidArgument).
+struct InputShare {
+  int index = 0;
+  int count = 1;
+};
+
 struct ScanRequest {
   std::vector<std::string> inputs;
   TokenizerOptions tokenizer;
@@ -99,6 +109,15 @@ struct ScanRequest {
   // When set, no counting: this vocabulary is used as is (word2vec's
   // -read-vocab) and only the encoding is done.
   const Vocabulary* fixed_vocab = nullptr;
+  InputShare share;  // default: all of the inputs
+  // Counting only. When set, called once when counting ends with the words
+  // this scan counted (in order of first occurrence) and their counts; what
+  // it returns (the vocabulary merged over all shares) is the scan's
+  // vocabulary and the encoding's, or its error ends the scan. The request's
+  // min_count, max_vocab and max_final_vocab are then the callee's to apply.
+  std::function<StatusOr<Vocabulary>(std::vector<std::string> words,
+                                     std::vector<uint64_t> counts)>
+      merge_counts;
   // When set and it becomes true, the scan stops at the next block and
   // returns StatusCode::kCancelled.
   const std::atomic<bool>* cancel = nullptr;

@@ -80,6 +80,10 @@ struct TrainOptions {
   int subword_min_n = 0;
   int subword_max_n = 0;
   uint64_t buckets = 2000000;
+  // --deterministic: every thread trains its own replica of the matrices,
+  // merged at sync points fixed by word counts, so the same inputs, options,
+  // seed and threads give the same bits (docs/training.md).
+  bool deterministic = false;
 
   // The subword settings of the run: disabled (all zero) when off.
   SubwordSpec Subwords() const {

@@ -51,6 +51,11 @@ struct TrainSummary {
   double final_loss = 0;     // mean loss per pair since the last progress
                              // snapshot (whole run if none)
   bool stopped = false;      // true if stopped on request before the end
+  double sync_seconds = 0;   // --deterministic: wall time in the syncs'
+                             // merges and group rounds (not the waits)
+  double sync_wait_seconds = 0;  // --deterministic: a thread's mean wall
+                                 // time at the sync barrier (merges and
+                                 // waits for the slowest thread)
   const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
 };
 
@@ -77,15 +82,31 @@ struct TrainHooks {
   // the corpus's longest sentence); 0 = 4 MiB. Memory only, never results.
   size_t corpus_buffer_bytes = 0;
   // Tests only: called before each thread is created (0 = the monitor,
-  // 1.. = the workers) and at the start of each worker, in its thread; an
-  // exception thrown there (std::system_error, std::bad_alloc) stands for a
-  // failed thread creation or allocation, which ends the run with an error
-  // Status instead of std::terminate.
+  // 1.. = the workers), at the start of each worker, in its thread, and in
+  // each worker after it has read a sentence (its progress is past it) and
+  // before it trains on it; an exception thrown there (std::system_error,
+  // std::bad_alloc) stands for a failed thread creation or allocation,
+  // which ends the run with an error Status (Trainer::thread_failed())
+  // instead of std::terminate.
   std::function<void(int thread)> before_thread_start;
   std::function<void(int thread)> in_worker;
+  std::function<void(int thread, const ThreadProgress& state)> in_sentence;
   // The other replicas this run averages with at its sync points (MPI
   // ranks); nullptr: this process alone. Not owned; must outlive Train().
+  // Every member trains its own corpus share with the same vocabulary,
+  // options and starting matrices; the members' token and thread counts
+  // (summed at the start) fix the learning-rate schedule and the sync
+  // points, so all meet the same number of times (docs/distributed.md).
+  // A group always trains as --deterministic does (each thread its own
+  // replica, merged at the sync points), whatever options.deterministic
+  // says: the hogwild mode does not sync with a group.
   ReplicaGroup* replicas = nullptr;
+  // --deterministic: about this many corpus words per thread between two
+  // syncs; 0 = 65,536, and the rows of the hottest tier, merged at every
+  // sync; 0 = 1024 (docs/distributed.md). They change the vectors; every
+  // member of a replica group must use the same. Tests set small values.
+  uint64_t sync_every_words = 0;
+  size_t sync_hot_rows = 0;
 };
 
 class Trainer {
@@ -129,6 +150,13 @@ class Trainer {
   // False if any vector element is NaN or infinite (a diverged run).
   bool AllFinite() const;
 
+  // After Train() returned an error: true if it was a thread's failure (an
+  // exception such as std::bad_alloc in a worker or the progress monitor, a
+  // thread that could not be started). Every thread stopped at a safe
+  // point, a failed worker at its last one (the sentence it was training
+  // is trained again), so the state can be checkpointed and resumed.
+  bool thread_failed() const { return thread_failed_; }
+
   // Moves the full state out (no copy of the matrices); the trainer must
   // not be used afterwards.
   Checkpoint Release() &&;
@@ -165,6 +193,7 @@ class Trainer {
   TrainProgress progress_;
   struct Tables;  // sampling and sigmoid tables, built from vocab_
   std::unique_ptr<Tables> tables_;
+  bool thread_failed_ = false;  // of the last Train() call
 };
 
 }  // namespace wembed

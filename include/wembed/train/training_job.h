@@ -14,6 +14,7 @@
 #include "wembed/base/env.h"
 #include "wembed/base/status.h"
 #include "wembed/corpus/corpus_scanner.h"
+#include "wembed/train/rank_group.h"
 #include "wembed/train/train_options.h"
 #include "wembed/train/trainer.h"
 #include "wembed/vectors/checkpoint.h"
@@ -141,10 +142,19 @@ ScanRequest CorpusScanRequest(const TrainingJob& job);
 // or the training stops at its next safe point, a checkpoint is written if
 // the job has one, and the result says stopped (a stop during the scan is
 // Status kCancelled). Errors name the file or option at fault.
+//
+// With a `ranks` group (not owned; MPI ranks, docs/distributed.md) this is
+// one rank of a distributed run, called on every rank with the same job:
+// each rank scans its share of the inputs, the ranks' counts make one
+// vocabulary, each trains its share with TrainHooks::replicas = ranks, and
+// rank 0 alone writes the outputs (vectors, checkpoints, --save-vocab,
+// --log-json). Every rank returns the same Status: an error on one rank
+// ("rank R: ...") ends all of them at the next point they agree on.
 StatusOr<TrainingResult> RunTraining(const TrainingJob& job,
                                      TrainingObserver& observer,
                                      const std::atomic<bool>* stop = nullptr,
-                                     const Env& env = Env::Default());
+                                     const Env& env = Env::Default(),
+                                     RankGroup* ranks = nullptr);
 
 }  // namespace wembed
 

@@ -43,6 +43,17 @@ struct TrainProgress {
   std::vector<ThreadProgress> threads;
 };
 
+// One rank of a distributed run (`mpirun -np N wembed train`,
+// docs/distributed.md): its share of the corpus and how many of
+// TrainProgress::threads are its (the ranks' threads follow each other in
+// rank order; their positions are offsets in the rank's own share).
+struct RankShare {
+  uint64_t corpus_tokens = 0;       // the share's EncodedCorpus::num_tokens()
+  uint64_t corpus_bytes = 0;        // its size_bytes()
+  uint64_t corpus_fingerprint = 0;  // its Fingerprint()
+  uint32_t threads = 0;
+};
+
 // What the rows of a checkpoint's output matrix are.
 enum class OutputLayout : uint32_t {
   kWordVectors = 0,  // one context vector per word (negative sampling)
@@ -74,6 +85,11 @@ struct Checkpoint {
   // and a 0 x 0 matrix.
   SubwordSpec subwords;
   Matrix subword_input;
+  // A distributed run's ranks, in rank order (an extension section, so
+  // the version is unchanged); empty for one process. With ranks,
+  // progress.corpus_tokens is their sum, progress.corpus_bytes 0 and
+  // progress.corpus_fingerprint a hash of theirs.
+  std::vector<RankShare> ranks;
 };
 
 // The newest format version this build reads (and writes, for subwords).

@@ -1,11 +1,13 @@
-#include "fuzz_input.h"
+#include "fuzz_util.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 namespace wembed_fuzz {
@@ -60,6 +62,33 @@ void Check(bool ok, const char* what) {
   if (ok) return;
   std::fprintf(stderr, "invariant failed: %s\n", what);
   std::abort();
+}
+
+void CheckWord(const std::string& word) {
+  Check(!word.empty(), "empty word");
+  Check(word.find_first_of(" \t\n\r\v\f") == std::string::npos,
+        "word with whitespace");
+}
+
+void CheckLineIncreases(size_t line, size_t* last) {
+  Check(line > *last, "line numbers increase");
+  *last = line;
+}
+
+void CheckEmbeddings(const wembed::Embeddings& e,
+                     const wembed::EmbeddingsLoadInfo& info) {
+  Check(e.words.size() == e.vectors.rows(), "one word per row");
+  Check(e.words.size() + info.duplicates_dropped == info.header_rows,
+        "rows kept + duplicates dropped == header rows");
+  std::set<std::string> seen;
+  for (size_t r = 0; r < e.vectors.rows(); ++r) {
+    Check(!e.words[r].empty(), "empty word");
+    Check(seen.insert(e.words[r]).second, "duplicate word kept");
+    const float* row = e.vectors.row(r);
+    for (size_t c = 0; c < e.vectors.cols(); ++c) {
+      Check(std::isfinite(row[c]), "non-finite value accepted");
+    }
+  }
 }
 
 }  // namespace wembed_fuzz

@@ -1,0 +1,163 @@
+#include "wembed/dist/mpi_rank_group.h"
+
+#include <mpi.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+
+namespace wembed {
+namespace {
+
+// Elements or bytes per MPI call: counts are ints.
+constexpr size_t kMaxFloatsPerCall = size_t{1} << 26;
+constexpr size_t kMaxBytesPerCall = size_t{1} << 30;
+
+Status MpiError(const char* what, int code) {
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
+  return Status::IoError(std::string("MPI: ") + what + " failed" +
+                         (length > 0 ? ": " + std::string(text, length) : ""));
+}
+
+#define WEMBED_MPI_CALL(what, call)                             \
+  do {                                                          \
+    if (const int mpi_code = (call); mpi_code != MPI_SUCCESS) { \
+      return MpiError(what, mpi_code);                          \
+    }                                                           \
+  } while (0)
+
+// inout[i] = in[i] + inout[i]. Registered as non-commutative, so MPI
+// combines the ranks' operands in rank order.
+void SumFloatsInRankOrder(void* in, void* inout, int* len, MPI_Datatype*) {
+  const float* __restrict a = static_cast<const float*>(in);
+  float* __restrict b = static_cast<float*>(inout);
+  for (int i = 0; i < *len; ++i) b[i] = a[i] + b[i];
+}
+
+// MPI_Allreduce in place, in calls of at most kMaxFloatsPerCall elements.
+template <class T>
+Status AllreduceInPlace(T* data, size_t count, MPI_Datatype type, MPI_Op op,
+                        const char* what) {
+  for (size_t done = 0; done < count;) {
+    const size_t n = std::min(kMaxFloatsPerCall, count - done);
+    WEMBED_MPI_CALL(what, MPI_Allreduce(MPI_IN_PLACE, data + done, int(n), type,
+                                        op, MPI_COMM_WORLD));
+    done += n;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<MpiRankGroup>> MpiRankGroup::Create() {
+  int provided = 0;
+  WEMBED_MPI_CALL(
+      "MPI_Init_thread",
+      MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided));
+  // Errors come back as codes (a Status), not as an abort from inside MPI.
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  std::unique_ptr<MpiRankGroup> group(new MpiRankGroup(rank, size));
+  if (provided < MPI_THREAD_SERIALIZED) {
+    return Status::Internal(
+        "MPI: the library supports only MPI_THREAD_FUNNELED or less; "
+        "training needs MPI_THREAD_SERIALIZED");
+  }
+  return group;
+}
+
+MpiRankGroup::~MpiRankGroup() { MPI_Finalize(); }
+
+Status MpiRankGroup::AverageFloats(float* data, size_t count) {
+  MPI_Op op;
+  WEMBED_MPI_CALL("MPI_Op_create",
+                  MPI_Op_create(&SumFloatsInRankOrder, /*commute=*/0, &op));
+  Status status;
+  const float scale = 1.0f / float(size_);
+  for (size_t done = 0; done < count && status.ok();) {
+    const size_t n = std::min(kMaxFloatsPerCall, count - done);
+    float* p = data + done;
+    int code = MPI_Reduce(rank_ == 0 ? MPI_IN_PLACE : p, p, int(n), MPI_FLOAT,
+                          op, 0, MPI_COMM_WORLD);
+    if (code == MPI_SUCCESS && rank_ == 0) {
+      for (size_t i = 0; i < n; ++i) p[i] *= scale;
+    }
+    if (code == MPI_SUCCESS) {
+      code = MPI_Bcast(p, int(n), MPI_FLOAT, 0, MPI_COMM_WORLD);
+    }
+    if (code != MPI_SUCCESS) status = MpiError("averaging", code);
+    done += n;
+  }
+  MPI_Op_free(&op);
+  return status;
+}
+
+Status MpiRankGroup::SumU64(uint64_t* data, size_t count) {
+  return AllreduceInPlace(data, count, MPI_UINT64_T, MPI_SUM, "summing counts");
+}
+
+Status MpiRankGroup::MaxInt(int32_t* data, size_t count) {
+  return AllreduceInPlace(data, count, MPI_INT32_T, MPI_MAX, "agreeing");
+}
+
+// In rounds of at most INT_MAX / size bytes per rank, so that the counts
+// and displacements of MPI_Gatherv fit an int.
+Status MpiRankGroup::GatherBytes(const std::string& mine,
+                                 std::vector<std::string>* all) {
+  std::vector<uint64_t> sizes(size_t(size_), 0);
+  const uint64_t my_size = mine.size();
+  WEMBED_MPI_CALL("gathering sizes",
+                  MPI_Allgather(&my_size, 1, MPI_UINT64_T, sizes.data(), 1,
+                                MPI_UINT64_T, MPI_COMM_WORLD));
+  all->clear();
+  if (rank_ == 0) {
+    all->resize(size_t(size_));
+    for (int r = 0; r < size_; ++r) (*all)[r].resize(sizes[r]);
+  }
+  const uint64_t per_round = std::max<uint64_t>(
+      1, std::min<uint64_t>(kMaxBytesPerCall, uint64_t(INT_MAX) / size_));
+  const uint64_t largest = *std::max_element(sizes.begin(), sizes.end());
+  std::vector<int> counts(static_cast<size_t>(size_));
+  std::vector<int> displs(static_cast<size_t>(size_));
+  std::string round;
+  for (uint64_t off = 0; off < largest; off += per_round) {
+    int total = 0;
+    for (int r = 0; r < size_; ++r) {
+      counts[r] = int(std::min(per_round, sizes[r] - std::min(sizes[r], off)));
+      displs[r] = total;
+      total += counts[r];
+    }
+    if (rank_ == 0) round.resize(size_t(total));
+    WEMBED_MPI_CALL(
+        "gathering bytes",
+        MPI_Gatherv(mine.data() + std::min(my_size, off), counts[rank_],
+                    MPI_BYTE, round.data(), counts.data(), displs.data(),
+                    MPI_BYTE, 0, MPI_COMM_WORLD));
+    if (rank_ != 0) continue;
+    for (int r = 0; r < size_; ++r) {
+      if (counts[r] == 0) continue;
+      std::copy_n(round.data() + displs[r], counts[r], (*all)[r].data() + off);
+    }
+  }
+  return Status::Ok();
+}
+
+Status MpiRankGroup::BroadcastBytes(std::string* data) {
+  uint64_t size = data->size();
+  WEMBED_MPI_CALL("broadcasting a size",
+                  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD));
+  data->resize(size);
+  for (uint64_t off = 0; off < size; off += kMaxBytesPerCall) {
+    const int n = int(std::min<uint64_t>(kMaxBytesPerCall, size - off));
+    WEMBED_MPI_CALL(
+        "broadcasting bytes",
+        MPI_Bcast(data->data() + off, n, MPI_BYTE, 0, MPI_COMM_WORLD));
+  }
+  return Status::Ok();
+}
+
+}  // namespace wembed

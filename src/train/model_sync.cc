@@ -1,0 +1,110 @@
+#include "train/model_sync.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace wembed {
+
+SyncSchedule::SyncSchedule(size_t input_rows, size_t output_rows,
+                           bool output_hot_last, size_t hot_rows)
+    : input_rows_(input_rows),
+      output_rows_(output_rows),
+      output_hot_last_(output_hot_last),
+      hot_rows_(std::max<size_t>(1, hot_rows)) {}
+
+size_t SyncSchedule::RowsAt(uint64_t k, bool full) const {
+  const size_t all = std::max(input_rows_, output_rows_);
+  if (full || k == 0) return all;
+  size_t n = hot_rows_;
+  for (int zeros = __builtin_ctzll(k); zeros > 0 && n < all; --zeros) n *= 2;
+  return std::min(n, all);
+}
+
+RowRange SyncSchedule::InputRows(size_t n) const {
+  return RowRange{0, std::min(n, input_rows_)};
+}
+
+RowRange SyncSchedule::OutputRows(size_t n) const {
+  n = std::min(n, output_rows_);
+  if (output_hot_last_) return RowRange{output_rows_ - n, output_rows_};
+  return RowRange{0, n};
+}
+
+uint64_t SyncPoints::PerEpoch(uint64_t tokens, uint64_t threads,
+                              uint64_t every) {
+  const uint64_t per_thread = tokens / std::max<uint64_t>(1, threads);
+  return std::max<uint64_t>(1, per_thread / (every ? every : kSyncEveryWords));
+}
+
+uint64_t SyncPoints::Position(uint64_t begin, uint64_t end, uint64_t j,
+                              uint64_t per_epoch) {
+  if (j >= per_epoch) return end;
+  const unsigned __int128 span = end - begin;
+  return begin + uint64_t(span * j / per_epoch);
+}
+
+uint64_t SyncPoints::Next(uint64_t begin, uint64_t end, uint64_t position,
+                          uint64_t per_epoch) {
+  uint64_t j = 1;
+  while (j <= per_epoch && Position(begin, end, j, per_epoch) <= position) ++j;
+  return j;
+}
+
+void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
+               RowRange rows, MergeRule rule, Matrix* out) {
+  const size_t cols = base.cols();
+  const float scale = 1.0f / float(replicas.size());
+  std::vector<float> acc(cols);
+  float* __restrict sum = acc.data();
+  for (size_t r = rows.begin; r < rows.end; ++r) {
+    const float* b = base.row(r);
+    std::fill(acc.begin(), acc.end(), 0.0f);
+    for (const Matrix& replica : replicas) {  // fixed order: reproducible
+      const float* __restrict x = replica.row(r);
+      if (rule == MergeRule::kMean) {
+        for (size_t c = 0; c < cols; ++c) sum[c] += x[c];
+      } else {
+        for (size_t c = 0; c < cols; ++c) sum[c] += x[c] - b[c];
+      }
+    }
+    float* o = out->row(r);  // may be b: each element read before written
+    if (rule == MergeRule::kMean) {
+      for (size_t c = 0; c < cols; ++c) o[c] = sum[c] * scale;
+    } else {
+      for (size_t c = 0; c < cols; ++c) o[c] = b[c] + sum[c];
+    }
+  }
+}
+
+void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to) {
+  if (rows.size() == 0) return;
+  const size_t bytes = rows.size() * from.stride() * sizeof(float);
+  for (Matrix& m : *to) {
+    std::memcpy(m.row(rows.begin), from.row(rows.begin), bytes);
+  }
+}
+
+bool SyncBarrier::ArriveAndWait(const std::function<void()>& completion) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (aborted_) return false;
+  if (++arrived_ < parties_) {
+    const uint64_t generation = generation_;
+    cv_.wait(lock, [&] { return aborted_ || generation_ != generation; });
+    return !aborted_;
+  }
+  lock.unlock();
+  completion();  // the others wait: generation_ has not moved
+  lock.lock();
+  arrived_ = 0;
+  ++generation_;
+  cv_.notify_all();
+  return !aborted_;
+}
+
+void SyncBarrier::Abort() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  aborted_ = true;
+  cv_.notify_all();
+}
+
+}  // namespace wembed

@@ -1,0 +1,115 @@
+// Model synchronisation for --deterministic training and replica groups
+// (docs/distributed.md, "Sync schedule"): when the threads (or the members
+// of a ReplicaGroup) meet (SyncPoints), which rows they merge then
+// (SyncSchedule), how private replicas merge (MergeRows), and the barrier
+// the threads meet at (SyncBarrier).
+#ifndef WEMBED_SRC_TRAIN_MODEL_SYNC_H_
+#define WEMBED_SRC_TRAIN_MODEL_SYNC_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "wembed/base/matrix.h"
+
+namespace wembed {
+
+// Rows [begin, end) of a matrix.
+struct RowRange {
+  size_t begin = 0;
+  size_t end = 0;
+  size_t size() const { return end - begin; }
+};
+
+// pWord2Vec's doubling schedule over frequency-sorted rows: sync k (1-based,
+// counted over the whole run) merges the hot_rows * 2^(trailing zero bits of
+// k) hottest rows, so the hottest tier is merged at every sync and each
+// colder tier half as often; a full sync (an epoch's end, a checkpoint, a
+// stop) merges every row. Input rows and word-vector output rows are hottest
+// first (the vocabulary is sorted by count descending); a Huffman tree's
+// inner nodes are hottest last (the root is the last row).
+class SyncSchedule {
+ public:
+  static constexpr size_t kHotRows = 1024;
+
+  SyncSchedule(size_t input_rows, size_t output_rows, bool output_hot_last,
+               size_t hot_rows = kHotRows);
+
+  // How many of each matrix's hottest rows sync k merges (all if `full`).
+  size_t RowsAt(uint64_t k, bool full) const;
+  // The `n` hottest rows of each matrix (n capped to its rows).
+  RowRange InputRows(size_t n) const;
+  RowRange OutputRows(size_t n) const;
+
+ private:
+  size_t input_rows_;
+  size_t output_rows_;
+  bool output_hot_last_;
+  size_t hot_rows_;
+};
+
+// Corpus tokens each thread trains between two syncs, about (pWord2Vec
+// syncs every 0.1 s, about this many words per thread).
+inline constexpr uint64_t kSyncEveryWords = uint64_t{1} << 16;
+
+// Where the syncs of an epoch fall. Every thread (and every member of a
+// replica group) meets at the same `per_epoch` syncs each epoch; sync
+// j (1..per_epoch) of a thread owning bytes [begin, end) comes at its first
+// sentence boundary at or after Position(begin, end, j), the last one at
+// its range's end, so the points depend on no timing.
+struct SyncPoints {
+  // `tokens` corpus tokens in all, trained by `threads` threads in all
+  // (over every member), a sync every `every` words per thread (0 =
+  // kSyncEveryWords): at least 1 sync per epoch.
+  static uint64_t PerEpoch(uint64_t tokens, uint64_t threads,
+                           uint64_t every = 0);
+  static uint64_t Position(uint64_t begin, uint64_t end, uint64_t j,
+                           uint64_t per_epoch);
+  // The first j in 1..per_epoch whose position is past `position`
+  // (per_epoch + 1 if none).
+  static uint64_t Next(uint64_t begin, uint64_t end, uint64_t position,
+                       uint64_t per_epoch);
+};
+
+// How the replicas' rows become one.
+enum class MergeRule {
+  kMean,         // the mean of the replicas (pWord2Vec's allreduce)
+  kSumOfDeltas,  // base + the sum of each replica's change since the last
+                 // merge (every thread's updates kept, as hogwild does)
+};
+// The rule --deterministic uses (docs/training.md: measured).
+inline constexpr MergeRule kDeterministicMergeRule = MergeRule::kSumOfDeltas;
+
+// Rows `rows` of `out` = the merge of the replicas' rows, with `base` the
+// rows' value at the last merge; `out` may be `base`. The arithmetic runs in
+// replica order, so the result depends on nothing but the values.
+void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
+               RowRange rows, MergeRule rule, Matrix* out);
+// Copies rows `rows` of `from` into every replica.
+void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to);
+
+// A reusable barrier of `parties` threads. The last to arrive runs
+// `completion` (without the barrier's lock) while the others wait, then
+// all go on. Abort() releases every waiting and later arrival with false.
+class SyncBarrier {
+ public:
+  explicit SyncBarrier(int parties) : parties_(parties) {}
+
+  bool ArriveAndWait(const std::function<void()>& completion);
+  void Abort();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  const int parties_;
+  int arrived_ = 0;
+  uint64_t generation_ = 0;
+  bool aborted_ = false;
+};
+
+}  // namespace wembed
+
+#endif  // WEMBED_SRC_TRAIN_MODEL_SYNC_H_

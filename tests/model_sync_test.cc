@@ -1,0 +1,119 @@
+// The sync schedule, sync points, replica merge and barrier of
+// --deterministic training (src/train/model_sync.h).
+#include "train/model_sync.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace wembed {
+namespace {
+
+TEST(SyncScheduleTest, HotRowsEverySyncColderTiersAtDoublingIntervals) {
+  const SyncSchedule s(10000, 10000, false, 1000);
+  // k = 1..8: 1000, 2000, 1000, 4000, 1000, 2000, 1000, 8000.
+  const size_t expected[] = {1000, 2000, 1000, 4000, 1000, 2000, 1000, 8000};
+  for (uint64_t k = 1; k <= 8; ++k) {
+    EXPECT_EQ(s.RowsAt(k, false), expected[k - 1]) << k;
+  }
+  EXPECT_EQ(s.RowsAt(16, false), 10000u);  // capped at every row
+  EXPECT_EQ(s.RowsAt(1u << 20, false), 10000u);
+  EXPECT_EQ(s.RowsAt(3, true), 10000u);  // a full sync
+  // Over 2^m syncs, tier i (2^i times the hot rows) comes 2^(m-i-1) times.
+  int tier2 = 0;
+  for (uint64_t k = 1; k <= 64; ++k) tier2 += s.RowsAt(k, false) == 4000;
+  EXPECT_EQ(tier2, 8);  // k = 4 mod 8
+}
+
+TEST(SyncScheduleTest, TreeNodesAreHottestLastWordsHottestFirst) {
+  const SyncSchedule words(100, 100, false, 10);
+  EXPECT_EQ(words.InputRows(10).begin, 0u);
+  EXPECT_EQ(words.InputRows(10).end, 10u);
+  EXPECT_EQ(words.OutputRows(10).begin, 0u);
+  const SyncSchedule tree(100, 99, true, 10);
+  EXPECT_EQ(tree.OutputRows(10).begin, 89u);  // near the root
+  EXPECT_EQ(tree.OutputRows(10).end, 99u);
+  EXPECT_EQ(tree.OutputRows(1000).begin, 0u);  // all of them
+  EXPECT_EQ(tree.InputRows(1000).end, 100u);
+}
+
+TEST(SyncPointsTest, EveryThreadMeetsEverySyncAndTheLastAtItsEnd) {
+  EXPECT_EQ(SyncPoints::PerEpoch(1000, 2), 1u);  // small corpus: epoch ends
+  EXPECT_EQ(SyncPoints::PerEpoch(kSyncEveryWords * 8, 2), 4u);
+  EXPECT_EQ(SyncPoints::PerEpoch(1000, 2, 100), 5u);
+  const uint64_t per_epoch = 7;
+  uint64_t previous = 100;
+  for (uint64_t j = 1; j <= per_epoch; ++j) {
+    const uint64_t p = SyncPoints::Position(100, 1100, j, per_epoch);
+    EXPECT_GT(p, previous);
+    previous = p;
+  }
+  EXPECT_EQ(previous, 1100u);
+  EXPECT_EQ(SyncPoints::Next(100, 1100, 100, per_epoch), 1u);
+  const uint64_t at3 = SyncPoints::Position(100, 1100, 3, per_epoch);
+  EXPECT_EQ(SyncPoints::Next(100, 1100, at3, per_epoch), 4u);
+  EXPECT_EQ(SyncPoints::Next(100, 1100, 1100, per_epoch), per_epoch + 1);
+  // An empty range passes every point at once.
+  EXPECT_EQ(SyncPoints::Position(5, 5, 1, per_epoch), 5u);
+  EXPECT_EQ(SyncPoints::Next(5, 5, 5, per_epoch), per_epoch + 1);
+}
+
+Matrix Filled(size_t rows, size_t cols, float start) {
+  Matrix m(rows, cols);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) m.row(r)[c] = start + float(r * cols + c);
+  }
+  return m;
+}
+
+TEST(MergeRowsTest, MeanAndSumOfDeltasOverTheRowsAskedOnly) {
+  Matrix base = Filled(3, 2, 0);
+  std::vector<Matrix> replicas = {Filled(3, 2, 1), Filled(3, 2, 3)};
+  Matrix mean = base;
+  MergeRows(base, replicas, RowRange{0, 2}, MergeRule::kMean, &mean);
+  EXPECT_EQ(mean.row(0)[0], 2.0f);  // (1 + 3) / 2
+  EXPECT_EQ(mean.row(1)[1], 5.0f);  // (4 + 6) / 2
+  EXPECT_EQ(mean.row(2)[0], 4.0f);  // untouched
+  MergeRows(base, replicas, RowRange{1, 3}, MergeRule::kSumOfDeltas, &base);
+  EXPECT_EQ(base.row(0)[0], 0.0f);          // untouched
+  EXPECT_EQ(base.row(1)[0], 2.0f + 1 + 3);  // base + both changes
+  EXPECT_EQ(base.row(2)[1], 5.0f + 1 + 3);
+  CopyRows(base, RowRange{1, 3}, &replicas);
+  EXPECT_EQ(replicas[0].row(2)[1], 9.0f);
+  EXPECT_EQ(replicas[1].row(1)[0], 6.0f);
+  EXPECT_EQ(replicas[1].row(0)[0], 3.0f);  // not copied
+}
+
+TEST(SyncBarrierTest, LastArrivalCompletesEachRoundOnce) {
+  SyncBarrier barrier(3);
+  std::atomic<int> completions{0};
+  std::vector<int> seen(3, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        ASSERT_TRUE(barrier.ArriveAndWait([&] { ++completions; }));
+        seen[t] = completions.load();  // the round's completion is done
+        EXPECT_EQ(seen[t], round + 1);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(completions.load(), 50);
+}
+
+TEST(SyncBarrierTest, AbortReleasesWaitersAndLaterArrivals) {
+  SyncBarrier barrier(2);
+  bool released = true;
+  std::thread waiter([&] { released = barrier.ArriveAndWait([] {}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  barrier.Abort();
+  waiter.join();
+  EXPECT_FALSE(released);
+  EXPECT_FALSE(barrier.ArriveAndWait([] {}));
+}
+
+}  // namespace
+}  // namespace wembed

@@ -1,0 +1,157 @@
+// `mpirun -np 2 wembed train` (built only with MPI): the ranks share one
+// vocabulary equal to one process's, rank 0 alone writes the outputs, and
+// an error on one rank ends every rank with one message, quickly. Each run
+// is bounded by timeout(1), so a hang fails the test instead of blocking
+// CI. Ranks run one thread each (CI has 2 cores).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace wembed {
+namespace {
+
+using testing::CommandResult;
+using testing::CountLines;
+using testing::Gzip;
+using testing::ReadFile;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+// Seconds a whole mpirun may take before the test calls it a hang.
+constexpr char kTimeoutSeconds[] = "90";
+
+class MpiCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    corpus_ = dir_.File("corpus.txt");
+    questions_ = dir_.File("questions.txt");
+    ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus_, "--output-questions",
+                      questions_, "--sentences", "4000"})
+                  .exit_code,
+              0);
+  }
+  CommandResult Wembed(std::vector<std::string> args) {
+    args.insert(args.begin(), WEMBED_BINARY);
+    return RunCommand(args, dir_.path());
+  }
+  // `mpirun -np ranks wembed args...`, killed after kTimeoutSeconds.
+  CommandResult Mpirun(int ranks, const std::vector<std::string>& args) {
+    std::vector<std::string> cmd = {
+        "/usr/bin/timeout",    "-k",           "5",
+        kTimeoutSeconds,       WEMBED_MPIEXEC, "--oversubscribe",
+        "--allow-run-as-root", "-np",          std::to_string(ranks),
+        WEMBED_BINARY};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    return RunCommand(cmd, dir_.path());
+  }
+  std::vector<std::string> TrainArgs() const {
+    return {"train",
+            "--input",
+            corpus_,
+            "--threads",
+            "1",
+            "--dim",
+            "16",
+            "--epochs",
+            "1",
+            "--min-count",
+            "3",
+            "--format",
+            "txt",
+            "--output",
+            dir_.File("v.txt"),
+            "--save-vocab",
+            dir_.File("vocab.txt")};
+  }
+
+  TempDir dir_;
+  std::string corpus_, questions_;
+};
+
+TEST_F(MpiCliTest, TwoRanksShareOneProcesssVocabularyAndRankZeroWrites) {
+  const CommandResult alone =
+      Wembed({"vocab", "-i", corpus_, "-o", dir_.File("alone.txt"),
+              "--min-count", "3", "-q"});
+  ASSERT_EQ(alone.exit_code, 0) << alone.err;
+  const CommandResult r = Mpirun(2, TrainArgs());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir_.File("vocab.txt")), ReadFile(dir_.File("alone.txt")));
+  const int words = CountLines(ReadFile(dir_.File("alone.txt")));
+  EXPECT_EQ(CountLines(ReadFile(dir_.File("v.txt"))), words + 1);
+  // One report of the vectors written: rank 0's.
+  size_t at = r.err.find("wrote ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("wrote ", at + 1), std::string::npos) << r.err;
+}
+
+TEST_F(MpiCliTest, AnErrorOnOneRankEndsBothWithOneMessage) {
+  // The corrupt gzip file comes last: rank 1's share.
+  WriteFile(dir_.File("bad.gz"), Gzip("some words\n").substr(0, 12));
+  std::vector<std::string> args = TrainArgs();
+  args.insert(args.begin() + 3, dir_.File("bad.gz"));  // after --input F
+  const CommandResult r = Mpirun(2, args);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.exit_code, 124) << "timed out: a rank hung";
+  const std::string expected =
+      "wembed train: error: rank 1: " + dir_.File("bad.gz") + ":";
+  EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("wembed train: error:", r.err.find(expected) + 1),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("v.txt")));
+}
+
+TEST_F(MpiCliTest, ACheckpointResumesUnderTheSameNumberOfRanksOnly) {
+  std::vector<std::string> args = TrainArgs();
+  args.insert(args.end(), {"--checkpoint", dir_.File("run.ckpt")});
+  ASSERT_EQ(Mpirun(2, args).exit_code, 0);
+  CommandResult r = Mpirun(2, {"train", "--resume", dir_.File("run.ckpt"),
+                               "--epochs", "2", "--output",
+                               dir_.File("v2.txt")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("resuming"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_.File("v2.txt")));
+  r = Mpirun(3, {"train", "--resume", dir_.File("run.ckpt"), "--epochs", "3"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("was written by 2 ranks; resume it with mpirun -np 2, "
+                       "not 3 ranks"),
+            std::string::npos)
+      << r.err;
+  r = Wembed({"train", "--resume", dir_.File("run.ckpt"), "--epochs", "3"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not one process"), std::string::npos) << r.err;
+}
+
+// The bar. It holds even before the trainer averages the ranks'
+// models (rank 0's half of this corpus is enough), so it checks the whole
+// path, not the averaging (the trainer's own tests do).
+TEST_F(MpiCliTest, TwoRanksLearnThePlantedAnalogies) {
+  const std::string corpus = dir_.File("big.txt");
+  const std::string questions = dir_.File("big-questions.txt");
+  ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus, "--output-questions",
+                    questions, "--sentences", "30000"})
+                .exit_code,
+            0);
+  const CommandResult r =
+      Mpirun(2, {"train", "--input", corpus, "--threads", "1", "--dim", "32",
+                 "--epochs", "5", "--min-count", "3", "--sample", "1e-3",
+                 "--format", "txt", "--output", dir_.File("v.txt"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const CommandResult e =
+      Wembed({"eval", "analogy", "--vectors", dir_.File("v.txt"),
+              "--questions", questions});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const size_t total = e.out.find("  total ");
+  ASSERT_NE(total, std::string::npos) << e.out;
+  const size_t percent = e.out.find('%', total);
+  const size_t start = e.out.rfind(' ', percent) + 1;
+  EXPECT_GE(std::stod(e.out.substr(start, percent - start)), 90.0) << e.out;
+}
+
+}  // namespace
+}  // namespace wembed
