@@ -466,7 +466,9 @@ std::vector<OptionSpec> TrainingOptions() {
       {{"batch", UpdateRule::kBatch}, {"exact", UpdateRule::kExact}},
       kTraining,
       "batch: negatives shared across a window (HogBatch, fast); exact: "
-      "word2vec.c's per-pair update",
+      "word2vec.c's per-pair update. With --subwords (skip-gram), both are "
+      "fastText's update: batch reads and writes the center's rows once per "
+      "window, exact is fastText's loop as written",
       R::kKept));
   t.push_back(Choice<std::string>(
       "preset", WEMBED_FIELD(std::string, preset),

@@ -5,8 +5,13 @@
 // negatives. CBOW: the mean of every row of every context word (its own and
 // its n-grams', fastText's bag) predicts the center. Either way the gradient
 // of the hidden vector is added, undivided, to every row it averaged
-// (fastText does the same for both). These loops are used only when
-// subwords are on; the default path never reaches them.
+// (fastText does the same for both). Skip-gram has two forms of fastText's
+// update: its loop as written (--update exact: the composed vector
+// recomputed and the gradient scattered after every context word) and the
+// batch form (the default: the center's rows read once and written once,
+// the composed vector moved in between as the scatter would move it). These
+// loops are used only when subwords are on; the
+// default path never reaches them.
 #ifndef WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 #define WEMBED_SRC_TRAIN_SUBWORD_TRAINING_H_
 
@@ -39,9 +44,14 @@ class SubwordTable {
   }
   // The most n-grams of any word.
   int max_count() const { return max_count_; }
+  // How much word's mean moves when the same vector is added to each of
+  // the rows it averages: sum over its distinct rows of multiplicity^2,
+  // over their number with repeats (1 unless an n-gram repeats).
+  float mean_shift(int32_t word) const { return mean_shift_[size_t(word)]; }
 
  private:
   int max_count_ = 0;
+  std::vector<float> mean_shift_;
   std::vector<uint64_t> offsets_;
   std::vector<uint32_t> buckets_;
 };
@@ -58,58 +68,104 @@ struct SubwordModel {
   const SgnsKernels* kernels = nullptr;
   int window = 5;
   int negative = 5;
-  size_t stride = 0;  // of every matrix
-};
-
-// Per-thread buffers, allocated once: `max_rows` is the most rows a hidden
-// vector averages (MaxSubwordRows).
-struct SubwordScratch {
-  SubwordScratch(size_t stride, int negative, size_t max_rows)
-      : hidden(stride),
-        grad(stride),
-        targets(size_t(negative) + 1),
-        rows(max_rows) {}
-  std::vector<float> hidden;  // the composed input vector
-  std::vector<float> grad;    // its gradient step
-  std::vector<int32_t> targets;
-  std::vector<float*> rows;  // the rows the hidden vector averages
+  size_t stride = 0;   // of every matrix
+  bool exact = false;  // skip-gram: fastText's per-context loop
 };
 
 // The most rows one hidden vector averages: a word's (skip-gram) or a whole
 // window's (CBOW, 2 * window words).
-size_t MaxSubwordRows(const SubwordModel& m, int window);
+size_t MaxSubwordRows(const SubwordModel& m);
+
+// The most targets of one batch skip-gram step: every context word of the
+// widest window and its negatives.
+inline size_t MaxCenterTargets(const SubwordModel& m) {
+  return 2 * size_t(m.window) * (size_t(m.negative) + 1);
+}
+
+// One center's draws for the batch skip-gram step, one group per context
+// word: group g is targets[ends[g - 1], ends[g]) (ends[-1] = 0), the
+// context word, then its negatives.
+struct CenterPlan {
+  int32_t center = 0;
+  int num_groups = 0;
+  std::vector<int32_t> targets;  // MaxCenterTargets(m)
+  std::vector<int> ends;         // 2 * window
+};
+
+// Per-thread buffers for the model `m`, allocated once.
+struct SubwordScratch {
+  explicit SubwordScratch(const SubwordModel& m)
+      : vecs(3, m.stride),
+        targets(size_t(m.negative) + 1),
+        rows(MaxSubwordRows(m)),
+        out(MaxCenterTargets(m)),
+        scores(MaxCenterTargets(m)),
+        coef(MaxCenterTargets(m)) {
+    for (CenterPlan& p : plans) {
+      p.targets.resize(MaxCenterTargets(m));
+      p.ends.resize(2 * size_t(m.window));
+    }
+  }
+  float* hidden() { return vecs.row(0); }  // the composed input vector
+  float* grad() { return vecs.row(1); }    // its gradient step
+  float* error() { return vecs.row(2); }   // one context's part of it
+  Matrix vecs;                             // aligned rows for the kernels
+  std::vector<int32_t> targets;            // one context's (the exact loops)
+  std::vector<float*> rows;  // the rows the hidden vector averages
+  std::vector<float*> out;   // the target rows (batch step)
+  std::vector<float> scores, coef;
+  CenterPlan plans[2];  // the current center's and the next one's
+};
 
 // hidden = mean of `word`'s W_E row and its n-gram rows.
-void ComposeHidden(const SubwordModel& m, int32_t word, float* __restrict hidden);
+void ComposeHidden(const SubwordModel& m, int32_t word,
+                   float* __restrict hidden);
 
 // CBOW's step for the center at sentence[i] with the context words within
 // `radius`: the hidden vector is the mean of all their rows; targets[0] is
 // the center. As SubwordStep otherwise. Does nothing without a context word.
-void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence,
-                     int length, int i, int radius, const int32_t* targets,
-                     int num_targets, float alpha, SubwordScratch& w,
-                     double* loss_sum);
+void SubwordCbowStep(const SubwordModel& m, const int32_t* sentence, int length,
+                     int i, int radius, const int32_t* targets, int num_targets,
+                     float alpha, SubwordScratch& w, double* loss_sum);
 
-// One (center, targets) step: targets[0] is the word to predict (label 1),
-// the others negatives (label 0). For each target row y, in order:
-// f = hidden . y, g = alpha (label - sigma(f)), grad += g y, y += g hidden;
-// then grad is added to every row `center` averaged. Adds -log sigma(+-f)
-// of each target to *loss_sum.
+// Skip-gram's batch step for one center: fastText's updates for each of
+// its context words in turn (SubwordStep), with the center's rows read and
+// written once. Its composed vector h is computed once; for each group
+// (see CenterPlan; its first target labelled 1, the others 0) the targets
+// are scored against h (f = h.y, g = alpha (label - sigma(f))), each target
+// row takes y += g h in order, and the group's gradient e = sum g y is
+// added to h and to the center's total; the total is added undivided, once,
+// to every row h averaged. Since fastText adds e to every averaged row, its
+// recomputed mean is h + s e (s = mean_shift(center)): the same updates, in
+// exact arithmetic, as SubwordStep per group (up to rounding, and to hogwild
+// races on the center's rows). Adds -log sigma(+-f) of each target to
+// *loss_sum.
+void SubwordCenterStep(const SubwordModel& m, int32_t center,
+                       const int32_t* targets, const int* ends, int num_groups,
+                       float alpha, SubwordScratch& w, double* loss_sum);
+
+// fastText's step for one (center, context) pair: targets[0] is the word
+// to predict (label 1), the others negatives (label 0). For each target
+// row y, in order: f = hidden . y, g = alpha (label - sigma(f)), grad += g
+// y, y += g hidden; then grad is added to every row `center` averaged. Adds
+// -log sigma(+-f) of each target to *loss_sum.
 void SubwordStep(const SubwordModel& m, int32_t center, const int32_t* targets,
                  int num_targets, float alpha, SubwordScratch& w,
                  double* loss_sum);
 
-// fastText's skip-gram over a sentence (m.cbow false): for each center a
-// radius in 1..window, then for each context word in it a SubwordStep
-// against the context word and `negative` fresh negatives (one equal to the
-// context word is skipped). CBOW (m.cbow): for each center a radius, then
-// one SubwordCbowStep against the center and `negative` negatives (one equal
-// to the center skipped). Adds to *loss_sum and *loss_count (one per
-// target).
+// Skip-gram over a sentence (m.cbow false): for each center a radius in
+// 1..window, then for each context word in it `negative` fresh negatives
+// (one equal to the context word is skipped). m.exact: fastText's loop, a
+// SubwordStep per context word; else one SubwordCenterStep per center, its
+// draws made (and its rows prefetched) while the previous center trains.
+// The random draws are the same, in the same order, either way, and so are
+// the updates up to rounding. CBOW
+// (m.cbow): for each center a radius, then one SubwordCbowStep against the
+// center and `negative` negatives (one equal to the center skipped). Adds
+// to *loss_sum and *loss_count (one per target).
 void TrainSentenceSubwords(const SubwordModel& m, const int32_t* sentence,
-                           int length, float alpha, Rng& rng,
-                           SubwordScratch& w, double* loss_sum,
-                           uint64_t* loss_count);
+                           int length, float alpha, Rng& rng, SubwordScratch& w,
+                           double* loss_sum, uint64_t* loss_count);
 
 // Fills `m` (buckets x dim) like W_E: uniform in [-0.5/dim, 0.5/dim), from
 // its own seeded stream (W_E's draws are unchanged by subwords).

@@ -867,9 +867,7 @@ Trainer::Run::Scratch Trainer::Run::MakeScratch(Matrix* input,
   scratch.input = input;
   scratch.output = output;
   if (subword_model_.table != nullptr) {
-    scratch.subword = std::make_unique<SubwordScratch>(
-        stride_, options_.negative,
-        MaxSubwordRows(subword_model_, options_.window));
+    scratch.subword = std::make_unique<SubwordScratch>(subword_model_);
   }
   if (UsesHotRows()) {
     scratch.hot = HotRowCache(output, HotRowCache::kDefaultRows,
@@ -891,6 +889,7 @@ void Trainer::Run::InitSubwordModel() {
   m.window = options_.window;
   m.negative = options_.negative;
   m.stride = stride_;
+  m.exact = options_.update == UpdateRule::kExact;
 }
 
 bool Trainer::Run::UsesHotRows() const {
