@@ -222,6 +222,12 @@ class Trainer::Run {
   // The group's part of a sync (after the flags were agreed): the mean of
   // rows `in` and `out` of the trainer's matrices, the sum of *words.
   Status GroupAverage(RowRange in, RowRange out, uint64_t* words);
+  // The group's merge of `count` floats at `rows`, each member's being
+  // `base` (equal on every member: the value at the rows' last sync) plus
+  // its own change: with kSumOfDeltas the base plus every member's change
+  // (as the threads' merge), computed from the group's mean as
+  // size * mean - (size - 1) * base; with kMean the mean.
+  Status GroupMerge(float* rows, const float* base, size_t count);
   static Status MemberFailed() {
     return Status(StatusCode::kInternal,
                   "another member of the replica group failed");
@@ -393,6 +399,8 @@ class Trainer::Run {
   // worker's own; the rest is written by the thread completing a sync while
   // the others wait at barrier_.
   std::vector<Matrix> input_replicas_, output_replicas_;
+  // Under a replica group: the scheduled rows before this sync's merge.
+  std::vector<float> group_base_input_, group_base_output_;
   std::unique_ptr<SyncBarrier> barrier_;
   std::unique_ptr<SyncSchedule> schedule_;
   uint64_t group_tokens_ = 0;  // corpus tokens of every member
@@ -760,6 +768,13 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   const size_t rows = schedule_->RowsAt(k, j == syncs_per_epoch_ || sync_stop_);
   const RowRange in = schedule_->InputRows(rows);
   const RowRange out = schedule_->OutputRows(rows);
+  if (group != nullptr) {
+    const size_t stride = trainer_.input_.stride();
+    const float* b = trainer_.input_.row(in.begin);
+    group_base_input_.assign(b, b + in.size() * stride);
+    b = trainer_.output_.row(out.begin);
+    group_base_output_.assign(b, b + out.size() * stride);
+  }
   MergeRows(trainer_.input_, input_replicas_, in, kDeterministicMergeRule,
             &trainer_.input_);
   MergeRows(trainer_.output_, output_replicas_, out, kDeterministicMergeRule,
@@ -790,12 +805,12 @@ void Trainer::Run::WriteMergedCheckpoint() {
   MergeRows(trainer_.output_, output_replicas_, s.OutputRows(all),
             kDeterministicMergeRule, &output);
   Status st;
-  if (hooks_.replicas != nullptr) {
-    st = hooks_.replicas->AverageFloats(input.data(),
-                                        input.rows() * input.stride());
+  if (hooks_.replicas != nullptr) {  // trainer_'s rows: every row's base
+    st = GroupMerge(input.data(), trainer_.input_.data(),
+                    input.rows() * input.stride());
     if (st.ok()) {
-      st = hooks_.replicas->AverageFloats(output.data(),
-                                          output.rows() * output.stride());
+      st = GroupMerge(output.data(), trainer_.output_.data(),
+                      output.rows() * output.stride());
     }
   }
   std::swap(input, trainer_.input_);
@@ -837,13 +852,26 @@ Status Trainer::Run::JoinGroup() {
 }
 
 Status Trainer::Run::GroupAverage(RowRange in, RowRange out, uint64_t* words) {
-  ReplicaGroup& group = *hooks_.replicas;
   const size_t stride = trainer_.input_.stride();
-  WEMBED_RETURN_IF_ERROR(
-      group.AverageFloats(trainer_.input_.row(in.begin), in.size() * stride));
-  WEMBED_RETURN_IF_ERROR(group.AverageFloats(trainer_.output_.row(out.begin),
-                                             out.size() * stride));
-  return group.SumU64(words, 1);
+  WEMBED_RETURN_IF_ERROR(GroupMerge(trainer_.input_.row(in.begin),
+                                    group_base_input_.data(),
+                                    in.size() * stride));
+  WEMBED_RETURN_IF_ERROR(GroupMerge(trainer_.output_.row(out.begin),
+                                    group_base_output_.data(),
+                                    out.size() * stride));
+  return hooks_.replicas->SumU64(words, 1);
+}
+
+Status Trainer::Run::GroupMerge(float* rows, const float* base,
+                                size_t count) {
+  ReplicaGroup& group = *hooks_.replicas;
+  WEMBED_RETURN_IF_ERROR(group.AverageFloats(rows, count));
+  if (kDeterministicMergeRule == MergeRule::kMean) return Status::Ok();
+  const float n = float(group.size());
+  for (size_t i = 0; i < count; ++i) {
+    rows[i] = n * rows[i] - (n - 1.0f) * base[i];
+  }
+  return Status::Ok();
 }
 
 void Trainer::Run::LeaveGroup() {
