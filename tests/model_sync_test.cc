@@ -86,6 +86,31 @@ TEST(MergeRowsTest, MeanAndSumOfDeltasOverTheRowsAskedOnly) {
   EXPECT_EQ(replicas[1].row(0)[0], 3.0f);  // not copied
 }
 
+TEST(MergeRowsTest, PackedChangesGiveTheSumOfDeltasMerge) {
+  // Three columns: the matrix pads its rows, the packed form does not.
+  Matrix base = Filled(4, 3, 0);
+  std::vector<Matrix> replicas = {Filled(4, 3, 1), Filled(4, 3, -2)};
+  replicas[1].row(2)[1] = 100.0f;
+  const RowRange rows{1, 3};
+  std::vector<float> changes(rows.size() * 3, -1.0f);
+  SumOfChanges(base, replicas, rows, changes.data());
+  EXPECT_EQ(changes[0], 1.0f - 2.0f);             // row 1, column 0
+  EXPECT_EQ(changes[3 + 1], 1.0f + (100.0f - 7));  // row 2, column 1
+  Matrix merged = base;
+  MergeRows(base, replicas, rows, MergeRule::kSumOfDeltas, &merged);
+  Matrix applied = base;
+  ApplyChanges(base, changes.data(), 1.0f, rows, &applied);
+  for (size_t r = 0; r < 4; ++r) {
+    for (size_t c = 0; c < 3; ++c) {
+      EXPECT_EQ(applied.row(r)[c], merged.row(r)[c]) << r << "," << c;
+    }
+  }
+  // Scaled (a group's mean times its size), in place on the base.
+  ApplyChanges(base, changes.data(), 2.0f, RowRange{1, 2}, &base);
+  EXPECT_EQ(base.row(1)[0], 3.0f + 2.0f * -1.0f);
+  EXPECT_EQ(base.row(2)[1], 7.0f);  // not in the range
+}
+
 TEST(SyncBarrierTest, LastArrivalCompletesEachRoundOnce) {
   SyncBarrier barrier(3);
   std::atomic<int> completions{0};

@@ -39,13 +39,15 @@ class MpiCliTest : public ::testing::Test {
     args.insert(args.begin(), WEMBED_BINARY);
     return RunCommand(args, dir_.path());
   }
-  // `mpirun -np ranks wembed args...`, killed after kTimeoutSeconds.
-  CommandResult Mpirun(int ranks, const std::vector<std::string>& args) {
+  // `mpirun -np ranks program args...` (program: wembed unless given),
+  // killed after kTimeoutSeconds.
+  CommandResult Mpirun(int ranks, const std::vector<std::string>& args,
+                       const char* program = WEMBED_BINARY) {
     std::vector<std::string> cmd = {
         "/usr/bin/timeout",    "-k",           "5",
         kTimeoutSeconds,       WEMBED_MPIEXEC, "--oversubscribe",
         "--allow-run-as-root", "-np",          std::to_string(ranks),
-        WEMBED_BINARY};
+        program};
     cmd.insert(cmd.end(), args.begin(), args.end());
     return RunCommand(cmd, dir_.path());
   }
@@ -72,6 +74,14 @@ class MpiCliTest : public ::testing::Test {
   TempDir dir_;
   std::string corpus_, questions_;
 };
+
+TEST_F(MpiCliTest, AveragingGivesEveryRankTheRingOrdersBits) {
+  for (int ranks : {2, 3}) {
+    const CommandResult r = Mpirun(ranks, {}, WEMBED_MPI_AVERAGE_CHECK);
+    EXPECT_EQ(r.exit_code, 0) << ranks << " ranks: " << r.err;
+    EXPECT_EQ(r.out, "ok\n") << ranks << " ranks";
+  }
+}
 
 TEST_F(MpiCliTest, TwoRanksShareOneProcesssVocabularyAndRankZeroWrites) {
   const CommandResult alone =

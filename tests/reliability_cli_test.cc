@@ -174,7 +174,7 @@ TEST_F(ReliabilityCliTest, CheckpointIsWrittenWhenTheVectorsCannotBe) {
 // ------------------------------------------------- 2. divergence
 
 TEST_F(ReliabilityCliTest, DivergedRunKeepsTheLastGoodCheckpoint) {
-  const std::string corpus = Corpus(40000);
+  const std::string corpus = Corpus(testing::kSanitized ? 10000 : 40000);
   const std::string ck = dir_.File("ck");
   CommandResult r = Run({"train", "--input", corpus, "--checkpoint", ck,
                          "--epochs", "1", "-q"});

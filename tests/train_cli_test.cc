@@ -420,7 +420,8 @@ TEST_F(TrainCliTest, SigkillLeavesALoadableCheckpointThatResumes) {
   const pid_t pid = Spawn(
       {kWembed, "train", "--input", corpus, "--output", dir_.File("out.bin"),
        "--checkpoint", ckpt, "--checkpoint-every", "0.05", "--threads", "2",
-       "--epochs", "8", "--sample", "1e-3", "--dim", "32", "--quiet"});
+       "--epochs", testing::kSanitized ? "3" : "8", "--sample", "1e-3",
+       "--dim", "32", "--quiet"});
   // Kill once a checkpoint exists (within 60 s: a sanitizer build is slow),
   // at an arbitrary moment after that.
   for (int i = 0; i < 12000 && !std::filesystem::exists(ckpt); ++i) {

@@ -548,7 +548,9 @@ TEST(TrainerTest, HierarchicalSoftmaxOutputHoldsTheTreeNodes) {
 }
 
 TEST(TrainerTest, StopSaveResumeIsBitwiseForEveryModelAndLoss) {
-  auto f = MakeFixture(40000);
+  // Sanitized builds run 5-15x slower, so a quarter of the corpus still
+  // leaves time to stop mid-run (and keeps the TSan run short).
+  auto f = MakeFixture(testing::kSanitized ? 10000 : 40000);
   for (const TrainOptions& o :
        {OptionsFor(Model::kSkipGram, Loss::kHierarchicalSoftmax,
                    UpdateRule::kBatch),

@@ -28,14 +28,6 @@ Status MpiError(const char* what, int code) {
     }                                                           \
   } while (0)
 
-// inout[i] = in[i] + inout[i]. Registered as non-commutative, so MPI
-// combines the ranks' operands in rank order.
-void SumFloatsInRankOrder(void* in, void* inout, int* len, MPI_Datatype*) {
-  const float* __restrict a = static_cast<const float*>(in);
-  float* __restrict b = static_cast<float*>(inout);
-  for (int i = 0; i < *len; ++i) b[i] = a[i] + b[i];
-}
-
 // MPI_Allreduce in place, in calls of at most kMaxFloatsPerCall elements.
 template <class T>
 Status AllreduceInPlace(T* data, size_t count, MPI_Datatype type, MPI_Op op,
@@ -73,27 +65,59 @@ StatusOr<std::unique_ptr<MpiRankGroup>> MpiRankGroup::Create() {
 MpiRankGroup::~MpiRankGroup() { MPI_Finalize(); }
 
 Status MpiRankGroup::AverageFloats(float* data, size_t count) {
-  MPI_Op op;
-  WEMBED_MPI_CALL("MPI_Op_create",
-                  MPI_Op_create(&SumFloatsInRankOrder, /*commute=*/0, &op));
-  Status status;
-  const float scale = 1.0f / float(size_);
-  for (size_t done = 0; done < count && status.ok();) {
+  for (size_t done = 0; done < count;) {
     const size_t n = std::min(kMaxFloatsPerCall, count - done);
-    float* p = data + done;
-    int code = MPI_Reduce(rank_ == 0 ? MPI_IN_PLACE : p, p, int(n), MPI_FLOAT,
-                          op, 0, MPI_COMM_WORLD);
-    if (code == MPI_SUCCESS && rank_ == 0) {
-      for (size_t i = 0; i < n; ++i) p[i] *= scale;
-    }
-    if (code == MPI_SUCCESS) {
-      code = MPI_Bcast(p, int(n), MPI_FLOAT, 0, MPI_COMM_WORLD);
-    }
-    if (code != MPI_SUCCESS) status = MpiError("averaging", code);
+    WEMBED_RETURN_IF_ERROR(RingAverage(data + done, n));
     done += n;
   }
-  MPI_Op_free(&op);
-  return status;
+  return Status::Ok();
+}
+
+size_t MpiRankGroup::BlockBegin(size_t count, int block) const {
+  const int b = (block % size_ + size_) % size_;
+  return count * size_t(b) / size_t(size_);  // count <= kMaxFloatsPerCall
+}
+
+size_t MpiRankGroup::BlockSize(size_t count, int block) const {
+  const int b = (block % size_ + size_) % size_;
+  return count * size_t(b + 1) / size_t(size_) - BlockBegin(count, b);
+}
+
+Status MpiRankGroup::RingAverage(float* data, size_t count) {
+  if (size_ == 1) return Status::Ok();
+  const int next = (rank_ + 1) % size_;
+  const int prev = (rank_ + size_ - 1) % size_;
+  ring_buffer_.resize(count / size_t(size_) + 1);
+  for (int step = 0; step + 1 < size_; ++step) {  // the reduce-scatter
+    const int send = rank_ - step;
+    const int receive = send - 1;
+    const size_t n = BlockSize(count, receive);
+    WEMBED_MPI_CALL(
+        "averaging",
+        MPI_Sendrecv(data + BlockBegin(count, send),
+                     int(BlockSize(count, send)), MPI_FLOAT, next, 0,
+                     ring_buffer_.data(), int(n), MPI_FLOAT, prev, 0,
+                     MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+    const float* __restrict in = ring_buffer_.data();
+    float* __restrict own = data + BlockBegin(count, receive);
+    for (size_t i = 0; i < n; ++i) own[i] = in[i] + own[i];
+  }
+  // This rank holds the sum of block rank_ + 1; the allgather copies every
+  // block from its owner.
+  std::vector<int> counts(static_cast<size_t>(size_));
+  std::vector<int> displs(static_cast<size_t>(size_));
+  for (int r = 0; r < size_; ++r) {
+    counts[size_t(r)] = int(BlockSize(count, r + 1));
+    displs[size_t(r)] = int(BlockBegin(count, r + 1));
+  }
+  const float scale = 1.0f / float(size_);
+  float* mine = data + displs[size_t(rank_)];
+  for (int i = 0; i < counts[size_t(rank_)]; ++i) mine[i] *= scale;
+  WEMBED_MPI_CALL("averaging",
+                  MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, data,
+                                 counts.data(), displs.data(), MPI_FLOAT,
+                                 MPI_COMM_WORLD));
+  return Status::Ok();
 }
 
 Status MpiRankGroup::SumU64(uint64_t* data, size_t count) {

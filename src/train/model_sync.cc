@@ -76,6 +76,31 @@ void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
   }
 }
 
+void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
+                  RowRange rows, float* changes) {
+  const size_t cols = base.cols();
+  for (size_t r = rows.begin; r < rows.end; ++r) {
+    const float* __restrict b = base.row(r);
+    float* __restrict sum = changes + (r - rows.begin) * cols;
+    std::fill(sum, sum + cols, 0.0f);
+    for (const Matrix& replica : replicas) {  // fixed order: reproducible
+      const float* __restrict x = replica.row(r);
+      for (size_t c = 0; c < cols; ++c) sum[c] += x[c] - b[c];
+    }
+  }
+}
+
+void ApplyChanges(const Matrix& base, const float* changes, float scale,
+                  RowRange rows, Matrix* out) {
+  const size_t cols = base.cols();
+  for (size_t r = rows.begin; r < rows.end; ++r) {
+    const float* b = base.row(r);
+    const float* __restrict change = changes + (r - rows.begin) * cols;
+    float* o = out->row(r);  // may be b: each element read before written
+    for (size_t c = 0; c < cols; ++c) o[c] = b[c] + scale * change[c];
+  }
+}
+
 void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to) {
   if (rows.size() == 0) return;
   const size_t bytes = rows.size() * from.stride() * sizeof(float);

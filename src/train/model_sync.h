@@ -88,6 +88,15 @@ inline constexpr MergeRule kDeterministicMergeRule = MergeRule::kSumOfDeltas;
 // replica order, so the result depends on nothing but the values.
 void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
                RowRange rows, MergeRule rule, Matrix* out);
+// The packed form of a merge across processes: changes[(r - rows.begin) *
+// cols + c] = the sum over the replicas (in order) of replica[r][c] -
+// base[r][c], for r in `rows` (cols() floats per row: no padding).
+void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
+                  RowRange rows, float* changes);
+// out[r][c] = base[r][c] + scale * changes[...] for r in `rows` (the
+// layout of SumOfChanges); `out` may be `base`.
+void ApplyChanges(const Matrix& base, const float* changes, float scale,
+                  RowRange rows, Matrix* out);
 // Copies rows `rows` of `from` into every replica.
 void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to);
 

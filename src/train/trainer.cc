@@ -27,6 +27,13 @@ namespace wembed {
 
 namespace {
 
+// The first RNG seed of thread t of replica-group member `member` (0 when
+// training alone): distinct streams for every thread of every member.
+uint64_t ThreadSeed(uint64_t seed, int member, int t) {
+  return seed * 0x9e3779b97f4a7c15ULL + (uint64_t(member) << 32) +
+         uint64_t(t) + 1;
+}
+
 using Clock = std::chrono::steady_clock;
 
 // Words a thread consumes before it publishes them to the global counter and
@@ -219,15 +226,14 @@ class Trainer::Run {
   // Meets the replica group (hooks_.replicas) at the start: the group's
   // tokens and threads set words_total_ and the sync schedule.
   Status JoinGroup();
-  // The group's part of a sync (after the flags were agreed): the mean of
-  // rows `in` and `out` of the trainer's matrices, the sum of *words.
-  Status GroupAverage(RowRange in, RowRange out, uint64_t* words);
-  // The group's merge of `count` floats at `rows`, each member's being
-  // `base` (equal on every member: the value at the rows' last sync) plus
-  // its own change: with kSumOfDeltas the base plus every member's change
-  // (as the threads' merge), computed from the group's mean as
-  // size * mean - (size - 1) * base; with kMean the mean.
-  Status GroupMerge(float* rows, const float* base, size_t count);
+  // Rows `in` and `out` of *input and *output = the replica group's merge
+  // of every member's replicas, with the trainer's rows (equal on every
+  // member: their value at the last sync) as the base: with kSumOfDeltas
+  // the base plus every replica's change (as the threads' merge), with
+  // kMean the mean of every replica. One AverageFloats of the packed
+  // changes (SumOfChanges); *input / *output may be the trainer's.
+  Status MergeAcrossGroup(RowRange in, RowRange out, Matrix* input,
+                          Matrix* output);
   static Status MemberFailed() {
     return Status(StatusCode::kInternal,
                   "another member of the replica group failed");
@@ -399,8 +405,8 @@ class Trainer::Run {
   // worker's own; the rest is written by the thread completing a sync while
   // the others wait at barrier_.
   std::vector<Matrix> input_replicas_, output_replicas_;
-  // Under a replica group: the scheduled rows before this sync's merge.
-  std::vector<float> group_base_input_, group_base_output_;
+  // Under a replica group: the packed changes a sync averages.
+  std::vector<float> group_changes_;
   std::unique_ptr<SyncBarrier> barrier_;
   std::unique_ptr<SyncSchedule> schedule_;
   uint64_t group_tokens_ = 0;  // corpus tokens of every member
@@ -743,53 +749,59 @@ bool Trainer::Run::SyncsPending(uint64_t j) const {
 
 namespace {
 
-// The flags a sync agrees on (their maximum over the replica group).
-enum SyncFlag { kFailed, kStopWanted, kCheckpointWanted, kNotQuiet, kFlags };
+// What a sync's first round sums over the replica group: four flags (set
+// on some member when the sum is non-zero) and the words trained since the
+// last sync.
+enum SyncRound {
+  kFailed,
+  kStopWanted,
+  kCheckpointWanted,
+  kNotQuiet,
+  kWords,
+  kRoundSize
+};
 
 }  // namespace
 
 void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   const Clock::time_point begin = Clock::now();
-  int32_t flags[kFlags] = {
+  uint64_t round[kRoundSize] = {
       0, hooks_.stop_requested != nullptr && hooks_.stop_requested->load(),
-      checkpoint_wanted_.load(), SyncsPending(j)};
-  const uint64_t k = epoch * syncs_per_epoch_ + j;
-  const bool last = k == uint64_t(options_.epochs) * syncs_per_epoch_;
-  uint64_t words = 0;
+      checkpoint_wanted_.load(), SyncsPending(j), 0};
   for (ThreadProgress& p : trainer_.progress_.threads) {
-    words += p.words_unreported;  // deterministic: fixed sync points
+    round[kWords] += p.words_unreported;  // deterministic: fixed points
     p.words_unreported = 0;
   }
+  const uint64_t k = epoch * syncs_per_epoch_ + j;
+  const bool last = k == uint64_t(options_.epochs) * syncs_per_epoch_;
   ReplicaGroup* group = hooks_.replicas;
-  Status st = group ? group->MaxInt(flags, kFlags) : Status::Ok();
-  if (st.ok() && flags[kFailed]) st = MemberFailed();
+  Status st = group ? group->SumU64(round, kRoundSize) : Status::Ok();
+  if (st.ok() && round[kFailed]) st = MemberFailed();
   // A stop at the run's last sync is no stop: the run is complete.
-  sync_stop_ = !st.ok() || (!last && flags[kStopWanted] && !flags[kNotQuiet]);
+  sync_stop_ = !st.ok() || (!last && round[kStopWanted] && !round[kNotQuiet]);
   const size_t rows = schedule_->RowsAt(k, j == syncs_per_epoch_ || sync_stop_);
   const RowRange in = schedule_->InputRows(rows);
   const RowRange out = schedule_->OutputRows(rows);
-  if (group != nullptr) {
-    const size_t stride = trainer_.input_.stride();
-    const float* b = trainer_.input_.row(in.begin);
-    group_base_input_.assign(b, b + in.size() * stride);
-    b = trainer_.output_.row(out.begin);
-    group_base_output_.assign(b, b + out.size() * stride);
+  if (group != nullptr && st.ok()) {
+    st = MergeAcrossGroup(in, out, &trainer_.input_, &trainer_.output_);
+  } else {  // alone, or after a failure: this member's own merge
+    MergeRows(trainer_.input_, input_replicas_, in, kDeterministicMergeRule,
+              &trainer_.input_);
+    MergeRows(trainer_.output_, output_replicas_, out,
+              kDeterministicMergeRule, &trainer_.output_);
   }
-  MergeRows(trainer_.input_, input_replicas_, in, kDeterministicMergeRule,
-            &trainer_.input_);
-  MergeRows(trainer_.output_, output_replicas_, out, kDeterministicMergeRule,
-            &trainer_.output_);
   if (group != nullptr) {
-    if (st.ok()) st = GroupAverage(in, out, &words);
     if (!st.ok()) Abort(st);
     group_done_ = !st.ok() || last || sync_stop_;
   }
-  synced_words_ += words;
+  synced_words_ += round[kWords];
   words_processed_.store(synced_words_);
   if (!sync_stop_) {  // a stop keeps the merged matrices; replicas go
     CopyRows(trainer_.input_, in, &input_replicas_);
     CopyRows(trainer_.output_, out, &output_replicas_);
-    if (flags[kCheckpointWanted] && !flags[kNotQuiet]) WriteMergedCheckpoint();
+    if (round[kCheckpointWanted] && !round[kNotQuiet]) {
+      WriteMergedCheckpoint();
+    }
   }
   sync_seconds_ += Seconds(begin, Clock::now());
 }
@@ -800,18 +812,15 @@ void Trainer::Run::WriteMergedCheckpoint() {
   Matrix output = trainer_.output_;
   const SyncSchedule& s = *schedule_;
   const size_t all = s.RowsAt(0, true);
-  MergeRows(trainer_.input_, input_replicas_, s.InputRows(all),
-            kDeterministicMergeRule, &input);
-  MergeRows(trainer_.output_, output_replicas_, s.OutputRows(all),
-            kDeterministicMergeRule, &output);
   Status st;
   if (hooks_.replicas != nullptr) {  // trainer_'s rows: every row's base
-    st = GroupMerge(input.data(), trainer_.input_.data(),
-                    input.rows() * input.stride());
-    if (st.ok()) {
-      st = GroupMerge(output.data(), trainer_.output_.data(),
-                      output.rows() * output.stride());
-    }
+    st = MergeAcrossGroup(s.InputRows(all), s.OutputRows(all), &input,
+                          &output);
+  } else {
+    MergeRows(trainer_.input_, input_replicas_, s.InputRows(all),
+              kDeterministicMergeRule, &input);
+    MergeRows(trainer_.output_, output_replicas_, s.OutputRows(all),
+              kDeterministicMergeRule, &output);
   }
   std::swap(input, trainer_.input_);
   std::swap(output, trainer_.output_);
@@ -848,36 +857,46 @@ Status Trainer::Run::JoinGroup() {
   // The members share one vocabulary of summed counts: subsample by the
   // group's frequencies, not by this member's share of the tokens.
   trainer_.tables_->SetSubsampling(trainer_.vocab_, options_, group_tokens_);
+  // A fresh run: each member's threads draw their own streams. With the
+  // same streams everywhere, every member drew the same negatives at the
+  // same steps, and the summed changes of those rows overshot (4 ranks
+  // diverged on en-mix at the default --alpha 0.05).
+  const int member = hooks_.replicas->rank();
+  if (words_processed_.load() == 0 && member > 0) {
+    std::vector<ThreadProgress>& threads = trainer_.progress_.threads;
+    for (size_t t = 0; t < threads.size(); ++t) {
+      Rng rng(ThreadSeed(options_.seed, member, int(t)));
+      rng.GetState(threads[t].rng_state);
+    }
+  }
   return Status::Ok();
 }
 
-Status Trainer::Run::GroupAverage(RowRange in, RowRange out, uint64_t* words) {
-  const size_t stride = trainer_.input_.stride();
-  WEMBED_RETURN_IF_ERROR(GroupMerge(trainer_.input_.row(in.begin),
-                                    group_base_input_.data(),
-                                    in.size() * stride));
-  WEMBED_RETURN_IF_ERROR(GroupMerge(trainer_.output_.row(out.begin),
-                                    group_base_output_.data(),
-                                    out.size() * stride));
-  return hooks_.replicas->SumU64(words, 1);
-}
-
-Status Trainer::Run::GroupMerge(float* rows, const float* base,
-                                size_t count) {
+Status Trainer::Run::MergeAcrossGroup(RowRange in, RowRange out,
+                                      Matrix* input, Matrix* output) {
+  const size_t cols = trainer_.input_.cols();
+  group_changes_.resize((in.size() + out.size()) * cols);
+  float* in_changes = group_changes_.data();
+  float* out_changes = in_changes + in.size() * cols;
+  SumOfChanges(trainer_.input_, input_replicas_, in, in_changes);
+  SumOfChanges(trainer_.output_, output_replicas_, out, out_changes);
   ReplicaGroup& group = *hooks_.replicas;
-  WEMBED_RETURN_IF_ERROR(group.AverageFloats(rows, count));
-  if (kDeterministicMergeRule == MergeRule::kMean) return Status::Ok();
-  const float n = float(group.size());
-  for (size_t i = 0; i < count; ++i) {
-    rows[i] = n * rows[i] - (n - 1.0f) * base[i];
-  }
+  WEMBED_RETURN_IF_ERROR(
+      group.AverageFloats(group_changes_.data(), group_changes_.size()));
+  // The members' mean times their number is the sum over every replica.
+  const float members = float(group.size());
+  const float scale = kDeterministicMergeRule == MergeRule::kSumOfDeltas
+                          ? members
+                          : members / float(sync_threads_);
+  ApplyChanges(trainer_.input_, in_changes, scale, in, input);
+  ApplyChanges(trainer_.output_, out_changes, scale, out, output);
   return Status::Ok();
 }
 
 void Trainer::Run::LeaveGroup() {
   if (hooks_.replicas == nullptr || group_done_) return;
-  int32_t flags[kFlags] = {1, 0, 0, 0};
-  (void)hooks_.replicas->MaxInt(flags, kFlags);  // the others end too
+  uint64_t round[kRoundSize] = {1, 0, 0, 0, 0};
+  (void)hooks_.replicas->SumU64(round, kRoundSize);  // the others end too
   group_done_ = true;
 }
 
@@ -1580,7 +1599,7 @@ Status Trainer::InitializeFresh() {
     tp.begin = *begin;
     tp.end = *end;
     tp.position = tp.begin;
-    Rng rng(options_.seed * 0x9e3779b97f4a7c15ULL + uint64_t(t) + 1);
+    Rng rng(ThreadSeed(options_.seed, /*member=*/0, t));
     rng.GetState(tp.rng_state);
   }
   return Status::Ok();

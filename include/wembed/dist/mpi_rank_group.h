@@ -4,9 +4,11 @@
 // thread at a time), the destructor finalises it.
 //
 // Results are bitwise identical on every rank and, for a given number of
-// ranks and MPI build, from run to run: AverageFloats reduces to rank 0
-// with a non-commutative operation (MPI orders its operands by rank) and
-// broadcasts rank 0's result, so no rank sums in an order of its own.
+// ranks, from run to run, by construction: AverageFloats is a ring
+// reduce-scatter (block b summed in the fixed order of ranks b, b + 1, ...,
+// b - 1, by this code, not MPI's) followed by an allgather that copies
+// each block from the rank that summed it. Each rank sends and receives
+// about 2 (N - 1) / N of the buffer, in 2 (N - 1) messages.
 // Counts beyond an int are sent in chunks.
 #ifndef WEMBED_DIST_MPI_RANK_GROUP_H_
 #define WEMBED_DIST_MPI_RANK_GROUP_H_
@@ -39,8 +41,16 @@ class MpiRankGroup : public RankGroup {
  private:
   MpiRankGroup(int rank, int size) : rank_(rank), size_(size) {}
 
+  // AverageFloats of at most INT_MAX floats.
+  Status RingAverage(float* data, size_t count);
+  // Block `block` (taken mod size_) of `count` floats split into size_
+  // nearly equal blocks: its first index and its length.
+  size_t BlockBegin(size_t count, int block) const;
+  size_t BlockSize(size_t count, int block) const;
+
   int rank_;
   int size_;
+  std::vector<float> ring_buffer_;  // one received block
 };
 
 }  // namespace wembed
