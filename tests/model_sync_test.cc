@@ -92,23 +92,56 @@ TEST(MergeRowsTest, PackedChangesGiveTheSumOfDeltasMerge) {
   std::vector<Matrix> replicas = {Filled(4, 3, 1), Filled(4, 3, -2)};
   replicas[1].row(2)[1] = 100.0f;
   const RowRange rows{1, 3};
-  std::vector<float> changes(rows.size() * 3, -1.0f);
+  const size_t width = PackedWidth(3);
+  ASSERT_EQ(width, 4u);
+  std::vector<float> changes(rows.size() * width, -1.0f);
   SumOfChanges(base, replicas, rows, changes.data());
-  EXPECT_EQ(changes[0], 1.0f - 2.0f);             // row 1, column 0
-  EXPECT_EQ(changes[3 + 1], 1.0f + (100.0f - 7));  // row 2, column 1
+  EXPECT_EQ(changes[0], 1.0f - 2.0f);                 // row 1, column 0
+  EXPECT_EQ(changes[3], 3 * 1.0f + 3 * 4.0f);         // row 1: squares
+  EXPECT_EQ(changes[width + 1], 1.0f + (100.0f - 7));  // row 2, column 1
   Matrix merged = base;
   MergeRows(base, replicas, rows, MergeRule::kSumOfDeltas, &merged);
   Matrix applied = base;
-  ApplyChanges(base, changes.data(), 1.0f, rows, &applied);
+  ApplyChanges(base, changes.data(), 1.0f, 2, MergeRule::kSumOfDeltas, rows,
+               &applied);
   for (size_t r = 0; r < 4; ++r) {
     for (size_t c = 0; c < 3; ++c) {
       EXPECT_EQ(applied.row(r)[c], merged.row(r)[c]) << r << "," << c;
     }
   }
-  // Scaled (a group's mean times its size), in place on the base.
-  ApplyChanges(base, changes.data(), 2.0f, RowRange{1, 2}, &base);
+  // As a group's mean of two members (times 2), in place on the base.
+  ApplyChanges(base, changes.data(), 2.0f, 4, MergeRule::kSumOfDeltas,
+               RowRange{1, 2}, &base);
   EXPECT_EQ(base.row(1)[0], 3.0f + 2.0f * -1.0f);
   EXPECT_EQ(base.row(2)[1], 7.0f);  // not in the range
+}
+
+TEST(MergeRowsTest, WeightedDeltasCapRepeatedChangesAtTwiceTheMean) {
+  Matrix base(4, 2);  // zeros
+  std::vector<Matrix> replicas(4, base);
+  for (Matrix& m : replicas) m.row(0)[0] = 1;  // row 0: the same change
+  replicas[0].row(1)[0] = 1;                   // row 1: orthogonal changes
+  replicas[1].row(1)[1] = 1;
+  replicas[2].row(2)[0] = 3;  // row 2: one replica changed it
+  replicas[0].row(3)[0] = 2;  // row 3: (2, 0) and (1, 1) partly aligned:
+  replicas[1].row(3)[0] = 1;  // s = 2 (4 + 2) / |(3, 1)|^2 = 1.2 -> 1
+  replicas[1].row(3)[1] = 1;
+  Matrix out = base;
+  MergeRows(base, replicas, RowRange{0, 4}, MergeRule::kWeightedDeltas, &out);
+  EXPECT_EQ(out.row(0)[0], 2.0f);  // twice the mean, not the sum 4
+  EXPECT_EQ(out.row(1)[0], 1.0f);  // the sum
+  EXPECT_EQ(out.row(1)[1], 1.0f);
+  EXPECT_EQ(out.row(2)[0], 3.0f);  // kept whole
+  EXPECT_EQ(out.row(3)[0], 3.0f);  // the sum
+  // Row 3 with a third change (0, 2): s = 2 (4 + 2 + 4) / |(3, 3)|^2 =
+  // 20/18 -> 1, still the sum.
+  replicas[3].row(3)[1] = 2;
+  MergeRows(base, replicas, RowRange{3, 4}, MergeRule::kWeightedDeltas, &out);
+  EXPECT_EQ(out.row(3)[1], 3.0f);
+  // Two replicas: always the sum.
+  std::vector<Matrix> two(replicas.begin(), replicas.begin() + 2);
+  MergeRows(base, two, RowRange{0, 1}, MergeRule::kWeightedDeltas, &out);
+  EXPECT_EQ(out.row(0)[0], 2.0f);
 }
 
 TEST(SyncBarrierTest, LastArrivalCompletesEachRoundOnce) {

@@ -52,52 +52,68 @@ uint64_t SyncPoints::Next(uint64_t begin, uint64_t end, uint64_t position,
 
 void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
                RowRange rows, MergeRule rule, Matrix* out) {
-  const size_t cols = base.cols();
-  const float scale = 1.0f / float(replicas.size());
-  std::vector<float> acc(cols);
-  float* __restrict sum = acc.data();
-  for (size_t r = rows.begin; r < rows.end; ++r) {
-    const float* b = base.row(r);
-    std::fill(acc.begin(), acc.end(), 0.0f);
-    for (const Matrix& replica : replicas) {  // fixed order: reproducible
-      const float* __restrict x = replica.row(r);
-      if (rule == MergeRule::kMean) {
-        for (size_t c = 0; c < cols; ++c) sum[c] += x[c];
-      } else {
-        for (size_t c = 0; c < cols; ++c) sum[c] += x[c] - b[c];
-      }
-    }
-    float* o = out->row(r);  // may be b: each element read before written
-    if (rule == MergeRule::kMean) {
-      for (size_t c = 0; c < cols; ++c) o[c] = sum[c] * scale;
-    } else {
-      for (size_t c = 0; c < cols; ++c) o[c] = b[c] + sum[c];
-    }
+  const size_t width = PackedWidth(base.cols());
+  std::vector<float> row(width);
+  for (size_t r = rows.begin; r < rows.end; ++r) {  // one row at a time
+    const RowRange one{r, r + 1};
+    SumOfChanges(base, replicas, one, row.data());
+    ApplyChanges(base, row.data(), 1.0f, replicas.size(), rule, one, out);
   }
 }
 
 void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
                   RowRange rows, float* changes) {
   const size_t cols = base.cols();
+  const size_t width = PackedWidth(cols);
   for (size_t r = rows.begin; r < rows.end; ++r) {
     const float* __restrict b = base.row(r);
-    float* __restrict sum = changes + (r - rows.begin) * cols;
-    std::fill(sum, sum + cols, 0.0f);
+    float* __restrict sum = changes + (r - rows.begin) * width;
+    std::fill(sum, sum + width, 0.0f);
+    float squares = 0;
     for (const Matrix& replica : replicas) {  // fixed order: reproducible
       const float* __restrict x = replica.row(r);
-      for (size_t c = 0; c < cols; ++c) sum[c] += x[c] - b[c];
+      for (size_t c = 0; c < cols; ++c) {
+        const float d = x[c] - b[c];
+        sum[c] += d;
+        squares += d * d;
+      }
     }
+    sum[cols] = squares;
   }
 }
 
-void ApplyChanges(const Matrix& base, const float* changes, float scale,
-                  RowRange rows, Matrix* out) {
+namespace {
+
+// The factor s of `rule` for a row whose summed change has squared norm
+// `sum_squared` and whose replicas' changes have squared norms summing to
+// `squares`, over `replicas` replicas.
+float MergeScale(MergeRule rule, float squares, float sum_squared,
+                 size_t replicas) {
+  const float mean = 1.0f / float(replicas);
+  if (rule == MergeRule::kMean) return mean;
+  if (rule == MergeRule::kSumOfDeltas || !(sum_squared > 0)) return 1.0f;
+  return std::clamp(2.0f * squares / sum_squared, mean, 1.0f);
+}
+
+}  // namespace
+
+void ApplyChanges(const Matrix& base, const float* changes, float members,
+                  size_t replicas, MergeRule rule, RowRange rows,
+                  Matrix* out) {
   const size_t cols = base.cols();
+  const size_t width = PackedWidth(cols);
   for (size_t r = rows.begin; r < rows.end; ++r) {
     const float* b = base.row(r);
-    const float* __restrict change = changes + (r - rows.begin) * cols;
+    const float* __restrict change = changes + (r - rows.begin) * width;
+    float sum_squared = 0;
+    for (size_t c = 0; c < cols; ++c) {
+      const float d = members * change[c];
+      sum_squared += d * d;
+    }
+    const float s = members * MergeScale(rule, members * change[cols],
+                                         sum_squared, replicas);
     float* o = out->row(r);  // may be b: each element read before written
-    for (size_t c = 0; c < cols; ++c) o[c] = b[c] + scale * change[c];
+    for (size_t c = 0; c < cols; ++c) o[c] = b[c] + s * change[c];
   }
 }
 

@@ -74,29 +74,39 @@ struct SyncPoints {
                        uint64_t per_epoch);
 };
 
-// How the replicas' rows become one.
+// How the replicas' rows become one. With Δ_i replica i's change of a row
+// since the last merge and R replicas in all:
 enum class MergeRule {
-  kMean,         // the mean of the replicas (pWord2Vec's allreduce)
-  kSumOfDeltas,  // base + the sum of each replica's change since the last
-                 // merge (every thread's updates kept, as hogwild does)
+  kMean,         // base + ΣΔ_i / R: the mean (pWord2Vec's allreduce)
+  kSumOfDeltas,  // base + ΣΔ_i: every update kept, as hogwild does
+  // base + s ΣΔ_i with s = min(1, 2 Σ|Δ_i|² / |ΣΔ_i|²): the sum where
+  // the changes are unrelated (orthogonal), at most twice the mean where
+  // they repeat each other (equal: s = 2/R). The plain sum overshoots on
+  // the hottest rows, which every replica moves the same way many times
+  // per sync: with 4 replicas it diverged (docs/distributed.md). Always
+  // the sum for R <= 2 (|ΣΔ_i|² <= R Σ|Δ_i|²).
+  kWeightedDeltas,
 };
-// The rule --deterministic uses (docs/training.md: measured).
-inline constexpr MergeRule kDeterministicMergeRule = MergeRule::kSumOfDeltas;
+// The rule --deterministic and replica groups use (docs/distributed.md).
+inline constexpr MergeRule kDeterministicMergeRule = MergeRule::kWeightedDeltas;
 
 // Rows `rows` of `out` = the merge of the replicas' rows, with `base` the
 // rows' value at the last merge; `out` may be `base`. The arithmetic runs in
 // replica order, so the result depends on nothing but the values.
 void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
                RowRange rows, MergeRule rule, Matrix* out);
-// The packed form of a merge across processes: changes[(r - rows.begin) *
-// cols + c] = the sum over the replicas (in order) of replica[r][c] -
-// base[r][c], for r in `rows` (cols() floats per row: no padding).
+
+// The packed form of a merge across processes, PackedWidth(cols()) floats
+// per row of `rows`: the sum over the replicas (in order) of their changes
+// replica[r][c] - base[r][c], then the sum of the changes' squared norms.
+inline size_t PackedWidth(size_t cols) { return cols + 1; }
 void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
                   RowRange rows, float* changes);
-// out[r][c] = base[r][c] + scale * changes[...] for r in `rows` (the
-// layout of SumOfChanges); `out` may be `base`.
-void ApplyChanges(const Matrix& base, const float* changes, float scale,
-                  RowRange rows, Matrix* out);
+// out[r] = base[r] + s x members x (row r of `changes`), `changes` being
+// the mean of `members` processes' SumOfChanges over `replicas` replicas
+// in all, s as `rule` says. `out` may be `base`.
+void ApplyChanges(const Matrix& base, const float* changes, float members,
+                  size_t replicas, MergeRule rule, RowRange rows, Matrix* out);
 // Copies rows `rows` of `from` into every replica.
 void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to);
 

@@ -228,10 +228,10 @@ class Trainer::Run {
   Status JoinGroup();
   // Rows `in` and `out` of *input and *output = the replica group's merge
   // of every member's replicas, with the trainer's rows (equal on every
-  // member: their value at the last sync) as the base: with kSumOfDeltas
-  // the base plus every replica's change (as the threads' merge), with
-  // kMean the mean of every replica. One AverageFloats of the packed
-  // changes (SumOfChanges); *input / *output may be the trainer's.
+  // member: their value at the last sync) as the base, by
+  // kDeterministicMergeRule over every replica of every member, as the
+  // threads' merge. One AverageFloats of the packed changes
+  // (SumOfChanges); *input / *output may be the trainer's.
   Status MergeAcrossGroup(RowRange in, RowRange out, Matrix* input,
                           Matrix* output);
   static Status MemberFailed() {
@@ -874,22 +874,21 @@ Status Trainer::Run::JoinGroup() {
 
 Status Trainer::Run::MergeAcrossGroup(RowRange in, RowRange out,
                                       Matrix* input, Matrix* output) {
-  const size_t cols = trainer_.input_.cols();
-  group_changes_.resize((in.size() + out.size()) * cols);
+  const size_t width = PackedWidth(trainer_.input_.cols());
+  group_changes_.resize((in.size() + out.size()) * width);
   float* in_changes = group_changes_.data();
-  float* out_changes = in_changes + in.size() * cols;
+  float* out_changes = in_changes + in.size() * width;
   SumOfChanges(trainer_.input_, input_replicas_, in, in_changes);
   SumOfChanges(trainer_.output_, output_replicas_, out, out_changes);
   ReplicaGroup& group = *hooks_.replicas;
   WEMBED_RETURN_IF_ERROR(
       group.AverageFloats(group_changes_.data(), group_changes_.size()));
-  // The members' mean times their number is the sum over every replica.
+  // The members' mean times their number: the sums over every replica.
   const float members = float(group.size());
-  const float scale = kDeterministicMergeRule == MergeRule::kSumOfDeltas
-                          ? members
-                          : members / float(sync_threads_);
-  ApplyChanges(trainer_.input_, in_changes, scale, in, input);
-  ApplyChanges(trainer_.output_, out_changes, scale, out, output);
+  ApplyChanges(trainer_.input_, in_changes, members, sync_threads_,
+               kDeterministicMergeRule, in, input);
+  ApplyChanges(trainer_.output_, out_changes, members, sync_threads_,
+               kDeterministicMergeRule, out, output);
   return Status::Ok();
 }
 
