@@ -37,8 +37,9 @@ run_asan() {
 }
 
 # The tests of the pause/checkpoint/stop protocol and of the threads that
-# carry it out (trainer workers, monitor, progress reporting, signals).
-TSAN_TESTS='^(TrainingJobTest|ChunkReaderTest|ParallelScanTest)\.|^TrainerTest\.(StopSaveResume|SingleThread|MultiThreadedRun|PrivateTreeRows|DivergedRun|AnEncodedCorpusDamaged)|^TrainCliTest\.Sig|^CheckpointTest\.KilledWriter|^ReliabilityCliTest\.(DivergedRun|IgnoredSighup|VectorsAreWritten|CheckpointIsWritten)|^HardeningCliTest\.SigintWhileStdin'
+# carry it out (trainer workers, monitor, progress reporting, signals), and
+# of --deterministic's barrier, sync rounds and replica groups.
+TSAN_TESTS='^(TrainingJobTest|ChunkReaderTest|ParallelScanTest|DeterministicTest|ReplicaGroupTest|SyncBarrierTest)\.|^TrainerTest\.(StopSaveResume|SingleThread|MultiThreadedRun|PrivateTreeRows|DivergedRun|AnEncodedCorpusDamaged)|^TrainCliTest\.Sig|^CheckpointTest\.KilledWriter|^ReliabilityCliTest\.(DivergedRun|IgnoredSighup|VectorsAreWritten|CheckpointIsWritten)|^HardeningCliTest\.SigintWhileStdin'
 
 run_tsan() {
   configure build-tsan thread
