@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "text/byte_masks.h"
 #include "text/utf8.h"
 
 namespace wembed {
@@ -297,6 +298,74 @@ TEST(TokenizerTest, RandomBytesAndRandomSplitsAreConsistent) {
           EXPECT_LE(tok.size(), o.max_token_bytes);
         }
       }
+    }
+  }
+}
+
+TEST(TokenizerTest, Classify64MatchesTheScalarReference) {
+  std::mt19937 rng(7);
+  std::string bytes(64 + 256, '\0');
+  for (int i = 0; i < 256; ++i) bytes[64 + i] = static_cast<char>(i);
+  for (int iter = 0; iter < 2000; ++iter) {
+    // Windows of every byte value and of random mixes of separators.
+    const char* p = bytes.data() + 64 + (iter % 193);
+    std::string mix(64, 'x');
+    if (iter >= 193) {
+      const char pool[] = {' ',    '\t',   '\n',   '\v', '\f',   '\r',   '\0',
+                           '\x08', '\x0e', '\x1f', '!',  '\x80', '\xff', 'a'};
+      for (char& c : mix) c = pool[rng() % std::size(pool)];
+      p = mix.data();
+    }
+    const ByteMasks fast = Classify64(p);
+    const ByteMasks ref = Classify64Scalar(p);
+    ASSERT_EQ(fast.separators, ref.separators) << iter;
+    ASSERT_EQ(fast.newlines, ref.newlines) << iter;
+  }
+  EXPECT_EQ(Classify64Scalar(std::string(64, ' ').data()).separators,
+            ~uint64_t{0});
+  EXPECT_EQ(Classify64Scalar(std::string(64, '\n').data()).newlines,
+            ~uint64_t{0});
+  EXPECT_EQ(Classify64Scalar(std::string(64, 'a').data()).separators, 0u);
+}
+
+// Long texts take the 64-byte window path when fed whole and the byte path
+// when fed a byte at a time; both must give the same tokens and sentences.
+TEST(TokenizerTest, WindowPathMatchesTheBytePath) {
+  std::mt19937 rng(99);
+  const std::string seps[] = {" ",
+                              "  ",
+                              "\n",
+                              "\n\n",
+                              "\r\n",
+                              "\t",
+                              " \n ",
+                              std::string(1, '\0'),
+                              std::string(70, ' ')};
+  for (int iter = 0; iter < 300; ++iter) {
+    std::string text;
+    const int words = 1 + rng() % 120;
+    for (int w = 0; w < words; ++w) {
+      // Mostly short words; some of 60-200 bytes (across windows, cut at
+      // the limit), some with UTF-8.
+      const int len = rng() % 10 == 0 ? 60 + rng() % 140 : 1 + rng() % 12;
+      for (int i = 0; i < len; ++i) {
+        text += rng() % 17 == 0 ? "\xc3\xa9" : std::string(1, 'a' + rng() % 26);
+      }
+      text += seps[rng() % std::size(seps)];
+    }
+    if (rng() % 2) text.pop_back();  // sometimes ends inside a token
+    for (size_t max_bytes : {size_t{100}, size_t{5}}) {
+      TokenizerOptions o = Opts(false, false, max_bytes);
+      o.max_sentence_tokens = 1 + rng() % 20;
+      std::vector<size_t> every_byte;
+      for (size_t i = 1; i < text.size(); ++i) every_byte.push_back(i);
+      const Output bytewise = TokenizeChunks(text, o, every_byte);
+      ASSERT_EQ(Tokenize(text, o), bytewise) << iter;
+      std::vector<size_t> cuts;
+      for (size_t i = 1; i < text.size(); ++i) {
+        if (rng() % 97 == 0) cuts.push_back(i);
+      }
+      ASSERT_EQ(TokenizeChunks(text, o, cuts), bytewise) << iter;
     }
   }
 }

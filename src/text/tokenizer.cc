@@ -3,7 +3,9 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <bit>
 
+#include "text/byte_masks.h"
 #include "text/utf8.h"
 
 namespace wembed {
@@ -92,29 +94,83 @@ void Tokenizer::EndSentence(TokenSink& sink) {
 void Tokenizer::FeedFast(std::string_view text, TokenSink& sink) {
   const char* p = text.data();
   const char* const end = p + text.size();
-  const auto cls = [this](char c) -> uint8_t {
-    const uint8_t b = static_cast<uint8_t>(c);
-    return b < 0x80 ? ascii_class_[b] : uint8_t{kToken};
-  };
   if (!pending_.empty()) {
     // Continue the token cut by the previous chunk.
     const char* start = p;
-    while (p < end && cls(*p) == kToken) ++p;
+    while (p < end && !IsFastSeparator(static_cast<uint8_t>(*p))) ++p;
     AppendPending(start, p - start);
     if (p == end) return;
     EmitToken(pending_, sink);
     pending_.clear();
   }
+  p = FeedWindows(p, end, sink);
+  FeedBytes(p, end, sink);
+}
+
+// Tokenizes 64-byte windows while at least 64 bytes remain, from the masks
+// of each window. Returns where it stopped, outside any token (or `end`,
+// with the last token pending).
+const char* Tokenizer::FeedWindows(const char* p, const char* end,
+                                   TokenSink& sink) {
+  while (end - p >= 64) {
+    const ByteMasks m = Classify64(p);
+    unsigned next = 0;  // window offset of the first byte not yet handled
+    while (true) {
+      const uint64_t unread = ~uint64_t{0} << next;  // next < 64
+      const uint64_t token_bytes = ~m.separators & unread;
+      if (token_bytes == 0) {  // separators to the window's end
+        if ((m.newlines & unread) != 0) EndSentence(sink);
+        p += 64;
+        break;
+      }
+      const unsigned start = std::countr_zero(token_bytes);
+      const uint64_t before_start = (uint64_t{1} << start) - 1;
+      if ((m.newlines & unread & before_start) != 0) EndSentence(sink);
+      const uint64_t separators_after = m.separators & ~before_start;
+      if (separators_after == 0) {
+        // The token may go on past the window: the next window starts at
+        // it, unless it fills this one.
+        if (start > 0) {
+          p += start;
+        } else {
+          p = FeedLongToken(p, end, sink);
+        }
+        break;
+      }
+      const unsigned stop = std::countr_zero(separators_after);
+      EmitToken(std::string_view(p + start, stop - start), sink);
+      next = stop;
+    }
+  }
+  return p;
+}
+
+// A token of at least 64 bytes starts at `p`: emits it, or keeps it pending
+// if the chunk ends first. Returns the byte after it.
+const char* Tokenizer::FeedLongToken(const char* p, const char* end,
+                                     TokenSink& sink) {
+  const char* q = p + 64;
+  while (q < end && !IsFastSeparator(static_cast<uint8_t>(*q))) ++q;
+  if (q == end) {
+    AppendPending(p, q - p);
+  } else {
+    EmitToken(std::string_view(p, q - p), sink);
+  }
+  return q;
+}
+
+// The byte-at-a-time loop of the fast path (the chunk's last < 64 bytes).
+void Tokenizer::FeedBytes(const char* p, const char* end, TokenSink& sink) {
   while (p < end) {
-    uint8_t c;
-    while ((c = cls(*p)) != kToken) {
-      if (c == kNewline) EndSentence(sink);
+    uint8_t b;
+    while (IsFastSeparator(b = static_cast<uint8_t>(*p))) {
+      if (b == '\n') EndSentence(sink);
       if (++p == end) return;
     }
     const char* start = p;
     do {
       ++p;
-    } while (p < end && cls(*p) == kToken);
+    } while (p < end && !IsFastSeparator(static_cast<uint8_t>(*p)));
     if (p == end) {
       AppendPending(start, p - start);
       return;

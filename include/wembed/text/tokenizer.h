@@ -64,6 +64,9 @@ class Tokenizer {
   enum ByteClass : uint8_t { kToken = 0, kSpace = 1, kNewline = 2 };
 
   void FeedFast(std::string_view text, TokenSink& sink);
+  const char* FeedWindows(const char* p, const char* end, TokenSink& sink);
+  const char* FeedLongToken(const char* p, const char* end, TokenSink& sink);
+  void FeedBytes(const char* p, const char* end, TokenSink& sink);
   void FeedUnicode(std::string_view text, TokenSink& sink);
   // Handles one decoded character (cp = utf8::kInvalid for an invalid byte)
   // whose source bytes are `bytes`.
