@@ -1,9 +1,11 @@
 // ReadableFile: sequential reading of one input, whatever it is: a regular
 // file, a FIFO or pipe, a device, or "-" for standard input; plain or gzip
 // (detected by the magic bytes 1f 8b, not the name; multi-member gzip is read
-// to the end). The input is opened exactly once, so a FIFO's writer sees one
-// reader. Memory is one fixed buffer whatever the input size. Every open and
-// read goes through the Env, so tests can inject faults. Not thread-safe.
+// to the end; decompressed with Intel ISA-L in a build with it, CMake option
+// WEMBED_ISAL, else with zlib). The input is opened exactly once, so a FIFO's
+// writer sees one reader. Memory is one fixed buffer whatever the input size.
+// Every open and read goes through the Env, so tests can inject faults. Not
+// thread-safe.
 #ifndef WEMBED_SRC_BASE_READABLE_FILE_H_
 #define WEMBED_SRC_BASE_READABLE_FILE_H_
 
@@ -38,6 +40,9 @@ struct ReadableOptions {
   // (src/corpus/input_share.h). The defaults read the whole input.
   uint64_t range_begin = 0;
   uint64_t range_end = std::numeric_limits<uint64_t>::max();
+  // Tests only: decompress gzip with zlib even in a build with ISA-L (the
+  // two backends give the same bytes and the same errors).
+  bool use_zlib_for_gzip = false;
 };
 
 // How often a blocked read of a pipe checks ReadableOptions::cancel.
@@ -69,6 +74,12 @@ class ReadableFile {
 
   const std::string& name() const { return name_; }  // path, or "<stdin>"
   bool is_gzip() const { return gzip_; }
+  // Whether this build decompresses gzip with ISA-L (CMake WEMBED_ISAL).
+  static bool HaveIsal();
+  // The gzip decompressor in use: "isal" or "zlib"; "" for plain input.
+  const char* gzip_backend() const {
+    return !gzip_ ? "" : isal_ != nullptr ? "isal" : "zlib";
+  }
   bool is_regular() const { return regular_; }
   // Size of a regular file on disk (compressed size for gzip); 0 otherwise.
   uint64_t size_on_disk() const { return size_on_disk_; }
@@ -77,8 +88,11 @@ class ReadableFile {
   uint64_t bytes_present() const { return bytes_present_; }
 
  private:
+  // ISA-L's inflate state and the member's gzip header (readable_file.cc).
+  struct IsalInflater;
+
   ReadableFile(int fd, bool owns_fd, std::string name, const Env& env);
-  Status OpenDetected(bool allow_gzip);
+  Status OpenDetected(bool allow_gzip, bool use_zlib);
   // Reads raw bytes from the descriptor (through the Env's fault hook).
   Status ReadRaw(unsigned char* dst, size_t capacity, size_t* got);
   // With cancel_ set and a file that may block: waits until the descriptor
@@ -90,6 +104,14 @@ class ReadableFile {
   StatusOr<size_t> ReadPlain(char* buf, size_t capacity);
   StatusOr<size_t> ReadGzip(char* buf, size_t capacity);
   Status StartNextMember(bool* done);
+  // The ISA-L backend (only in a build with ISA-L; in_pos_ follows its
+  // input): set up for the member at in_pos_, read, one decoding step.
+  Status StartIsal();
+  void RestartIsal();
+  StatusOr<size_t> ReadGzipIsal(char* buf, size_t capacity);
+  Status StepIsal(bool* progress);
+  Status CheckIsalHeader();
+  Status IsalResult(int ret, bool in_header) const;
   // ReadableOptions' range: seeks to its start and limits the reads.
   Status SetRange(const ReadableOptions& options);
   Status Fail(Status status);
@@ -113,7 +135,8 @@ class ReadableFile {
   size_t in_end_ = 0;
   z_stream zs_{};
   bool zs_init_ = false;
-  bool member_ended_ = false;  // between two gzip members
+  bool member_ended_ = false;           // between two gzip members
+  std::unique_ptr<IsalInflater> isal_;  // set: gzip is read with ISA-L
 };
 
 }  // namespace wembed
