@@ -8,9 +8,7 @@ namespace {
 
 // Words counted at least this often when the front grows join it.
 constexpr uint64_t kMinFrontCount = 2;
-// Each pipeline slot holds a dense count per front word (4 bytes): at most
-// 1 MiB a slot.
-constexpr uint64_t kMaxFrontWords = uint64_t{1} << 18;
+constexpr uint64_t kMaxFrontWords = uint64_t{1} << 20;
 // The most frequent front words, also in the FrontTable's small first level
 // (2 x 4096 slots of 16 bytes: 128 KiB, which stays in a core's L2 cache).
 constexpr size_t kHotFrontWords = 4096;
