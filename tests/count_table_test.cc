@@ -130,8 +130,7 @@ TEST(CountTableTest, RemoveIfHandsOverTheRemovedAndKeepsTheRest) {
   std::vector<std::string> removed;
   table.RemoveIf(
       [](const CountTable::Entry& e) { return e.count >= 2; },
-      [&](const CountTable::Entry& e) { removed.emplace_back(e.word()); },
-      /*keep_capacity=*/true);
+      [&](const CountTable::Entry& e) { removed.emplace_back(e.word()); });
   std::sort(removed.begin(), removed.end());
   EXPECT_EQ(removed,
             (std::vector<std::string>{"a", "a-very-long-word-here", "bb"}));

@@ -22,7 +22,6 @@
 #include "corpus/count_table.h"
 #include "corpus/encoded_output.h"
 #include "corpus/front_table.h"
-#include "corpus/global_counter.h"
 #include "corpus/input_share.h"
 #include "corpus/ordered_pipeline.h"
 #include "corpus/provisional_store.h"
@@ -121,6 +120,171 @@ ScanLayout LayoutFor(const ScanRequest& request) {
   l.slots = int(std::clamp<uint64_t>(fit, 2, uint64_t(l.workers) + 2));
   l.spill_limit = budget / 4;
   return l;
+}
+
+// A word of the scan as a record's map names it: front index f as 2 f,
+// provisional id p of the count table as 2 p + 1.
+uint64_t FrontRef(uint64_t front_index) { return 2 * front_index; }
+uint64_t TableRef(uint64_t provisional_id) { return 2 * provisional_id + 1; }
+
+// A counted word, in the front or in the count table.
+struct CountedWord {
+  std::string_view word;
+  uint64_t count;
+  uint64_t provisional_id;
+};
+
+// Words counted at least this often when the front grows join it.
+constexpr uint64_t kMinFrontCount = 2;
+constexpr uint64_t kMaxFrontWords = uint64_t{1} << 20;
+// The most frequent front words, also in the FrontTable's small first level
+// (2 x 4096 slots of 16 bytes: 128 KiB, which stays in a core's L2 cache).
+constexpr size_t kHotFrontWords = 4096;
+
+// The scan's counts: blocks' words merged in corpus order. The frequent
+// words move to the front (a FrontTable the scan threads count with, and
+// dense counts here) after 1, 2, 4, 8, ... blocks; the others are in a
+// count table with word2vec's ReduceVocab pruning (TablePruner) when the
+// two grow past max_entries. Front words are never pruned. Every word
+// keeps the provisional id it got when first merged (first-occurrence
+// order), wherever it is held. Merge, Freeze and everything else are for
+// the consuming thread only; front() may be called from any thread.
+class GlobalCounter {
+ public:
+  explicit GlobalCounter(uint64_t max_entries)
+      : pruner_(max_entries),
+        front_limit_(std::min(kMaxFrontWords, max_entries / 2)) {}
+
+  // Adds a block's counts: its front counts, then its other words in their
+  // local id order (= first occurrence in the block, so first occurrences
+  // stay in corpus order); with `map`, appends each one's WordRef as a
+  // varint.
+  void Merge(const BlockResult& r, ByteStream* map) {
+    for (const uint32_t f : r.front_seen) front_counts_[f] += r.front_counts[f];
+    order_.assign(r.words.size(), nullptr);
+    r.words.ForEach(
+        [&](const CountTable::Entry& e) { order_[e.provisional_id] = &e; });
+    for (const CountTable::Entry* e : order_) {
+      const uint64_t ref = Add(e->word(), e->count);
+      if (map != nullptr) map->AppendVarint(ref);
+    }
+    ++blocks_;
+    if ((blocks_ & (blocks_ - 1)) == 0) GrowFront();
+  }
+
+  std::shared_ptr<const FrontTable> front() const {
+    std::lock_guard<std::mutex> lock(front_mutex_);
+    return front_;
+  }
+
+  // Calls fn(const CountedWord&) for each word, in no particular order.
+  template <typename Fn>
+  void ForEachWord(Fn&& fn) const {
+    for (size_t f = 0; f < front_words_.size(); ++f) {
+      fn(CountedWord{front_words_[f], front_counts_[f], front_ids_[f]});
+    }
+    table_.ForEach([&](const CountTable::Entry& e) {
+      fn(CountedWord{e.word(), e.count, e.provisional_id});
+    });
+  }
+  // The provisional id of each front index.
+  const std::vector<uint64_t>& front_ids() const { return front_ids_; }
+  // Frees the words and counts (front_ids() stays).
+  void Release() {
+    table_ = CountTable();
+    front_words_ = {};
+    front_counts_ = {};
+    std::lock_guard<std::mutex> lock(front_mutex_);
+    front_.reset();
+  }
+
+  void FillStats(ScanStats* s) const {
+    s->distinct_tokens = table_.size() + front_words_.size();
+    s->prune_rounds = pruner_.rounds();
+    s->prune_threshold = pruner_.threshold();
+    s->pruned_words = pruner_.pruned().entries;
+    s->pruned_tokens = pruner_.pruned().occurrences;
+  }
+
+ private:
+  // Adds `count` occurrences of `word`; returns its WordRef.
+  uint64_t Add(std::string_view word, uint64_t count) {
+    // front_ is written by this thread only: no lock to read it here.
+    const int32_t f = front_ != nullptr ? front_->Find(word) : -1;
+    if (f >= 0) {
+      front_counts_[f] += count;
+      return FrontRef(uint64_t(f));
+    }
+    const uint64_t id = table_.AddCount(word, count).provisional_id;
+    pruner_.MaybePrune(table_);
+    return TableRef(id);
+  }
+  void GrowFront();
+  // The kHotFrontWords front indices with the highest counts.
+  std::vector<uint32_t> HotWords() const;
+
+  CountTable table_;
+  TablePruner pruner_;
+  const uint64_t front_limit_;
+  // Per front index: the word, its count, its provisional id.
+  std::vector<std::string> front_words_;
+  std::vector<uint64_t> front_counts_;
+  std::vector<uint64_t> front_ids_;
+  std::shared_ptr<const FrontTable> front_;  // of front_words_
+  mutable std::mutex front_mutex_;           // guards front_ for front()
+  uint64_t blocks_ = 0;                      // blocks merged
+  std::vector<const CountTable::Entry*> order_;
+};
+
+std::vector<uint32_t> GlobalCounter::HotWords() const {
+  std::vector<uint32_t> hot(front_counts_.size());
+  for (size_t f = 0; f < hot.size(); ++f) hot[f] = uint32_t(f);
+  const size_t n = std::min(hot.size(), kHotFrontWords);
+  std::partial_sort(hot.begin(), hot.begin() + n, hot.end(),
+                    [this](uint32_t a, uint32_t b) {
+                      if (front_counts_[a] != front_counts_[b]) {
+                        return front_counts_[a] > front_counts_[b];
+                      }
+                      return a < b;
+                    });
+  hot.resize(n);
+  return hot;
+}
+
+// Moves the count table's words counted at least kMinFrontCount times to
+// the front, most frequent first (ties by provisional id), up to
+// front_limit_ words in all, and publishes the new FrontTable.
+void GlobalCounter::GrowFront() {
+  std::vector<CountedWord> chosen;
+  table_.ForEach([&](const CountTable::Entry& e) {
+    if (e.count >= kMinFrontCount) {
+      chosen.push_back(CountedWord{e.word(), e.count, e.provisional_id});
+    }
+  });
+  const auto before = [](const CountedWord& a, const CountedWord& b) {
+    if (a.count != b.count) return a.count > b.count;
+    return a.provisional_id < b.provisional_id;
+  };
+  std::sort(chosen.begin(), chosen.end(), before);
+  chosen.resize(
+      std::min<uint64_t>(chosen.size(), front_limit_ - front_words_.size()));
+  if (chosen.empty()) return;
+  for (const CountedWord& w : chosen) {
+    front_words_.emplace_back(w.word);
+    front_counts_.push_back(w.count);
+    front_ids_.push_back(w.provisional_id);
+  }
+  const CountedWord last = chosen.back();
+  table_.RemoveIf(
+      [&](const CountTable::Entry& e) {
+        return before(CountedWord{e.word(), e.count, e.provisional_id}, last) ||
+               e.provisional_id == last.provisional_id;
+      },
+      [](const CountTable::Entry&) {});
+  pruner_.set_reserved(front_words_.size());
+  auto front = std::make_shared<const FrontTable>(front_words_, HotWords());
+  std::lock_guard<std::mutex> lock(front_mutex_);
+  front_ = std::move(front);
 }
 
 // Provisional id -> final id of the kept words (open addressing).

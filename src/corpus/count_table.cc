@@ -115,12 +115,11 @@ CountTable::Pruned CountTable::Prune(uint64_t threshold) {
            [&pruned](const Entry& e) {
              ++pruned.entries;
              pruned.occurrences += e.count;
-           },
-           /*keep_capacity=*/false);
+           });
   return pruned;
 }
 
-void CountTable::Rebuild(std::vector<Entry> kept, size_t min_capacity) {
+void CountTable::Rebuild(std::vector<Entry> kept) {
   // Copy the surviving long words into a fresh arena so removed ones free
   // their memory.
   std::vector<std::unique_ptr<char[]>> old_blocks;
@@ -134,9 +133,9 @@ void CountTable::Rebuild(std::vector<Entry> kept, size_t min_capacity) {
   // Sized by what is kept, not the initial capacity: a small table (a
   // tiny --max-table-entries prunes after nearly every word) costs little
   // to prune.
-  size_t capacity = std::max(kMinPrunedCapacity, min_capacity);
+  size_t capacity = kMinPrunedCapacity;
   while (capacity * 7 < kept.size() * 10) capacity *= 2;
-  slots_.assign(capacity, Entry{});  // reuses the array if large enough
+  slots_.assign(capacity, Entry{});
   mask_ = capacity - 1;
   for (const Entry& e : kept) {
     size_t i = HashBytes(e.word()) & mask_;

@@ -63,14 +63,11 @@ class CountTable {
   Pruned Prune(uint64_t threshold);
 
   // Removes the entries for which remove(const Entry&) is true, calling
-  // removed(const Entry&) on each before its memory is released. With
-  // `keep_capacity` the slot array keeps its size (for a table about to
-  // grow again); otherwise it shrinks to fit what is kept. Invalidates
-  // references.
+  // removed(const Entry&) on each before its memory is released.
+  // Invalidates references.
   template <typename Remove, typename Removed>
-  void RemoveIf(Remove&& remove, Removed&& removed, bool keep_capacity) {
+  void RemoveIf(Remove&& remove, Removed&& removed) {
     std::vector<Entry> kept;
-    kept.reserve(size_);
     ForEach([&](const Entry& e) {
       if (remove(e)) {
         removed(e);
@@ -78,7 +75,7 @@ class CountTable {
         kept.push_back(e);
       }
     });
-    Rebuild(std::move(kept), keep_capacity ? slots_.size() : 0);
+    Rebuild(std::move(kept));
   }
 
   // Calls fn(const Entry&) for each entry, in no particular order.
@@ -101,9 +98,8 @@ class CountTable {
   const char* CopyToArena(std::string_view word);
   // Moves every entry into a table of `capacity` slots (a power of two).
   void Rehash(size_t capacity);
-  // Makes `kept` (entries of this table) its only entries, in at least
-  // `min_capacity` slots.
-  void Rebuild(std::vector<Entry> kept, size_t min_capacity);
+  // Makes `kept` (entries of this table) its only entries.
+  void Rebuild(std::vector<Entry> kept);
 
   std::vector<Entry> slots_;
   size_t mask_ = 0;
