@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -59,8 +58,7 @@ TEST(CountTableTest, ClearedTableCountsLongWordsAgain) {
   for (int round = 0; round < 3; ++round) {
     std::unordered_map<std::string, uint64_t> reference;
     for (int i = 0; i < 20000; ++i) {
-      const std::string w =
-          "a-long-word-number-" + std::to_string(i * 7 + round);
+      const std::string w = "a-long-word-number-" + std::to_string(i * 7 + round);
       const CountTable::Entry& e = table.Add(w);
       ASSERT_EQ(e.word(), w);
       ASSERT_EQ(e.count, ++reference[w]);
@@ -119,43 +117,6 @@ TEST(CountTableTest, PruneAfterManyWordsKeepsTheRestIntact) {
     EXPECT_EQ(table.Add(w).count, c + 1);
     break;
   }
-}
-
-TEST(CountTableTest, RemoveIfHandsOverTheRemovedAndKeepsTheRest) {
-  CountTable table;
-  for (const char* w : {"a", "a", "a", "bb", "bb", "a-very-long-word-here",
-                        "a-very-long-word-here", "c"}) {
-    table.Add(w);
-  }
-  std::vector<std::string> removed;
-  table.RemoveIf(
-      [](const CountTable::Entry& e) { return e.count >= 2; },
-      [&](const CountTable::Entry& e) { removed.emplace_back(e.word()); });
-  std::sort(removed.begin(), removed.end());
-  EXPECT_EQ(removed,
-            (std::vector<std::string>{"a", "a-very-long-word-here", "bb"}));
-  EXPECT_EQ(Counts(table),
-            (std::unordered_map<std::string, uint64_t>{{"c", 1}}));
-  // New words still get new provisional ids.
-  EXPECT_EQ(table.Add("d").provisional_id, 4u);
-}
-
-TEST(TablePrunerTest, ReservedEntriesCountAgainstTheLimit) {
-  CountTable table;
-  TablePruner pruner(100);
-  pruner.set_reserved(40);
-  // 60 entries fit beside the 40 reserved; the 61st prunes down to at most
-  // (100 - 40) * 3 / 4 = 45.
-  for (int i = 0; i < 60; ++i) {
-    table.AddCount("w" + std::to_string(i), i < 30 ? 1 : 5);
-    pruner.MaybePrune(table);
-  }
-  EXPECT_EQ(pruner.rounds(), 0u);
-  table.Add("one-more");
-  pruner.MaybePrune(table);
-  EXPECT_EQ(pruner.rounds(), 1u);
-  EXPECT_LE(table.size(), 45u);
-  EXPECT_EQ(table.size(), 30u);  // the counts of 1 went
 }
 
 }  // namespace

@@ -22,8 +22,6 @@ void ByteStream::Reserve(size_t n) {
 
 void BlockResult::Clear() {
   words.Clear();
-  for (const uint32_t f : front_seen) front_counts[f] = 0;
-  front_seen.clear();
   stream.Clear();
   bytes = tokens = sentences = 0;
   continues = false;
@@ -36,9 +34,6 @@ BlockScanner::BlockScanner(const TokenizerOptions& tokenizer,
 void BlockScanner::Scan(const TextBlock& block, BlockResult* out,
                         bool finish_at_end) {
   out_ = out;
-  if (front_ != nullptr && out->front_counts.size() < front_->size()) {
-    out->front_counts.resize(front_->size(), 0);
-  }
   size_t begin = 0;
   for (const size_t end : block.input_ends) {
     tokenizer_.Feed(std::string_view(block.data.get() + begin, end - begin),
@@ -56,14 +51,8 @@ void BlockScanner::Scan(const TextBlock& block, BlockResult* out,
 void BlockScanner::OnToken(std::string_view token) {
   ++out_->tokens;
   if (fixed_ == nullptr) {
-    const int32_t f = front_ != nullptr ? front_->Find(token) : -1;
-    if (f >= 0) {
-      out_->CountFront(f);
-      if (encode_) out_->stream.AppendVarint(FrontCode(uint64_t(f)));
-      return;
-    }
     const CountTable::Entry& e = out_->words.Add(token);
-    if (encode_) out_->stream.AppendVarint(LocalCode(e.provisional_id));
+    if (encode_) out_->stream.AppendVarint(e.provisional_id + 1);
     return;
   }
   const int32_t id = fixed_->Find(token);

@@ -1,13 +1,8 @@
 // Tokenizing one block of text for the parallel scan: BlockScanner turns a
-// TextBlock into a BlockResult, the block's words with their counts and,
-// when encoding, the block's token stream.
-//
-// When counting, a word found in the scan's FrontTable (its frequent words)
-// is counted by its front index; any other word in the block's own table,
-// with a local id in order of first occurrence within the block. The stream
-// then has varint(2 f + 1) for front index f, varint(2 l + 2) for local id
-// l, and 0x00 at sentence ends. With a fixed vocabulary it is in
-// EncodedCorpus's format (final ids). One scanner per thread.
+// TextBlock into a BlockResult, the block's words with their counts
+// (ids in order of first occurrence within the block) and, when encoding,
+// the block's token stream (EncodedCorpus's format, with those block-local
+// ids, or with final ids for a fixed vocabulary). One scanner per thread.
 #ifndef WEMBED_SRC_CORPUS_BLOCK_SCAN_H_
 #define WEMBED_SRC_CORPUS_BLOCK_SCAN_H_
 
@@ -20,7 +15,6 @@
 #include "base/coding.h"
 #include "corpus/block_reader.h"
 #include "corpus/count_table.h"
-#include "corpus/front_table.h"
 #include "wembed/corpus/vocabulary.h"
 #include "wembed/text/tokenizer.h"
 
@@ -59,14 +53,9 @@ class ByteStream {
 };
 
 struct BlockResult {
-  CountTable words{size_t{1} << 12};  // counting: the block's words not in
-                                      // the front table, local ids (grows
-                                      // to a block's worth)
-  // Counting: occurrences per front index (sized to the front table; zero
-  // except at the indices listed in front_seen).
-  std::vector<uint32_t> front_counts;
-  std::vector<uint32_t> front_seen;  // front indices counted, in order
-  ByteStream stream;       // encoding: one varint per token, 0x00 ends
+  CountTable words{size_t{1} << 12};  // counting: the block's words, local
+                                      // ids (grows to a block's worth)
+  ByteStream stream;       // encoding: varint(id + 1) per token, 0x00 ends
   uint64_t bytes = 0;      // text bytes
   uint64_t tokens = 0;     // all tokens
   uint64_t sentences = 0;  // the tokenizer's sentences
@@ -75,14 +64,7 @@ struct BlockResult {
   bool continues = false;
 
   void Clear();
-  void CountFront(int32_t f) {
-    if (front_counts[f]++ == 0) front_seen.push_back(uint32_t(f));
-  }
 };
-
-// Stream codes of the counting scan (see the top of this file).
-inline uint64_t FrontCode(uint64_t front_index) { return 2 * front_index + 1; }
-inline uint64_t LocalCode(uint64_t local_id) { return 2 * local_id + 2; }
 
 class BlockScanner final : public TokenSink {
  public:
@@ -98,11 +80,6 @@ class BlockScanner final : public TokenSink {
   // state carries over to the next Scan.
   void Scan(const TextBlock& block, BlockResult* out, bool finish_at_end);
 
-  // Counting: the front table to use from the next Scan on (null = none).
-  void set_front(std::shared_ptr<const FrontTable> front) {
-    front_ = std::move(front);
-  }
-
   void OnToken(std::string_view token) override;
   void OnSentenceEnd() override;
 
@@ -110,7 +87,6 @@ class BlockScanner final : public TokenSink {
   Tokenizer tokenizer_;
   const Vocabulary* fixed_;
   const bool encode_;
-  std::shared_ptr<const FrontTable> front_;
   bool sentence_has_token_ = false;  // fixed vocabulary: a token kept
   BlockResult* out_ = nullptr;
 };

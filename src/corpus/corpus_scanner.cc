@@ -10,7 +10,6 @@
 #include <exception>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -21,7 +20,6 @@
 #include "corpus/block_scan.h"
 #include "corpus/count_table.h"
 #include "corpus/encoded_output.h"
-#include "corpus/front_table.h"
 #include "corpus/input_share.h"
 #include "corpus/ordered_pipeline.h"
 #include "corpus/provisional_store.h"
@@ -67,11 +65,9 @@ Status ValidateRequest(const ScanRequest& request) {
   }
   const VocabOptions& v = request.vocab;
   if (request.fixed_vocab == nullptr &&
-      (v.max_table_entries < 1 ||
-       v.max_table_entries > kMaxCountTableEntries)) {
+      (v.max_table_entries < 1 || v.max_table_entries > kMaxCountTableEntries)) {
     return Status::InvalidArgument("max-table-entries must be between 1 and " +
-                                   std::to_string(kMaxCountTableEntries) +
-                                   ", got " +
+                                   std::to_string(kMaxCountTableEntries) + ", got " +
                                    std::to_string(v.max_table_entries));
   }
   if (request.share.count < 1 || request.share.index < 0 ||
@@ -122,84 +118,30 @@ ScanLayout LayoutFor(const ScanRequest& request) {
   return l;
 }
 
-// A word of the scan as a record's map names it: front index f as 2 f,
-// provisional id p of the count table as 2 p + 1.
-uint64_t FrontRef(uint64_t front_index) { return 2 * front_index; }
-uint64_t TableRef(uint64_t provisional_id) { return 2 * provisional_id + 1; }
-
-// A counted word, in the front or in the count table.
-struct CountedWord {
-  std::string_view word;
-  uint64_t count;
-  uint64_t provisional_id;
-};
-
-// Words counted at least this often when the front grows join it.
-constexpr uint64_t kMinFrontCount = 2;
-constexpr uint64_t kMaxFrontWords = uint64_t{1} << 20;
-// The most frequent front words, also in the FrontTable's small first level
-// (2 x 4096 slots of 16 bytes: 128 KiB, which stays in a core's L2 cache).
-constexpr size_t kHotFrontWords = 4096;
-
-// The scan's counts: blocks' words merged in corpus order. The frequent
-// words move to the front (a FrontTable the scan threads count with, and
-// dense counts here) after 1, 2, 4, 8, ... blocks; the others are in a
-// count table with word2vec's ReduceVocab pruning (TablePruner) when the
-// two grow past max_entries. Front words are never pruned. Every word
-// keeps the provisional id it got when first merged (first-occurrence
-// order), wherever it is held. Merge, Freeze and everything else are for
-// the consuming thread only; front() may be called from any thread.
+// The scan's count table: blocks' words merged in corpus order, with
+// word2vec's ReduceVocab pruning (TablePruner) when it grows past
+// max_entries.
 class GlobalCounter {
  public:
-  explicit GlobalCounter(uint64_t max_entries)
-      : pruner_(max_entries),
-        front_limit_(std::min(kMaxFrontWords, max_entries / 2)) {}
+  explicit GlobalCounter(uint64_t max_entries) : pruner_(max_entries) {}
 
-  // Adds a block's counts: its front counts, then its other words in their
-  // local id order (= first occurrence in the block, so first occurrences
-  // stay in corpus order); with `map`, appends each one's WordRef as a
-  // varint.
-  void Merge(const BlockResult& r, ByteStream* map) {
-    for (const uint32_t f : r.front_seen) front_counts_[f] += r.front_counts[f];
-    order_.assign(r.words.size(), nullptr);
-    r.words.ForEach(
+  // Adds a block's words in their local id order (= first occurrence in the
+  // block, so first occurrences stay in corpus order); with `map`, appends
+  // each one's provisional id as a varint.
+  void Merge(const CountTable& words, ByteStream* map) {
+    order_.assign(words.size(), nullptr);
+    words.ForEach(
         [&](const CountTable::Entry& e) { order_[e.provisional_id] = &e; });
     for (const CountTable::Entry* e : order_) {
-      const uint64_t ref = Add(e->word(), e->count);
-      if (map != nullptr) map->AppendVarint(ref);
+      const uint64_t id = table_.AddCount(e->word(), e->count).provisional_id;
+      if (map != nullptr) map->AppendVarint(id);
+      pruner_.MaybePrune(table_);
     }
-    ++blocks_;
-    if ((blocks_ & (blocks_ - 1)) == 0) GrowFront();
   }
 
-  std::shared_ptr<const FrontTable> front() const {
-    std::lock_guard<std::mutex> lock(front_mutex_);
-    return front_;
-  }
-
-  // Calls fn(const CountedWord&) for each word, in no particular order.
-  template <typename Fn>
-  void ForEachWord(Fn&& fn) const {
-    for (size_t f = 0; f < front_words_.size(); ++f) {
-      fn(CountedWord{front_words_[f], front_counts_[f], front_ids_[f]});
-    }
-    table_.ForEach([&](const CountTable::Entry& e) {
-      fn(CountedWord{e.word(), e.count, e.provisional_id});
-    });
-  }
-  // The provisional id of each front index.
-  const std::vector<uint64_t>& front_ids() const { return front_ids_; }
-  // Frees the words and counts (front_ids() stays).
-  void Release() {
-    table_ = CountTable();
-    front_words_ = {};
-    front_counts_ = {};
-    std::lock_guard<std::mutex> lock(front_mutex_);
-    front_.reset();
-  }
-
+  CountTable& table() { return table_; }
   void FillStats(ScanStats* s) const {
-    s->distinct_tokens = table_.size() + front_words_.size();
+    s->distinct_tokens = table_.size();
     s->prune_rounds = pruner_.rounds();
     s->prune_threshold = pruner_.threshold();
     s->pruned_words = pruner_.pruned().entries;
@@ -207,85 +149,10 @@ class GlobalCounter {
   }
 
  private:
-  // Adds `count` occurrences of `word`; returns its WordRef.
-  uint64_t Add(std::string_view word, uint64_t count) {
-    // front_ is written by this thread only: no lock to read it here.
-    const int32_t f = front_ != nullptr ? front_->Find(word) : -1;
-    if (f >= 0) {
-      front_counts_[f] += count;
-      return FrontRef(uint64_t(f));
-    }
-    const uint64_t id = table_.AddCount(word, count).provisional_id;
-    pruner_.MaybePrune(table_);
-    return TableRef(id);
-  }
-  void GrowFront();
-  // The kHotFrontWords front indices with the highest counts.
-  std::vector<uint32_t> HotWords() const;
-
   CountTable table_;
   TablePruner pruner_;
-  const uint64_t front_limit_;
-  // Per front index: the word, its count, its provisional id.
-  std::vector<std::string> front_words_;
-  std::vector<uint64_t> front_counts_;
-  std::vector<uint64_t> front_ids_;
-  std::shared_ptr<const FrontTable> front_;  // of front_words_
-  mutable std::mutex front_mutex_;           // guards front_ for front()
-  uint64_t blocks_ = 0;                      // blocks merged
   std::vector<const CountTable::Entry*> order_;
 };
-
-std::vector<uint32_t> GlobalCounter::HotWords() const {
-  std::vector<uint32_t> hot(front_counts_.size());
-  for (size_t f = 0; f < hot.size(); ++f) hot[f] = uint32_t(f);
-  const size_t n = std::min(hot.size(), kHotFrontWords);
-  std::partial_sort(hot.begin(), hot.begin() + n, hot.end(),
-                    [this](uint32_t a, uint32_t b) {
-                      if (front_counts_[a] != front_counts_[b]) {
-                        return front_counts_[a] > front_counts_[b];
-                      }
-                      return a < b;
-                    });
-  hot.resize(n);
-  return hot;
-}
-
-// Moves the count table's words counted at least kMinFrontCount times to
-// the front, most frequent first (ties by provisional id), up to
-// front_limit_ words in all, and publishes the new FrontTable.
-void GlobalCounter::GrowFront() {
-  std::vector<CountedWord> chosen;
-  table_.ForEach([&](const CountTable::Entry& e) {
-    if (e.count >= kMinFrontCount) {
-      chosen.push_back(CountedWord{e.word(), e.count, e.provisional_id});
-    }
-  });
-  const auto before = [](const CountedWord& a, const CountedWord& b) {
-    if (a.count != b.count) return a.count > b.count;
-    return a.provisional_id < b.provisional_id;
-  };
-  std::sort(chosen.begin(), chosen.end(), before);
-  chosen.resize(
-      std::min<uint64_t>(chosen.size(), front_limit_ - front_words_.size()));
-  if (chosen.empty()) return;
-  for (const CountedWord& w : chosen) {
-    front_words_.emplace_back(w.word);
-    front_counts_.push_back(w.count);
-    front_ids_.push_back(w.provisional_id);
-  }
-  const CountedWord last = chosen.back();
-  table_.RemoveIf(
-      [&](const CountTable::Entry& e) {
-        return before(CountedWord{e.word(), e.count, e.provisional_id}, last) ||
-               e.provisional_id == last.provisional_id;
-      },
-      [](const CountTable::Entry&) {});
-  pruner_.set_reserved(front_words_.size());
-  auto front = std::make_shared<const FrontTable>(front_words_, HotWords());
-  std::lock_guard<std::mutex> lock(front_mutex_);
-  front_ = std::move(front);
-}
 
 // Provisional id -> final id of the kept words (open addressing).
 class IdMap {
@@ -327,23 +194,23 @@ class IdMap {
 // id to its final id.
 StatusOr<Vocabulary> BuildVocabulary(const ScanRequest& request,
                                      const std::string& inputs,
-                                     const GlobalCounter& counter,
+                                     CountTable& table,
                                      std::optional<IdMap>* remap,
                                      uint64_t* min_count_used) {
-  std::vector<CountedWord> order;
-  counter.ForEachWord([&](const CountedWord& w) {
-    if (w.count >= request.vocab.min_count) order.push_back(w);
+  std::vector<const CountTable::Entry*> order;
+  table.ForEach([&](const CountTable::Entry& e) {
+    if (e.count >= request.vocab.min_count) order.push_back(&e);
   });
   std::sort(order.begin(), order.end(),
-            [](const CountedWord& a, const CountedWord& b) {
-              if (a.count != b.count) return a.count > b.count;
-              return a.provisional_id < b.provisional_id;
+            [](const CountTable::Entry* a, const CountTable::Entry* b) {
+              if (a->count != b->count) return a->count > b->count;
+              return a->provisional_id < b->provisional_id;
             });
   std::vector<uint64_t> counts(order.size());
-  for (size_t i = 0; i < order.size(); ++i) counts[i] = order[i].count;
+  for (size_t i = 0; i < order.size(); ++i) counts[i] = order[i]->count;
   *min_count_used = MinCountForFinalVocab(counts, request.vocab.min_count,
                                           request.vocab.max_final_vocab);
-  while (!order.empty() && order.back().count < *min_count_used) {
+  while (!order.empty() && order.back()->count < *min_count_used) {
     order.pop_back();
   }
   if (request.vocab.max_vocab > 0 && order.size() > request.vocab.max_vocab) {
@@ -355,8 +222,7 @@ StatusOr<Vocabulary> BuildVocabulary(const ScanRequest& request,
                                    std::to_string(request.vocab.min_count) +
                                    " or more times; lower min-count)");
   }
-  if (order.size() >=
-      static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+  if (order.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("too many words in the vocabulary");
   }
   std::vector<std::string> words;
@@ -365,10 +231,10 @@ StatusOr<Vocabulary> BuildVocabulary(const ScanRequest& request,
   kept_counts.reserve(order.size());
   if (remap != nullptr) remap->emplace(order.size());
   for (size_t id = 0; id < order.size(); ++id) {
-    words.emplace_back(order[id].word);
-    kept_counts.push_back(order[id].count);
+    words.emplace_back(order[id]->word());
+    kept_counts.push_back(order[id]->count);
     if (remap != nullptr) {
-      (*remap)->Insert(order[id].provisional_id, int32_t(id));
+      (*remap)->Insert(order[id]->provisional_id, int32_t(id));
     }
   }
   return Vocabulary::FromWordsAndCounts(std::move(words),
@@ -411,49 +277,31 @@ struct ConvertSlot {
   bool open_at_end = false;      // a sentence with a kept word is open
 };
 
-FinalCode CodeOf(int32_t id) {
-  FinalCode code;
-  if (id < 0) return code;
-  uint8_t buf[8] = {};
-  code.length = uint32_t(EncodeVarint64(buf, uint64_t(id) + 1) - buf);
-  std::memcpy(&code.bytes, buf, sizeof(buf));
-  return code;
-}
-
-// The final code of each front index.
-std::vector<FinalCode> FrontCodes(const IdMap& remap,
-                                  const std::vector<uint64_t>& front_ids) {
-  std::vector<FinalCode> codes;
-  codes.reserve(front_ids.size());
-  for (const uint64_t id : front_ids) codes.push_back(CodeOf(remap.Find(id)));
-  return codes;
-}
-
 // The final code of each of a record's local ids.
-void FillCodes(const IdMap& remap, const std::vector<FinalCode>& front_codes,
-               ConvertSlot& s) {
+void FillCodes(const IdMap& remap, ConvertSlot& s) {
   const ProvisionalRecord& r = s.record;
   s.codes.resize(size_t(r.map_entries));
   std::string_view map(reinterpret_cast<const char*>(r.map.data()),
                        r.map.size());
   for (FinalCode& code : s.codes) {
-    uint64_t ref = 0;
-    GetVarint64(&map, &ref);
-    code =
-        (ref & 1) != 0 ? CodeOf(remap.Find(ref >> 1)) : front_codes[ref >> 1];
+    uint64_t provisional = 0;
+    GetVarint64(&map, &provisional);
+    const int32_t id = remap.Find(provisional);
+    uint8_t buf[8] = {};
+    code.length =
+        id < 0 ? 0 : uint32_t(EncodeVarint64(buf, uint64_t(id) + 1) - buf);
+    std::memcpy(&code.bytes, buf, sizeof(buf));
   }
 }
 
 // Rewrites a record with final ids, dropping the words not kept and the
 // sentences left empty. `open`: a sentence with a kept word is open at the
 // start (a record that continues one); returns the same at the end.
-bool RewriteRecord(const IdMap& remap,
-                   const std::vector<FinalCode>& front_codes, bool open,
-                   ConvertSlot& s) {
-  FillCodes(remap, front_codes, s);
+bool RewriteRecord(const IdMap& remap, bool open, ConvertSlot& s) {
+  FillCodes(remap, s);
   const ByteStream& in = s.record.stream;
-  // A code takes at most 5 bytes where a token takes at least 1; each copy
-  // writes 8.
+  // A code takes at most 5 bytes where a local id takes at least 1; each
+  // copy writes 8.
   s.out.Clear();
   s.out.Reserve(5 * in.size() + 8);
   uint8_t* const out = s.out.data();
@@ -467,10 +315,9 @@ bool RewriteRecord(const IdMap& remap,
       open = false;
       continue;
     }
-    // Most tokens are of the front's first 64 words: one byte.
-    const uint64_t x = (*p < 0x80 ? *p++ : DecodeVarint64Unchecked(p)) - 1;
-    const FinalCode& code =
-        (x & 1) != 0 ? s.codes[x >> 1] : front_codes[x >> 1];
+    // Most words are among a block's first 127: one byte.
+    const uint64_t local = *p < 0x80 ? *p++ : DecodeVarint64Unchecked(p);
+    const FinalCode& code = s.codes[local - 1];
     std::memcpy(out + n, &code.bytes, 8);
     n += code.length;
     open |= code.length > 0;
@@ -526,8 +373,7 @@ class Scan {
   ProvisionalStore store_;
   std::unique_ptr<EncodedOutput> output_;
   ScanStats stats_;
-  std::vector<FinalCode> front_codes_;  // per front index, for Rewrite
-  bool scanning_ = true;                // the count table is still being filled
+  bool scanning_ = true;  // the count table is still being filled
 };
 
 void Scan::Work(ScanSlot& s) {
@@ -535,7 +381,6 @@ void Scan::Work(ScanSlot& s) {
     s.scanner.emplace(request_.tokenizer, request_.fixed_vocab,
                       request_.encode);
   }
-  if (counting()) s.scanner->set_front(counter_.front());
   s.result.Clear();
   s.scanner->Scan(s.block, &s.result, /*finish_at_end=*/true);
 }
@@ -581,13 +426,13 @@ Status Scan::Consume(BlockResult& r) {
     return output_->Append(r.stream.data(), r.stream.size());
   }
   if (!request_.encode) {
-    counter_.Merge(r, nullptr);
+    counter_.Merge(r.words, nullptr);
     return Status::Ok();
   }
   ProvisionalRecord record;
   record.map_entries = r.words.size();
   record.continues = r.continues;
-  counter_.Merge(r, &record.map);
+  counter_.Merge(r.words, &record.map);
   // The stream moves into the record; the slot gets a fresh buffer of the
   // same size (not touched, so not resident until written).
   const size_t capacity = r.stream.capacity();
@@ -648,8 +493,8 @@ Status Scan::ConsumeBlocks(OrderedPipeline<ScanSlot>& pipe) {
 // rewritten here, in order, with the open-sentence state carried over.
 Status Scan::Rewrite(const IdMap& remap) {
   OrderedPipeline<ConvertSlot> pipe(
-      layout_.workers, layout_.slots, [this, &remap](ConvertSlot& s) {
-        s.open_at_end = RewriteRecord(remap, front_codes_, /*open=*/false, s);
+      layout_.workers, layout_.slots, [&remap](ConvertSlot& s) {
+        s.open_at_end = RewriteRecord(remap, /*open=*/false, s);
       });
   size_t taken = 0;
   bool open = false;
@@ -666,7 +511,7 @@ Status Scan::Rewrite(const IdMap& remap) {
     }
     const int j = pipe.Next();
     ConvertSlot& s = pipe.slot(j);
-    if (s.serial) s.open_at_end = RewriteRecord(remap, front_codes_, open, s);
+    if (s.serial) s.open_at_end = RewriteRecord(remap, open, s);
     open = s.open_at_end;
     status = output_->Append(s.out.data(), s.out.size());
     pipe.Release(j);
@@ -692,35 +537,39 @@ void Scan::ReportProgress(bool force) {
 }
 
 StatusOr<Vocabulary> Scan::FinishCounting(std::optional<IdMap>* remap) {
-  return BuildVocabulary(request_, DescribeInputs(inputs_), counter_,
-                         request_.encode ? remap : nullptr,
-                         &stats_.min_count_used);
+  StatusOr<Vocabulary> vocab = BuildVocabulary(
+      request_, DescribeInputs(inputs_), counter_.table(),
+      request_.encode ? remap : nullptr, &stats_.min_count_used);
+  counter_.table() = CountTable();  // free it before rewriting
+  return vocab;
 }
 
 StatusOr<Vocabulary> Scan::MergeCounts(std::optional<IdMap>* remap) {
-  std::vector<CountedWord> order;
-  counter_.ForEachWord([&](const CountedWord& w) { order.push_back(w); });
+  std::vector<const CountTable::Entry*> order;
+  counter_.table().ForEach(
+      [&](const CountTable::Entry& e) { order.push_back(&e); });
   std::sort(order.begin(), order.end(),
-            [](const CountedWord& a, const CountedWord& b) {
-              return a.provisional_id < b.provisional_id;
+            [](const CountTable::Entry* a, const CountTable::Entry* b) {
+              return a->provisional_id < b->provisional_id;
             });
   std::vector<std::string> words;
   std::vector<uint64_t> counts;
   words.reserve(order.size());
   counts.reserve(order.size());
-  for (const CountedWord& w : order) {
-    words.emplace_back(w.word);
-    counts.push_back(w.count);
+  for (const CountTable::Entry* e : order) {
+    words.emplace_back(e->word());
+    counts.push_back(e->count);
   }
   StatusOr<Vocabulary> vocab =
       request_.merge_counts(std::move(words), std::move(counts));
   if (vocab.ok() && request_.encode) {
     remap->emplace(vocab->size());
-    for (const CountedWord& w : order) {
-      const int32_t id = vocab->Find(w.word);
-      if (id >= 0) (*remap)->Insert(w.provisional_id, id);
+    for (const CountTable::Entry* e : order) {
+      const int32_t id = vocab->Find(e->word());
+      if (id >= 0) (*remap)->Insert(e->provisional_id, id);
     }
   }
+  counter_.table() = CountTable();  // free it before rewriting
   return vocab;
 }
 
@@ -761,9 +610,6 @@ StatusOr<ScanResult> Scan::Run() {
     StatusOr<Vocabulary> vocab =
         merged ? MergeCounts(&remap) : FinishCounting(&remap);
     if (!vocab.ok()) return vocab.status();
-    if (request_.encode)
-      front_codes_ = FrontCodes(*remap, counter_.front_ids());
-    counter_.Release();  // free the counts before rewriting
     result.vocab = std::move(vocab).value();
     if (request_.encode) {
       // A merged vocabulary's counts are all shares': no size bound.

@@ -110,17 +110,17 @@ const CountTable::Entry* CountTable::Find(std::string_view word) const {
 }
 
 CountTable::Pruned CountTable::Prune(uint64_t threshold) {
+  std::vector<Entry> kept;
   Pruned pruned;
-  RemoveIf([threshold](const Entry& e) { return e.count <= threshold; },
-           [&pruned](const Entry& e) {
-             ++pruned.entries;
-             pruned.occurrences += e.count;
-           });
-  return pruned;
-}
-
-void CountTable::Rebuild(std::vector<Entry> kept) {
-  // Copy the surviving long words into a fresh arena so removed ones free
+  ForEach([&](const Entry& e) {
+    if (e.count > threshold) {
+      kept.push_back(e);
+    } else {
+      ++pruned.entries;
+      pruned.occurrences += e.count;
+    }
+  });
+  // Copy the surviving long words into a fresh arena so pruned ones free
   // their memory.
   std::vector<std::unique_ptr<char[]>> old_blocks;
   old_blocks.swap(arena_blocks_);
@@ -143,6 +143,7 @@ void CountTable::Rebuild(std::vector<Entry> kept) {
     slots_[i] = e;
   }
   size_ = kept.size();
+  return pruned;
 }
 
 void TablePruner::PruneAt(CountTable& table, uint64_t threshold) {
@@ -153,8 +154,7 @@ void TablePruner::PruneAt(CountTable& table, uint64_t threshold) {
 }
 
 void TablePruner::Prune(CountTable& table) {
-  const size_t target =
-      std::max<uint64_t>(1, (max_entries_ - reserved_) * 3 / 4);
+  const size_t target = std::max<uint64_t>(1, max_entries_ * 3 / 4);
   PruneAt(table, threshold_);
   if (table.size() <= target) return;
   std::vector<uint64_t> counts;

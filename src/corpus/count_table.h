@@ -62,22 +62,6 @@ class CountTable {
   // Removes every entry with count <= threshold. Invalidates references.
   Pruned Prune(uint64_t threshold);
 
-  // Removes the entries for which remove(const Entry&) is true, calling
-  // removed(const Entry&) on each before its memory is released.
-  // Invalidates references.
-  template <typename Remove, typename Removed>
-  void RemoveIf(Remove&& remove, Removed&& removed) {
-    std::vector<Entry> kept;
-    ForEach([&](const Entry& e) {
-      if (remove(e)) {
-        removed(e);
-      } else {
-        kept.push_back(e);
-      }
-    });
-    Rebuild(std::move(kept));
-  }
-
   // Calls fn(const Entry&) for each entry, in no particular order.
   template <typename Fn>
   void ForEach(Fn&& fn) const {
@@ -98,8 +82,6 @@ class CountTable {
   const char* CopyToArena(std::string_view word);
   // Moves every entry into a table of `capacity` slots (a power of two).
   void Rehash(size_t capacity);
-  // Makes `kept` (entries of this table) its only entries.
-  void Rebuild(std::vector<Entry> kept);
 
   std::vector<Entry> slots_;
   size_t mask_ = 0;
@@ -124,13 +106,8 @@ class TablePruner {
 
   // Call after each Add: prunes `table` if it is over the limit.
   void MaybePrune(CountTable& table) {
-    if (table.size() + reserved_ > max_entries_) Prune(table);
+    if (table.size() > max_entries_) Prune(table);
   }
-
-  // Words held outside the table (never pruned) that count against the
-  // limit: the table itself may then hold max_entries - n. Requires
-  // n <= max_entries / 2.
-  void set_reserved(uint64_t n) { reserved_ = n; }
 
   uint64_t max_entries() const { return max_entries_; }
   // Times the table was pruned.
@@ -145,7 +122,6 @@ class TablePruner {
   void PruneAt(CountTable& table, uint64_t threshold);
 
   const uint64_t max_entries_;
-  uint64_t reserved_ = 0;
   uint64_t rounds_ = 0;
   uint64_t threshold_ = 1;
   CountTable::Pruned pruned_;

@@ -1,8 +1,7 @@
 // ProvisionalStore: the scan's intermediate encoded stream, kept until the
 // vocabulary is known and the stream can be rewritten with final ids. One
-// record per block of text: the block's stream (front indices and
-// block-local ids, see block_scan.h) and the map from its local ids to the
-// scan's words (see WordRef in corpus_scanner.cc). Records stay in
+// record per block of text: the block's stream (block-local ids) and the
+// map from its local ids to the scan's provisional ids. Records stay in
 // memory up to a limit; beyond it they are spilled, in order, to a scratch
 // file, so memory does not grow with the corpus. Not thread-safe.
 #ifndef WEMBED_SRC_CORPUS_PROVISIONAL_STORE_H_
@@ -24,8 +23,8 @@
 namespace wembed {
 
 struct ProvisionalRecord {
-  ByteStream stream;  // FrontCode/LocalCode varints, 0x00 sentence ends
-  ByteStream map;     // per local id: varint(the word's WordRef)
+  ByteStream stream;  // varint(local id + 1), 0x00 sentence ends
+  ByteStream map;     // per local id: varint(provisional id)
   uint64_t map_entries = 0;
   bool continues = false;  // see BlockResult::continues
 
