@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/string_hash.h"
+
 namespace wembed {
 
 void ByteStream::Append(const uint8_t* p, size_t n) {
@@ -34,6 +36,8 @@ BlockScanner::BlockScanner(const TokenizerOptions& tokenizer,
 void BlockScanner::Scan(const TextBlock& block, BlockResult* out,
                         bool finish_at_end) {
   out_ = out;
+  block_begin_ = block.data.get();
+  block_end_ = block_begin_ + block.size;
   size_t begin = 0;
   for (const size_t end : block.input_ends) {
     tokenizer_.Feed(std::string_view(block.data.get() + begin, end - begin),
@@ -44,6 +48,7 @@ void BlockScanner::Scan(const TextBlock& block, BlockResult* out,
   tokenizer_.Feed(
       std::string_view(block.data.get() + begin, block.size - begin), *this);
   if (finish_at_end) tokenizer_.Finish(*this);
+  FlushBatch();
   out->bytes += block.size;
   out_ = nullptr;
 }
@@ -51,8 +56,16 @@ void BlockScanner::Scan(const TextBlock& block, BlockResult* out,
 void BlockScanner::OnToken(std::string_view token) {
   ++out_->tokens;
   if (fixed_ == nullptr) {
-    const CountTable::Entry& e = out_->words.Add(token);
-    if (encode_) out_->stream.AppendVarint(e.provisional_id + 1);
+    const uint64_t hash = HashBytes(token);
+    if (token.data() < block_begin_ || token.data() >= block_end_) {
+      // A token in the tokenizer's own buffer is valid only now.
+      FlushBatch();
+      CountToken(token, hash);
+      return;
+    }
+    out_->words.PrefetchHash(hash);
+    batch_[batched_++] = Batched{token, hash};
+    if (batched_ == kBatch) FlushBatch();
     return;
   }
   const int32_t id = fixed_->Find(token);
@@ -63,6 +76,31 @@ void BlockScanner::OnToken(std::string_view token) {
 
 void BlockScanner::OnSentenceEnd() {
   ++out_->sentences;
+  if (batched_ > 0) {
+    batch_[batched_++] = Batched{};
+    if (batched_ == kBatch) FlushBatch();
+    return;
+  }
+  EndSentence();
+}
+
+void BlockScanner::FlushBatch() {
+  for (int i = 0; i < batched_; ++i) {
+    if (batch_[i].token.empty()) {
+      EndSentence();
+    } else {
+      CountToken(batch_[i].token, batch_[i].hash);
+    }
+  }
+  batched_ = 0;
+}
+
+void BlockScanner::CountToken(std::string_view token, uint64_t hash) {
+  const CountTable::Entry& e = out_->words.AddCount(token, 1, hash);
+  if (encode_) out_->stream.AppendVarint(e.provisional_id + 1);
+}
+
+void BlockScanner::EndSentence() {
   if (!encode_) return;
   if (fixed_ == nullptr || sentence_has_token_) out_->stream.AppendByte(0);
   sentence_has_token_ = false;

@@ -84,11 +84,29 @@ class BlockScanner final : public TokenSink {
   void OnSentenceEnd() override;
 
  private:
+  // Counting, tokens that lie in the block wait in a batch so that their
+  // slots in the block's table are prefetched a few tokens before they are
+  // added (the adds would otherwise wait for memory one after another). A
+  // sentence end waits in the batch as an empty token.
+  static constexpr int kBatch = 16;
+  struct Batched {
+    std::string_view token;
+    uint64_t hash;
+  };
+  // Adds the batched tokens and sentence ends, in order.
+  void FlushBatch();
+  void CountToken(std::string_view token, uint64_t hash);
+  void EndSentence();
+
   Tokenizer tokenizer_;
   const Vocabulary* fixed_;
   const bool encode_;
   bool sentence_has_token_ = false;  // fixed vocabulary: a token kept
   BlockResult* out_ = nullptr;
+  Batched batch_[kBatch];
+  int batched_ = 0;
+  const char* block_begin_ = nullptr;  // the block being scanned
+  const char* block_end_ = nullptr;
 };
 
 }  // namespace wembed

@@ -65,9 +65,11 @@ Status ValidateRequest(const ScanRequest& request) {
   }
   const VocabOptions& v = request.vocab;
   if (request.fixed_vocab == nullptr &&
-      (v.max_table_entries < 1 || v.max_table_entries > kMaxCountTableEntries)) {
+      (v.max_table_entries < 1 ||
+       v.max_table_entries > kMaxCountTableEntries)) {
     return Status::InvalidArgument("max-table-entries must be between 1 and " +
-                                   std::to_string(kMaxCountTableEntries) + ", got " +
+                                   std::to_string(kMaxCountTableEntries) +
+                                   ", got " +
                                    std::to_string(v.max_table_entries));
   }
   if (request.share.count < 1 || request.share.index < 0 ||
@@ -118,6 +120,8 @@ ScanLayout LayoutFor(const ScanRequest& request) {
   return l;
 }
 
+constexpr size_t kMergeLookahead = 8;
+
 // The scan's count table: blocks' words merged in corpus order, with
 // word2vec's ReduceVocab pruning (TablePruner) when it grows past
 // max_entries.
@@ -132,7 +136,13 @@ class GlobalCounter {
     order_.assign(words.size(), nullptr);
     words.ForEach(
         [&](const CountTable::Entry& e) { order_[e.provisional_id] = &e; });
-    for (const CountTable::Entry* e : order_) {
+    // The global table is large and each word's slot a cache miss: ask for
+    // the slots of the words kMergeLookahead ahead while adding this one.
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (i + kMergeLookahead < order_.size()) {
+        table_.Prefetch(order_[i + kMergeLookahead]->word());
+      }
+      const CountTable::Entry* e = order_[i];
       const uint64_t id = table_.AddCount(e->word(), e->count).provisional_id;
       if (map != nullptr) map->AppendVarint(id);
       pruner_.MaybePrune(table_);
@@ -222,7 +232,8 @@ StatusOr<Vocabulary> BuildVocabulary(const ScanRequest& request,
                                    std::to_string(request.vocab.min_count) +
                                    " or more times; lower min-count)");
   }
-  if (order.size() >= static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+  if (order.size() >=
+      static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return Status::InvalidArgument("too many words in the vocabulary");
   }
   std::vector<std::string> words;

@@ -65,8 +65,8 @@ size_t CountTable::Probe(std::string_view word, uint64_t hash) const {
   }
 }
 
-CountTable::Entry& CountTable::AddCount(std::string_view word, uint64_t n) {
-  const uint64_t hash = HashBytes(word);
+CountTable::Entry& CountTable::AddCount(std::string_view word, uint64_t n,
+                                        uint64_t hash) {
   size_t i = Probe(word, hash);
   if (slots_[i].count != 0) {
     slots_[i].count += n;

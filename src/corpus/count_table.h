@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/string_hash.h"
+
 namespace wembed {
 
 class CountTable {
@@ -45,7 +47,18 @@ class CountTable {
   // returns its entry; the reference is valid until the next Add or Prune.
   Entry& Add(std::string_view word) { return AddCount(word, 1); }
   // Adds `n` (>= 1) occurrences; a new entry gets the next provisional id.
-  Entry& AddCount(std::string_view word, uint64_t n);
+  Entry& AddCount(std::string_view word, uint64_t n) {
+    return AddCount(word, n, HashBytes(word));
+  }
+  // The same with `hash` = HashBytes(word) computed by the caller.
+  Entry& AddCount(std::string_view word, uint64_t n, uint64_t hash);
+
+  // Asks for the cache line where a lookup of `word` starts (no effect on
+  // the contents; for callers that know their next words).
+  void Prefetch(std::string_view word) const { PrefetchHash(HashBytes(word)); }
+  void PrefetchHash(uint64_t hash) const {
+    __builtin_prefetch(&slots_[hash & mask_]);
+  }
 
   // The entry of `word`, or null if it is not in the table. The pointer is
   // valid until the next Add or Prune.
