@@ -16,13 +16,16 @@
 # disk, scan time. Timings need a quiet machine: run it alone.
 #
 # Usage: scripts/bench_bigcorpus.sh [--corpus F] [--copies N] [--threads N]
-#          [--questions Q] [--workdir DIR] [--skip-big] [--keep]
+#          [--questions Q] [--workdir DIR] [--repeats N] [--skip-big] [--keep]
 #   --corpus     the 1x corpus, plain or gzip (default ../shared/data/corpus/
 #                en-mix.txt.gz)
 #   --copies     copies in the big corpus (default 30)
 #   --threads    training and scan threads (default 2)
 #   --workdir    where the big corpus, caches and vectors go (default a new
 #                directory under $TMPDIR); removed at the end unless --keep
+#   --repeats    runs of zcat, wc -w and the 1x trainings, interleaved
+#                (default 3); their medians are compared (the big run is
+#                one run)
 #   --skip-big   only the 1x runs (scan targets, RSS, quality)
 # A small rehearsal: --corpus ../shared/data/corpus/en-mix-1M.txt --copies 2
 set -euo pipefail
@@ -36,6 +39,7 @@ THREADS=2
 WORKDIR=""
 SKIP_BIG=0
 KEEP=0
+REPEATS=3
 BUDGET_MB=256
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS="$2"; shift 2 ;;
     --questions) QUESTIONS="$2"; shift 2 ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
+    --repeats) REPEATS="$2"; shift 2 ;;
     --skip-big) SKIP_BIG=1; shift ;;
     --keep) KEEP=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | cut -c3-; exit 0 ;;
@@ -112,12 +117,31 @@ echo "bench_bigcorpus: workdir $WORKDIR, $THREADS threads" >&2
 # run during the timings below (and slow the scans, which write a cache,
 # more than zcat and wc, which write nothing).
 sync
-ZCAT=$(seconds zcat "$GZ")
-WC=$(seconds wc -w "$TEXT")
-run text "$TEXT" 5; TEXT_SCAN=$SCAN
-run one "$GZ" 5
-ONE=("1x $(basename "$CORPUS")" "$TOKENS" "$WALL" "$WPS" "$RSS_MB" "$CACHE_MB" "$SCAN")
-ONE_RSS=$RSS_MB; ONE_WPS=$(unhuman "$WPS"); ONE_SCAN=$SCAN; V=$VOCAB
+# The median of numbers, one per argument.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+# Interleaved: zcat, wc -w, the text scan, the 1x training, REPEATS times.
+ZCATS=(); WCS=(); TEXT_SCANS=(); ONE_WPSS=(); ONE_SCANS=(); ONE_RSSS=()
+ONE_WALLS=()
+for _ in $(seq "$REPEATS"); do
+  ZCATS+=("$(seconds zcat "$GZ")")
+  WCS+=("$(seconds wc -w "$TEXT")")
+  run text "$TEXT" 5; TEXT_SCANS+=("$SCAN")
+  run one "$GZ" 5
+  ONE_WPSS+=("$(unhuman "$WPS")"); ONE_SCANS+=("$SCAN"); ONE_RSSS+=("$RSS_MB")
+  ONE_WALLS+=("$(echo "$WALL" | awk -F: '{print (NF == 3) ? $1 * 3600 + $2 * 60 + $3 : $1 * 60 + $2}')")
+done
+ZCAT=$(median "${ZCATS[@]}"); WC=$(median "${WCS[@]}")
+TEXT_SCAN=$(median "${TEXT_SCANS[@]}"); ONE_SCAN=$(median "${ONE_SCANS[@]}")
+ONE_WPS=$(median "${ONE_WPSS[@]}")
+ONE_RSS=$(printf '%s\n' "${ONE_RSSS[@]}" | sort -n | tail -1)  # the highest
+V=$VOCAB
+echo "bench_bigcorpus: zcat ${ZCATS[*]} s; wc -w ${WCS[*]} s; text scans ${TEXT_SCANS[*]} s;" \
+  ".gz scans ${ONE_SCANS[*]} s; 1x words/s ${ONE_WPSS[*]} (medians compared)" >&2
+ONE=("1x $(basename "$CORPUS") (median of $REPEATS)" "$TOKENS" \
+     "$(median "${ONE_WALLS[@]}") s" \
+     "$(awk -v w="$ONE_WPS" 'BEGIN {printf "%.2fM", w / 1e6}')" "$ONE_RSS" \
+     "$CACHE_MB" "$ONE_SCAN")
 ROWS=("${ONE[*]}")
 if [ "$SKIP_BIG" = 0 ]; then
   # N copies count every word N times: --min-count 5N keeps exactly the 1x
@@ -129,10 +153,10 @@ if [ "$SKIP_BIG" = 0 ]; then
   BIG_RSS=$RSS_MB; BIG_WPS=$(unhuman "$WPS")
 fi
 
-printf '\n%-28s %10s %10s %10s %10s %10s %8s\n' corpus tokens wall words/s \
+printf '\n%-34s %10s %10s %10s %10s %10s %8s\n' corpus tokens wall words/s \
   "peak RSS" cache "scan s"
-printf '%-28s %10s %10s %10s %8s MB %7s MB %8s\n' "${ONE[@]}"
-[ "$SKIP_BIG" = 1 ] || printf '%-28s %10s %10s %10s %8s MB %7s MB %8s\n' "${BIG_ROW[@]}"
+printf '%-34s %10s %10s %10s %8s MB %7s MB %8s\n' "${ONE[@]}"
+[ "$SKIP_BIG" = 1 ] || printf '%-34s %10s %10s %10s %8s MB %7s MB %8s\n' "${BIG_ROW[@]}"
 
 # Matrices: 2 x V rows of dim 100 padded to 112 floats; the vocabulary and
 # its tables: about 100 bytes a word (strings, counts, index, sampling).
