@@ -1,6 +1,12 @@
 #include "wembed/corpus/corpus_scanner.h"
 
-#ifdef __GLIBC__
+// glibc keeps freed memory mapped unless asked to return it (malloc_trim).
+// Not in a sanitizer build: there malloc is the sanitizer's, and trimming
+// glibc's own arenas while other threads exit is suspected of a rare ASan
+// abort in __malloc_arena_thread_freeres (google/sanitizers#1721 is a
+// crash of malloc_trim under ASan from threads).
+#if defined(__GLIBC__) && !defined(WEMBED_SANITIZED)
+#define WEMBED_TRIM_MALLOC 1
 #include <malloc.h>
 #endif
 
@@ -683,7 +689,7 @@ StatusOr<ScanResult> ScanCorpus(const ScanRequest& request) {
     Scan scan(request, std::move(inputs).value(), std::move(pieces));
     return scan.Run();
   }();
-#ifdef __GLIBC__
+#ifdef WEMBED_TRIM_MALLOC
   // The count table and the intermediate stream were freed; glibc keeps
   // such memory mapped unless asked to return it, and the trainer allocates
   // its matrices right after this call.
