@@ -133,6 +133,55 @@ TEST(CorpusFileTest, LargeIdsAndManyChunks) {
   EXPECT_TRUE(all == stream);
 }
 
+// An MPI rank's share: every slice between two sentence starts reads its
+// bytes at offset 0, counts its own tokens and sentences, and has the
+// fingerprint of its bytes, in a file (every chunk size) and in memory.
+TEST(CorpusFileTest, SlicesBetweenSentenceStartsAreCorporaOfTheirOwn) {
+  TempDir dir;
+  const std::vector<uint8_t> stream = SmallStream();
+  const EncodedCorpus memory(stream, 12, 4);
+  const std::vector<uint64_t> starts = {0, 4, 6, 13, stream.size()};
+  const uint64_t tokens_before[] = {0, 3, 4, 10, 12};  // at each start
+  for (const uint64_t chunk : {1, 5, 1 << 20}) {
+    WriteFile(dir.File("c.wenc"), Encode(SmallVocab(), stream, chunk));
+    StatusOr<CorpusFile> f = ReadCorpusFile(dir.File("c.wenc"));
+    ASSERT_TRUE(f.ok()) << f.status().message();
+    for (size_t a = 0; a < starts.size(); ++a) {
+      for (size_t b = a; b < starts.size(); ++b) {
+        SCOPED_TRACE("chunk " + std::to_string(chunk) + " slice " +
+                     std::to_string(starts[a]) + ".." +
+                     std::to_string(starts[b]));
+        const std::vector<uint8_t> bytes(stream.begin() + long(starts[a]),
+                                         stream.begin() + long(starts[b]));
+        const EncodedCorpus* const corpora[] = {&f->corpus, &memory};
+        for (const EncodedCorpus* whole : corpora) {
+          StatusOr<EncodedCorpus> s = whole->Slice(starts[a], starts[b], 4);
+          ASSERT_TRUE(s.ok()) << s.status().message();
+          EXPECT_EQ(s->size_bytes(), bytes.size());
+          EXPECT_EQ(s->num_tokens(), tokens_before[b] - tokens_before[a]);
+          EXPECT_EQ(s->num_sentences(), b - a);
+          EXPECT_EQ(s->Fingerprint(), EncodedCorpus(bytes, 0, 0).Fingerprint());
+          std::vector<uint8_t> got(bytes.size());
+          ASSERT_TRUE(s->Read(0, got.data(), got.size()).ok());
+          EXPECT_TRUE(got == bytes);
+          if (!bytes.empty()) {  // sentence starts are the slice's own
+            EXPECT_EQ(s->SentenceStartAtOrAfter(1).value(),
+                      starts[a + 1] - starts[a]);
+          }
+        }
+      }
+    }
+    // The longest sentence of the slice [4, 13): {0, 0, 1, 2, 3, 1} + end.
+    EXPECT_EQ(f->corpus.Slice(4, 13, 4)->max_sentence_bytes(), 7u);
+    // A slice that does not end at a sentence end, or ids past the
+    // vocabulary, is corrupt.
+    EXPECT_EQ(f->corpus.Slice(0, 5, 4).status().code(),
+              StatusCode::kCorruption);
+    EXPECT_EQ(f->corpus.Slice(0, 4, 2).status().code(),
+              StatusCode::kCorruption);
+  }
+}
+
 TEST(CorpusFileTest, EveryFlippedByteAndEveryTruncationIsDetected) {
   TempDir dir;
   const std::string good = Encode(SmallVocab(), SmallStream(), 7);

@@ -335,6 +335,38 @@ TEST(ReplicaGroupTest, MembersEndIdenticalAndLearn) {
   }
 }
 
+// Without --deterministic a member's threads train one replica hogwild
+// (an MPI rank holds 2 copies of the model whatever its --threads) and the
+// group still ends identical and learns, for both losses (hierarchical
+// softmax keeps its hot tree rows per thread and merges them at each sync).
+TEST(ReplicaGroupTest, HogwildThreadsWithinAMemberShareOneReplica) {
+  auto f = testing::MakePlantedFixture(30000);
+  std::vector<ScanResult> shares = Shares(*f, 2);
+  for (const Loss loss : {Loss::kNegativeSampling, Loss::kHierarchicalSoftmax}) {
+    for (const bool deterministic : {false, true}) {
+      SCOPED_TRACE(std::string(loss == Loss::kNegativeSampling ? "ns" : "hs") +
+                   (deterministic ? " deterministic" : " hogwild"));
+      TrainOptions o = DeterministicOptions();
+      o.threads = 2;
+      o.loss = loss;
+      o.deterministic = deterministic;
+      auto runs = TrainGroup(o, *f, shares, [](int, TrainHooks*) {});
+      for (const MemberRun& m : runs) {
+        ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
+        EXPECT_EQ(m.summary->replicas, deterministic ? 2 : 1);
+        EXPECT_EQ(m.summary->members, 2);
+        // The group's words: all tokens of every epoch.
+        EXPECT_EQ(m.summary->words_trained, 5 * f->scan.corpus.num_tokens());
+      }
+      const Trainer& a = *runs[0].trainer;
+      const Trainer& b = *runs[1].trainer;
+      EXPECT_TRUE(SameBits(a.input_vectors(), b.input_vectors()));
+      EXPECT_TRUE(SameBits(a.output_vectors(), b.output_vectors()));
+      EXPECT_GE(PlantedAccuracy(a.input_vectors(), a.vocab(), *f), 90.0);
+    }
+  }
+}
+
 TEST(ReplicaGroupTest, AFailedMemberEndsEveryMember) {
   auto f = testing::MakePlantedFixture(10000);
   std::vector<ScanResult> shares = Shares(*f, 3);

@@ -5,8 +5,12 @@
 // CI. Ranks run one thread each (CI has 2 cores).
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_util.h"
@@ -135,6 +139,120 @@ TEST_F(MpiCliTest, ACheckpointResumesUnderTheSameNumberOfRanksOnly) {
   r = Wembed({"train", "--resume", dir_.File("run.ckpt"), "--epochs", "3"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("not one process"), std::string::npos) << r.err;
+}
+
+// --deterministic with 2 ranks of 2 threads: two runs write the same
+// bytes. (Ranks of one thread are reproducible in either mode.)
+TEST_F(MpiCliTest, DeterministicRanksWriteTheSameBytesEveryRun) {
+  std::vector<std::string> args = TrainArgs();
+  args[4] = "2";  // --threads
+  args.push_back("--deterministic");
+  for (const char* out : {"a.txt", "b.txt"}) {
+    args[14] = dir_.File(out);  // --output
+    const CommandResult r = Mpirun(2, args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The summary gives the group's words and rate.
+    EXPECT_NE(r.err.find("(2 ranks x 2 threads"), std::string::npos) << r.err;
+  }
+  const std::string a = ReadFile(dir_.File("a.txt"));
+  EXPECT_GT(a.size(), 1000u);
+  EXPECT_EQ(a, ReadFile(dir_.File("b.txt")));
+}
+
+// An encoded corpus is cut between the ranks at sentence starts: the
+// vocabulary is the file's, the run is reproducible, and it learns.
+TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
+  const std::string corpus = dir_.File("big.txt");
+  const std::string questions = dir_.File("big-questions.txt");
+  ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus, "--output-questions",
+                    questions, "--sentences", "30000"})
+                .exit_code,
+            0);
+  const std::string wenc = dir_.File("c.wenc");
+  CommandResult r =
+      Wembed({"encode", "-i", corpus, "-o", wenc, "--min-count", "3", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> args = {
+      "train", "--input", wenc, "--threads", "1", "--dim", "32", "--epochs",
+      "5", "--sample", "1e-3", "--format", "txt", "--save-vocab",
+      dir_.File("vocab.txt")};
+  for (const char* out : {"a.txt", "b.txt"}) {
+    std::vector<std::string> run = args;
+    run.insert(run.end(), {"--output", dir_.File(out)});
+    r = Mpirun(2, run);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  EXPECT_NE(r.err.find("train: read " + wenc), std::string::npos) << r.err;
+  EXPECT_EQ(ReadFile(dir_.File("a.txt")), ReadFile(dir_.File("b.txt")));
+  const CommandResult vocab =
+      Wembed({"vocab", "-i", corpus, "-o", dir_.File("alone.txt"),
+              "--min-count", "3", "-q"});
+  ASSERT_EQ(vocab.exit_code, 0) << vocab.err;
+  EXPECT_EQ(ReadFile(dir_.File("vocab.txt")), ReadFile(dir_.File("alone.txt")));
+  const CommandResult e =
+      Wembed({"eval", "analogy", "--vectors", dir_.File("a.txt"),
+              "--questions", questions});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("  total "), std::string::npos) << e.out;
+  const size_t total = e.out.find("  total ");
+  const size_t percent = e.out.find('%', total);
+  const size_t start = e.out.rfind(' ', percent) + 1;
+  EXPECT_GE(std::stod(e.out.substr(start, percent - start)), 90.0) << e.out;
+}
+
+// A cluster scheduler ends a job with SIGTERM to mpirun, which forwards it
+// to the ranks (OpenMPI: SIGCONT, then SIGTERM after
+// odls_base_sigkill_timeout seconds, then SIGKILL after as many again):
+// rank 0 writes the checkpoint at the next sync, and
+// `mpirun -np 2 wembed train --resume` finishes the run, the same vectors
+// every time it is resumed.
+TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
+  const std::string corpus = dir_.File("big.txt");
+  ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus, "--output-questions",
+                    dir_.File("q.txt"), "--sentences",
+                    testing::kSanitized ? "20000" : "200000"})
+                .exit_code,
+            0);
+  const std::string ckpt = dir_.File("run.ckpt");
+  const std::vector<std::string> cmd = {
+      "/usr/bin/timeout", "-k", "5", kTimeoutSeconds, WEMBED_MPIEXEC,
+      "--oversubscribe", "--allow-run-as-root", "--mca",
+      "odls_base_sigkill_timeout", "2", "-np", "2", WEMBED_BINARY, "train",
+      "--input", corpus, "--threads", "1", "--dim", "200", "--negative", "20",
+      "--window", "10", "--epochs", "30",
+      "--min-count", "3", "--output", dir_.File("v.bin"), "--checkpoint",
+      ckpt};
+  const pid_t pid = testing::Spawn(cmd, "", dir_.File("run.err"));
+  // Once rank 0 reports the model's memory, training starts.
+  for (int i = 0; i < 1200 && ReadFile(dir_.File("run.err"))
+                                      .find("train: model matrices") ==
+                                  std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // timeout(1) forwards the signal to mpirun.
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  const int code = testing::WaitExit(pid);
+  const std::string err = ReadFile(dir_.File("run.err"));
+  if (code == 0) GTEST_SKIP() << "the run ended before the signal";
+  EXPECT_NE(code, 124) << "timed out: a rank hung\n" << err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
+  ASSERT_TRUE(std::filesystem::exists(ckpt)) << err;
+  CommandResult info = Wembed({"info", ckpt});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("ranks:           2"), std::string::npos) << info.out;
+  for (const char* out : {"a.bin", "b.bin"}) {
+    std::filesystem::copy_file(ckpt, dir_.File("copy.ckpt"),
+                               std::filesystem::copy_options::overwrite_existing);
+    const CommandResult r =
+        Mpirun(2, {"train", "--resume", dir_.File("copy.ckpt"), "--output",
+                   dir_.File(out), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const std::string a = ReadFile(dir_.File("a.bin"));
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, ReadFile(dir_.File("b.bin")));
 }
 
 // The bar. It holds even before the trainer averages the ranks'

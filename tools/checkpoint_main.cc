@@ -177,6 +177,16 @@ void PrintText(const std::string& path, const Checkpoint& c, const Summary& s) {
   std::cout << "corpus:          " << CountOf(p.corpus_tokens, "token") << ", ";
   if (p.corpus_bytes > 0) std::cout << CountOf(p.corpus_bytes, "byte") << ", ";
   std::cout << "fingerprint " << Hex64(p.corpus_fingerprint) << "\n";
+  if (!c.ranks.empty()) {  // `mpirun -np N wembed train`'s checkpoint
+    std::cout << "ranks:           " << c.ranks.size()
+              << " (resume with mpirun -np " << c.ranks.size() << ")\n";
+    for (size_t r = 0; r < c.ranks.size(); ++r) {
+      const RankShare& share = c.ranks[r];
+      std::cout << "  rank " << r << ": " << CountOf(share.threads, "thread")
+                << ", share of " << CountOf(share.corpus_tokens, "token")
+                << ", fingerprint " << Hex64(share.corpus_fingerprint) << "\n";
+    }
+  }
   PrintThreads(p, s);
   std::cout << "options:         " << c.options.size() << "\n";
   for (const auto& [key, value] : c.options) {
@@ -232,6 +242,14 @@ void PrintJson(const std::string& path, const Checkpoint& c, const Summary& s) {
   j["options"] = Json::object();
   for (const auto& [key, value] : c.options) j["options"][key] = value;
   j["progress"] = ProgressJson(c.progress, s);
+  j["ranks"] = Json::array();  // empty unless written by MPI ranks
+  for (const RankShare& share : c.ranks) {
+    j["ranks"].push_back(
+        {{"threads", share.threads},
+         {"corpus_tokens", share.corpus_tokens},
+         {"corpus_bytes", share.corpus_bytes},
+         {"corpus_fingerprint", Hex64(share.corpus_fingerprint)}});
+  }
   j["threads"] = Json::array();
   for (const ThreadProgress& t : c.progress.threads) {
     j["threads"].push_back({{"epochs_completed", t.epoch},

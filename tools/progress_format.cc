@@ -128,6 +128,9 @@ std::string FormatTrainProgress(const TrainStatus& s) {
                 100 * s.progress, s.epoch, s.epochs,
                 FormatCount(s.words_per_second).c_str());
   std::string line = buf;
+  if (s.members > 1) {  // the group's rate; the threads are rank 0's
+    line += std::to_string(s.members) + " ranks; rank 0: ";
+  }
   for (size_t t = 0; t < s.thread_words_per_second.size(); ++t) {
     if (t > 0) line += " ";
     line += FormatCount(s.thread_words_per_second[t]);
@@ -141,11 +144,13 @@ std::string FormatTrainSummary(const TrainSummary& s, int threads) {
   char buf[256];
   std::snprintf(buf, sizeof(buf),
                 "train: %s %s in %.1f s, %s words/s, final loss %.4f "
-                "(%d thread%s, %s kernels)",
+                "(%s%d thread%s, %s kernels)",
                 s.stopped ? "stopped after" : "done:",
                 Counted(s.words_trained, "word", "words").c_str(), s.seconds,
-                FormatCount(s.words_per_second).c_str(), s.final_loss, threads,
-                threads == 1 ? "" : "s", s.kernels);
+                FormatCount(s.words_per_second).c_str(), s.final_loss,
+                s.members > 1 ? (std::to_string(s.members) + " ranks x ").c_str()
+                              : "",
+                threads, threads == 1 ? "" : "s", s.kernels);
   std::string line = buf;
   if (s.sync_seconds > 0) {  // --deterministic: the merges' share
     const double total = std::max(s.seconds, 1e-9);

@@ -58,7 +58,7 @@ Status EncodedCorpus::Read(uint64_t offset, void* buf, size_t n) const {
   if (offset > size_bytes() || n > size_bytes() - offset) {
     return Status::Internal("EncodedCorpus::Read past the end");
   }
-  if (file_) return file_->Read(offset, buf, n);
+  if (file_) return file_->Read(file_begin_ + offset, buf, n);
   std::memcpy(buf, bytes_.data() + offset, n);
   return Status::Ok();
 }
@@ -89,6 +89,7 @@ std::string CheckEncodedBytes(const uint8_t* p, size_t n, uint64_t vocab_size) {
 void EncodedCorpus::Prefetch(uint64_t offset, uint64_t n) const {
   if (!file_ || offset >= size_bytes()) return;
   n = std::min(n, size_bytes() - offset);
+  offset += file_begin_;
   const uint64_t begin = file_->FileOffset(offset);
   file_->file->Prefetch(begin, file_->FileOffset(offset + n - 1) + 1 - begin);
 }
@@ -118,6 +119,70 @@ StatusOr<uint64_t> EncodedCorpus::SentenceStartAtOrAfter(
     }
   }
   return size;
+}
+
+namespace {
+
+// Totals of whole sentences of encoded bytes, read piece by piece.
+struct SliceTotals {
+  uint64_t tokens = 0;
+  uint64_t sentences = 0;
+  uint64_t longest = 0;  // bytes of the longest sentence, its 0x00 included
+  uint64_t current = 0;  // bytes of the sentence in progress
+  uint64_t hash = kFnv64Basis;
+
+  void Add(const uint8_t* p, size_t n) {
+    hash = Fnv64Extend(hash, p, n);
+    for (size_t i = 0; i < n; ++i) {
+      ++current;
+      if (p[i] == 0) {
+        ++sentences;
+        longest = std::max(longest, current);
+        current = 0;
+      } else if ((p[i] & 0x80) == 0) {
+        ++tokens;  // a varint's last byte
+      }
+    }
+  }
+};
+
+}  // namespace
+
+StatusOr<EncodedCorpus> EncodedCorpus::Slice(uint64_t begin, uint64_t end,
+                                             uint64_t vocab_size) const {
+  if (begin > end || end > size_bytes()) {
+    return Status::Internal("EncodedCorpus::Slice outside the corpus");
+  }
+  SliceTotals totals;
+  std::vector<uint8_t> buf;
+  size_t piece = kSearchStepBytes * 16;
+  for (uint64_t at = begin; at < end;) {
+    buf.resize(size_t(std::min<uint64_t>(piece, end - at)));
+    WEMBED_RETURN_IF_ERROR(Read(at, buf.data(), buf.size()));
+    size_t whole = buf.size();  // up to the piece's last sentence end
+    while (whole > 0 && buf[whole - 1] != 0) --whole;
+    if (whole == 0) {  // a sentence longer than the piece
+      if (buf.size() == end - at) {
+        return Status::Corruption("encoded corpus: a sentence without its end");
+      }
+      piece *= 2;
+      continue;
+    }
+    const std::string problem = CheckEncodedBytes(buf.data(), whole, vocab_size);
+    if (!problem.empty()) return Status::Corruption("encoded corpus: " + problem);
+    totals.Add(buf.data(), whole);
+    at += whole;
+  }
+  const uint64_t n = end - begin;
+  if (!file_) {
+    std::vector<uint8_t> bytes(bytes_.begin() + ptrdiff_t(begin),
+                               bytes_.begin() + ptrdiff_t(end));
+    return EncodedCorpus(std::move(bytes), totals.tokens, totals.sentences);
+  }
+  EncodedCorpus slice(file_, n, totals.tokens, totals.sentences, totals.hash,
+                      totals.longest);
+  slice.file_begin_ = file_begin_ + begin;
+  return slice;
 }
 
 uint64_t EncodedCorpus::Fingerprint() const {

@@ -151,7 +151,8 @@ class Trainer::Run {
                      trainer->progress_.corpus_tokens),
         words_processed_(trainer->progress_.words_processed),
         workers_(num_threads_),
-        synced_(options_.deterministic || hooks.replicas != nullptr) {
+        synced_(options_.deterministic || hooks.replicas != nullptr),
+        shared_replica_(hooks.replicas != nullptr && !options_.deterministic) {
     if (options_.Subwords().enabled()) InitSubwordModel();
   }
 
@@ -201,9 +202,11 @@ class Trainer::Run {
   // *j on that they pass. False: stop (an error or a stop at a sync).
   bool TrainToRangeEnd(int t, ThreadProgress& state, CorpusWindow& window,
                        Rng& rng, Scratch& scratch, uint64_t* j);
-  // Sync j (1-based) of thread t's epoch: its state saved, it waits for the
-  // others; the last to arrive runs CompleteSync. False: stop here.
-  bool SyncAt(int t, ThreadProgress& state, const Rng& rng, uint64_t j);
+  // Sync j (1-based) of thread t's epoch: its state saved and its `hot`
+  // rows merged into its replica, it waits for the others; the last to
+  // arrive runs CompleteSync. False: stop here.
+  bool SyncAt(int t, ThreadProgress& state, const Rng& rng, HotRowCache& hot,
+              uint64_t j);
   // The merge of sync j (schedule_'s rows), the replica group's round, and
   // a stop or a periodic checkpoint when one is due. One thread; the
   // others wait at the barrier.
@@ -401,6 +404,11 @@ class Trainer::Run {
   // Private replicas merged at sync points: --deterministic, and every
   // replica group (which trains this way whatever the option).
   const bool synced_;
+  // A replica group without --deterministic: the member's threads train one
+  // replica hogwild (intended races, as in the default mode) instead of a
+  // replica each, so a member holds 2 copies of the model whatever its
+  // --threads, and the group merges one replica per member.
+  const bool shared_replica_;
   // Sync state (--deterministic, replica groups). The replicas are each
   // worker's own; the rest is written by the thread completing a sync while
   // the others wait at barrier_.
@@ -411,6 +419,7 @@ class Trainer::Run {
   std::unique_ptr<SyncSchedule> schedule_;
   uint64_t group_tokens_ = 0;  // corpus tokens of every member
   uint64_t sync_threads_ = 1;  // threads of every member
+  uint64_t sync_replicas_ = 1;  // replicas of every member (MergeRule's R)
   uint64_t syncs_per_epoch_ = 1;
   uint64_t synced_words_ = 0;  // the global count as of the last sync
   bool sync_stop_ = false;     // every thread stops after this sync
@@ -434,6 +443,7 @@ class Trainer::Run {
   double last_loss_sum_ = 0;
   uint64_t last_loss_count_ = 0;
   std::vector<uint64_t> last_words_;  // per thread, at the last report
+  uint64_t last_processed_ = 0;       // words_processed_ at the last report
   // Loss totals of earlier processes (from the checkpoint resumed).
   double loss_sum_before_ = 0;
   uint64_t loss_count_before_ = 0;
@@ -666,7 +676,9 @@ void Trainer::Run::TrainRangeDeterministic(int t) {
   ThreadProgress& state = trainer_.progress_.threads[t];
   Rng rng;
   rng.SetState(state.rng_state);
-  Scratch scratch = MakeScratch(&input_replicas_[t], &output_replicas_[t]);
+  const size_t replica = shared_replica_ ? 0 : size_t(t);
+  Scratch scratch =
+      MakeScratch(&input_replicas_[replica], &output_replicas_[replica]);
   CorpusWindow window;
   bool go = true;
   while (go && state.epoch < uint32_t(options_.epochs)) {
@@ -675,7 +687,9 @@ void Trainer::Run::TrainRangeDeterministic(int t) {
     uint64_t j = SyncPoints::Next(state.begin, state.end, state.position,
                                   syncs_per_epoch_);
     go = TrainToRangeEnd(t, state, window, rng, scratch, &j);
-    while (go && j <= syncs_per_epoch_) go = SyncAt(t, state, rng, j++);
+    while (go && j <= syncs_per_epoch_) {
+      go = SyncAt(t, state, rng, scratch.hot, j++);
+    }
     if (go) {
       ++state.epoch;
       state.position = state.begin;
@@ -715,7 +729,7 @@ bool Trainer::Run::TrainToRangeEnd(int t, ThreadProgress& state,
     while (*j <= per_epoch &&
            state.position >=
                SyncPoints::Position(state.begin, state.end, *j, per_epoch)) {
-      if (!SyncAt(t, state, rng, (*j)++)) return false;
+      if (!SyncAt(t, state, rng, scratch.hot, (*j)++)) return false;
       alpha_at = 0;
     }
   }
@@ -723,12 +737,14 @@ bool Trainer::Run::TrainToRangeEnd(int t, ThreadProgress& state,
 }
 
 bool Trainer::Run::SyncAt(int t, ThreadProgress& state, const Rng& rng,
-                          uint64_t j) {
+                          HotRowCache& hot, uint64_t j) {
   rng.GetState(state.rng_state);
+  hot.Sync();  // into the replica the merge reads
   const uint64_t epoch = state.epoch;
   const Clock::time_point arrived = Clock::now();
   const bool go = barrier_->ArriveAndWait([&] { CompleteSync(epoch, j); });
   const double waited = Seconds(arrived, Clock::now());
+  hot.Sync();  // reloads the merged rows
   WorkerShared& shared = workers_[t];  // its own sum: load, then store
   shared.sync_wait.store(
       shared.sync_wait.load(std::memory_order_relaxed) + waited,
@@ -834,8 +850,9 @@ void Trainer::Run::WriteMergedCheckpoint() {
 }
 
 void Trainer::Run::SetUpDeterministic() {
-  input_replicas_.assign(size_t(num_threads_), trainer_.input_);
-  output_replicas_.assign(size_t(num_threads_), trainer_.output_);
+  const size_t replicas = shared_replica_ ? 1 : size_t(num_threads_);
+  input_replicas_.assign(replicas, trainer_.input_);
+  output_replicas_.assign(replicas, trainer_.output_);
   barrier_ = std::make_unique<SyncBarrier>(num_threads_);
   schedule_ = std::make_unique<SyncSchedule>(
       trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_),
@@ -848,11 +865,13 @@ void Trainer::Run::SetUpDeterministic() {
 Status Trainer::Run::JoinGroup() {
   group_tokens_ = trainer_.progress_.corpus_tokens;
   sync_threads_ = uint64_t(num_threads_);
+  sync_replicas_ = shared_replica_ ? 1 : sync_threads_;
   if (hooks_.replicas == nullptr) return Status::Ok();
-  uint64_t counts[2] = {group_tokens_, sync_threads_};
-  WEMBED_RETURN_IF_ERROR(hooks_.replicas->SumU64(counts, 2));
+  uint64_t counts[3] = {group_tokens_, sync_threads_, sync_replicas_};
+  WEMBED_RETURN_IF_ERROR(hooks_.replicas->SumU64(counts, 3));
   group_tokens_ = counts[0];
   sync_threads_ = counts[1];
+  sync_replicas_ = counts[2];
   words_total_ = uint64_t(options_.epochs) * group_tokens_;
   // The members share one vocabulary of summed counts: subsample by the
   // group's frequencies, not by this member's share of the tokens.
@@ -885,9 +904,9 @@ Status Trainer::Run::MergeAcrossGroup(RowRange in, RowRange out,
       group.AverageFloats(group_changes_.data(), group_changes_.size()));
   // The members' mean times their number: the sums over every replica.
   const float members = float(group.size());
-  ApplyChanges(trainer_.input_, in_changes, members, sync_threads_,
+  ApplyChanges(trainer_.input_, in_changes, members, sync_replicas_,
                kDeterministicMergeRule, in, input);
-  ApplyChanges(trainer_.output_, out_changes, members, sync_threads_,
+  ApplyChanges(trainer_.output_, out_changes, members, sync_replicas_,
                kDeterministicMergeRule, out, output);
   return Status::Ok();
 }
@@ -941,7 +960,8 @@ void Trainer::Run::InitSubwordModel() {
 bool Trainer::Run::UsesHotRows() const {
   return UsesTree(options_) && options_.update == UpdateRule::kBatch &&
          options_.sg_input != SgInput::kCenter &&
-         subword_model_.table == nullptr && num_threads_ > 1 && !synced_;
+         subword_model_.table == nullptr && num_threads_ > 1 &&
+         (!synced_ || shared_replica_);
 }
 
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
@@ -1352,6 +1372,11 @@ TrainStatus Trainer::Run::Progress(Clock::time_point now,
     loss_count += workers_[t].loss_count.load();
   }
   s.words_per_second = double(words) / dt;
+  if (hooks_.replicas != nullptr) {  // the group's count, as of its last sync
+    s.members = hooks_.replicas->size();
+    s.words_per_second = double(s.words_processed - last_processed_) / dt;
+    last_processed_ = s.words_processed;
+  }
   s.average_loss = loss_count > last_loss_count_
                        ? (loss_sum - last_loss_sum_) /
                              double(loss_count - last_loss_count_)
@@ -1431,6 +1456,7 @@ void Trainer::Run::MonitorLoop() {
   Clock::time_point last_checkpoint = start_;
   last_words_.assign(num_threads_, 0);
   const uint64_t first_processed = words_processed_.load();
+  last_processed_ = first_processed;
   double tick = std::min(0.1, progress_every);
   if (checkpoints) tick = std::min(tick, hooks_.checkpoint_every_seconds);
   std::unique_lock<std::mutex> lock(mutex_);
@@ -1518,10 +1544,11 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   }
   TrainSummary summary;
   summary.words_trained = progress.words_processed - processed_before;
-  if (synced_) {  // this process's, not the group's
+  if (synced_ && hooks_.replicas == nullptr) {  // --deterministic
     summary.words_trained = 0;
     for (const WorkerShared& w : workers_) summary.words_trained += w.words;
   }
+  if (hooks_.replicas != nullptr) summary.members = hooks_.replicas->size();
   summary.seconds = seconds;
   summary.stopped = !all_finished;
   FinishSummary(&summary);
@@ -1544,6 +1571,7 @@ void Trainer::Run::FinishSummary(TrainSummary* summary) const {
           ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
           : 0;
   summary->sync_seconds = sync_seconds_;
+  summary->replicas = int(input_replicas_.size());
   for (const WorkerShared& w : workers_) {
     summary->sync_wait_seconds += w.sync_wait.load() / double(num_threads_);
   }

@@ -92,6 +92,12 @@ class TrainingRun {
   // A resumed run has as many ranks as the run it continues; each rank
   // takes its threads and share of the checkpoint.
   Status CheckRankSupport() {
+    if (ranks_ != nullptr && ranks_->size() > 1 &&
+        job_.options.Subwords().enabled()) {
+      return Status::InvalidArgument(
+          "--subwords is not supported under MPI yet (the ranks would not "
+          "average the subword vectors); train it in one process");
+    }
     if (!resuming()) return Status::Ok();
     return TakeRankShare(ranks_ == nullptr ? 0 : ranks_->rank(),
                          ranks_ == nullptr ? 1 : ranks_->size(), job_.resume,
@@ -102,13 +108,39 @@ class TrainingRun {
     if (ranks_ == nullptr) {
       return encoded_input_ ? ReadEncodedInput() : ScanCorpusOnce();
     }
-    if (encoded_input_ && ranks_->size() > 1) {
-      return Agree(Status::InvalidArgument(
-          input_files_[0] +
-          ": an encoded corpus (.wenc) as the input is not supported under "
-          "MPI yet; give the text files"));
+    if (!encoded_input_) return ScanShare();
+    WEMBED_RETURN_IF_ERROR(Agree(ReadEncodedInput()));
+    return Agree(TakeEncodedShare());
+  }
+
+  // Under a RankGroup: this rank's share of an encoded corpus, the bytes
+  // from sentence start size x r / N to sentence start size x (r + 1) / N
+  // (docs/distributed.md, "What each rank reads").
+  Status TakeEncodedShare() {
+    const EncodedCorpus& all = scan_.corpus;
+    const uint64_t size = all.size_bytes();
+    const auto start_near = [&](int r) {
+      return all.SentenceStartAtOrAfter(size * uint64_t(r) /
+                                        uint64_t(ranks_->size()));
+    };
+    StatusOr<uint64_t> begin = start_near(ranks_->rank());
+    if (!begin.ok()) return begin.status();
+    StatusOr<uint64_t> end = start_near(ranks_->rank() + 1);
+    if (!end.ok()) return end.status();
+    const std::string& path = input_files_[0];
+    StatusOr<EncodedCorpus> share = all.Slice(*begin, *end, scan_.vocab.size());
+    if (!share.ok()) {
+      return Status(share.status().code(),
+                    path + ": " + share.status().message());
     }
-    return encoded_input_ ? Agree(ReadEncodedInput()) : ScanShare();
+    if (share->num_tokens() == 0) {
+      return Status::InvalidArgument(
+          path + ": share " + std::to_string(ranks_->rank() + 1) + " of " +
+          std::to_string(ranks_->size()) +
+          " has no tokens (fewer ranks are needed for this corpus)");
+    }
+    scan_.corpus = std::move(share).value();
+    return Status::Ok();
   }
 
   Status SaveVocabAndCreateTrainer() {

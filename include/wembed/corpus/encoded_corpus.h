@@ -75,6 +75,15 @@ class EncodedCorpus {
   // The same for an in-memory corpus (no I/O).
   size_t NextSentenceStart(size_t offset) const;
 
+  // Bytes [begin, end) as a corpus of their own (an MPI rank's share of an
+  // encoded corpus): `begin` and `end` are sentence starts (or size_bytes()).
+  // Reads the range once to count its tokens and sentences, find its longest
+  // sentence and compute its fingerprint; a file-backed corpus stays in its
+  // file (the slice shares it). Corruption if the bytes are not whole
+  // sentences of ids below `vocab_size`.
+  StatusOr<EncodedCorpus> Slice(uint64_t begin, uint64_t end,
+                                uint64_t vocab_size) const;
+
   // 64-bit FNV-1a hash of the bytes: detects a changed corpus on resume.
   // Computed for an in-memory corpus; stored in the file (computed while
   // writing it) for a file-backed one.
@@ -90,6 +99,7 @@ class EncodedCorpus {
   std::vector<uint8_t> bytes_;
   std::shared_ptr<const FileData> file_;
   uint64_t file_size_ = 0;
+  uint64_t file_begin_ = 0;  // file-backed: data byte of this corpus's byte 0
   uint64_t num_tokens_ = 0;
   uint64_t num_sentences_ = 0;
   uint64_t fingerprint_ = 0;  // file-backed only

@@ -36,8 +36,12 @@ struct TrainStatus {
   int epoch = 0;                 // current epoch, 1-based (slowest thread)
   int epochs = 0;
   double elapsed_seconds = 0;   // wall time of this process's training
-  double words_per_second = 0;  // all threads, since the previous snapshot
-  std::vector<double> thread_words_per_second;
+  double words_per_second = 0;  // all threads, since the previous snapshot;
+                                // of every member of a replica group (MPI
+                                // ranks: their word count as of the last
+                                // sync), else this process's
+  std::vector<double> thread_words_per_second;  // this process's threads
+  int members = 1;  // of the replica group (MPI ranks), 1 without one
   double alpha = 0;         // current learning rate
   double average_loss = 0;  // mean loss per (input, output) pair,
                             // since the previous snapshot
@@ -45,9 +49,13 @@ struct TrainStatus {
 };
 
 struct TrainSummary {
-  uint64_t words_trained = 0;  // tokens consumed in this process
+  uint64_t words_trained = 0;  // tokens consumed in this process, or by
+                               // every member of a replica group
   double seconds = 0;          // training wall time in this process
-  double words_per_second = 0;
+  double words_per_second = 0;  // words_trained / seconds
+  int members = 1;  // of the replica group (MPI ranks), 1 without one
+  int replicas = 0;  // private copies of the model this process trained
+                     // (0: the threads trained the model itself, hogwild)
   double final_loss = 0;     // mean loss per pair since the last progress
                              // snapshot (whole run if none)
   bool stopped = false;      // true if stopped on request before the end
