@@ -208,6 +208,25 @@ TEST(DistributedRunTest, AnEmptyVocabularyIsOneErrorForAll) {
   EXPECT_EQ(r[0].status().message(), r[1].status().message());
 }
 
+// The ranks would not average the subword vectors: refused up front, with
+// the same message on every rank.
+TEST(DistributedRunTest, SubwordsAreRefusedUnderRanks) {
+  auto c = MakeCorpus(300);
+  TrainingJob job = SmallJob(*c);
+  job.options.subword_min_n = 3;
+  job.options.subword_max_n = 6;
+  const Env& env = Env::Default();
+  std::vector<StatusOr<TrainingResult>> r = RunRanks(job, 2, {&env, &env});
+  for (const StatusOr<TrainingResult>& result : r) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.status().message().find(
+                  "--subwords is not supported under MPI yet"),
+              std::string::npos)
+        << result.status().message();
+  }
+  EXPECT_FALSE(std::filesystem::exists(job.output));
+}
+
 TEST(DistributedRunTest, TheCheckpointHoldsEveryRanksThreadsAndResumes) {
   auto c = MakeCorpus(3000);
   TrainingJob job = SmallJob(*c);
