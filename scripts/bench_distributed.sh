@@ -7,10 +7,16 @@
 #                  vector files must be identical)
 #   mpi-2, mpi-4   mpirun -np 2 / -np 4 wembed train --threads 1
 #                  (ranks on this machine; -np 4 oversubscribes 2 cores)
-# plus, for each run, the sync time the trainer reports.
+#   mpi-2x2        mpirun -np 2 wembed train --threads 2 (hogwild threads
+#                  within each rank: 2 replicas, 4 threads on 2 cores)
+#   mpi-2-wenc     mpirun -np 2 --threads 1 on the corpus encoded once
+#                  (wembed encode, not timed): the ranks share the .wenc
+# plus, for each run, the sync time the trainer reports. With --repeats R
+# the default and mpi-N runs are repeated R times, interleaved, and the
+# medians of their words/s compared (the machine's speed drifts).
 #
 # Usage: scripts/bench_distributed.sh [--corpus F] [--epochs N]
-#          [--ranks "2 4"] [--workdir DIR]
+#          [--ranks "2 4"] [--repeats R] [--workdir DIR]
 #   Default corpus ../shared/data/corpus/en-mix.txt.gz (unpacked once into
 #   the workdir). Without it: download a corpus (e.g. text8,
 #   http://mattmahoney.net/dc/text8.zip) and pass --corpus.
@@ -23,12 +29,14 @@ QUESTIONS="$DATA/eval/questions-words.txt"
 PAIRS="$DATA/eval/wordsim353.txt"
 EPOCHS=1
 RANKS="2 4"
+REPEATS=1
 WORKDIR=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --corpus) CORPUS="$2"; shift 2 ;;
     --epochs) EPOCHS="$2"; shift 2 ;;
     --ranks) RANKS="$2"; shift 2 ;;
+    --repeats) REPEATS="$2"; shift 2 ;;
     --workdir) WORKDIR="$2"; shift 2 ;;
     *) echo "bench_distributed: unknown option $1" >&2; exit 2 ;;
   esac
@@ -84,16 +92,43 @@ run() {  # name command...
 echo "| run | wall s | words/s | peak RSS (rank 0 / process) | Google | WS353 | sync |" \
   > "$WORKDIR/table.md"
 echo "|---|---|---|---|---|---|---|" >> "$WORKDIR/table.md"
-run default "$WEMBED" "${COMMON[@]}" --threads 2 --output "$WORKDIR/default.bin"
+for r in $(seq "$REPEATS"); do
+  suffix=""; [ "$REPEATS" -gt 1 ] && suffix="#$r"
+  run "default$suffix" "$WEMBED" "${COMMON[@]}" --threads 2 \
+    --output "$WORKDIR/default$suffix.bin"
+  for n in $RANKS; do
+    run "mpi-$n$suffix" "${MPIRUN[@]}" -np "$n" "$WEMBED" "${COMMON[@]}" \
+      --threads 1 --output "$WORKDIR/mpi-$n$suffix.bin"
+  done
+done
+run mpi-2x2 "${MPIRUN[@]}" -np 2 "$WEMBED" "${COMMON[@]}" --threads 2 \
+  --output "$WORKDIR/mpi-2x2.bin"
+"$WEMBED" encode --input "$TEXT" --output "$WORKDIR/corpus.wenc" \
+  --min-count 5 -q
+WENC_COMMON=("${COMMON[@]}")
+WENC_COMMON[2]="$WORKDIR/corpus.wenc"  # --input
+run mpi-2-wenc "${MPIRUN[@]}" -np 2 "$WEMBED" "${WENC_COMMON[@]}" --threads 1 \
+  --output "$WORKDIR/mpi-2-wenc.bin"
 run deterministic "$WEMBED" "${COMMON[@]}" --threads 2 --deterministic \
   --output "$WORKDIR/deterministic.bin"
 run deterministic-again "$WEMBED" "${COMMON[@]}" --threads 2 --deterministic \
   --output "$WORKDIR/deterministic-again.bin"
-for n in $RANKS; do
-  run "mpi-$n" "${MPIRUN[@]}" -np "$n" "$WEMBED" "${COMMON[@]}" --threads 1 \
-    --output "$WORKDIR/mpi-$n.bin"
-done
 cat "$WORKDIR/table.md"
+python3 - "$WORKDIR/table.md" $RANKS <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    cells = [c.strip() for c in line.strip().strip('|').split('|')]
+    if len(cells) > 2 and cells[2].endswith('k'):
+        rows.setdefault(cells[0].split('#')[0], []).append(float(cells[2][:-1]))
+base = statistics.median(rows['default'])
+for n in sys.argv[2:]:
+    runs = rows.get('mpi-' + n, [])
+    if runs:
+        m = statistics.median(runs)
+        print("mpi-%s: median %.0fk words/s = %.2fx the default's median %.0fk "
+              "(%d runs each)" % (n, m, m / base, base, len(runs)))
+PY
 if cmp -s "$WORKDIR/deterministic.bin" "$WORKDIR/deterministic-again.bin"; then
   echo "deterministic: the two runs wrote identical vectors"
 else
