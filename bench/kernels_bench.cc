@@ -2,13 +2,15 @@
 // default trainer's inner step), the per-pair dot/axpy of the exact update,
 // and the hidden-vector step of CBOW and of a hierarchical-softmax context
 // (one row against the targets or a path), for each kernel set this CPU
-// runs. Run: build/wembed_bench
+// runs; and a replica group's merge passes at one sync (SumOfChanges,
+// ApplyChanges, CopyRows). Run: build/wembed_bench
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "base/rng.h"
+#include "train/model_sync.h"
 #include "train/sgns_kernels.h"
 #include "wembed/base/matrix.h"
 
@@ -105,6 +107,35 @@ void BM_HiddenStep(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * num_out);  // targets
 }
 BENCHMARK(BM_HiddenStep)->ArgsProduct({{0, 1, 2}, {0, 6}, {6, 18}});
+
+// One member's passes over a sync's rows (range(0) rows of dim 100, one
+// replica: an MPI rank of any --threads), without the collective between
+// SumOfChanges and ApplyChanges: pack the changes, apply the (here: own)
+// mean, copy the merged rows back into the replica.
+void BM_GroupMergePasses(benchmark::State& state) {
+  const size_t rows = size_t(state.range(0)), dim = 100;
+  Matrix base(rows, dim);
+  std::vector<Matrix> replica(1, Matrix(rows, dim));
+  Rng rng(5);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < dim; ++c) {
+      base.row(r)[c] = rng.UniformFloat() - 0.5f;
+      replica[0].row(r)[c] = base.row(r)[c] + 1e-3f * rng.UniformFloat();
+    }
+  }
+  std::vector<float> packed(rows * PackedWidth(dim));
+  const RowRange all{0, rows};
+  for (auto _ : state) {
+    SumOfChanges(base, replica, all, packed.data());
+    ApplyChanges(base, packed.data(), 2.0f, 2, MergeRule::kWeightedDeltas, all,
+                 &base);
+    CopyRows(base, all, &replica);
+    benchmark::DoNotOptimize(base.row(0)[0]);
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(rows) *
+                          int64_t(dim * sizeof(float)));
+}
+BENCHMARK(BM_GroupMergePasses)->Arg(1024)->Arg(4288)->Arg(90124);
 
 }  // namespace
 }  // namespace wembed

@@ -116,6 +116,31 @@ TEST(MergeRowsTest, PackedChangesGiveTheSumOfDeltasMerge) {
   EXPECT_EQ(base.row(2)[1], 7.0f);  // not in the range
 }
 
+// The squared norms run in lanes (vectorizable, fixed order): they agree
+// with a double-precision sum for every width, the lanes' tails included,
+// and the summed changes are exact.
+TEST(MergeRowsTest, PackedSquaredNormsMatchADoubleReferenceForEveryWidth) {
+  for (const size_t cols : {1, 15, 16, 17, 100, 300}) {
+    SCOPED_TRACE("cols " + std::to_string(cols));
+    Matrix base(2, cols);
+    std::vector<Matrix> replicas(3, base);
+    double squares = 0;
+    std::vector<double> sums(cols, 0.0);
+    for (size_t k = 0; k < replicas.size(); ++k) {
+      for (size_t c = 0; c < cols; ++c) {
+        const float v = float((c * 7 + k * 3) % 11) * 0.25f - 1.0f;
+        replicas[k].row(1)[c] = v;
+        squares += double(v) * v;
+        sums[c] += v;
+      }
+    }
+    std::vector<float> changes(PackedWidth(cols));
+    SumOfChanges(base, replicas, RowRange{1, 2}, changes.data());
+    for (size_t c = 0; c < cols; ++c) EXPECT_EQ(changes[c], float(sums[c]));
+    EXPECT_NEAR(changes[cols], squares, 1e-5 * squares);
+  }
+}
+
 TEST(MergeRowsTest, WeightedDeltasCapRepeatedChangesAtTwiceTheMean) {
   Matrix base(4, 2);  // zeros
   std::vector<Matrix> replicas(4, base);

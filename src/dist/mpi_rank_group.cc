@@ -87,7 +87,9 @@ Status MpiRankGroup::RingAverage(float* data, size_t count) {
   if (size_ == 1) return Status::Ok();
   const int next = (rank_ + 1) % size_;
   const int prev = (rank_ + size_ - 1) % size_;
-  ring_buffer_.resize(count / size_t(size_) + 1);
+  // Grown only (growing zero-fills the new part).
+  const size_t block = count / size_t(size_) + 1;
+  if (ring_buffer_.size() < block) ring_buffer_.resize(block);
   for (int step = 0; step + 1 < size_; ++step) {  // the reduce-scatter
     const int send = rank_ - step;
     const int receive = send - 1;

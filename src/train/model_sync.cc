@@ -61,24 +61,71 @@ void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
   }
 }
 
+namespace {
+
+// Sums of squares run in kLanes partial sums: lane l adds the elements
+// c = l (mod kLanes) in order, then the lanes are added 0..kLanes-1. The
+// order is fixed by the code, so the compiler may vectorize the lanes
+// (a single running sum is a serial chain it must not reorder) and every
+// build and machine gets the same bits.
+constexpr size_t kLanes = 16;
+
+float AddLanes(const float* lanes) {
+  float total = 0;
+  for (size_t l = 0; l < kLanes; ++l) total += lanes[l];
+  return total;
+}
+
+// sum[c] += x[c] - b[c] for c < cols; adds (x[c] - b[c])² to lane c mod
+// kLanes.
+void AddChange(const float* __restrict x, const float* __restrict b,
+               size_t cols, float* __restrict sum, float* __restrict lanes) {
+  size_t c = 0;
+  for (; c + kLanes <= cols; c += kLanes) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      const float d = x[c + l] - b[c + l];
+      sum[c + l] += d;
+      lanes[l] += d * d;
+    }
+  }
+  for (size_t l = 0; c + l < cols; ++l) {
+    const float d = x[c + l] - b[c + l];
+    sum[c + l] += d;
+    lanes[l] += d * d;
+  }
+}
+
+// Σ (k x[c])² over c < cols, by lanes.
+float ScaledSquares(const float* __restrict x, float k, size_t cols) {
+  float lanes[kLanes] = {};
+  size_t c = 0;
+  for (; c + kLanes <= cols; c += kLanes) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      const float d = k * x[c + l];
+      lanes[l] += d * d;
+    }
+  }
+  for (size_t l = 0; c + l < cols; ++l) {
+    const float d = k * x[c + l];
+    lanes[l] += d * d;
+  }
+  return AddLanes(lanes);
+}
+
+}  // namespace
+
 void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
                   RowRange rows, float* changes) {
   const size_t cols = base.cols();
   const size_t width = PackedWidth(cols);
   for (size_t r = rows.begin; r < rows.end; ++r) {
-    const float* __restrict b = base.row(r);
-    float* __restrict sum = changes + (r - rows.begin) * width;
+    float* sum = changes + (r - rows.begin) * width;
     std::fill(sum, sum + width, 0.0f);
-    float squares = 0;
+    float lanes[kLanes] = {};
     for (const Matrix& replica : replicas) {  // fixed order: reproducible
-      const float* __restrict x = replica.row(r);
-      for (size_t c = 0; c < cols; ++c) {
-        const float d = x[c] - b[c];
-        sum[c] += d;
-        squares += d * d;
-      }
+      AddChange(replica.row(r), base.row(r), cols, sum, lanes);
     }
-    sum[cols] = squares;
+    sum[cols] = AddLanes(lanes);
   }
 }
 
@@ -105,11 +152,7 @@ void ApplyChanges(const Matrix& base, const float* changes, float members,
   for (size_t r = rows.begin; r < rows.end; ++r) {
     const float* b = base.row(r);
     const float* __restrict change = changes + (r - rows.begin) * width;
-    float sum_squared = 0;
-    for (size_t c = 0; c < cols; ++c) {
-      const float d = members * change[c];
-      sum_squared += d * d;
-    }
+    const float sum_squared = ScaledSquares(change, members, cols);
     const float s = members * MergeScale(rule, members * change[cols],
                                          sum_squared, replicas);
     float* o = out->row(r);  // may be b: each element read before written
