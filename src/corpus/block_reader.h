@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "base/readable_file.h"
 #include "corpus/input_share.h"
 #include "wembed/base/env.h"
@@ -25,7 +26,8 @@
 namespace wembed {
 
 struct TextBlock {
-  std::unique_ptr<char[]> data;  // `capacity` bytes, not zeroed
+  // `capacity` bytes, not zeroed (huge pages when large: AllocateLarge).
+  std::unique_ptr<char, LargeDeleter> data;
   size_t capacity = 0;
   size_t size = 0;  // text bytes in data
   // Offsets (ascending, <= size) at which an input ends.
@@ -34,7 +36,7 @@ struct TextBlock {
   bool ends_mid_line = false;
 
   void Allocate(size_t bytes) {
-    data.reset(new char[bytes]);
+    data.reset(static_cast<char*>(AllocateLarge(bytes)));
     capacity = bytes;
   }
 };

@@ -16,7 +16,8 @@ void ByteStream::Append(const uint8_t* p, size_t n) {
 void ByteStream::Reserve(size_t n) {
   n = std::max(n, size_t{4} << 10);
   if (n <= capacity_) return;
-  std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);
+  std::unique_ptr<uint8_t, LargeDeleter> bigger(
+      static_cast<uint8_t*>(AllocateLarge(n)));
   if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
   data_ = std::move(bigger);
   capacity_ = n;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/coding.h"
+#include "base/huge_pages.h"
 #include "corpus/block_reader.h"
 #include "corpus/count_table.h"
 #include "wembed/corpus/vocabulary.h"
@@ -21,7 +22,8 @@
 namespace wembed {
 
 // Bytes appended at the end of a growing buffer (never zero-filled: pages
-// become resident only as they are written). Movable, not copyable.
+// become resident only as they are written, 2 MiB at a time once it is
+// that large: AllocateLarge). Movable, not copyable.
 class ByteStream {
  public:
   void AppendVarint(uint64_t v) {
@@ -30,7 +32,7 @@ class ByteStream {
   }
   void AppendByte(uint8_t b) {
     if (capacity_ == size_) Reserve(2 * capacity_);
-    data_[size_++] = b;
+    data_.get()[size_++] = b;
   }
   void Append(const uint8_t* p, size_t n);
   const uint8_t* data() const { return data_.get(); }
@@ -47,7 +49,7 @@ class ByteStream {
   }
 
  private:
-  std::unique_ptr<uint8_t[]> data_;
+  std::unique_ptr<uint8_t, LargeDeleter> data_;
   size_t size_ = 0;
   size_t capacity_ = 0;
 };

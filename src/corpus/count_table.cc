@@ -93,7 +93,7 @@ CountTable::Entry& CountTable::AddCount(std::string_view word, uint64_t n,
 }
 
 void CountTable::Rehash(size_t capacity) {
-  std::vector<Entry> old(capacity, Entry{});
+  std::vector<Entry, LargeAllocator<Entry>> old(capacity, Entry{});
   old.swap(slots_);
   mask_ = capacity - 1;
   for (const Entry& e : old) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/huge_pages.h"
 #include "base/string_hash.h"
 
 namespace wembed {
@@ -96,7 +97,8 @@ class CountTable {
   // Moves every entry into a table of `capacity` slots (a power of two).
   void Rehash(size_t capacity);
 
-  std::vector<Entry> slots_;
+  // Probed at random: huge pages once large (LargeAllocator).
+  std::vector<Entry, LargeAllocator<Entry>> slots_;
   size_t mask_ = 0;
   size_t size_ = 0;
   std::vector<std::unique_ptr<char[]>> arena_blocks_;
