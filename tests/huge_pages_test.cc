@@ -20,7 +20,7 @@ TEST(HugePagesTest, LargeBlocksAreAlignedAndWritableToTheEnd) {
                          3 * kHugePageBytes + 17}) {
     SCOPED_TRACE(n);
     std::unique_ptr<uint8_t, LargeDeleter> p(
-        static_cast<uint8_t*>(AllocateLarge(n)));
+        static_cast<uint8_t*>(AllocateLarge(n)), LargeDeleter{n});
     ASSERT_NE(p, nullptr);
     if (n >= kHugePageBytes) {
       EXPECT_EQ(reinterpret_cast<uintptr_t>(p.get()) % kHugePageBytes, 0u);

@@ -9,21 +9,23 @@
 #define WEMBED_SRC_BASE_HUGE_PAGES_H_
 
 #include <cstddef>
-#include <cstdlib>
 
 namespace wembed {
 
 inline constexpr size_t kHugePageBytes = size_t{2} << 20;
 
 // At least `n` bytes, uninitialised. Below kHugePageBytes plain malloc;
-// from it on, 2 MiB-aligned, rounded up to whole huge pages and advised
-// MADV_HUGEPAGE (pages then become resident 2 MiB at a time). Throws
-// std::bad_alloc when out of memory. Free with FreeLarge.
+// from it on, a mapping of its own, 2 MiB-aligned, rounded up to whole
+// huge pages and advised MADV_HUGEPAGE (pages then become resident 2 MiB at
+// a time). Throws std::bad_alloc when out of memory. Free with FreeLarge
+// and the same `n`.
 void* AllocateLarge(size_t n);
-inline void FreeLarge(void* p) { std::free(p); }
+void FreeLarge(void* p, size_t n);
 
+// For std::unique_ptr: frees `bytes` bytes from AllocateLarge.
 struct LargeDeleter {
-  void operator()(void* p) const { FreeLarge(p); }
+  size_t bytes = 0;
+  void operator()(void* p) const { FreeLarge(p, bytes); }
 };
 
 // A std::allocator for containers that can grow large (std::vector<T,
@@ -35,7 +37,7 @@ struct LargeAllocator {
   template <typename U>
   LargeAllocator(const LargeAllocator<U>&) {}  // NOLINT: converting
   T* allocate(size_t n) { return static_cast<T*>(AllocateLarge(n * sizeof(T))); }
-  void deallocate(T* p, size_t) { FreeLarge(p); }
+  void deallocate(T* p, size_t n) { FreeLarge(p, n * sizeof(T)); }
   template <typename U>
   bool operator==(const LargeAllocator<U>&) const {
     return true;

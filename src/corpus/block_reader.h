@@ -36,7 +36,8 @@ struct TextBlock {
   bool ends_mid_line = false;
 
   void Allocate(size_t bytes) {
-    data.reset(static_cast<char*>(AllocateLarge(bytes)));
+    data = std::unique_ptr<char, LargeDeleter>(
+        static_cast<char*>(AllocateLarge(bytes)), LargeDeleter{bytes});
     capacity = bytes;
   }
 };

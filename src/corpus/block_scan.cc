@@ -17,7 +17,7 @@ void ByteStream::Reserve(size_t n) {
   n = std::max(n, size_t{4} << 10);
   if (n <= capacity_) return;
   std::unique_ptr<uint8_t, LargeDeleter> bigger(
-      static_cast<uint8_t*>(AllocateLarge(n)));
+      static_cast<uint8_t*>(AllocateLarge(n)), LargeDeleter{n});
   if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
   data_ = std::move(bigger);
   capacity_ = n;
