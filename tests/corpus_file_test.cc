@@ -18,8 +18,8 @@ namespace wembed {
 namespace {
 
 using testing::ReadFile;
-using testing::TempDir;
 using testing::RewriteFile;
+using testing::TempDir;
 using testing::WriteFile;
 
 class StringSink final : public ByteSink {

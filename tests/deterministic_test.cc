@@ -342,7 +342,8 @@ TEST(ReplicaGroupTest, MembersEndIdenticalAndLearn) {
 TEST(ReplicaGroupTest, HogwildThreadsWithinAMemberShareOneReplica) {
   auto f = testing::MakePlantedFixture(30000);
   std::vector<ScanResult> shares = Shares(*f, 2);
-  for (const Loss loss : {Loss::kNegativeSampling, Loss::kHierarchicalSoftmax}) {
+  for (const Loss loss :
+       {Loss::kNegativeSampling, Loss::kHierarchicalSoftmax}) {
     for (const bool deterministic : {false, true}) {
       SCOPED_TRACE(std::string(loss == Loss::kNegativeSampling ? "ns" : "hs") +
                    (deterministic ? " deterministic" : " hogwild"));

@@ -15,9 +15,9 @@ namespace wembed {
 namespace {
 
 TEST(HugePagesTest, LargeBlocksAreAlignedAndWritableToTheEnd) {
-  for (const size_t n : {size_t{1}, size_t{4096}, kHugePageBytes - 1,
-                         kHugePageBytes, kHugePageBytes + 1,
-                         3 * kHugePageBytes + 17}) {
+  for (const size_t n :
+       {size_t{1}, size_t{4096}, kHugePageBytes - 1, kHugePageBytes,
+        kHugePageBytes + 1, 3 * kHugePageBytes + 17}) {
     SCOPED_TRACE(n);
     std::unique_ptr<uint8_t, LargeDeleter> p(
         static_cast<uint8_t*>(AllocateLarge(n)), LargeDeleter{n});

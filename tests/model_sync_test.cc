@@ -96,8 +96,8 @@ TEST(MergeRowsTest, PackedChangesGiveTheSumOfDeltasMerge) {
   ASSERT_EQ(width, 4u);
   std::vector<float> changes(rows.size() * width, -1.0f);
   SumOfChanges(base, replicas, rows, changes.data());
-  EXPECT_EQ(changes[0], 1.0f - 2.0f);                 // row 1, column 0
-  EXPECT_EQ(changes[3], 3 * 1.0f + 3 * 4.0f);         // row 1: squares
+  EXPECT_EQ(changes[0], 1.0f - 2.0f);                  // row 1, column 0
+  EXPECT_EQ(changes[3], 3 * 1.0f + 3 * 4.0f);          // row 1: squares
   EXPECT_EQ(changes[width + 1], 1.0f + (100.0f - 7));  // row 2, column 1
   Matrix merged = base;
   MergeRows(base, replicas, rows, MergeRule::kSumOfDeltas, &merged);

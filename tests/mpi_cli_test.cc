@@ -4,7 +4,6 @@
 // is bounded by timeout(1), so a hang fails the test instead of blocking
 // CI. Ranks run one thread each (CI has 2 cores).
 #include <gtest/gtest.h>
-
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -48,13 +47,43 @@ class MpiCliTest : public ::testing::Test {
   // killed after kTimeoutSeconds.
   CommandResult Mpirun(int ranks, const std::vector<std::string>& args,
                        const char* program = WEMBED_BINARY) {
-    std::vector<std::string> cmd = {
-        "/usr/bin/timeout",    "-k",           "5",
-        kTimeoutSeconds,       WEMBED_MPIEXEC, "--oversubscribe",
-        "--allow-run-as-root", "-np",          std::to_string(ranks),
-        program};
+    std::vector<std::string> cmd = {"/usr/bin/timeout",
+                                    "-k",
+                                    "5",
+                                    kTimeoutSeconds,
+                                    WEMBED_MPIEXEC,
+                                    "--oversubscribe",
+                                    "--allow-run-as-root",
+                                    "-np",
+                                    std::to_string(ranks),
+                                    program};
     cmd.insert(cmd.end(), args.begin(), args.end());
     return RunCommand(cmd, dir_.path());
+  }
+  // The planted corpus of `sentences` sentences, as big.txt with its
+  // questions in big-questions.txt.
+  void WriteBigCorpus(const char* sentences) {
+    ASSERT_EQ(Wembed({"synth", "--output-corpus", dir_.File("big.txt"),
+                      "--output-questions", dir_.File("big-questions.txt"),
+                      "--sentences", sentences})
+                  .exit_code,
+              0);
+  }
+  // `wembed eval analogy`'s total accuracy (percent) of `vectors` on the
+  // planted questions; -1 (a failure) if it cannot be read.
+  double PlantedAccuracy(const std::string& vectors) {
+    const CommandResult e =
+        Wembed({"eval", "analogy", "--vectors", vectors, "--questions",
+                dir_.File("big-questions.txt")});
+    EXPECT_EQ(e.exit_code, 0) << e.err;
+    const size_t total = e.out.find("  total ");
+    if (total == std::string::npos) {
+      ADD_FAILURE() << e.out;
+      return -1;
+    }
+    const size_t percent = e.out.find('%', total);
+    const size_t start = e.out.rfind(' ', percent) + 1;
+    return std::stod(e.out.substr(start, percent - start));
   }
   std::vector<std::string> TrainArgs() const {
     return {"train",
@@ -125,9 +154,9 @@ TEST_F(MpiCliTest, ACheckpointResumesUnderTheSameNumberOfRanksOnly) {
   std::vector<std::string> args = TrainArgs();
   args.insert(args.end(), {"--checkpoint", dir_.File("run.ckpt")});
   ASSERT_EQ(Mpirun(2, args).exit_code, 0);
-  CommandResult r = Mpirun(2, {"train", "--resume", dir_.File("run.ckpt"),
-                               "--epochs", "2", "--output",
-                               dir_.File("v2.txt")});
+  CommandResult r =
+      Mpirun(2, {"train", "--resume", dir_.File("run.ckpt"), "--epochs", "2",
+                 "--output", dir_.File("v2.txt")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("resuming"), std::string::npos) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir_.File("v2.txt")));
@@ -163,20 +192,27 @@ TEST_F(MpiCliTest, DeterministicRanksWriteTheSameBytesEveryRun) {
 // An encoded corpus is cut between the ranks at sentence starts: the
 // vocabulary is the file's, the run is reproducible, and it learns.
 TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
+  ASSERT_NO_FATAL_FAILURE(WriteBigCorpus("30000"));
   const std::string corpus = dir_.File("big.txt");
-  const std::string questions = dir_.File("big-questions.txt");
-  ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus, "--output-questions",
-                    questions, "--sentences", "30000"})
-                .exit_code,
-            0);
   const std::string wenc = dir_.File("c.wenc");
   CommandResult r =
       Wembed({"encode", "-i", corpus, "-o", wenc, "--min-count", "3", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::vector<std::string> args = {
-      "train", "--input", wenc, "--threads", "1", "--dim", "32", "--epochs",
-      "5", "--sample", "1e-3", "--format", "txt", "--save-vocab",
-      dir_.File("vocab.txt")};
+  const std::vector<std::string> args = {"train",
+                                         "--input",
+                                         wenc,
+                                         "--threads",
+                                         "1",
+                                         "--dim",
+                                         "32",
+                                         "--epochs",
+                                         "5",
+                                         "--sample",
+                                         "1e-3",
+                                         "--format",
+                                         "txt",
+                                         "--save-vocab",
+                                         dir_.File("vocab.txt")};
   for (const char* out : {"a.txt", "b.txt"}) {
     std::vector<std::string> run = args;
     run.insert(run.end(), {"--output", dir_.File(out)});
@@ -190,15 +226,7 @@ TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
               "--min-count", "3", "-q"});
   ASSERT_EQ(vocab.exit_code, 0) << vocab.err;
   EXPECT_EQ(ReadFile(dir_.File("vocab.txt")), ReadFile(dir_.File("alone.txt")));
-  const CommandResult e =
-      Wembed({"eval", "analogy", "--vectors", dir_.File("a.txt"),
-              "--questions", questions});
-  ASSERT_EQ(e.exit_code, 0) << e.err;
-  EXPECT_NE(e.out.find("  total "), std::string::npos) << e.out;
-  const size_t total = e.out.find("  total ");
-  const size_t percent = e.out.find('%', total);
-  const size_t start = e.out.rfind(' ', percent) + 1;
-  EXPECT_GE(std::stod(e.out.substr(start, percent - start)), 90.0) << e.out;
+  EXPECT_GE(PlantedAccuracy(dir_.File("a.txt")), 90.0);
 }
 
 // A cluster scheduler ends a job with SIGTERM to mpirun, which forwards it
@@ -208,27 +236,46 @@ TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
 // `mpirun -np 2 wembed train --resume` finishes the run, the same vectors
 // every time it is resumed.
 TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
+  ASSERT_NO_FATAL_FAILURE(
+      WriteBigCorpus(testing::kSanitized ? "20000" : "200000"));
   const std::string corpus = dir_.File("big.txt");
-  ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus, "--output-questions",
-                    dir_.File("q.txt"), "--sentences",
-                    testing::kSanitized ? "20000" : "200000"})
-                .exit_code,
-            0);
   const std::string ckpt = dir_.File("run.ckpt");
   // mpirun itself gets the signal (under timeout(1), whose -k would kill
   // mpirun 5 s after forwarding it, a slow stop would lose the checkpoint).
-  const std::vector<std::string> cmd = {
-      WEMBED_MPIEXEC, "--oversubscribe", "--allow-run-as-root", "--mca",
-      "odls_base_sigkill_timeout", "2", "-np", "2", WEMBED_BINARY, "train",
-      "--input", corpus, "--threads", "1", "--dim", "200", "--negative", "20",
-      "--window", "10", "--epochs", "30",
-      "--min-count", "3", "--output", dir_.File("v.bin"), "--checkpoint",
-      ckpt};
+  const std::vector<std::string> cmd = {WEMBED_MPIEXEC,
+                                        "--oversubscribe",
+                                        "--allow-run-as-root",
+                                        "--mca",
+                                        "odls_base_sigkill_timeout",
+                                        "2",
+                                        "-np",
+                                        "2",
+                                        WEMBED_BINARY,
+                                        "train",
+                                        "--input",
+                                        corpus,
+                                        "--threads",
+                                        "1",
+                                        "--dim",
+                                        "200",
+                                        "--negative",
+                                        "20",
+                                        "--window",
+                                        "10",
+                                        "--epochs",
+                                        "30",
+                                        "--min-count",
+                                        "3",
+                                        "--output",
+                                        dir_.File("v.bin"),
+                                        "--checkpoint",
+                                        ckpt};
   const pid_t pid = testing::Spawn(cmd, "", dir_.File("run.err"));
   // Once rank 0 reports the model's memory, training starts.
-  for (int i = 0; i < 1200 && ReadFile(dir_.File("run.err"))
-                                      .find("train: model matrices") ==
-                                  std::string::npos;
+  for (int i = 0;
+       i < 1200 &&
+       ReadFile(dir_.File("run.err")).find("train: model matrices") ==
+           std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -251,15 +298,17 @@ TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
   ASSERT_GE(code, 0) << "mpirun did not end within 60 s of SIGTERM\n" << err;
   if (code == 0) GTEST_SKIP() << "the run ended before the signal";
   EXPECT_NE(err.find("checkpoint written to"), std::string::npos)
-      << "exit " << code << "\n" << err;
+      << "exit " << code << "\n"
+      << err;
   EXPECT_FALSE(std::filesystem::exists(dir_.File("v.bin")));
   ASSERT_TRUE(std::filesystem::exists(ckpt)) << err;
   CommandResult info = Wembed({"info", ckpt});
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_NE(info.out.find("ranks:           2"), std::string::npos) << info.out;
   for (const char* out : {"a.bin", "b.bin"}) {
-    std::filesystem::copy_file(ckpt, dir_.File("copy.ckpt"),
-                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(
+        ckpt, dir_.File("copy.ckpt"),
+        std::filesystem::copy_options::overwrite_existing);
     const CommandResult r =
         Mpirun(2, {"train", "--resume", dir_.File("copy.ckpt"), "--output",
                    dir_.File(out), "-q"});
@@ -274,26 +323,13 @@ TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
 // models (rank 0's half of this corpus is enough), so it checks the whole
 // path, not the averaging (the trainer's own tests do).
 TEST_F(MpiCliTest, TwoRanksLearnThePlantedAnalogies) {
-  const std::string corpus = dir_.File("big.txt");
-  const std::string questions = dir_.File("big-questions.txt");
-  ASSERT_EQ(Wembed({"synth", "--output-corpus", corpus, "--output-questions",
-                    questions, "--sentences", "30000"})
-                .exit_code,
-            0);
-  const CommandResult r =
-      Mpirun(2, {"train", "--input", corpus, "--threads", "1", "--dim", "32",
-                 "--epochs", "5", "--min-count", "3", "--sample", "1e-3",
-                 "--format", "txt", "--output", dir_.File("v.txt"), "-q"});
+  ASSERT_NO_FATAL_FAILURE(WriteBigCorpus("30000"));
+  const CommandResult r = Mpirun(
+      2, {"train", "--input", dir_.File("big.txt"), "--threads", "1", "--dim",
+          "32", "--epochs", "5", "--min-count", "3", "--sample", "1e-3",
+          "--format", "txt", "--output", dir_.File("v.txt"), "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const CommandResult e =
-      Wembed({"eval", "analogy", "--vectors", dir_.File("v.txt"),
-              "--questions", questions});
-  ASSERT_EQ(e.exit_code, 0) << e.err;
-  const size_t total = e.out.find("  total ");
-  ASSERT_NE(total, std::string::npos) << e.out;
-  const size_t percent = e.out.find('%', total);
-  const size_t start = e.out.rfind(' ', percent) + 1;
-  EXPECT_GE(std::stod(e.out.substr(start, percent - start)), 90.0) << e.out;
+  EXPECT_GE(PlantedAccuracy(dir_.File("v.txt")), 90.0);
 }
 
 }  // namespace

@@ -17,8 +17,8 @@
 #include "wembed/base/matrix.h"
 #include "wembed/base/output_paths.h"
 #include "wembed/base/status.h"
-#include "wembed/train/option_table.h"
 #include "wembed/corpus/corpus_file.h"
+#include "wembed/train/option_table.h"
 #include "wembed/train/train_options.h"
 #include "wembed/vectors/checkpoint.h"
 #include "wembed/vectors/embeddings.h"
@@ -332,28 +332,26 @@ std::string UnfinishedNote(const Checkpoint& c) {
 struct ExportSource {
   std::vector<std::string> words;
   Matrix vectors;
-  std::string note;  // "; note: the run is not finished ..." or ""
+  std::string note;            // "; note: the run is not finished ..." or ""
   std::string what = "input";  // which vectors: "input", "mix", ...
 };
 
 // --words: keeps the rows of the listed words, in the list's order; an
 // unseen word gets the mean of its n-gram rows when `spec` is enabled.
-Status SelectListedWords(const std::string& words_file,
-                         const SubwordSpec& spec, const Matrix& subword_input,
-                         ExportSource* src) {
+Status SelectListedWords(const std::string& words_file, const SubwordSpec& spec,
+                         const Matrix& subword_input, ExportSource* src) {
   StatusOr<std::vector<std::string>> words = ReadWordList(words_file);
   if (!words.ok()) return words.status();
   std::vector<std::string> missing;
-  Embeddings picked = SelectWordVectors(*words, src->words, src->vectors,
-                                        spec, subword_input, &missing);
+  Embeddings picked = SelectWordVectors(*words, src->words, src->vectors, spec,
+                                        subword_input, &missing);
   if (picked.words.empty()) {
     return Status::InvalidArgument("--words " + words_file +
                                    ": none of the listed words has a vector");
   }
   if (!missing.empty()) {
     src->note += "; " + CountOf(missing.size(), "listed word") +
-                 " without a vector left out (the first: '" + missing[0] +
-                 "')";
+                 " without a vector left out (the first: '" + missing[0] + "')";
   }
   src->words = std::move(picked.words);
   src->vectors = std::move(picked.vectors);
@@ -378,8 +376,9 @@ StatusOr<ExportSource> ReadExportSource(const std::string& path,
     WEMBED_RETURN_IF_ERROR(CheckExportable(path, c, which));
     if (!CheckpointIsFinite(c)) {
       return Status::InvalidArgument(
-          path + ": the vectors contain non-finite values (NaN or Inf; the "
-                 "training run diverged); nothing exported");
+          path +
+          ": the vectors contain non-finite values (NaN or Inf; the "
+          "training run diverged); nothing exported");
     }
     Matrix sum;
     const Matrix& chosen =
@@ -494,15 +493,14 @@ void AddExportOptions(po::options_description& options, ExportArgs* a) {
 Status ResolveExportArgs(const po::variables_map& vm, ExportArgs* a) {
   const std::optional<ExportFormat> format = ParseExportFormat(a->format_name);
   if (!format) {
-    return Status::InvalidArgument("--format must be " +
-                                   ExportFormatChoices() + ", not '" +
-                                   a->format_name + "'");
+    return Status::InvalidArgument("--format must be " + ExportFormatChoices() +
+                                   ", not '" + a->format_name + "'");
   }
   a->format = *format;
   for (const char* name : {"output-vectors", "output-weight"}) {
     if (vm.count(name) == 0 || vm[name].defaulted()) continue;
-    WEMBED_RETURN_IF_ERROR(FindTrainingOption(name)->set(
-        {vm[name].as<std::string>()}, &a->job));
+    WEMBED_RETURN_IF_ERROR(
+        FindTrainingOption(name)->set({vm[name].as<std::string>()}, &a->job));
   }
   return Status::Ok();
 }
@@ -537,11 +535,10 @@ int RunExportCommand(int argc, char** argv) {
   if (!src.ok()) return ReportError("export", src.status());
   st = ExportVectors(a.output, src->words, src->vectors, a.format);
   if (!st.ok()) return ReportError("export", st);
-  ReportNote("export", "wrote " +
-                           CountOf(src->words.size(), src->what + " vector") +
-                           " of dim " + std::to_string(src->vectors.cols()) +
-                           " to " + a.output + " (" + a.format_name + ")" +
-                           src->note);
+  ReportNote("export",
+             "wrote " + CountOf(src->words.size(), src->what + " vector") +
+                 " of dim " + std::to_string(src->vectors.cols()) + " to " +
+                 a.output + " (" + a.format_name + ")" + src->note);
   return kExitOk;
 }
 

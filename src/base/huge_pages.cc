@@ -36,7 +36,8 @@ void* AllocateLarge(size_t n) {
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const uintptr_t begin = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (begin + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+  const uintptr_t aligned =
+      (begin + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
   if (aligned > begin) ::munmap(raw, aligned - begin);
   const uintptr_t tail = begin + rounded + kHugePageBytes - (aligned + rounded);
   if (tail > 0) ::munmap(reinterpret_cast<void*>(aligned + rounded), tail);

@@ -36,7 +36,9 @@ struct LargeAllocator {
   LargeAllocator() = default;
   template <typename U>
   LargeAllocator(const LargeAllocator<U>&) {}  // NOLINT: converting
-  T* allocate(size_t n) { return static_cast<T*>(AllocateLarge(n * sizeof(T))); }
+  T* allocate(size_t n) {
+    return static_cast<T*>(AllocateLarge(n * sizeof(T)));
+  }
   void deallocate(T* p, size_t n) { FreeLarge(p, n * sizeof(T)); }
   template <typename U>
   bool operator==(const LargeAllocator<U>&) const {

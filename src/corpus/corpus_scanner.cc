@@ -120,8 +120,8 @@ ScanLayout LayoutFor(const ScanRequest& request) {
   const uint64_t budget = std::max<uint64_t>(request.memory_budget, 1);
   l.block_bytes = request.block_bytes > 0
                       ? request.block_bytes
-                      : size_t(std::clamp<uint64_t>(
-                            budget / 64, kMinBlockBytes, kMaxBlockBytes));
+                      : size_t(std::clamp<uint64_t>(budget / 64, kMinBlockBytes,
+                                                    kMaxBlockBytes));
   l.workers = std::max(1, request.threads);
   // A slot holds a block of text and its result (words and stream): about
   // three blocks' worth; a quarter of the budget for them.

@@ -168,8 +168,10 @@ StatusOr<EncodedCorpus> EncodedCorpus::Slice(uint64_t begin, uint64_t end,
       piece *= 2;
       continue;
     }
-    const std::string problem = CheckEncodedBytes(buf.data(), whole, vocab_size);
-    if (!problem.empty()) return Status::Corruption("encoded corpus: " + problem);
+    const std::string problem =
+        CheckEncodedBytes(buf.data(), whole, vocab_size);
+    if (!problem.empty())
+      return Status::Corruption("encoded corpus: " + problem);
     totals.Add(buf.data(), whole);
     at += whole;
   }

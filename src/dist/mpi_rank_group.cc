@@ -94,12 +94,11 @@ Status MpiRankGroup::RingAverage(float* data, size_t count) {
     const int send = rank_ - step;
     const int receive = send - 1;
     const size_t n = BlockSize(count, receive);
-    WEMBED_MPI_CALL(
-        "averaging",
-        MPI_Sendrecv(data + BlockBegin(count, send),
-                     int(BlockSize(count, send)), MPI_FLOAT, next, 0,
-                     ring_buffer_.data(), int(n), MPI_FLOAT, prev, 0,
-                     MPI_COMM_WORLD, MPI_STATUS_IGNORE));
+    WEMBED_MPI_CALL("averaging",
+                    MPI_Sendrecv(data + BlockBegin(count, send),
+                                 int(BlockSize(count, send)), MPI_FLOAT, next,
+                                 0, ring_buffer_.data(), int(n), MPI_FLOAT,
+                                 prev, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
     const float* __restrict in = ring_buffer_.data();
     float* __restrict own = data + BlockBegin(count, receive);
     for (size_t i = 0; i < n; ++i) own[i] = in[i] + own[i];
@@ -115,10 +114,10 @@ Status MpiRankGroup::RingAverage(float* data, size_t count) {
   const float scale = 1.0f / float(size_);
   float* mine = data + displs[size_t(rank_)];
   for (int i = 0; i < counts[size_t(rank_)]; ++i) mine[i] *= scale;
-  WEMBED_MPI_CALL("averaging",
-                  MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, data,
-                                 counts.data(), displs.data(), MPI_FLOAT,
-                                 MPI_COMM_WORLD));
+  WEMBED_MPI_CALL(
+      "averaging",
+      MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, data, counts.data(),
+                     displs.data(), MPI_FLOAT, MPI_COMM_WORLD));
   return Status::Ok();
 }
 

@@ -145,8 +145,7 @@ float MergeScale(MergeRule rule, float squares, float sum_squared,
 }  // namespace
 
 void ApplyChanges(const Matrix& base, const float* changes, float members,
-                  size_t replicas, MergeRule rule, RowRange rows,
-                  Matrix* out) {
+                  size_t replicas, MergeRule rule, RowRange rows, Matrix* out) {
   const size_t cols = base.cols();
   const size_t width = PackedWidth(cols);
   for (size_t r = rows.begin; r < rows.end; ++r) {

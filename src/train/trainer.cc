@@ -30,8 +30,8 @@ namespace {
 // The first RNG seed of thread t of replica-group member `member` (0 when
 // training alone): distinct streams for every thread of every member.
 uint64_t ThreadSeed(uint64_t seed, int member, int t) {
-  return seed * 0x9e3779b97f4a7c15ULL + (uint64_t(member) << 32) +
-         uint64_t(t) + 1;
+  return seed * 0x9e3779b97f4a7c15ULL + (uint64_t(member) << 32) + uint64_t(t) +
+         1;
 }
 
 using Clock = std::chrono::steady_clock;
@@ -132,7 +132,7 @@ struct Trainer::Tables {
   // Keep a word if (32 random bits) < threshold; kAlwaysKeep skips the draw.
   std::vector<uint64_t> keep_threshold;
   const SgnsKernels& kernels;
-  HuffmanTree tree;  // --loss hs only
+  HuffmanTree tree;       // --loss hs only
   SubwordTable subwords;  // --subwords only
 };
 
@@ -417,8 +417,8 @@ class Trainer::Run {
   std::vector<float> group_changes_;
   std::unique_ptr<SyncBarrier> barrier_;
   std::unique_ptr<SyncSchedule> schedule_;
-  uint64_t group_tokens_ = 0;  // corpus tokens of every member
-  uint64_t sync_threads_ = 1;  // threads of every member
+  uint64_t group_tokens_ = 0;   // corpus tokens of every member
+  uint64_t sync_threads_ = 1;   // threads of every member
   uint64_t sync_replicas_ = 1;  // replicas of every member (MergeRule's R)
   uint64_t syncs_per_epoch_ = 1;
   uint64_t synced_words_ = 0;  // the global count as of the last sync
@@ -744,7 +744,7 @@ bool Trainer::Run::SyncAt(int t, ThreadProgress& state, const Rng& rng,
   const Clock::time_point arrived = Clock::now();
   const bool go = barrier_->ArriveAndWait([&] { CompleteSync(epoch, j); });
   const double waited = Seconds(arrived, Clock::now());
-  hot.Sync();  // reloads the merged rows
+  hot.Sync();                          // reloads the merged rows
   WorkerShared& shared = workers_[t];  // its own sum: load, then store
   shared.sync_wait.store(
       shared.sync_wait.load(std::memory_order_relaxed) + waited,
@@ -803,8 +803,8 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   } else {  // alone, or after a failure: this member's own merge
     MergeRows(trainer_.input_, input_replicas_, in, kDeterministicMergeRule,
               &trainer_.input_);
-    MergeRows(trainer_.output_, output_replicas_, out,
-              kDeterministicMergeRule, &trainer_.output_);
+    MergeRows(trainer_.output_, output_replicas_, out, kDeterministicMergeRule,
+              &trainer_.output_);
   }
   if (group != nullptr) {
     if (!st.ok()) Abort(st);
@@ -830,8 +830,7 @@ void Trainer::Run::WriteMergedCheckpoint() {
   const size_t all = s.RowsAt(0, true);
   Status st;
   if (hooks_.replicas != nullptr) {  // trainer_'s rows: every row's base
-    st = MergeAcrossGroup(s.InputRows(all), s.OutputRows(all), &input,
-                          &output);
+    st = MergeAcrossGroup(s.InputRows(all), s.OutputRows(all), &input, &output);
   } else {
     MergeRows(trainer_.input_, input_replicas_, s.InputRows(all),
               kDeterministicMergeRule, &input);
@@ -891,8 +890,8 @@ Status Trainer::Run::JoinGroup() {
   return Status::Ok();
 }
 
-Status Trainer::Run::MergeAcrossGroup(RowRange in, RowRange out,
-                                      Matrix* input, Matrix* output) {
+Status Trainer::Run::MergeAcrossGroup(RowRange in, RowRange out, Matrix* input,
+                                      Matrix* output) {
   const size_t width = PackedWidth(trainer_.input_.cols());
   const size_t floats = (in.size() + out.size()) * width;
   // Grown only: growing a vector zero-fills the new part, which cost 6% of
@@ -969,8 +968,8 @@ bool Trainer::Run::UsesHotRows() const {
 inline void Trainer::Run::TrainSentence(int length, float alpha, Rng& rng,
                                         Scratch& w) {
   if (w.subword != nullptr) {  // --subwords: its own loop
-    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha,
-                          rng, *w.subword, &w.loss_sum, &w.loss_count);
+    TrainSentenceSubwords(subword_model_, w.sentence.data(), length, alpha, rng,
+                          *w.subword, &w.loss_sum, &w.loss_count);
     return;
   }
   const bool exact = options_.update == UpdateRule::kExact;
@@ -1379,10 +1378,10 @@ TrainStatus Trainer::Run::Progress(Clock::time_point now,
     s.words_per_second = double(s.words_processed - last_processed_) / dt;
     last_processed_ = s.words_processed;
   }
-  s.average_loss = loss_count > last_loss_count_
-                       ? (loss_sum - last_loss_sum_) /
-                             double(loss_count - last_loss_count_)
-                       : 0;
+  s.average_loss =
+      loss_count > last_loss_count_
+          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
+          : 0;
   last_loss_sum_ = loss_sum;
   last_loss_count_ = loss_count;
   const double overall_rate = double(s.words_processed - first_processed) /
@@ -1820,8 +1819,7 @@ StatusOr<TrainSummary> Trainer::Train(const TrainHooks& hooks) {
 void Trainer::DescribeIn(Checkpoint* c) const {
   c->output_layout = LayoutFor(options_);
   c->subwords = options_.Subwords();
-  c->format_version =
-      FormatVersionFor(c->output_layout, c->subwords.enabled());
+  c->format_version = FormatVersionFor(c->output_layout, c->subwords.enabled());
   c->options = options_.ToKeyValues();
   c->tree_fingerprint = TreeFingerprint();
 }

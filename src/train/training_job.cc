@@ -403,8 +403,8 @@ class TrainingRun {
     if (fixed_ != &read_vocab_ || scan_.corpus.num_tokens() == 0) return;
     // Counts drive subsampling and negatives: warn when they cannot be this
     // corpus's.
-    const double ratio = double(read_vocab_.total_count()) /
-                         double(scan_.corpus.num_tokens());
+    const double ratio =
+        double(read_vocab_.total_count()) / double(scan_.corpus.num_tokens());
     if (ratio > 10 || ratio < 0.1) {
       observer_.OnNote(
           "warning: the counts in " + job_.read_vocab + " add up to " +
@@ -442,8 +442,8 @@ class TrainingRun {
       return Status::Ok();
     }
     resume_from_.vocab = std::move(scan_.vocab);
-    StatusOr<std::unique_ptr<Trainer>> t = Trainer::Resume(
-        std::move(resume_from_), job_.options, &scan_.corpus);
+    StatusOr<std::unique_ptr<Trainer>> t =
+        Trainer::Resume(std::move(resume_from_), job_.options, &scan_.corpus);
     if (!t.ok()) {
       return Status(t.status().code(),
                     job_.resume + ": " + t.status().message() +
@@ -600,10 +600,10 @@ class TrainingRun {
     return Status::InvalidArgument(
         "training diverged at " + std::to_string(PercentDone(c.progress)) +
         "%: the vectors contain non-finite values (the learning rate "
-        "--alpha " + std::to_string(job_.options.alpha) +
+        "--alpha " +
+        std::to_string(job_.options.alpha) +
         " is too high; word2vec uses 0.025)");
   }
-
 
   // `error` (training failed) with what became of the checkpoint when the
   // vectors diverged: the file is left as it was, the last good state.
@@ -642,13 +642,13 @@ class TrainingRun {
                                       "; the checkpoint was not written: " +
                                       written.message());
     }
-    return Status(
-        error.code(),
-        error.message() + "; the checkpoint " + ck + " was written at " +
-            std::to_string(PercentDone(trainer_->progress())) +
-            "% (wembed train --resume " + ck +
-            (job_.output.empty() ? "" : " --output " + job_.output) +
-            " continues)");
+    return Status(error.code(),
+                  error.message() + "; the checkpoint " + ck +
+                      " was written at " +
+                      std::to_string(PercentDone(trainer_->progress())) +
+                      "% (wembed train --resume " + ck +
+                      (job_.output.empty() ? "" : " --output " + job_.output) +
+                      " continues)");
   }
 
   Status WriteFinalCheckpoint() {
@@ -676,9 +676,9 @@ class TrainingRun {
                         " --output ... writes the vectors)");
     }
     if (job_.output.empty()) return ckpt;
-    return Status(ckpt.code(),
-                  ckpt.message() + "; the vectors were written to " +
-                      job_.output);
+    return Status(
+        ckpt.code(),
+        ckpt.message() + "; the vectors were written to " + job_.output);
   }
 
   Status WriteVectors() {

@@ -41,7 +41,7 @@ struct TrainStatus {
                                 // ranks: their word count as of the last
                                 // sync), else this process's
   std::vector<double> thread_words_per_second;  // this process's threads
-  int members = 1;  // of the replica group (MPI ranks), 1 without one
+  int members = 1;          // of the replica group (MPI ranks), 1 without one
   double alpha = 0;         // current learning rate
   double average_loss = 0;  // mean loss per (input, output) pair,
                             // since the previous snapshot
@@ -49,22 +49,22 @@ struct TrainStatus {
 };
 
 struct TrainSummary {
-  uint64_t words_trained = 0;  // tokens consumed in this process, or by
-                               // every member of a replica group
-  double seconds = 0;          // training wall time in this process
+  uint64_t words_trained = 0;   // tokens consumed in this process, or by
+                                // every member of a replica group
+  double seconds = 0;           // training wall time in this process
   double words_per_second = 0;  // words_trained / seconds
-  int members = 1;  // of the replica group (MPI ranks), 1 without one
-  int replicas = 0;  // private copies of the model this process trained
-                     // (0: the threads trained the model itself, hogwild)
-  double final_loss = 0;     // mean loss per pair since the last progress
-                             // snapshot (whole run if none)
-  bool stopped = false;      // true if stopped on request before the end
-  double sync_seconds = 0;   // --deterministic: wall time in the syncs'
-                             // merges and group rounds (not the waits)
+  int members = 1;        // of the replica group (MPI ranks), 1 without one
+  int replicas = 0;       // private copies of the model this process trained
+                          // (0: the threads trained the model itself, hogwild)
+  double final_loss = 0;  // mean loss per pair since the last progress
+                          // snapshot (whole run if none)
+  bool stopped = false;   // true if stopped on request before the end
+  double sync_seconds = 0;       // --deterministic: wall time in the syncs'
+                                 // merges and group rounds (not the waits)
   double sync_wait_seconds = 0;  // --deterministic: a thread's mean wall
                                  // time at the sync barrier (merges and
                                  // waits for the slowest thread)
-  const char* kernels = "";  // kernel set used (scalar, avx2, avx512)
+  const char* kernels = "";      // kernel set used (scalar, avx2, avx512)
 };
 
 // What Trainer::CreateFrom took over from the initial vectors.
@@ -195,8 +195,8 @@ class Trainer {
   TrainOptions options_;
   Vocabulary vocab_;
   const EncodedCorpus* corpus_;
-  Matrix input_;   // W_E
-  Matrix output_;  // context vectors, or the Huffman tree's inner nodes
+  Matrix input_;          // W_E
+  Matrix output_;         // context vectors, or the Huffman tree's inner nodes
   Matrix subword_input_;  // --subwords: the n-gram rows (buckets x dim)
   TrainProgress progress_;
   struct Tables;  // sampling and sigmoid tables, built from vocab_
