@@ -58,6 +58,7 @@ Status EncodedCorpus::Read(uint64_t offset, void* buf, size_t n) const {
   if (offset > size_bytes() || n > size_bytes() - offset) {
     return Status::Internal("EncodedCorpus::Read past the end");
   }
+  if (n == 0) return Status::Ok();  // `buf` may be null
   if (file_) return file_->Read(file_begin_ + offset, buf, n);
   std::memcpy(buf, bytes_.data() + offset, n);
   return Status::Ok();
