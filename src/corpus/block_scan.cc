@@ -61,7 +61,7 @@ void BlockScanner::OnToken(std::string_view token) {
     if (token.data() < block_begin_ || token.data() >= block_end_) {
       // A token in the tokenizer's own buffer is valid only now.
       FlushBatch();
-      CountToken(token, hash);
+      CountToken(token, hash, /*transient=*/true);
       return;
     }
     out_->words.PrefetchHash(hash);
@@ -87,18 +87,22 @@ void BlockScanner::OnSentenceEnd() {
 
 void BlockScanner::FlushBatch() {
   for (int i = 0; i < batched_; ++i) {
+    if (!batch_[i].token.empty()) out_->words.PrefetchEntry(batch_[i].hash);
+  }
+  for (int i = 0; i < batched_; ++i) {
     if (batch_[i].token.empty()) {
       EndSentence();
     } else {
-      CountToken(batch_[i].token, batch_[i].hash);
+      CountToken(batch_[i].token, batch_[i].hash, /*transient=*/false);
     }
   }
   batched_ = 0;
 }
 
-void BlockScanner::CountToken(std::string_view token, uint64_t hash) {
-  const CountTable::Entry& e = out_->words.AddCount(token, 1, hash);
-  if (encode_) out_->stream.AppendVarint(e.provisional_id + 1);
+void BlockScanner::CountToken(std::string_view token, uint64_t hash,
+                              bool transient) {
+  const uint32_t id = out_->words.Add(token, hash, transient);
+  if (encode_) out_->stream.AppendVarint(uint64_t{id} + 1);
 }
 
 void BlockScanner::EndSentence() {

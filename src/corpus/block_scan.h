@@ -15,7 +15,7 @@
 #include "base/coding.h"
 #include "base/huge_pages.h"
 #include "corpus/block_reader.h"
-#include "corpus/count_table.h"
+#include "corpus/block_words.h"
 #include "wembed/corpus/vocabulary.h"
 #include "wembed/text/tokenizer.h"
 
@@ -55,8 +55,7 @@ class ByteStream {
 };
 
 struct BlockResult {
-  CountTable words{size_t{1} << 12};  // counting: the block's words, local
-                                      // ids (grows to a block's worth)
+  BlockWords words;        // counting: the block's words, by local id
   ByteStream stream;       // encoding: varint(id + 1) per token, 0x00 ends
   uint64_t bytes = 0;      // text bytes
   uint64_t tokens = 0;     // all tokens
@@ -97,7 +96,8 @@ class BlockScanner final : public TokenSink {
   };
   // Adds the batched tokens and sentence ends, in order.
   void FlushBatch();
-  void CountToken(std::string_view token, uint64_t hash);
+  // `transient`: the token is not in the block's text.
+  void CountToken(std::string_view token, uint64_t hash, bool transient);
   void EndSentence();
 
   Tokenizer tokenizer_;

@@ -11,6 +11,7 @@
 #endif
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <exception>
@@ -143,18 +144,16 @@ class GlobalCounter {
   // Adds a block's words in their local id order (= first occurrence in the
   // block, so first occurrences stay in corpus order); with `map`, appends
   // each one's provisional id as a varint.
-  void Merge(const CountTable& words, ByteStream* map) {
-    order_.assign(words.size(), nullptr);
-    words.ForEach(
-        [&](const CountTable::Entry& e) { order_[e.provisional_id] = &e; });
+  void Merge(const BlockWords& words, ByteStream* map) {
     // The global table is large and each word's slot a cache miss: ask for
     // the slots of the words kMergeLookahead ahead while adding this one.
-    for (size_t i = 0; i < order_.size(); ++i) {
-      if (i + kMergeLookahead < order_.size()) {
-        table_.Prefetch(order_[i + kMergeLookahead]->word());
+    const uint32_t n = uint32_t(words.size());
+    for (uint32_t i = 0; i < n; ++i) {
+      if (i + kMergeLookahead < n) {
+        table_.Prefetch(words.word(i + uint32_t(kMergeLookahead)));
       }
-      const CountTable::Entry* e = order_[i];
-      const uint64_t id = table_.AddCount(e->word(), e->count).provisional_id;
+      const uint64_t id =
+          table_.AddCount(words.word(i), words.count(i)).provisional_id;
       if (map != nullptr) map->AppendVarint(id);
       pruner_.MaybePrune(table_);
     }
@@ -172,27 +171,42 @@ class GlobalCounter {
  private:
   CountTable table_;
   TablePruner pruner_;
-  std::vector<const CountTable::Entry*> order_;
 };
 
-// Provisional id -> final id of the kept words (open addressing).
+// Provisional id -> final id of the kept words. A dense array indexed by
+// provisional id when there are few enough ids (always without pruning),
+// else open addressing; a lookup of every word of every block (the
+// rewrite) is one access into the array.
 class IdMap {
  public:
-  explicit IdMap(size_t n) {
+  // `kept`: the number of Inserts to come; `table`: the count table the
+  // ids come from. Dense when its ids take no more memory than its entries
+  // (4 bytes an id against 32 an entry).
+  IdMap(size_t kept, const CountTable& table) {
+    if (table.num_provisional_ids() <= 8 * uint64_t(table.size())) {
+      dense_ = true;
+      values_.assign(size_t(table.num_provisional_ids()), -1);
+      return;
+    }
     size_t capacity = 16;
-    while (capacity < 2 * n) capacity *= 2;
+    while (capacity < 2 * kept) capacity *= 2;
     keys_.assign(capacity, kEmpty);
     values_.assign(capacity, -1);
     mask_ = capacity - 1;
   }
   void Insert(uint64_t key, int32_t value) {
+    if (dense_) {
+      values_[size_t(key)] = value;
+      return;
+    }
     size_t i = Slot(key);
     while (keys_[i] != kEmpty) i = (i + 1) & mask_;
     keys_[i] = key;
     values_[i] = value;
   }
-  // The value of `key`, or -1.
+  // The value of `key` (an id of the table), or -1.
   int32_t Find(uint64_t key) const {
+    if (dense_) return values_[size_t(key)];
     for (size_t i = Slot(key);; i = (i + 1) & mask_) {
       if (keys_[i] == key) return values_[i];
       if (keys_[i] == kEmpty) return -1;
@@ -204,7 +218,8 @@ class IdMap {
   size_t Slot(uint64_t key) const {
     return size_t((key * 0x9e3779b97f4a7c15ULL) >> 20) & mask_;
   }
-  std::vector<uint64_t> keys_;
+  bool dense_ = false;
+  std::vector<uint64_t> keys_;  // open addressing only
   std::vector<int32_t> values_;
   size_t mask_ = 0;
 };
@@ -251,7 +266,7 @@ StatusOr<Vocabulary> BuildVocabulary(const ScanRequest& request,
   std::vector<uint64_t> kept_counts;
   words.reserve(order.size());
   kept_counts.reserve(order.size());
-  if (remap != nullptr) remap->emplace(order.size());
+  if (remap != nullptr) remap->emplace(order.size(), table);
   for (size_t id = 0; id < order.size(); ++id) {
     words.emplace_back(order[id]->word());
     kept_counts.push_back(order[id]->count);
@@ -283,11 +298,12 @@ struct ScanSlot {
 };
 
 // The varint of a final id + 1, ready to copy: its bytes (little-endian,
-// at most 5) and their count (0 = the word is dropped).
-struct FinalCode {
-  uint64_t bytes = 0;
-  uint32_t length = 0;
-};
+// at most 5) in the low bytes and their count (0 = the word is dropped) in
+// the top byte. Copying all 8 bytes writes the count past the code, where
+// the next code goes.
+using FinalCode = uint64_t;
+constexpr int kCodeLengthShift = 56;
+static_assert(std::endian::native == std::endian::little);
 
 // One record of the rewrite pipeline: the provisional stream of a block
 // and its final stream.
@@ -310,9 +326,10 @@ void FillCodes(const IdMap& remap, ConvertSlot& s) {
     GetVarint64(&map, &provisional);
     const int32_t id = remap.Find(provisional);
     uint8_t buf[8] = {};
-    code.length =
-        id < 0 ? 0 : uint32_t(EncodeVarint64(buf, uint64_t(id) + 1) - buf);
-    std::memcpy(&code.bytes, buf, sizeof(buf));
+    const uint64_t length =
+        id < 0 ? 0 : uint64_t(EncodeVarint64(buf, uint64_t(id) + 1) - buf);
+    std::memcpy(&code, buf, sizeof(buf));
+    code |= length << kCodeLengthShift;
   }
 }
 
@@ -339,10 +356,11 @@ bool RewriteRecord(const IdMap& remap, bool open, ConvertSlot& s) {
     }
     // Most words are among a block's first 127: one byte.
     const uint64_t local = *p < 0x80 ? *p++ : DecodeVarint64Unchecked(p);
-    const FinalCode& code = s.codes[local - 1];
-    std::memcpy(out + n, &code.bytes, 8);
-    n += code.length;
-    open |= code.length > 0;
+    const FinalCode code = s.codes[local - 1];
+    std::memcpy(out + n, &code, 8);
+    const size_t length = size_t(code >> kCodeLengthShift);
+    n += length;
+    open |= length > 0;
   }
   s.out.Resize(n);
   return open;
@@ -585,7 +603,7 @@ StatusOr<Vocabulary> Scan::MergeCounts(std::optional<IdMap>* remap) {
   StatusOr<Vocabulary> vocab =
       request_.merge_counts(std::move(words), std::move(counts));
   if (vocab.ok() && request_.encode) {
-    remap->emplace(vocab->size());
+    remap->emplace(vocab->size(), counter_.table());
     for (const CountTable::Entry* e : order) {
       const int32_t id = vocab->Find(e->word());
       if (id >= 0) (*remap)->Insert(e->provisional_id, id);
