@@ -23,7 +23,7 @@ uint32_t BlockWords::Add(std::string_view word, uint64_t hash, bool transient) {
   size_t i = hash & mask_;
   while (true) {
     const uint32_t v = index_[i];
-    if (v == 0) return Insert(word, i, transient);
+    if (v == 0) return Insert(word, hash, i, transient);
     Entry& e = entries_[v - 1];
     if (e.size == size && EqualBytes(size <= kInlineBytes ? e.bytes : e.data,
                                      word.data(), size)) {
@@ -34,7 +34,7 @@ uint32_t BlockWords::Add(std::string_view word, uint64_t hash, bool transient) {
   }
 }
 
-uint32_t BlockWords::Insert(std::string_view word, size_t slot,
+uint32_t BlockWords::Insert(std::string_view word, uint64_t hash, size_t slot,
                             bool transient) {
   Entry e;
   e.size = static_cast<uint32_t>(word.size());
@@ -45,6 +45,7 @@ uint32_t BlockWords::Insert(std::string_view word, size_t slot,
     e.data = transient ? CopyToArena(word) : word.data();
   }
   entries_.push_back(e);
+  hashes_.push_back(hash);
   const uint32_t id = static_cast<uint32_t>(entries_.size() - 1);
   index_[slot] = id + 1;
   // At most half full: a miss ends within a probe or two.
@@ -68,7 +69,7 @@ void BlockWords::Rehash(size_t slots) {
   index_.assign(slots, 0);
   mask_ = slots - 1;
   for (uint32_t id = 0; id < entries_.size(); ++id) {
-    size_t i = HashBytes(word(id)) & mask_;
+    size_t i = hashes_[id] & mask_;
     while (index_[i] != 0) i = (i + 1) & mask_;
     index_[i] = id + 1;
   }
@@ -77,6 +78,7 @@ void BlockWords::Rehash(size_t slots) {
 void BlockWords::Clear() {
   if (!entries_.empty()) std::fill(index_.begin(), index_.end(), 0);
   entries_.clear();
+  hashes_.clear();
   // Keep one arena block (words longer than it got their own).
   if (arena_.size() > 1) arena_.resize(1);
   arena_used_ = 0;

@@ -50,6 +50,8 @@ class BlockWords {
     return std::string_view(e.size <= kInlineBytes ? e.bytes : e.data, e.size);
   }
   uint64_t count(uint32_t id) const { return entries_[id].count; }
+  // HashBytes(word(id)), as given to Add.
+  uint64_t hash(uint32_t id) const { return hashes_[id]; }
 
   // Empties the table, keeping its memory for the next block.
   void Clear();
@@ -66,7 +68,8 @@ class BlockWords {
   };
   static_assert(sizeof(Entry) == 16);
 
-  uint32_t Insert(std::string_view word, size_t slot, bool transient);
+  uint32_t Insert(std::string_view word, uint64_t hash, size_t slot,
+                  bool transient);
   const char* CopyToArena(std::string_view word);
   // Rebuilds the index with `slots` slots (a power of two).
   void Rehash(size_t slots);
@@ -74,6 +77,7 @@ class BlockWords {
   std::vector<uint32_t> index_;  // id + 1; 0 = empty
   size_t mask_ = 0;
   std::vector<Entry> entries_;
+  std::vector<uint64_t> hashes_;  // by id: for growing and for the merge
   std::vector<std::unique_ptr<char[]>> arena_;  // transient long words
   size_t arena_used_ = 0;                       // bytes used in arena_.back()
 };

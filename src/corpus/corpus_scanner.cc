@@ -150,10 +150,11 @@ class GlobalCounter {
     const uint32_t n = uint32_t(words.size());
     for (uint32_t i = 0; i < n; ++i) {
       if (i + kMergeLookahead < n) {
-        table_.Prefetch(words.word(i + uint32_t(kMergeLookahead)));
+        table_.PrefetchHash(words.hash(i + uint32_t(kMergeLookahead)));
       }
       const uint64_t id =
-          table_.AddCount(words.word(i), words.count(i)).provisional_id;
+          table_.AddCount(words.word(i), words.count(i), words.hash(i))
+              .provisional_id;
       if (map != nullptr) map->AppendVarint(id);
       pruner_.MaybePrune(table_);
     }
