@@ -94,7 +94,8 @@ run() {
   /usr/bin/time -v "$WEMBED" train --input "$input" \
     --output "$WORKDIR/$name.bin" --epochs 1 --threads "$THREADS" \
     --dim 100 --window 5 --negative 5 --sample 1e-4 --min-count "$min_count" \
-    --cache-dir "$WORKDIR/cache" --keep-cache 2> "$log"
+    --cache-dir "$WORKDIR/cache" --keep-cache --log-json "$WORKDIR/$1.json" \
+    2> "$log"
   TOKENS=$(grep -oE 'read [0-9.]+[kMG]? words' "$log" | head -1 | awk '{print $2}')
   SCAN=$(grep -oE 'distinct\) in [0-9.]+ s' "$log" | awk '{print $3}')
   VOCAB=$(grep -oE 'vocabulary [0-9]+ words' "$log" | awk '{print $2}')
@@ -131,18 +132,8 @@ for _ in $(seq "$REPEATS"); do
   ONE_WPSS+=("$(unhuman "$WPS")"); ONE_SCANS+=("$SCAN"); ONE_RSSS+=("$RSS_MB")
   ONE_WALLS+=("$(echo "$WALL" | awk -F: '{print (NF == 3) ? $1 * 3600 + $2 * 60 + $3 : $1 * 60 + $2}')")
 done
-ZCAT=$(median "${ZCATS[@]}"); WC=$(median "${WCS[@]}")
-TEXT_SCAN=$(median "${TEXT_SCANS[@]}"); ONE_SCAN=$(median "${ONE_SCANS[@]}")
-ONE_WPS=$(median "${ONE_WPSS[@]}")
-ONE_RSS=$(printf '%s\n' "${ONE_RSSS[@]}" | sort -n | tail -1)  # the highest
 V=$VOCAB
-echo "bench_bigcorpus: zcat ${ZCATS[*]} s; wc -w ${WCS[*]} s; text scans ${TEXT_SCANS[*]} s;" \
-  ".gz scans ${ONE_SCANS[*]} s; 1x words/s ${ONE_WPSS[*]} (medians compared)" >&2
-ONE=("1x $(basename "$CORPUS") (median of $REPEATS)" "$TOKENS" \
-     "$(median "${ONE_WALLS[@]}") s" \
-     "$(awk -v w="$ONE_WPS" 'BEGIN {printf "%.2fM", w / 1e6}')" "$ONE_RSS" \
-     "$CACHE_MB" "$ONE_SCAN")
-ROWS=("${ONE[*]}")
+ONE_TOKENS=$TOKENS; ONE_CACHE_MB=$CACHE_MB
 if [ "$SKIP_BIG" = 0 ]; then
   # N copies count every word N times: --min-count 5N keeps exactly the 1x
   # vocabulary (same words, order and frequencies), so both runs have the
@@ -151,7 +142,33 @@ if [ "$SKIP_BIG" = 0 ]; then
   [ "$VOCAB" = "$V" ] || echo "bench_bigcorpus: vocabularies differ ($V, $VOCAB)" >&2
   BIG_ROW=("${COPIES}x (multi-member gzip)" "$TOKENS" "$WALL" "$WPS" "$RSS_MB" "$CACHE_MB" "$SCAN")
   BIG_RSS=$RSS_MB; BIG_WPS=$(unhuman "$WPS")
+  # Its words/s in each fifth of the training (a flat line: the corpus
+  # length costs nothing; a slope: the machine drifted).
+  awk -F'[:,]' '{ w[NR] = $2; t[NR] = $12 } END {
+    printf "bench_bigcorpus: big run words/s by fifth:";
+    for (f = 1; f <= 5; ++f) { a = int(NR * (f - 1) / 5); b = int(NR * f / 5);
+      wa = a ? w[a] : 0; ta = a ? t[a] : 0;
+      if (b > a && t[b] > ta) printf " %.2fM", (w[b] - wa) / (t[b] - ta) / 1e6;
+      else printf " -" }
+    print "" }' "$WORKDIR/big.json" >&2
+  # The machine's speed drifts over minutes: as many 1x trainings after the
+  # big run as before it, so their median brackets it.
+  for _ in $(seq "$REPEATS"); do
+    run one "$GZ" 5
+    ONE_WPSS+=("$(unhuman "$WPS")"); ONE_RSSS+=("$RSS_MB")
+    ONE_WALLS+=("$(echo "$WALL" | awk -F: '{print (NF == 3) ? $1 * 3600 + $2 * 60 + $3 : $1 * 60 + $2}')")
+  done
 fi
+ZCAT=$(median "${ZCATS[@]}"); WC=$(median "${WCS[@]}")
+TEXT_SCAN=$(median "${TEXT_SCANS[@]}"); ONE_SCAN=$(median "${ONE_SCANS[@]}")
+ONE_WPS=$(median "${ONE_WPSS[@]}")
+ONE_RSS=$(printf '%s\n' "${ONE_RSSS[@]}" | sort -n | tail -1)  # the highest
+echo "bench_bigcorpus: zcat ${ZCATS[*]} s; wc -w ${WCS[*]} s; text scans ${TEXT_SCANS[*]} s;" \
+  ".gz scans ${ONE_SCANS[*]} s; 1x words/s ${ONE_WPSS[*]} (medians compared)" >&2
+ONE=("1x $(basename "$CORPUS") (median of ${#ONE_WPSS[@]})" "$ONE_TOKENS" \
+     "$(median "${ONE_WALLS[@]}") s" \
+     "$(awk -v w="$ONE_WPS" 'BEGIN {printf "%.2fM", w / 1e6}')" "$ONE_RSS" \
+     "$ONE_CACHE_MB" "$ONE_SCAN")
 
 printf '\n%-34s %10s %10s %10s %10s %10s %8s\n' corpus tokens wall words/s \
   "peak RSS" cache "scan s"
