@@ -176,6 +176,16 @@ class ByteDecoder {
     return true;
   }
   bool Varint64(uint64_t* v) { return GetVarint64(&data_, v); }
+  // A u32 length followed by that many bytes; the view points into the
+  // decoded data.
+  bool LengthPrefixedView(std::string_view* s) {
+    if (data_.size() < 4) return false;
+    const uint32_t n = DecodeFixed32(data_.data());
+    if (data_.size() - 4 < n) return false;
+    *s = data_.substr(4, n);
+    data_.remove_prefix(4 + size_t(n));
+    return true;
+  }
   // A u32 length followed by that many bytes.
   bool LengthPrefixed(std::string* s) {
     if (data_.size() < 4) return false;

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "base/coding.h"
+#include "corpus/count_table.h"
 #include "corpus/vocabulary_coding.h"
 #include "wembed/corpus/encoded_corpus.h"
 
@@ -45,36 +45,35 @@ std::string EncodeCounts(const std::vector<std::string>& words,
 }
 
 // Rank 0: the ranks' counts merged in rank order, filtered as
-// BuildVocabulary (corpus_scanner.cc) does for one process.
+// BuildVocabulary (corpus_scanner.cc) does for one process. A CountTable
+// (no allocation per word) keeps the order of first occurrence as its
+// provisional ids.
 StatusOr<Vocabulary> MergeOnRankZero(const std::vector<std::string>& all,
                                      const VocabOptions& limits,
                                      const std::string& inputs) {
-  std::vector<std::string> words;
-  std::vector<uint64_t> counts;
-  std::unordered_map<std::string, size_t> index;
+  CountTable table;
   for (const std::string& bytes : all) {
     ByteDecoder d(bytes);
     uint64_t n = 0;
     d.Fixed64(&n);
-    std::string word;
+    std::string_view word;
     uint64_t count = 0;
-    for (uint64_t i = 0; i < n && d.LengthPrefixed(&word) && d.Fixed64(&count);
+    for (uint64_t i = 0; i < n && d.LengthPrefixedView(&word) &&
+                         d.Fixed64(&count) && !word.empty() && count > 0;
          ++i) {
-      auto [it, added] = index.emplace(std::move(word), words.size());
-      if (added) {
-        words.push_back(it->first);
-        counts.push_back(0);
-      }
-      counts[it->second] += count;
+      table.AddCount(word, count);
     }
   }
-  index.clear();
+  std::vector<const CountTable::Entry*> order(table.size());
+  table.ForEach([&](const CountTable::Entry& e) {
+    order[size_t(e.provisional_id)] = &e;
+  });
   std::vector<std::string> kept;
   std::vector<uint64_t> kept_counts;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (counts[i] < limits.min_count) continue;
-    kept.push_back(std::move(words[i]));
-    kept_counts.push_back(counts[i]);
+  for (const CountTable::Entry* e : order) {
+    if (e->count < limits.min_count) continue;
+    kept.emplace_back(e->word());
+    kept_counts.push_back(e->count);
   }
   StatusOr<Vocabulary> merged =
       Vocabulary::FromWordsAndCounts(std::move(kept), std::move(kept_counts));
