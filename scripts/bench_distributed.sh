@@ -82,16 +82,22 @@ run() {  # name command...
     "see $WORKDIR/$name.log" >&2; exit 1; }
   local wall rss
   read -r wall rss < <(tail -1 "$WORKDIR/time.txt")
-  local sync
+  local sync trained
   sync=$(grep -o 'sync[^;]*' "$WORKDIR/$name.log" | tail -1 || true)
-  printf "| %s | %s | %.0fk | %d MB | %s | %s | %s |\n" "$name" "$wall" \
-    "$(echo "$TOKENS * $EPOCHS / $wall / 1000" | bc -l)" $((rss / 1024)) \
-    $(score "$WORKDIR/$name.bin") "${sync:-}" >> "$WORKDIR/table.md"
+  # The trainer's own rate for its training phase ("done: ... 6.55M
+  # words/s"): without process start, MPI start-up, the scan and the output.
+  trained=$(tr '\r' '\n' < "$WORKDIR/$name.log" | grep -oE 'done: .*' |
+    grep -oE '[0-9.]+[kM] words/s' | head -1 |
+    awk '{v = $1; m = (v ~ /M$/) ? 1000 : 1; sub(/[kM]$/, "", v); printf "%.0fk", v * m}')
+  printf "| %s | %s | %.0fk | %s | %d MB | %s | %s | %s |\n" "$name" "$wall" \
+    "$(echo "$TOKENS * $EPOCHS / $wall / 1000" | bc -l)" "${trained:-?}" \
+    $((rss / 1024)) $(score "$WORKDIR/$name.bin") "${sync:-}" \
+    >> "$WORKDIR/table.md"
 }
 
-echo "| run | wall s | words/s | peak RSS (rank 0 / process) | Google | WS353 | sync |" \
+echo "| run | wall s | words/s (wall) | words/s (training) | peak RSS (rank 0 / process) | Google | WS353 | sync |" \
   > "$WORKDIR/table.md"
-echo "|---|---|---|---|---|---|---|" >> "$WORKDIR/table.md"
+echo "|---|---|---|---|---|---|---|---|" >> "$WORKDIR/table.md"
 for r in $(seq "$REPEATS"); do
   suffix=""; [ "$REPEATS" -gt 1 ] && suffix="#$r"
   run "default$suffix" "$WEMBED" "${COMMON[@]}" --threads 2 \
@@ -116,18 +122,25 @@ run deterministic-again "$WEMBED" "${COMMON[@]}" --threads 2 --deterministic \
 cat "$WORKDIR/table.md"
 python3 - "$WORKDIR/table.md" $RANKS <<'PY'
 import statistics, sys
-rows = {}
+wall, trained = {}, {}
 for line in open(sys.argv[1]):
     cells = [c.strip() for c in line.strip().strip('|').split('|')]
-    if len(cells) > 2 and cells[2].endswith('k'):
-        rows.setdefault(cells[0].split('#')[0], []).append(float(cells[2][:-1]))
-base = statistics.median(rows['default'])
-for n in sys.argv[2:]:
-    runs = rows.get('mpi-' + n, [])
-    if runs:
-        m = statistics.median(runs)
-        print("mpi-%s: median %.0fk words/s = %.2fx the default's median %.0fk "
-              "(%d runs each)" % (n, m, m / base, base, len(runs)))
+    if len(cells) > 3 and cells[2].endswith('k'):
+        name = cells[0].split('#')[0]
+        wall.setdefault(name, []).append(float(cells[2][:-1]))
+        if cells[3].endswith('k'):
+            trained.setdefault(name, []).append(float(cells[3][:-1]))
+for label, rows in (("wall", wall), ("training", trained)):
+    if 'default' not in rows:
+        continue
+    base = statistics.median(rows['default'])
+    for name in ['mpi-' + n for n in sys.argv[2:]] + ['deterministic']:
+        runs = rows.get(name, [])
+        if runs:
+            m = statistics.median(runs)
+            print("%s: words/s (%s) median %.0fk = %.2fx the default's median "
+                  "%.0fk (%d and %d runs)" % (name, label, m, m / base, base,
+                                              len(runs), len(rows['default'])))
 PY
 if cmp -s "$WORKDIR/deterministic.bin" "$WORKDIR/deterministic-again.bin"; then
   echo "deterministic: the two runs wrote identical vectors"
