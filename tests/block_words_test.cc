@@ -10,25 +10,13 @@
 #include <vector>
 
 #include "base/string_hash.h"
+#include "test_util.h"
 
 namespace wembed {
 namespace {
 
-// Words of 1..20 bytes (inline up to 8, pointers beyond), Zipf-ish repeats.
 std::vector<std::string> RandomWords(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<std::string> distinct;
-  for (int i = 0; i < 5000; ++i) {
-    std::string w(1 + rng() % 20, 'a');
-    for (char& c : w) c = char('a' + rng() % 26);
-    distinct.push_back(w);
-  }
-  std::vector<std::string> words;
-  for (size_t i = 0; i < n; ++i) {
-    const double u = std::generate_canonical<double, 53>(rng);
-    words.push_back(distinct[size_t(u * u * u * distinct.size())]);
-  }
-  return words;
+  return testing::ZipfishWords(n, seed, /*distinct=*/5000);
 }
 
 uint32_t Add(BlockWords& t, const std::string& w, bool transient) {

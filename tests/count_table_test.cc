@@ -9,24 +9,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "test_util.h"
+
 namespace wembed {
 namespace {
 
-// Words of 1..20 bytes (inline up to 8, arena beyond), Zipf-ish repeats.
 std::vector<std::string> RandomWords(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<std::string> distinct;
-  for (int i = 0; i < 3000; ++i) {
-    std::string w(1 + rng() % 20, 'a');
-    for (char& c : w) c = char('a' + rng() % 26);
-    distinct.push_back(w);
-  }
-  std::vector<std::string> words;
-  for (size_t i = 0; i < n; ++i) {
-    const double u = std::generate_canonical<double, 53>(rng);
-    words.push_back(distinct[size_t(u * u * u * distinct.size())]);
-  }
-  return words;
+  return testing::ZipfishWords(n, seed, /*distinct=*/3000);
 }
 
 std::unordered_map<std::string, uint64_t> Counts(const CountTable& t) {
@@ -58,7 +47,8 @@ TEST(CountTableTest, ClearedTableCountsLongWordsAgain) {
   for (int round = 0; round < 3; ++round) {
     std::unordered_map<std::string, uint64_t> reference;
     for (int i = 0; i < 20000; ++i) {
-      const std::string w = "a-long-word-number-" + std::to_string(i * 7 + round);
+      const std::string w =
+          "a-long-word-number-" + std::to_string(i * 7 + round);
       const CountTable::Entry& e = table.Add(w);
       ASSERT_EQ(e.word(), w);
       ASSERT_EQ(e.count, ++reference[w]);

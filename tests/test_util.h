@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "wembed/base/env.h"
-#include "wembed/vectors/embeddings.h"
 #include "wembed/base/matrix.h"
+#include "wembed/vectors/embeddings.h"
 
 namespace wembed::testing {
 
@@ -152,6 +152,28 @@ inline std::string Gzip(const std::string& data) {
 // Number of '\n' in `s`.
 inline int CountLines(const std::string& s) {
   return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+// ------------------------------------------------------------ words
+
+// `n` words drawn from `distinct` random words of 1..20 bytes (inline in a
+// table entry up to 8, stored elsewhere beyond), the first ones far more
+// often (a cube of a uniform draw: Zipf-ish repeats).
+inline std::vector<std::string> ZipfishWords(size_t n, uint64_t seed,
+                                             size_t distinct) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> pool;
+  for (size_t i = 0; i < distinct; ++i) {
+    std::string w(1 + rng() % 20, 'a');
+    for (char& c : w) c = char('a' + rng() % 26);
+    pool.push_back(w);
+  }
+  std::vector<std::string> words;
+  for (size_t i = 0; i < n; ++i) {
+    const double u = std::generate_canonical<double, 53>(rng);
+    words.push_back(pool[size_t(u * u * u * double(pool.size()))]);
+  }
+  return words;
 }
 
 // ------------------------------------------------------------ processes
