@@ -18,22 +18,6 @@ BlockWords::BlockWords(size_t initial_slots) {
   mask_ = initial_slots - 1;
 }
 
-uint32_t BlockWords::Add(std::string_view word, uint64_t hash, bool transient) {
-  const uint32_t size = static_cast<uint32_t>(word.size());
-  size_t i = hash & mask_;
-  while (true) {
-    const uint32_t v = index_[i];
-    if (v == 0) return Insert(word, hash, i, transient);
-    Entry& e = entries_[v - 1];
-    if (e.size == size && EqualBytes(size <= kInlineBytes ? e.bytes : e.data,
-                                     word.data(), size)) {
-      ++e.count;
-      return v - 1;
-    }
-    i = (i + 1) & mask_;
-  }
-}
-
 uint32_t BlockWords::Insert(std::string_view word, uint64_t hash, size_t slot,
                             bool transient) {
   Entry e;

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/string_hash.h"
+
 namespace wembed {
 
 class BlockWords {
@@ -41,7 +43,20 @@ class BlockWords {
   // Adds one occurrence of `word` (non-empty; `hash` = HashBytes(word)) and
   // returns its id. `transient`: the bytes are valid only during the call
   // (they are copied); otherwise they must stay valid until Clear.
-  uint32_t Add(std::string_view word, uint64_t hash, bool transient);
+  // Inline: called once per token of the scan.
+  uint32_t Add(std::string_view word, uint64_t hash, bool transient) {
+    const uint32_t size = static_cast<uint32_t>(word.size());
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const uint32_t v = index_[i];
+      if (v == 0) return Insert(word, hash, i, transient);
+      Entry& e = entries_[v - 1];
+      if (e.size == size && EqualBytes(size <= kInlineBytes ? e.bytes : e.data,
+                                       word.data(), size)) {
+        ++e.count;
+        return v - 1;
+      }
+    }
+  }
 
   size_t size() const { return entries_.size(); }
   // Precondition for both: id < size().
