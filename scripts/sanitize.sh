@@ -41,12 +41,6 @@ run_asan() {
 # of --deterministic's barrier, sync rounds and replica groups.
 TSAN_TESTS='^(TrainingJobTest|ChunkReaderTest|ParallelScanTest|DeterministicTest|ReplicaGroupTest|SyncBarrierTest)\.|^TrainerTest\.(StopSaveResume|SingleThread|MultiThreadedRun|PrivateTreeRows|DivergedRun|AnEncodedCorpusDamaged)|^TrainCliTest\.Sig|^CheckpointTest\.KilledWriter|^ReliabilityCliTest\.(DivergedRun|IgnoredSighup|VectorsAreWritten|CheckpointIsWritten)|^HardeningCliTest\.SigintWhileStdin'
 
-# Four hogwild threads racing on shared rows: TSan matches every suppressed
-# race against tests/tsan.supp, and even one epoch outran the test's
-# 5-minute watchdog (2026-12-02; 2 s without TSan). Its protocol (the
-# barrier, the merge) is the deterministic mode's, which TSan does check.
-TSAN_EXCLUDED='^ReplicaGroupTest\.HogwildThreadsWithinAMemberShareOneReplica$'
-
 run_tsan() {
   configure build-tsan thread
   cmake --build build-tsan -j "$JOBS" --target wembed wembed_tests
@@ -56,7 +50,7 @@ run_tsan() {
   OMP_NUM_THREADS=1 \
   TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/tsan.supp" \
     ctest --test-dir build-tsan --output-on-failure -j "$JOBS" \
-    -R "$TSAN_TESTS" -E "$TSAN_EXCLUDED"
+    -R "$TSAN_TESTS"
 }
 
 case "$WHAT" in
