@@ -11,32 +11,65 @@
 namespace wembed {
 namespace {
 
-TEST(SyncScheduleTest, HotRowsEverySyncColderTiersAtDoublingIntervals) {
+// The same row frequencies as pWord2Vec's doubling schedule (hot rows at
+// every sync, each colder tier half as often), spread evenly over the syncs.
+TEST(SyncScheduleTest, ColderTiersHalfAsOftenInEqualSlicesEverySync) {
   const SyncSchedule s(10000, 10000, false, 1000);
-  // k = 1..8: 1000, 2000, 1000, 4000, 1000, 2000, 1000, 8000.
-  const size_t expected[] = {1000, 2000, 1000, 4000, 1000, 2000, 1000, 8000};
-  for (uint64_t k = 1; k <= 8; ++k) {
-    EXPECT_EQ(s.RowsAt(k, false), expected[k - 1]) << k;
+  std::vector<int> merged(10000, 0);
+  for (uint64_t k = 1; k <= 64; ++k) {
+    const RowSet ranks = s.RanksAt(k, false);
+    // Hot 1000, then 500 from each full tier and 2000 / 16 from the last
+    // ([8000, 16000) cut at 10000 rows).
+    EXPECT_NEAR(double(RowCount(ranks)), 2625.0, 1.0) << k;
+    for (const RowRange& r : ranks) {
+      ASSERT_LE(r.end, 10000u);
+      for (size_t i = r.begin; i < r.end; ++i) ++merged[i];
+    }
   }
-  EXPECT_EQ(s.RowsAt(16, false), 10000u);  // capped at every row
-  EXPECT_EQ(s.RowsAt(1u << 20, false), 10000u);
-  EXPECT_EQ(s.RowsAt(3, true), 10000u);  // a full sync
-  // Over 2^m syncs, tier i (2^i times the hot rows) comes 2^(m-i-1) times.
-  int tier2 = 0;
-  for (uint64_t k = 1; k <= 64; ++k) tier2 += s.RowsAt(k, false) == 4000;
-  EXPECT_EQ(tier2, 8);  // k = 4 mod 8
+  // Over 64 syncs: each rank as often as its tier says (and no range
+  // overlaps another, or some rank would count more).
+  const struct {
+    size_t begin, end;
+    int times;
+  } tiers[] = {{0, 1000, 64},
+               {1000, 2000, 32},
+               {2000, 4000, 16},
+               {4000, 8000, 8},
+               {8000, 10000, 4}};
+  for (const auto& t : tiers) {
+    for (size_t i = t.begin; i < t.end; ++i) {
+      ASSERT_EQ(merged[i], t.times) << "rank " << i;
+    }
+  }
+  const RowSet full = s.RanksAt(3, true);
+  ASSERT_EQ(full.size(), 1u);
+  EXPECT_EQ(full[0].begin, 0u);
+  EXPECT_EQ(full[0].end, 10000u);
+  EXPECT_EQ(RowCount(s.RanksAt(uint64_t{1} << 40, false)), RowCount(s.RanksAt(64, false)));
+  // Fewer rows than the hot tier: every sync merges them all.
+  const SyncSchedule small(10, 7, false, 1000);
+  EXPECT_EQ(RowCount(small.RanksAt(5, false)), 10u);
 }
 
 TEST(SyncScheduleTest, TreeNodesAreHottestLastWordsHottestFirst) {
   const SyncSchedule words(100, 100, false, 10);
-  EXPECT_EQ(words.InputRows(10).begin, 0u);
-  EXPECT_EQ(words.InputRows(10).end, 10u);
-  EXPECT_EQ(words.OutputRows(10).begin, 0u);
+  const RowSet hot{RowRange{0, 10}};
+  ASSERT_EQ(words.InputRows(hot).size(), 1u);
+  EXPECT_EQ(words.InputRows(hot)[0].end, 10u);
+  EXPECT_EQ(words.OutputRows(hot)[0].begin, 0u);
+  EXPECT_EQ(words.OutputRows(hot)[0].end, 10u);
   const SyncSchedule tree(100, 99, true, 10);
-  EXPECT_EQ(tree.OutputRows(10).begin, 89u);  // near the root
-  EXPECT_EQ(tree.OutputRows(10).end, 99u);
-  EXPECT_EQ(tree.OutputRows(1000).begin, 0u);  // all of them
-  EXPECT_EQ(tree.InputRows(1000).end, 100u);
+  EXPECT_EQ(tree.OutputRows(hot)[0].begin, 89u);  // near the root
+  EXPECT_EQ(tree.OutputRows(hot)[0].end, 99u);
+  const RowSet all{RowRange{0, 1000}};
+  EXPECT_EQ(tree.OutputRows(all)[0].begin, 0u);  // all of them
+  EXPECT_EQ(tree.OutputRows(all)[0].end, 99u);
+  EXPECT_EQ(tree.InputRows(all)[0].end, 100u);
+  // The coldest ranks: the tree's first rows; ranks past a matrix dropped.
+  const RowSet cold{RowRange{95, 100}};
+  EXPECT_EQ(tree.OutputRows(cold)[0].begin, 0u);
+  EXPECT_EQ(tree.OutputRows(cold)[0].end, 4u);
+  EXPECT_TRUE(tree.InputRows(RowSet{RowRange{100, 120}}).empty());
 }
 
 TEST(SyncPointsTest, EveryThreadMeetsEverySyncAndTheLastAtItsEnd) {
@@ -80,7 +113,7 @@ TEST(MergeRowsTest, MeanAndSumOfDeltasOverTheRowsAskedOnly) {
   EXPECT_EQ(base.row(0)[0], 0.0f);          // untouched
   EXPECT_EQ(base.row(1)[0], 2.0f + 1 + 3);  // base + both changes
   EXPECT_EQ(base.row(2)[1], 5.0f + 1 + 3);
-  CopyRows(base, RowRange{1, 3}, &replicas);
+  CopyRows(base, RowSet{RowRange{1, 3}}, &replicas);
   EXPECT_EQ(replicas[0].row(2)[1], 9.0f);
   EXPECT_EQ(replicas[1].row(1)[0], 6.0f);
   EXPECT_EQ(replicas[1].row(0)[0], 3.0f);  // not copied
@@ -167,6 +200,33 @@ TEST(MergeRowsTest, WeightedDeltasCapRepeatedChangesAtTwiceTheMean) {
   std::vector<Matrix> two(replicas.begin(), replicas.begin() + 2);
   MergeRows(base, two, RowRange{0, 1}, MergeRule::kWeightedDeltas, &out);
   EXPECT_EQ(out.row(0)[0], 2.0f);
+}
+
+// A sync's rows come as several ranges, packed one after another: the
+// group's merge of them (SumOfChanges, then ApplyChanges) is the threads'
+// merge of the same rows, and the rows between them stay.
+TEST(MergeRowsTest, RangesPackOneAfterAnother) {
+  const Matrix base = Filled(5, 3, 0);
+  std::vector<Matrix> replicas = {Filled(5, 3, 1), Filled(5, 3, -0.5f)};
+  replicas[1].row(3)[2] = 7;
+  const RowSet rows{RowRange{3, 5}, RowRange{0, 1}};  // any order
+  EXPECT_EQ(RowCount(rows), 3u);
+  std::vector<float> changes(3 * PackedWidth(3));
+  SumOfChanges(base, replicas, rows, changes.data());
+  Matrix packed = base;
+  ApplyChanges(base, changes.data(), 1.0f, 2, MergeRule::kWeightedDeltas,
+               rows, &packed);
+  Matrix merged = base;
+  MergeRows(base, replicas, rows, MergeRule::kWeightedDeltas, &merged);
+  for (size_t r = 0; r < 5; ++r) {
+    for (size_t c = 0; c < 3; ++c) {
+      EXPECT_EQ(packed.row(r)[c], merged.row(r)[c]) << r << "," << c;
+    }
+  }
+  EXPECT_EQ(packed.row(1)[0], base.row(1)[0]);  // not in the set
+  EXPECT_EQ(packed.row(2)[2], base.row(2)[2]);
+  // Both changes: base + 1 + (7 - base), the sum for 2 replicas.
+  EXPECT_EQ(packed.row(3)[2], 8.0f);
 }
 
 TEST(SyncBarrierTest, LastArrivalCompletesEachRoundOnce) {

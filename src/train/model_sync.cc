@@ -12,22 +12,47 @@ SyncSchedule::SyncSchedule(size_t input_rows, size_t output_rows,
       output_hot_last_(output_hot_last),
       hot_rows_(std::max<size_t>(1, hot_rows)) {}
 
-size_t SyncSchedule::RowsAt(uint64_t k, bool full) const {
+size_t RowCount(const RowSet& rows) {
+  size_t n = 0;
+  for (const RowRange& r : rows) n += r.size();
+  return n;
+}
+
+RowSet SyncSchedule::RanksAt(uint64_t k, bool full) const {
   const size_t all = std::max(input_rows_, output_rows_);
-  if (full || k == 0) return all;
-  size_t n = hot_rows_;
-  for (int zeros = __builtin_ctzll(k); zeros > 0 && n < all; --zeros) n *= 2;
-  return std::min(n, all);
+  if (full || k == 0) return RowSet{RowRange{0, all}};
+  RowSet ranks{RowRange{0, std::min(hot_rows_, all)}};
+  // Tier z: [lo, 2 lo) with lo = hot_rows x 2^(z-1), in m = 2^z slices.
+  uint64_t m = 2;
+  for (size_t lo = hot_rows_; lo < all; lo *= 2, m *= 2) {
+    const size_t span = std::min(2 * lo, all) - lo;
+    const uint64_t slice = k % m;
+    const RowRange r{lo + size_t(span * slice / m),
+                     lo + size_t(span * (slice + 1) / m)};
+    if (r.size() > 0) ranks.push_back(r);
+  }
+  return ranks;
 }
 
-RowRange SyncSchedule::InputRows(size_t n) const {
-  return RowRange{0, std::min(n, input_rows_)};
+RowSet SyncSchedule::InputRows(const RowSet& ranks) const {
+  RowSet rows;
+  for (const RowRange& r : ranks) {
+    const RowRange clipped{std::min(r.begin, input_rows_),
+                           std::min(r.end, input_rows_)};
+    if (clipped.size() > 0) rows.push_back(clipped);
+  }
+  return rows;
 }
 
-RowRange SyncSchedule::OutputRows(size_t n) const {
-  n = std::min(n, output_rows_);
-  if (output_hot_last_) return RowRange{output_rows_ - n, output_rows_};
-  return RowRange{0, n};
+RowSet SyncSchedule::OutputRows(const RowSet& ranks) const {
+  RowSet rows;
+  const size_t n = output_rows_;
+  for (const RowRange& r : ranks) {
+    RowRange clipped{std::min(r.begin, n), std::min(r.end, n)};
+    if (output_hot_last_) clipped = RowRange{n - clipped.end, n - clipped.begin};
+    if (clipped.size() > 0) rows.push_back(clipped);
+  }
+  return rows;
 }
 
 uint64_t SyncPoints::PerEpoch(uint64_t tokens, uint64_t threads,
@@ -159,11 +184,35 @@ void ApplyChanges(const Matrix& base, const float* changes, float members,
   }
 }
 
-void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to) {
-  if (rows.size() == 0) return;
-  const size_t bytes = rows.size() * from.stride() * sizeof(float);
-  for (Matrix& m : *to) {
-    std::memcpy(m.row(rows.begin), from.row(rows.begin), bytes);
+void CopyRows(const Matrix& from, const RowSet& rows, std::vector<Matrix>* to) {
+  for (const RowRange& r : rows) {
+    if (r.size() == 0) continue;
+    const size_t bytes = r.size() * from.stride() * sizeof(float);
+    for (Matrix& m : *to) std::memcpy(m.row(r.begin), from.row(r.begin), bytes);
+  }
+}
+
+void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
+               const RowSet& rows, MergeRule rule, Matrix* out) {
+  for (const RowRange& r : rows) MergeRows(base, replicas, r, rule, out);
+}
+
+void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
+                  const RowSet& rows, float* changes) {
+  const size_t width = PackedWidth(base.cols());
+  for (const RowRange& r : rows) {
+    SumOfChanges(base, replicas, r, changes);
+    changes += r.size() * width;
+  }
+}
+
+void ApplyChanges(const Matrix& base, const float* changes, float members,
+                  size_t replicas, MergeRule rule, const RowSet& rows,
+                  Matrix* out) {
+  const size_t width = PackedWidth(base.cols());
+  for (const RowRange& r : rows) {
+    ApplyChanges(base, changes, members, replicas, rule, r, out);
+    changes += r.size() * width;
   }
 }
 

@@ -24,13 +24,25 @@ struct RowRange {
   size_t size() const { return end - begin; }
 };
 
-// pWord2Vec's doubling schedule over frequency-sorted rows: sync k (1-based,
-// counted over the whole run) merges the hot_rows * 2^(trailing zero bits of
-// k) hottest rows, so the hottest tier is merged at every sync and each
-// colder tier half as often; a full sync (an epoch's end, a checkpoint, a
-// stop) merges every row. Input rows and word-vector output rows are hottest
-// first (the vocabulary is sorted by count descending); a Huffman tree's
-// inner nodes are hottest last (the root is the last row).
+// Rows of a matrix as ranges; a sync's rows, packed one range after
+// another in the order given.
+using RowSet = std::vector<RowRange>;
+size_t RowCount(const RowSet& rows);
+
+// Which rows each sync merges (docs/distributed.md, "Sync schedule"). Rows
+// are ranked by frequency, hottest first. As in pWord2Vec's doubling
+// schedule, the hot_rows hottest are merged at every sync and each colder
+// tier half as often as the one before: tier z >= 1 is the ranks
+// [hot_rows x 2^(z-1), hot_rows x 2^z), merged once every 2^z syncs. Unlike
+// pWord2Vec, which merges a whole tier at every 2^z-th sync (so that sync
+// k carries hot_rows x 2^(trailing zero bits of k) rows: every row at
+// every 128th sync of a 100k vocabulary), each tier is cut into 2^z slices
+// and sync k merges slice k mod 2^z of every tier: every sync carries about
+// hot_rows x (1 + tiers / 2) rows, and each row is merged as often as
+// pWord2Vec's schedule merges it. A full sync (an epoch's end, a checkpoint,
+// a stop) merges every row. Input rows and word-vector output rows are
+// hottest first (the vocabulary is sorted by count descending); a Huffman
+// tree's inner nodes are hottest last (the root is the last row).
 class SyncSchedule {
  public:
   static constexpr size_t kHotRows = 1024;
@@ -38,11 +50,12 @@ class SyncSchedule {
   SyncSchedule(size_t input_rows, size_t output_rows, bool output_hot_last,
                size_t hot_rows = kHotRows);
 
-  // How many of each matrix's hottest rows sync k merges (all if `full`).
-  size_t RowsAt(uint64_t k, bool full) const;
-  // The `n` hottest rows of each matrix (n capped to its rows).
-  RowRange InputRows(size_t n) const;
-  RowRange OutputRows(size_t n) const;
+  // The ranks sync k (counted over the whole run, from 1) merges; every
+  // rank of either matrix if `full` (or k == 0).
+  RowSet RanksAt(uint64_t k, bool full) const;
+  // Those ranks as rows of each matrix (ranks past its rows dropped).
+  RowSet InputRows(const RowSet& ranks) const;
+  RowSet OutputRows(const RowSet& ranks) const;
 
  private:
   size_t input_rows_;
@@ -95,6 +108,8 @@ inline constexpr MergeRule kDeterministicMergeRule = MergeRule::kWeightedDeltas;
 // replica order, so the result depends on nothing but the values.
 void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
                RowRange rows, MergeRule rule, Matrix* out);
+void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
+               const RowSet& rows, MergeRule rule, Matrix* out);
 
 // The packed form of a merge across processes, PackedWidth(cols()) floats
 // per row of `rows`: the sum over the replicas (in order) of their changes
@@ -102,13 +117,18 @@ void MergeRows(const Matrix& base, const std::vector<Matrix>& replicas,
 inline size_t PackedWidth(size_t cols) { return cols + 1; }
 void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
                   RowRange rows, float* changes);
+void SumOfChanges(const Matrix& base, const std::vector<Matrix>& replicas,
+                  const RowSet& rows, float* changes);
 // out[r] = base[r] + s x members x (row r of `changes`), `changes` being
 // the mean of `members` processes' SumOfChanges over `replicas` replicas
 // in all, s as `rule` says. `out` may be `base`.
 void ApplyChanges(const Matrix& base, const float* changes, float members,
                   size_t replicas, MergeRule rule, RowRange rows, Matrix* out);
+void ApplyChanges(const Matrix& base, const float* changes, float members,
+                  size_t replicas, MergeRule rule, const RowSet& rows,
+                  Matrix* out);
 // Copies rows `rows` of `from` into every replica.
-void CopyRows(const Matrix& from, RowRange rows, std::vector<Matrix>* to);
+void CopyRows(const Matrix& from, const RowSet& rows, std::vector<Matrix>* to);
 
 // A reusable barrier of `parties` threads. The last to arrive runs
 // `completion` (without the barrier's lock) while the others wait, then

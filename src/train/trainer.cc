@@ -211,6 +211,8 @@ class Trainer::Run {
   // a stop or a periodic checkpoint when one is due. One thread; the
   // others wait at the barrier.
   void CompleteSync(uint64_t epoch, uint64_t j);
+  // The threads' words since the last sync (summed by the group's round).
+  uint64_t TakeUnreportedWords();
   // True if some thread is already past sync j + 1 (it would owe that sync
   // after a stop here; stops and checkpoints wait for a sync without).
   bool SyncsPending(uint64_t j) const;
@@ -235,7 +237,7 @@ class Trainer::Run {
   // kDeterministicMergeRule over every replica of every member, as the
   // threads' merge. One AverageFloats of the packed changes
   // (SumOfChanges); *input / *output may be the trainer's.
-  Status MergeAcrossGroup(RowRange in, RowRange out, Matrix* input,
+  Status MergeAcrossGroup(const RowSet& in, const RowSet& out, Matrix* input,
                           Matrix* output);
   static Status MemberFailed() {
     return Status(StatusCode::kInternal,
@@ -779,15 +781,20 @@ enum SyncRound {
 
 }  // namespace
 
+uint64_t Trainer::Run::TakeUnreportedWords() {
+  uint64_t words = 0;
+  for (ThreadProgress& p : trainer_.progress_.threads) {
+    words += p.words_unreported;  // deterministic: fixed points
+    p.words_unreported = 0;
+  }
+  return words;
+}
+
 void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   const Clock::time_point begin = Clock::now();
   uint64_t round[kRoundSize] = {
       0, hooks_.stop_requested != nullptr && hooks_.stop_requested->load(),
-      checkpoint_wanted_.load(), SyncsPending(j), 0};
-  for (ThreadProgress& p : trainer_.progress_.threads) {
-    round[kWords] += p.words_unreported;  // deterministic: fixed points
-    p.words_unreported = 0;
-  }
+      checkpoint_wanted_.load(), SyncsPending(j), TakeUnreportedWords()};
   const uint64_t k = epoch * syncs_per_epoch_ + j;
   const bool last = k == uint64_t(options_.epochs) * syncs_per_epoch_;
   ReplicaGroup* group = hooks_.replicas;
@@ -795,9 +802,10 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   if (st.ok() && round[kFailed]) st = MemberFailed();
   // A stop at the run's last sync is no stop: the run is complete.
   sync_stop_ = !st.ok() || (!last && round[kStopWanted] && !round[kNotQuiet]);
-  const size_t rows = schedule_->RowsAt(k, j == syncs_per_epoch_ || sync_stop_);
-  const RowRange in = schedule_->InputRows(rows);
-  const RowRange out = schedule_->OutputRows(rows);
+  const RowSet ranks =
+      schedule_->RanksAt(k, j == syncs_per_epoch_ || sync_stop_);
+  const RowSet in = schedule_->InputRows(ranks);
+  const RowSet out = schedule_->OutputRows(ranks);
   if (group != nullptr && st.ok()) {
     st = MergeAcrossGroup(in, out, &trainer_.input_, &trainer_.output_);
   } else {  // alone, or after a failure: this member's own merge
@@ -827,7 +835,7 @@ void Trainer::Run::WriteMergedCheckpoint() {
   Matrix input = trainer_.input_;  // then the merge of every row
   Matrix output = trainer_.output_;
   const SyncSchedule& s = *schedule_;
-  const size_t all = s.RowsAt(0, true);
+  const RowSet all = s.RanksAt(0, true);
   Status st;
   if (hooks_.replicas != nullptr) {  // trainer_'s rows: every row's base
     st = MergeAcrossGroup(s.InputRows(all), s.OutputRows(all), &input, &output);
@@ -890,15 +898,16 @@ Status Trainer::Run::JoinGroup() {
   return Status::Ok();
 }
 
-Status Trainer::Run::MergeAcrossGroup(RowRange in, RowRange out, Matrix* input,
+Status Trainer::Run::MergeAcrossGroup(const RowSet& in, const RowSet& out,
+                                      Matrix* input,
                                       Matrix* output) {
   const size_t width = PackedWidth(trainer_.input_.cols());
-  const size_t floats = (in.size() + out.size()) * width;
+  const size_t floats = (RowCount(in) + RowCount(out)) * width;
   // Grown only: growing a vector zero-fills the new part, which cost 6% of
   // a rank's time when the size went up and down with the schedule.
   if (group_changes_.size() < floats) group_changes_.resize(floats);
   float* in_changes = group_changes_.data();
-  float* out_changes = in_changes + in.size() * width;
+  float* out_changes = in_changes + RowCount(in) * width;
   SumOfChanges(trainer_.input_, input_replicas_, in, in_changes);
   SumOfChanges(trainer_.output_, output_replicas_, out, out_changes);
   ReplicaGroup& group = *hooks_.replicas;
