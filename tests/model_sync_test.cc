@@ -45,7 +45,8 @@ TEST(SyncScheduleTest, ColderTiersHalfAsOftenInEqualSlicesEverySync) {
   ASSERT_EQ(full.size(), 1u);
   EXPECT_EQ(full[0].begin, 0u);
   EXPECT_EQ(full[0].end, 10000u);
-  EXPECT_EQ(RowCount(s.RanksAt(uint64_t{1} << 40, false)), RowCount(s.RanksAt(64, false)));
+  EXPECT_EQ(RowCount(s.RanksAt(uint64_t{1} << 40, false)),
+            RowCount(s.RanksAt(64, false)));
   // Fewer rows than the hot tier: every sync merges them all.
   const SyncSchedule small(10, 7, false, 1000);
   EXPECT_EQ(RowCount(small.RanksAt(5, false)), 10u);
@@ -214,8 +215,8 @@ TEST(MergeRowsTest, RangesPackOneAfterAnother) {
   std::vector<float> changes(3 * PackedWidth(3));
   SumOfChanges(base, replicas, rows, changes.data());
   Matrix packed = base;
-  ApplyChanges(base, changes.data(), 1.0f, 2, MergeRule::kWeightedDeltas,
-               rows, &packed);
+  ApplyChanges(base, changes.data(), 1.0f, 2, MergeRule::kWeightedDeltas, rows,
+               &packed);
   Matrix merged = base;
   MergeRows(base, replicas, rows, MergeRule::kWeightedDeltas, &merged);
   for (size_t r = 0; r < 5; ++r) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -322,14 +323,40 @@ TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
 // The bar. It holds even before the trainer averages the ranks'
 // models (rank 0's half of this corpus is enough), so it checks the whole
 // path, not the averaging (the trainer's own tests do).
+// The progress log's last record counts the group's words: every rank's
+// tokens of every epoch, all of them trained.
 TEST_F(MpiCliTest, TwoRanksLearnThePlantedAnalogies) {
   ASSERT_NO_FATAL_FAILURE(WriteBigCorpus("30000"));
-  const CommandResult r = Mpirun(
-      2, {"train", "--input", dir_.File("big.txt"), "--threads", "1", "--dim",
-          "32", "--epochs", "5", "--min-count", "3", "--sample", "1e-3",
-          "--format", "txt", "--output", dir_.File("v.txt"), "-q"});
+  const CommandResult r = Mpirun(2, {"train",
+                                     "--input",
+                                     dir_.File("big.txt"),
+                                     "--threads",
+                                     "1",
+                                     "--dim",
+                                     "32",
+                                     "--epochs",
+                                     "5",
+                                     "--min-count",
+                                     "3",
+                                     "--sample",
+                                     "1e-3",
+                                     "--format",
+                                     "txt",
+                                     "--output",
+                                     dir_.File("v.txt"),
+                                     "--log-json",
+                                     dir_.File("log.json"),
+                                     "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GE(PlantedAccuracy(dir_.File("v.txt")), 90.0);
+  const std::string log = ReadFile(dir_.File("log.json"));
+  ASSERT_FALSE(log.empty());
+  const nlohmann::json last = nlohmann::json::parse(
+      log.substr(log.rfind('\n', log.size() - 2) + 1), nullptr, false);
+  ASSERT_FALSE(last.is_discarded()) << log;
+  EXPECT_EQ(last["words"], last["words_total"]) << log;
+  EXPECT_DOUBLE_EQ(last["progress"].get<double>(), 1.0) << log;
+  EXPECT_GT(last["loss"].get<double>(), 0.0) << log;
 }
 
 }  // namespace

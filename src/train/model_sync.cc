@@ -49,7 +49,8 @@ RowSet SyncSchedule::OutputRows(const RowSet& ranks) const {
   const size_t n = output_rows_;
   for (const RowRange& r : ranks) {
     RowRange clipped{std::min(r.begin, n), std::min(r.end, n)};
-    if (output_hot_last_) clipped = RowRange{n - clipped.end, n - clipped.begin};
+    if (output_hot_last_)
+      clipped = RowRange{n - clipped.end, n - clipped.begin};
     if (clipped.size() > 0) rows.push_back(clipped);
   }
   return rows;

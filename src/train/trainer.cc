@@ -287,6 +287,13 @@ class Trainer::Run {
   void RecordLoss();
   // The summary's rate, final loss, sync time and kernels.
   void FinishSummary(TrainSummary* summary) const;
+  // The mean loss of the pairs trained since the last progress snapshot,
+  // given the workers' totals now; the snapshot's mean if there were none
+  // (a member waiting for the others at the end of its range).
+  double LossSinceSnapshot(double loss_sum, uint64_t loss_count) const {
+    if (loss_count <= last_loss_count_) return last_average_loss_;
+    return (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_);
+  }
   double AlphaFor(uint64_t words_processed) const {
     const double remaining =
         1.0 - double(words_processed) / double(words_total_ + 1);
@@ -444,6 +451,7 @@ class Trainer::Run {
   // after the join).
   double last_loss_sum_ = 0;
   uint64_t last_loss_count_ = 0;
+  double last_average_loss_ = 0;
   std::vector<uint64_t> last_words_;  // per thread, at the last report
   uint64_t last_processed_ = 0;       // words_processed_ at the last report
   // Loss totals of earlier processes (from the checkpoint resumed).
@@ -899,8 +907,7 @@ Status Trainer::Run::JoinGroup() {
 }
 
 Status Trainer::Run::MergeAcrossGroup(const RowSet& in, const RowSet& out,
-                                      Matrix* input,
-                                      Matrix* output) {
+                                      Matrix* input, Matrix* output) {
   const size_t width = PackedWidth(trainer_.input_.cols());
   const size_t floats = (RowCount(in) + RowCount(out)) * width;
   // Grown only: growing a vector zero-fills the new part, which cost 6% of
@@ -1387,12 +1394,10 @@ TrainStatus Trainer::Run::Progress(Clock::time_point now,
     s.words_per_second = double(s.words_processed - last_processed_) / dt;
     last_processed_ = s.words_processed;
   }
-  s.average_loss =
-      loss_count > last_loss_count_
-          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
-          : 0;
+  s.average_loss = LossSinceSnapshot(loss_sum, loss_count);
   last_loss_sum_ = loss_sum;
   last_loss_count_ = loss_count;
+  last_average_loss_ = s.average_loss;
   const double overall_rate = double(s.words_processed - first_processed) /
                               std::max(1e-9, s.elapsed_seconds);
   s.eta_seconds =
@@ -1576,10 +1581,8 @@ void Trainer::Run::FinishSummary(TrainSummary* summary) const {
       summary->words_trained / std::max(summary->seconds, 1e-9);
   // The mean loss since the last progress snapshot (the whole run if there
   // was none): the loss at the end of training, not averaged from the start.
-  summary->final_loss =
-      loss_count > last_loss_count_
-          ? (loss_sum - last_loss_sum_) / double(loss_count - last_loss_count_)
-          : 0;
+  summary->final_loss = LossSinceSnapshot(loss_sum, loss_count);
+  summary->words_total = words_total_;
   summary->sync_seconds = sync_seconds_;
   summary->replicas = int(input_replicas_.size());
   for (const WorkerShared& w : workers_) {

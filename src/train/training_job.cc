@@ -502,7 +502,7 @@ class TrainingRun {
     const TrainOptions& o = job_.options;
     TrainStatus s;
     s.words_processed = p.words_processed;
-    s.words_total = p.corpus_tokens * uint64_t(o.epochs);
+    s.words_total = summary.words_total;  // every rank's
     s.progress = double(s.words_processed) /
                  double(std::max<uint64_t>(1, s.words_total));
     s.epochs = o.epochs;

@@ -51,13 +51,16 @@ struct TrainStatus {
 struct TrainSummary {
   uint64_t words_trained = 0;   // tokens consumed in this process, or by
                                 // every member of a replica group
+  uint64_t words_total = 0;     // the run's tokens x epochs (of every member
+                                // of a replica group)
   double seconds = 0;           // training wall time in this process
   double words_per_second = 0;  // words_trained / seconds
   int members = 1;        // of the replica group (MPI ranks), 1 without one
   int replicas = 0;       // private copies of the model this process trained
                           // (0: the threads trained the model itself, hogwild)
   double final_loss = 0;  // mean loss per pair since the last progress
-                          // snapshot (whole run if none)
+                          // snapshot (whole run if none; if no pair was
+                          // trained since, the snapshot's)
   bool stopped = false;   // true if stopped on request before the end
   double sync_seconds = 0;       // --deterministic: wall time in the syncs'
                                  // merges and group rounds (not the waits)
