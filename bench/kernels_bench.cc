@@ -129,7 +129,7 @@ void BM_GroupMergePasses(benchmark::State& state) {
     SumOfChanges(base, replica, all, packed.data());
     ApplyChanges(base, packed.data(), 2.0f, 2, MergeRule::kWeightedDeltas, all,
                  &base);
-    CopyRows(base, all, &replica);
+    CopyRows(base, RowSet{all}, &replica);
     benchmark::DoNotOptimize(base.row(0)[0]);
   }
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(rows) *

@@ -7,6 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libboost-program-options-dev zlib1g-dev libutf8proc-dev
+  libxxhash-dev  # the encoded corpus's fingerprint (XXH3)
   libisal-dev  # gzip input decompressed with ISA-L (CMake WEMBED_ISAL)
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
   libcairo2-dev libeigen3-dev fonts-dejavu-core

@@ -247,11 +247,22 @@ TEST(CorpusFileTest, ExtensionSectionsAreSkippedAndNewerVersionsNamed) {
   std::vector<uint8_t> all(f->corpus.size_bytes());
   ASSERT_TRUE(f->corpus.Read(0, all.data(), all.size()).ok());
   EXPECT_TRUE(all == SmallStream());
+  // Version 1 (FNV-1a fingerprints) still reads, its fingerprint as stored.
+  WriteFile(path, EncodeFileHeader(kCorpusFileMagic, 1) + good.substr(20));
+  StatusOr<CorpusFile> v1 = ReadCorpusFile(path);
+  ASSERT_TRUE(v1.ok()) << v1.status().message();
+  EXPECT_EQ(v1->format_version, 1u);
+  EXPECT_EQ(v1->corpus.Fingerprint(), f->corpus.Fingerprint());
+  // The legacy fingerprint of a file-backed corpus: FNV-1a of its data.
+  StatusOr<uint64_t> legacy = v1->corpus.LegacyFingerprint();
+  ASSERT_TRUE(legacy.ok()) << legacy.status().message();
+  EXPECT_EQ(*legacy, Fnv64Extend(kFnv64Basis, SmallStream().data(),
+                                 SmallStream().size()));
   // A newer version with a valid header checksum.
   std::string newer = EncodeFileHeader(kCorpusFileMagic, 7) + good.substr(20);
   WriteFile(path, newer);
   EXPECT_EQ(ReadCorpusFile(path).status().message(),
-            path + ": format version 7 is newer than this wembed supports (1)");
+            path + ": format version 7 is newer than this wembed supports (2)");
   WriteFile(path, "WEMBEDCK and more bytes");
   EXPECT_EQ(ReadCorpusFile(path).status().message(),
             path + ": not a wembed encoded corpus (bad magic)");

@@ -12,15 +12,15 @@
 #include <thread>
 
 #include "planted_fixture.h"
-#include "train/hot_rows.h"
 #include "test_util.h"
+#include "train/hot_rows.h"
+#include "wembed/corpus/corpus_file.h"
+#include "wembed/corpus/corpus_scanner.h"
+#include "wembed/corpus/synthetic_corpus.h"
 #include "wembed/eval/analogy_evaluator.h"
 #include "wembed/train/training_job.h"
 #include "wembed/vectors/checkpoint.h"
-#include "wembed/corpus/corpus_file.h"
-#include "wembed/corpus/corpus_scanner.h"
 #include "wembed/vectors/embeddings.h"
-#include "wembed/corpus/synthetic_corpus.h"
 
 namespace wembed {
 namespace {
@@ -329,6 +329,24 @@ TEST(TrainerTest, ResumeRejectsADifferentCorpus) {
   EXPECT_NE(r.status().message().find("corpus"), std::string::npos);
 }
 
+// A checkpoint of a build before the XXH3 fingerprint records the FNV-1a
+// one: it still resumes on the same corpus, and a wrong one is refused.
+TEST(TrainerTest, ResumeAcceptsTheLegacyFingerprintOfTheSameCorpus) {
+  auto f = MakeFixture(3000);
+  auto t = MustCreate(SmallOptions(), *f);
+  Checkpoint old = t->MakeCheckpoint();
+  StatusOr<uint64_t> legacy = f->scan.corpus.LegacyFingerprint();
+  ASSERT_TRUE(legacy.ok());
+  ASSERT_NE(*legacy, f->scan.corpus.Fingerprint());
+  old.progress.corpus_fingerprint = *legacy;
+  auto r = Trainer::Resume(old, SmallOptions(), &f->scan.corpus);
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  old.progress.corpus_fingerprint = *legacy + 1;
+  r = Trainer::Resume(old, SmallOptions(), &f->scan.corpus);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("corpus differs"), std::string::npos);
+}
+
 TEST(TrainerTest, NonsenseOptionsAreRejectedWithTheOptionName) {
   struct Case {
     void (*mutate)(TrainOptions&);
@@ -390,8 +408,7 @@ TEST(TrainerTest, ChooseVectorsSelectsWithoutCopyOrSums) {
     }
   }
   Matrix mixed;
-  const Matrix& mix =
-      ChooseVectors(in, out, OutputVectors::kMix, &mixed, 0.25);
+  const Matrix& mix = ChooseVectors(in, out, OutputVectors::kMix, &mixed, 0.25);
   EXPECT_EQ(&mix, &mixed);
   for (size_t r = 0; r < mix.rows(); r += 7) {
     for (size_t c = 0; c < mix.cols(); ++c) {
@@ -503,8 +520,8 @@ TEST(TrainerTest, CbowWithTheSumOfContextsLearnsToo) {
 // context word, fresh negatives per context.
 TEST(TrainerTest, CenterInputSkipGramLearnsAndResumesBitwise) {
   auto f = MakeFixture();
-  TrainOptions o = OptionsFor(Model::kSkipGram, Loss::kNegativeSampling,
-                              UpdateRule::kBatch);
+  TrainOptions o =
+      OptionsFor(Model::kSkipGram, Loss::kNegativeSampling, UpdateRule::kBatch);
   o.sg_input = SgInput::kCenter;
   auto t = MustCreate(o, *f);
   auto summary = t->Train(TrainHooks());

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -190,8 +191,27 @@ TEST(EncodedCorpusTest, FingerprintDependsOnTheBytes) {
             EncodedCorpus(a, 3, 2).Fingerprint());
   EXPECT_NE(EncodedCorpus(a, 3, 2).Fingerprint(),
             EncodedCorpus(b, 3, 2).Fingerprint());
-  // FNV-1a 64 of the empty string is the offset basis.
-  EXPECT_EQ(EncodedCorpus().Fingerprint(), 0xcbf29ce484222325ULL);
+  // XXH3 64-bit (seed 0) of the empty input, xxHash's published value.
+  EXPECT_EQ(EncodedCorpus().Fingerprint(), 0x2d06800538d394c2ULL);
+  // Fed in pieces of any size: the same value.
+  std::vector<uint8_t> long_bytes(100000);
+  for (size_t i = 0; i < long_bytes.size(); ++i) {
+    long_bytes[i] = uint8_t(i * 7 % 251);
+  }
+  for (const size_t piece : {1, 63, 4096, 100000}) {
+    CorpusFingerprint f;
+    for (size_t at = 0; at < long_bytes.size(); at += piece) {
+      f.Add(long_bytes.data() + at, std::min(piece, long_bytes.size() - at));
+    }
+    EXPECT_EQ(f.Value(),
+              CorpusFingerprint::Of(long_bytes.data(), long_bytes.size()))
+        << piece;
+  }
+  // The fingerprint before (checkpoints of older builds): FNV-1a 64, whose
+  // value for the empty string is the offset basis.
+  EXPECT_EQ(*EncodedCorpus().LegacyFingerprint(), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(*EncodedCorpus(a, 3, 2).LegacyFingerprint(),
+            Fnv64Extend(kFnv64Basis, a.data(), a.size()));
 }
 
 }  // namespace

@@ -35,7 +35,6 @@ CorpusFileWriter::CorpusFileWriter(ByteSink& out, uint64_t chunk_bytes)
           size_t(std::clamp<uint64_t>(chunk_bytes, 1, kMaxCorpusChunkBytes)) +
           kSectionOverhead) {
   summary_.chunk_bytes = chunk_.size() - kSectionOverhead;
-  summary_.fingerprint = kFnv64Basis;
 }
 
 Status CorpusFileWriter::Write(const void* data, size_t n) {
@@ -60,7 +59,7 @@ Status CorpusFileWriter::Begin(
 }
 
 void CorpusFileWriter::Account(const uint8_t* p, size_t n) {
-  summary_.fingerprint = Fnv64Extend(summary_.fingerprint, p, n);
+  fingerprint_.Add(p, n);
   // A varint ends with its one byte below 0x80; 0x00 ends a sentence.
   uint64_t ends = 0;
   for (size_t i = 0; i < n; ++i) ends += p[i] < 0x80;  // vectorized
@@ -114,6 +113,7 @@ Status CorpusFileWriter::Finish() {
     return Status::InvalidArgument("no encoded corpus to write");
   }
   if (chunk_fill_ > 0) WEMBED_RETURN_IF_ERROR(FlushChunk());
+  summary_.fingerprint = fingerprint_.Value();
   std::string summary;
   PutFixed64(&summary, summary_.data_bytes);
   PutFixed64(&summary, summary_.num_tokens);

@@ -18,6 +18,7 @@
 #include "base/byte_sink.h"
 #include "wembed/base/status.h"
 #include "wembed/corpus/corpus_file.h"
+#include "wembed/corpus/encoded_corpus.h"
 #include "wembed/corpus/vocabulary.h"
 
 namespace wembed {
@@ -70,7 +71,8 @@ class CorpusFileWriter {
   std::vector<uint8_t> chunk_;  // head, payload, room for the crc
   size_t chunk_fill_ = 0;       // payload bytes in chunk_
   CorpusFileSummary summary_;
-  uint64_t sentence_bytes_ = 0;  // bytes of the open sentence
+  CorpusFingerprint fingerprint_;  // of the data so far
+  uint64_t sentence_bytes_ = 0;    // bytes of the open sentence
   uint64_t first_data_offset_ = 0;
   uint64_t written_ = 0;
 };

@@ -1,7 +1,10 @@
 #include "wembed/corpus/encoded_corpus.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "base/coding.h"
 #include "base/section_file.h"
@@ -14,6 +17,33 @@ namespace {
 constexpr size_t kSearchStepBytes = size_t{64} << 10;
 
 }  // namespace
+
+struct CorpusFingerprint::State {
+  XXH3_state_t* xxh = XXH3_createState();
+  State() {
+    if (xxh == nullptr) throw std::bad_alloc();
+    XXH3_64bits_reset(xxh);
+  }
+  ~State() { XXH3_freeState(xxh); }
+};
+
+CorpusFingerprint::CorpusFingerprint() : state_(std::make_unique<State>()) {}
+CorpusFingerprint::~CorpusFingerprint() = default;
+CorpusFingerprint::CorpusFingerprint(CorpusFingerprint&&) noexcept = default;
+CorpusFingerprint& CorpusFingerprint::operator=(CorpusFingerprint&&) noexcept =
+    default;
+
+void CorpusFingerprint::Add(const uint8_t* p, size_t n) {
+  XXH3_64bits_update(state_->xxh, p, n);
+}
+
+uint64_t CorpusFingerprint::Value() const {
+  return XXH3_64bits_digest(state_->xxh);
+}
+
+uint64_t CorpusFingerprint::Of(const uint8_t* p, size_t n) {
+  return XXH3_64bits(p, n);
+}
 
 uint64_t Fnv64Extend(uint64_t hash, const uint8_t* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
@@ -130,10 +160,10 @@ struct SliceTotals {
   uint64_t sentences = 0;
   uint64_t longest = 0;  // bytes of the longest sentence, its 0x00 included
   uint64_t current = 0;  // bytes of the sentence in progress
-  uint64_t hash = kFnv64Basis;
+  CorpusFingerprint hash;
 
   void Add(const uint8_t* p, size_t n) {
-    hash = Fnv64Extend(hash, p, n);
+    hash.Add(p, n);
     for (size_t i = 0; i < n; ++i) {
       ++current;
       if (p[i] == 0) {
@@ -182,15 +212,28 @@ StatusOr<EncodedCorpus> EncodedCorpus::Slice(uint64_t begin, uint64_t end,
                                bytes_.begin() + ptrdiff_t(end));
     return EncodedCorpus(std::move(bytes), totals.tokens, totals.sentences);
   }
-  EncodedCorpus slice(file_, n, totals.tokens, totals.sentences, totals.hash,
-                      totals.longest);
+  EncodedCorpus slice(file_, n, totals.tokens, totals.sentences,
+                      totals.hash.Value(), totals.longest);
   slice.file_begin_ = file_begin_ + begin;
   return slice;
 }
 
 uint64_t EncodedCorpus::Fingerprint() const {
   if (file_) return fingerprint_;
-  return Fnv64Extend(kFnv64Basis, bytes_.data(), bytes_.size());
+  return CorpusFingerprint::Of(bytes_.data(), bytes_.size());
+}
+
+StatusOr<uint64_t> EncodedCorpus::LegacyFingerprint() const {
+  if (!file_) return Fnv64Extend(kFnv64Basis, bytes_.data(), bytes_.size());
+  uint64_t hash = kFnv64Basis;
+  std::vector<uint8_t> buf(kSearchStepBytes * 16);
+  for (uint64_t at = 0; at < size_bytes();) {
+    const size_t n = size_t(std::min<uint64_t>(buf.size(), size_bytes() - at));
+    WEMBED_RETURN_IF_ERROR(Read(at, buf.data(), n));
+    hash = Fnv64Extend(hash, buf.data(), n);
+    at += n;
+  }
+  return hash;
 }
 
 void EncodedCorpus::AppendToken(std::vector<uint8_t>* out, uint32_t id) {

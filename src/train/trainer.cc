@@ -1693,6 +1693,20 @@ Status CheckMatrices(const Checkpoint& checkpoint,
   return Status::Ok();
 }
 
+// The checkpoint's corpus is `corpus`: same tokens and fingerprint (or, for
+// a checkpoint of a build before the fingerprint became XXH3, the legacy
+// FNV-1a one, which is computed only then).
+Status CheckSameCorpus(const TrainProgress& p, const EncodedCorpus& corpus) {
+  const Status differs = Status::InvalidArgument(
+      "the corpus differs from the one the checkpoint was trained on "
+      "(same --input files, unchanged, are needed to resume)");
+  if (p.corpus_tokens != corpus.num_tokens()) return differs;
+  if (p.corpus_fingerprint == corpus.Fingerprint()) return Status::Ok();
+  StatusOr<uint64_t> legacy = corpus.LegacyFingerprint();
+  if (!legacy.ok()) return legacy.status();
+  return *legacy == p.corpus_fingerprint ? Status::Ok() : differs;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
@@ -1700,12 +1714,7 @@ StatusOr<std::unique_ptr<Trainer>> Trainer::Resume(
     const EncodedCorpus* corpus) {
   WEMBED_RETURN_IF_ERROR(options.Validate());
   TrainProgress& p = checkpoint.progress;
-  if (p.corpus_tokens != corpus->num_tokens() ||
-      p.corpus_fingerprint != corpus->Fingerprint()) {
-    return Status::InvalidArgument(
-        "the corpus differs from the one the checkpoint was trained on "
-        "(same --input files, unchanged, are needed to resume)");
-  }
+  WEMBED_RETURN_IF_ERROR(CheckSameCorpus(p, *corpus));
   WEMBED_RETURN_IF_ERROR(CheckMatrices(checkpoint, options));
   if (p.threads.empty()) {
     return Status::Corruption("checkpoint has no thread progress");

@@ -20,7 +20,9 @@
 
 namespace wembed {
 
-inline constexpr uint32_t kCorpusFileFormatVersion = 1;
+// Written: 2. Read: 1 and 2, which differ only in the summary's
+// fingerprint (docs/encoded-corpus-format.md): FNV-1a in version 1.
+inline constexpr uint32_t kCorpusFileFormatVersion = 2;
 
 // The totals a .wenc file stores after its data.
 struct CorpusFileSummary {
