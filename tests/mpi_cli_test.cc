@@ -327,29 +327,15 @@ TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
 // tokens of every epoch, all of them trained.
 TEST_F(MpiCliTest, TwoRanksLearnThePlantedAnalogies) {
   ASSERT_NO_FATAL_FAILURE(WriteBigCorpus("30000"));
-  const CommandResult r = Mpirun(2, {"train",
-                                     "--input",
-                                     dir_.File("big.txt"),
-                                     "--threads",
-                                     "1",
-                                     "--dim",
-                                     "32",
-                                     "--epochs",
-                                     "5",
-                                     "--min-count",
-                                     "3",
-                                     "--sample",
-                                     "1e-3",
-                                     "--format",
-                                     "txt",
-                                     "--output",
-                                     dir_.File("v.txt"),
-                                     "--log-json",
-                                     dir_.File("log.json"),
-                                     "-q"});
+  const std::string log_path = dir_.File("log.json");
+  const CommandResult r =
+      Mpirun(2, {"train", "--input", dir_.File("big.txt"), "--threads", "1",
+                 "--dim", "32", "--epochs", "5", "--min-count", "3", "--sample",
+                 "1e-3", "--log-json=" + log_path, "--format", "txt",
+                 "--output", dir_.File("v.txt"), "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GE(PlantedAccuracy(dir_.File("v.txt")), 90.0);
-  const std::string log = ReadFile(dir_.File("log.json"));
+  const std::string log = ReadFile(log_path);
   ASSERT_FALSE(log.empty());
   const nlohmann::json last = nlohmann::json::parse(
       log.substr(log.rfind('\n', log.size() - 2) + 1), nullptr, false);
