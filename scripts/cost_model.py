@@ -3,8 +3,10 @@
 train` from a node's measured speed and the cost of one sync round.
 
 Each rank trains T x 65,536 words between two syncs (T its threads), then
-sends and receives the rows the doubling schedule names for that sync
-(src/train/model_sync.h), packed as dim floats per row of both matrices.
+sends and receives the rows the schedule names for that sync
+(src/train/model_sync.h: the hottest HOT_ROWS and one slice of each colder
+tier, about the same number every sync), packed as dim floats per row of
+both matrices.
 One interval on a rank takes
 
   compute  = T x 65,536 / S                 (S: one rank's words/s alone)
@@ -44,14 +46,29 @@ NETWORKS = [  # name, alpha (s per message), beta (bytes/s)
 ]
 
 
+def rows_at(k, vocab, full, syncs_per_epoch):
+    """Rows of each matrix sync k merges (SyncSchedule::RanksAt): every row
+    if full, else the HOT_ROWS hottest plus slice k mod 2^z of each tier
+    z >= 1, the ranks [HOT_ROWS 2^(z-1), HOT_ROWS 2^z) cut into 2^z, for
+    the tiers with 2^z < syncs_per_epoch (the others wait for the full
+    sync at the epoch's end)."""
+    if full:
+        return vocab
+    rows = min(HOT_ROWS, vocab)
+    lo, m = HOT_ROWS, 2
+    while lo < vocab and m < syncs_per_epoch:
+        span = min(2 * lo, vocab) - lo
+        s = k % m
+        rows += span * (s + 1) // m - span * s // m
+        lo, m = 2 * lo, 2 * m
+    return rows
+
+
 def mean_buffer_bytes(vocab, dim, syncs_per_epoch):
     """Mean bytes per sync over one epoch's syncs k = 1..K (the last full)."""
     total = 0
     for k in range(1, syncs_per_epoch + 1):
-        rows = vocab
-        if k < syncs_per_epoch:
-            tz = (k & -k).bit_length() - 1
-            rows = min(vocab, HOT_ROWS << tz)
+        rows = rows_at(k, vocab, k == syncs_per_epoch, syncs_per_epoch)
         total += 2 * rows * dim * 4  # input and output rows
     return total / syncs_per_epoch
 

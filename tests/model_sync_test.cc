@@ -47,6 +47,14 @@ TEST(SyncScheduleTest, ColderTiersHalfAsOftenInEqualSlicesEverySync) {
   EXPECT_EQ(full[0].end, 10000u);
   EXPECT_EQ(RowCount(s.RanksAt(uint64_t{1} << 40, false)),
             RowCount(s.RanksAt(64, false)));
+  // 8 syncs an epoch: the tiers merged every 8th sync or less often
+  // ([4000, 10000)) wait for the epoch's full sync.
+  const SyncSchedule eight(10000, 10000, false, 1000, 8);
+  for (uint64_t k = 1; k < 8; ++k) {
+    const RowSet ranks = eight.RanksAt(k, false);
+    EXPECT_EQ(RowCount(ranks), 2000u) << k;  // 1000 + 500 + 500
+    for (const RowRange& r : ranks) EXPECT_LE(r.end, 4000u) << k;
+  }
   // Fewer rows than the hot tier: every sync merges them all.
   const SyncSchedule small(10, 7, false, 1000);
   EXPECT_EQ(RowCount(small.RanksAt(5, false)), 10u);

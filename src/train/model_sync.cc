@@ -6,11 +6,13 @@
 namespace wembed {
 
 SyncSchedule::SyncSchedule(size_t input_rows, size_t output_rows,
-                           bool output_hot_last, size_t hot_rows)
+                           bool output_hot_last, size_t hot_rows,
+                           uint64_t syncs_per_epoch)
     : input_rows_(input_rows),
       output_rows_(output_rows),
       output_hot_last_(output_hot_last),
-      hot_rows_(std::max<size_t>(1, hot_rows)) {}
+      hot_rows_(std::max<size_t>(1, hot_rows)),
+      syncs_per_epoch_(syncs_per_epoch) {}
 
 size_t RowCount(const RowSet& rows) {
   size_t n = 0;
@@ -25,6 +27,7 @@ RowSet SyncSchedule::RanksAt(uint64_t k, bool full) const {
   // Tier z: [lo, 2 lo) with lo = hot_rows x 2^(z-1), in m = 2^z slices.
   uint64_t m = 2;
   for (size_t lo = hot_rows_; lo < all; lo *= 2, m *= 2) {
+    if (syncs_per_epoch_ > 0 && m >= syncs_per_epoch_) break;
     const size_t span = std::min(2 * lo, all) - lo;
     const uint64_t slice = k % m;
     const RowRange r{lo + size_t(span * slice / m),

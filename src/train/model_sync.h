@@ -39,16 +39,19 @@ size_t RowCount(const RowSet& rows);
 // every 128th sync of a 100k vocabulary), each tier is cut into 2^z slices
 // and sync k merges slice k mod 2^z of every tier: every sync carries about
 // hot_rows x (1 + tiers / 2) rows, and each row is merged as often as
-// pWord2Vec's schedule merges it. A full sync (an epoch's end, a checkpoint,
-// a stop) merges every row. Input rows and word-vector output rows are
+// pWord2Vec's schedule merges it. A tier that would be merged once per
+// epoch or less often (2^z >= syncs_per_epoch) is left to the full sync (an
+// epoch's end, a checkpoint, a stop), which merges every row, as
+// pWord2Vec's schedule leaves it. Input rows and word-vector output rows are
 // hottest first (the vocabulary is sorted by count descending); a Huffman
 // tree's inner nodes are hottest last (the root is the last row).
 class SyncSchedule {
  public:
   static constexpr size_t kHotRows = 1024;
 
+  // `syncs_per_epoch` 0: no tier is left to the full syncs.
   SyncSchedule(size_t input_rows, size_t output_rows, bool output_hot_last,
-               size_t hot_rows = kHotRows);
+               size_t hot_rows = kHotRows, uint64_t syncs_per_epoch = 0);
 
   // The ranks sync k (counted over the whole run, from 1) merges; every
   // rank of either matrix if `full` (or k == 0).
@@ -62,6 +65,7 @@ class SyncSchedule {
   size_t output_rows_;
   bool output_hot_last_;
   size_t hot_rows_;
+  uint64_t syncs_per_epoch_;
 };
 
 // Corpus tokens each thread trains between two syncs, about (pWord2Vec

@@ -869,11 +869,12 @@ void Trainer::Run::SetUpDeterministic() {
   input_replicas_.assign(replicas, trainer_.input_);
   output_replicas_.assign(replicas, trainer_.output_);
   barrier_ = std::make_unique<SyncBarrier>(num_threads_);
-  schedule_ = std::make_unique<SyncSchedule>(
-      trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_),
-      hooks_.sync_hot_rows ? hooks_.sync_hot_rows : SyncSchedule::kHotRows);
   syncs_per_epoch_ = SyncPoints::PerEpoch(group_tokens_, sync_threads_,
                                           hooks_.sync_every_words);
+  schedule_ = std::make_unique<SyncSchedule>(
+      trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_),
+      hooks_.sync_hot_rows ? hooks_.sync_hot_rows : SyncSchedule::kHotRows,
+      syncs_per_epoch_);
   synced_words_ = words_processed_.load();
 }
 
