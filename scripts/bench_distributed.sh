@@ -6,7 +6,12 @@
 #   deterministic  wembed train --deterministic --threads 2 (twice; the two
 #                  vector files must be identical)
 #   mpi-2, mpi-4   mpirun -np 2 / -np 4 wembed train --threads 1
-#                  (ranks on this machine; -np 4 oversubscribes 2 cores)
+#                  (ranks on this machine, which train one model in shared
+#                  memory; -np 4 oversubscribes 2 cores)
+#   mpi-2-private, mpi-4-private
+#                  the same with --private-rank-models: each rank its own
+#                  model, averaged at the syncs, as ranks on several
+#                  machines train (what the cost model predicts from)
 #   mpi-2x2        mpirun -np 2 wembed train --threads 2 (hogwild threads
 #                  within each rank: 2 replicas, 4 threads on 2 cores)
 #   mpi-2-wenc     mpirun -np 2 --threads 1 on the corpus encoded once
@@ -105,6 +110,9 @@ for r in $(seq "$REPEATS"); do
   for n in $RANKS; do
     run "mpi-$n$suffix" "${MPIRUN[@]}" -np "$n" "$WEMBED" "${COMMON[@]}" \
       --threads 1 --output "$WORKDIR/mpi-$n$suffix.bin"
+    run "mpi-$n-private$suffix" "${MPIRUN[@]}" -np "$n" "$WEMBED" \
+      "${COMMON[@]}" --threads 1 --private-rank-models \
+      --output "$WORKDIR/mpi-$n-private$suffix.bin"
   done
 done
 run mpi-2x2 "${MPIRUN[@]}" -np 2 "$WEMBED" "${COMMON[@]}" --threads 2 \
@@ -134,7 +142,8 @@ for label, rows in (("wall", wall), ("training", trained)):
     if 'default' not in rows:
         continue
     base = statistics.median(rows['default'])
-    for name in ['mpi-' + n for n in sys.argv[2:]] + ['deterministic']:
+    names = ['mpi-' + n + s for n in sys.argv[2:] for s in ('', '-private')]
+    for name in names + ['deterministic']:
         runs = rows.get(name, [])
         if runs:
             m = statistics.median(runs)

@@ -13,6 +13,7 @@
 #include <new>
 #include <thread>
 
+#include "in_process_ranks.h"
 #include "planted_fixture.h"
 #include "test_util.h"
 #include "wembed/corpus/corpus_scanner.h"
@@ -190,7 +191,9 @@ TEST(DeterministicTest, StopAtASyncAndResumeIsReproducible) {
 // a test failure (the trainer's schedule must keep them in step).
 class InProcessGroup {
  public:
-  explicit InProcessGroup(int n) : barrier_(n), slots_(size_t(n)) {
+  // share_memory: SharedMemory offers memory, as MPI ranks on one machine.
+  explicit InProcessGroup(int n, bool share_memory = false)
+      : barrier_(n), slots_(size_t(n)), share_memory_(share_memory) {
     for (int r = 0; r < n; ++r) members_.emplace_back(new Member(this, r));
   }
   ReplicaGroup* member(int rank) { return members_[size_t(rank)].get(); }
@@ -222,6 +225,9 @@ class InProcessGroup {
           [](int32_t a, int32_t b) { return std::max(a, b); },
           [](int32_t a) { return a; });
     }
+    StatusOr<void*> SharedMemory(size_t bytes) override {
+      return g_->Share(rank_, bytes);
+    }
 
    private:
     InProcessGroup* g_;
@@ -248,9 +254,22 @@ class InProcessGroup {
     return same ? Status::Ok() : Status::Internal("count mismatch");
   }
 
+  // Rank 0 allocates; every member gets its pointer.
+  void* Share(int rank, size_t bytes) {
+    if (!share_memory_) return nullptr;
+    if (rank == 0) shared_ = blocks_.Allocate(bytes);
+    barrier_.arrive_and_wait();
+    void* p = shared_;
+    barrier_.arrive_and_wait();
+    return p;
+  }
+
   std::barrier<> barrier_;
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<Member>> members_;
+  const bool share_memory_;
+  testing::SharedBlocks blocks_;
+  void* shared_ = nullptr;
 };
 
 // The fixture's corpus cut into `n` shares (consecutive lines), each
@@ -286,9 +305,10 @@ struct MemberRun {
 // giving each its hooks (replicas set here). A hang fails the test.
 std::vector<MemberRun> TrainGroup(
     const TrainOptions& o, const Fixture& f, std::vector<ScanResult>& shares,
-    const std::function<void(int, TrainHooks*)>& hooks_for) {
+    const std::function<void(int, TrainHooks*)>& hooks_for,
+    bool share_memory = false) {
   const int n = int(shares.size());
-  InProcessGroup group(n);
+  InProcessGroup group(n, share_memory);
   std::vector<MemberRun> runs(static_cast<size_t>(n));
   std::vector<std::future<void>> done;
   for (int r = 0; r < n; ++r) {
@@ -379,6 +399,64 @@ TEST(ReplicaGroupTest, HogwildThreadsWithinAMemberShareOneReplica) {
   }
 }
 
+// Members whose group offers shared memory (MPI ranks on one machine)
+// train one replica in it, hogwild across every member's threads: the syncs
+// merge nothing, every member ends with that replica, the group's words
+// are all trained, and it learns, for both losses. Sanitizers: smaller, as
+// above.
+TEST(ReplicaGroupTest, MembersOnOneMachineTrainOneSharedReplica) {
+  auto f = testing::MakePlantedFixture(testing::kSanitized ? 4000 : 30000);
+  std::vector<ScanResult> shares = Shares(*f, 2);
+  const int epochs = testing::kSanitized ? 1 : 5;
+  for (const Loss loss :
+       {Loss::kNegativeSampling, Loss::kHierarchicalSoftmax}) {
+    SCOPED_TRACE(loss == Loss::kNegativeSampling ? "ns" : "hs");
+    TrainOptions o = DeterministicOptions();
+    o.threads = 2;
+    o.loss = loss;
+    o.deterministic = false;
+    o.epochs = epochs;
+    auto runs = TrainGroup(
+        o, *f, shares, [](int, TrainHooks*) {}, true);
+    for (const MemberRun& m : runs) {
+      ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
+      EXPECT_TRUE(m.summary->shared_model);
+      EXPECT_EQ(m.summary->replicas, 0);
+      EXPECT_EQ(m.summary->words_trained,
+                uint64_t(epochs) * f->scan.corpus.num_tokens());
+    }
+    const Trainer& a = *runs[0].trainer;
+    const Trainer& b = *runs[1].trainer;
+    EXPECT_TRUE(SameBits(a.input_vectors(), b.input_vectors()));
+    EXPECT_TRUE(SameBits(a.output_vectors(), b.output_vectors()));
+    if (!testing::kSanitized) {
+      EXPECT_GE(PlantedAccuracy(a.input_vectors(), a.vocab(), *f), 90.0);
+    }
+  }
+}
+
+// Offered shared memory, a group still trains a replica per member with
+// private_member_replicas (as on several machines) and per thread with
+// --deterministic.
+TEST(ReplicaGroupTest, PrivateReplicasAndDeterministicDoNotShare) {
+  auto f = testing::MakePlantedFixture(4000);
+  std::vector<ScanResult> shares = Shares(*f, 2);
+  for (const bool deterministic : {false, true}) {
+    TrainOptions o = DeterministicOptions();
+    o.threads = 2;
+    o.deterministic = deterministic;
+    o.epochs = 1;
+    auto runs = TrainGroup(
+        o, *f, shares,
+        [&](int, TrainHooks* h) { h->private_member_replicas = true; }, true);
+    for (const MemberRun& m : runs) {
+      ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
+      EXPECT_FALSE(m.summary->shared_model);
+      EXPECT_EQ(m.summary->replicas, deterministic ? 2 : 1);
+    }
+  }
+}
+
 TEST(ReplicaGroupTest, AFailedMemberEndsEveryMember) {
   auto f = testing::MakePlantedFixture(10000);
   std::vector<ScanResult> shares = Shares(*f, 3);
@@ -397,20 +475,29 @@ TEST(ReplicaGroupTest, AFailedMemberEndsEveryMember) {
   }
 }
 
+// With a replica per member and with one shared replica.
 TEST(ReplicaGroupTest, AStopOnOneMemberStopsAllAtOneModel) {
   auto f = testing::MakePlantedFixture(30000);
   std::vector<ScanResult> shares = Shares(*f, 2);
-  TrainOptions o = DeterministicOptions();
-  std::atomic<bool> stop{true};
-  auto runs = TrainGroup(o, *f, shares, [&](int rank, TrainHooks* h) {
-    if (rank == 0) h->stop_requested = &stop;
-  });
-  for (const MemberRun& m : runs) {
-    ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
-    EXPECT_TRUE(m.summary->stopped);
+  for (const bool share_memory : {false, true}) {
+    TrainOptions o = DeterministicOptions();
+    o.deterministic = !share_memory;  // shared memory: the hogwild mode
+    std::atomic<bool> stop{true};
+    auto runs = TrainGroup(
+        o, *f, shares,
+        [&](int rank, TrainHooks* h) {
+          if (rank == 0) h->stop_requested = &stop;
+        },
+        share_memory);
+    for (const MemberRun& m : runs) {
+      ASSERT_TRUE(m.summary.ok()) << m.summary.status().message();
+      EXPECT_TRUE(m.summary->stopped);
+      EXPECT_EQ(m.summary->shared_model, share_memory);
+      EXPECT_LT(m.summary->words_trained, f->scan.corpus.num_tokens());
+    }
+    EXPECT_TRUE(SameBits(runs[0].trainer->input_vectors(),
+                         runs[1].trainer->input_vectors()));
   }
-  EXPECT_TRUE(SameBits(runs[0].trainer->input_vectors(),
-                       runs[1].trainer->input_vectors()));
 }
 
 }  // namespace

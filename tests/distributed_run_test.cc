@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -134,10 +135,12 @@ TrainingJob SmallJob(const Corpus& c) {
   return job;
 }
 
-// RunTraining on every member of a group of `n`, member r with envs[r].
+// RunTraining on every member of a group of `n`, member r with envs[r];
+// share_memory: the members offer shared memory (ranks on one machine).
 std::vector<StatusOr<TrainingResult>> RunRanks(
-    const TrainingJob& job, int n, const std::vector<const Env*>& envs) {
-  InProcessRanks ranks(n);
+    const TrainingJob& job, int n, const std::vector<const Env*>& envs,
+    bool share_memory = false) {
+  InProcessRanks ranks(n, share_memory);
   std::vector<StatusOr<TrainingResult>> results(size_t(n),
                                                 Status::Internal("not run"));
   std::vector<std::thread> threads;
@@ -273,6 +276,43 @@ TEST(DistributedRunTest, TheCheckpointHoldsEveryRanksThreadsAndResumes) {
   ASSERT_FALSE(alone.ok());
   EXPECT_NE(alone.status().message().find("not one process"), std::string::npos)
       << alone.status().message();
+}
+
+// Ranks on one machine train one model in shared memory: every rank ends
+// with it, the checkpoint holds it, and the run resumes.
+TEST(DistributedRunTest, RanksSharingMemoryEndWithOneModelThatResumes) {
+  auto c = MakeCorpus(3000);
+  TrainingJob job = SmallJob(*c);
+  job.options.threads = 2;
+  job.checkpoint = c->dir.File("run.ckpt");
+  const Env& env = Env::Default();
+  std::vector<StatusOr<TrainingResult>> r =
+      RunRanks(job, 2, {&env, &env}, true);
+  for (const StatusOr<TrainingResult>& result : r) {
+    ASSERT_TRUE(result.ok()) << result.status().message();
+  }
+  const auto same = [](const Matrix& a, const Matrix& b) {
+    return a.rows() == b.rows() && a.stride() == b.stride() &&
+           std::memcmp(a.data(), b.data(),
+                       a.rows() * a.stride() * sizeof(float)) == 0;
+  };
+  EXPECT_TRUE(same(r[0]->model.input, r[1]->model.input));
+  EXPECT_TRUE(same(r[0]->model.output, r[1]->model.output));
+  StatusOr<Checkpoint> ckpt = ReadCheckpoint(job.checkpoint);
+  ASSERT_TRUE(ckpt.ok()) << ckpt.status().message();
+  EXPECT_TRUE(same(ckpt->input, r[0]->model.input));
+  EXPECT_EQ(ckpt->ranks.size(), 2u);
+
+  TrainingJob resume;
+  resume.resume = job.checkpoint;
+  resume.options.epochs = 2;
+  resume.given = {"resume", "epochs"};
+  r = RunRanks(resume, 2, {&env, &env}, true);
+  for (const StatusOr<TrainingResult>& result : r) {
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->model.progress.threads[0].epoch, 2u);
+  }
+  EXPECT_FALSE(same(r[0]->model.input, ckpt->input));  // it trained on
 }
 
 }  // namespace

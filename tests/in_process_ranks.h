@@ -7,6 +7,7 @@
 #define WEMBED_TESTS_IN_PROCESS_RANKS_H_
 
 #include <barrier>
+#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -17,9 +18,27 @@
 
 namespace wembed::testing {
 
+// Zeroed, 64-byte aligned blocks that live as long as this object: what a
+// test group's SharedMemory hands out.
+class SharedBlocks {
+ public:
+  void* Allocate(size_t bytes) {
+    blocks_.emplace_back(new std::byte[bytes + 64]());
+    void* p = blocks_.back().get();
+    size_t space = bytes + 64;
+    return std::align(64, bytes, p, space);
+  }
+
+ private:
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+};
+
 class InProcessRanks {
  public:
-  explicit InProcessRanks(int n) : slots_(size_t(n)), barrier_(n) {
+  // share_memory: SharedMemory offers memory (the members run on one
+  // machine), as MPI ranks on one machine do.
+  explicit InProcessRanks(int n, bool share_memory = false)
+      : slots_(size_t(n)), barrier_(n), share_memory_(share_memory) {
     for (int r = 0; r < n; ++r) {
       members_.push_back(std::make_unique<Member>(this, r));
     }
@@ -67,6 +86,21 @@ class InProcessRanks {
       });
       return Status::Ok();
     }
+    // One zeroed block, allocated by rank 0, when the group was built with
+    // shared memory; nullptr otherwise (members on several machines).
+    StatusOr<void*> SharedMemory(size_t bytes) override {
+      if (!all_->share_memory_) return static_cast<void*>(nullptr);
+      std::string address;
+      if (rank_ == 0) {
+        void* p = all_->blocks_.Allocate(bytes);
+        address.assign(reinterpret_cast<const char*>(&p), sizeof(p));
+      }
+      std::string received = address;
+      BroadcastBytes(&received);
+      void* p = nullptr;
+      std::memcpy(&p, received.data(), sizeof(p));
+      return p;
+    }
     Status BroadcastBytes(std::string* data) override {
       all_->Exchange(rank_, *data,
                      [&](const std::vector<std::string>& s) { *data = s[0]; });
@@ -102,6 +136,8 @@ class InProcessRanks {
 
   std::vector<std::string> slots_;
   std::barrier<> barrier_;
+  const bool share_memory_;
+  SharedBlocks blocks_;  // SharedMemory's
   std::vector<std::unique_ptr<Member>> members_;
 };
 

@@ -191,7 +191,8 @@ TEST_F(MpiCliTest, DeterministicRanksWriteTheSameBytesEveryRun) {
 }
 
 // An encoded corpus is cut between the ranks at sentence starts: the
-// vocabulary is the file's, the run is reproducible, and it learns.
+// vocabulary is the file's, the run is reproducible (ranks of one thread,
+// each with a model of its own), and it learns.
 TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
   ASSERT_NO_FATAL_FAILURE(WriteBigCorpus("30000"));
   const std::string corpus = dir_.File("big.txt");
@@ -213,7 +214,8 @@ TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
                                          "--format",
                                          "txt",
                                          "--save-vocab",
-                                         dir_.File("vocab.txt")};
+                                         dir_.File("vocab.txt"),
+                                         "--private-rank-models"};
   for (const char* out : {"a.txt", "b.txt"}) {
     std::vector<std::string> run = args;
     run.insert(run.end(), {"--output", dir_.File(out)});
@@ -234,8 +236,9 @@ TEST_F(MpiCliTest, TwoRanksShareAnEncodedCorpus) {
 // to the ranks (OpenMPI: SIGCONT, then SIGTERM after
 // odls_base_sigkill_timeout seconds, then SIGKILL after as many again):
 // rank 0 writes the checkpoint at the next sync, and
-// `mpirun -np 2 wembed train --resume` finishes the run, the same vectors
-// every time it is resumed.
+// `mpirun -np 2 wembed train --resume` finishes the run. The run trains one
+// model in shared memory (the ranks share this machine); resumed with a
+// model per rank, it gives the same vectors every time.
 TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
   ASSERT_NO_FATAL_FAILURE(
       WriteBigCorpus(testing::kSanitized ? "20000" : "200000"));
@@ -312,12 +315,29 @@ TEST_F(MpiCliTest, SigtermToMpirunWritesACheckpointThatResumes) {
         std::filesystem::copy_options::overwrite_existing);
     const CommandResult r =
         Mpirun(2, {"train", "--resume", dir_.File("copy.ckpt"), "--output",
-                   dir_.File(out), "-q"});
+                   dir_.File(out), "--private-rank-models", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   const std::string a = ReadFile(dir_.File("a.bin"));
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(a, ReadFile(dir_.File("b.bin")));
+}
+
+// Ranks on one machine train one model in shared memory unless
+// --private-rank-models asks for one each, and the summary says which.
+TEST_F(MpiCliTest, RanksOnOneMachineShareOneModelUnlessAskedNotTo) {
+  std::vector<std::string> args = TrainArgs();
+  CommandResult r = Mpirun(2, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("(2 ranks sharing one model x 1 thread"),
+            std::string::npos)
+      << r.err;
+  args.push_back("--private-rank-models");
+  r = Mpirun(2, args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("(2 ranks x 1 thread"), std::string::npos) << r.err;
+  EXPECT_EQ(CountLines(ReadFile(dir_.File("v.txt"))),
+            CountLines(ReadFile(dir_.File("vocab.txt"))) + 1);
 }
 
 // The bar. It holds even before the trainer averages the ranks'

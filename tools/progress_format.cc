@@ -140,17 +140,27 @@ std::string FormatTrainProgress(const TrainStatus& s) {
   return line + buf;
 }
 
+namespace {
+
+// "" alone; "2 ranks x " or "2 ranks sharing one model x " under mpirun.
+std::string RanksPart(const TrainSummary& s) {
+  if (s.members <= 1) return "";
+  return std::to_string(s.members) + " ranks " +
+         (s.shared_model ? "sharing one model " : "") + "x ";
+}
+
+}  // namespace
+
 std::string FormatTrainSummary(const TrainSummary& s, int threads) {
   char buf[256];
-  std::snprintf(
-      buf, sizeof(buf),
-      "train: %s %s in %.1f s, %s words/s, final loss %.4f "
-      "(%s%d thread%s, %s kernels)",
-      s.stopped ? "stopped after" : "done:",
-      Counted(s.words_trained, "word", "words").c_str(), s.seconds,
-      FormatCount(s.words_per_second).c_str(), s.final_loss,
-      s.members > 1 ? (std::to_string(s.members) + " ranks x ").c_str() : "",
-      threads, threads == 1 ? "" : "s", s.kernels);
+  std::snprintf(buf, sizeof(buf),
+                "train: %s %s in %.1f s, %s words/s, final loss %.4f "
+                "(%s%d thread%s, %s kernels)",
+                s.stopped ? "stopped after" : "done:",
+                Counted(s.words_trained, "word", "words").c_str(), s.seconds,
+                FormatCount(s.words_per_second).c_str(), s.final_loss,
+                RanksPart(s).c_str(), threads, threads == 1 ? "" : "s",
+                s.kernels);
   std::string line = buf;
   if (s.sync_seconds > 0) {  // --deterministic: the merges' share
     const double total = std::max(s.seconds, 1e-9);

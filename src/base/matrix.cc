@@ -8,7 +8,18 @@
 
 namespace wembed {
 
-void Matrix::FreeDeleter::operator()(float* p) const { std::free(p); }
+void Matrix::FreeDeleter::operator()(float* p) const {
+  if (owned) std::free(p);
+}
+
+Matrix Matrix::View(float* data, size_t rows, size_t cols) {
+  Matrix m;
+  m.rows_ = rows;
+  m.cols_ = cols;
+  m.stride_ = StrideFor(cols);
+  m.data_ = std::unique_ptr<float[], FreeDeleter>(data, FreeDeleter(false));
+  return m;
+}
 
 Matrix::Matrix(size_t rows, size_t cols)
     : rows_(rows), cols_(cols), stride_(StrideFor(cols)) {

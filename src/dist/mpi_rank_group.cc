@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstring>
 
 namespace wembed {
 namespace {
@@ -62,7 +63,55 @@ StatusOr<std::unique_ptr<MpiRankGroup>> MpiRankGroup::Create() {
   return group;
 }
 
-MpiRankGroup::~MpiRankGroup() { MPI_Finalize(); }
+struct MpiRankGroup::Windows {
+  MPI_Comm machine = MPI_COMM_NULL;  // the ranks on this machine
+  std::vector<MPI_Win> shared;
+};
+
+MpiRankGroup::MpiRankGroup(int rank, int size)
+    : rank_(rank), size_(size), windows_(std::make_unique<Windows>()) {}
+
+MpiRankGroup::~MpiRankGroup() {
+  for (MPI_Win& w : windows_->shared) MPI_Win_free(&w);
+  if (windows_->machine != MPI_COMM_NULL) MPI_Comm_free(&windows_->machine);
+  MPI_Finalize();
+}
+
+StatusOr<void*> MpiRankGroup::SharedMemory(size_t bytes) {
+  MPI_Comm& machine = windows_->machine;
+  if (machine == MPI_COMM_NULL) {
+    WEMBED_MPI_CALL("finding the ranks on this machine",
+                    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED,
+                                        rank_, MPI_INFO_NULL, &machine));
+  }
+  int here = 0;
+  MPI_Comm_size(machine, &here);
+  if (here != size_) return static_cast<void*>(nullptr);
+  // Rank 0 allocates it all (64 bytes more, to align); the others map it.
+  const MPI_Aint mine = rank_ == 0 ? MPI_Aint(bytes + 64) : 0;
+  void* base = nullptr;
+  MPI_Win window;
+  WEMBED_MPI_CALL(
+      "allocating shared memory",
+      MPI_Win_allocate_shared(mine, 1, MPI_INFO_NULL, machine, &base, &window));
+  windows_->shared.push_back(window);
+  MPI_Aint size = 0;
+  int unit = 0;
+  WEMBED_MPI_CALL("mapping shared memory",
+                  MPI_Win_shared_query(window, 0, &size, &unit, &base));
+  // Rank 0's offset to a 64-byte boundary; the segment sits at the same
+  // offset within a page in every process.
+  uint64_t skip = (64 - reinterpret_cast<uintptr_t>(base) % 64) % 64;
+  WEMBED_MPI_CALL("agreeing on an offset",
+                  MPI_Bcast(&skip, 1, MPI_UINT64_T, 0, machine));
+  char* data = static_cast<char*>(base) + skip;
+  if (reinterpret_cast<uintptr_t>(data) % 64 != 0) {
+    return Status::Internal("MPI: shared memory not 64-byte aligned");
+  }
+  if (rank_ == 0) std::memset(data, 0, bytes);
+  WEMBED_MPI_CALL("waiting for shared memory", MPI_Barrier(machine));
+  return static_cast<void*>(data);
+}
 
 Status MpiRankGroup::AverageFloats(float* data, size_t count) {
   for (size_t done = 0; done < count;) {

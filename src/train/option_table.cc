@@ -487,6 +487,13 @@ std::vector<OptionSpec> TrainingOptions() {
       kTraining,
       "arithmetic kernels (a resumed run keeps the checkpoint's)", R::kKept));
   t.push_back(DeterministicOption());
+  t.push_back(Switch(
+      "private-rank-models", WEMBED_FIELD(bool, private_rank_models),
+      kTraining,
+      "under mpirun, every rank trains a model of its own, averaged at the "
+      "syncs, even when all ranks run on one machine (where by default they "
+      "train one model in shared memory; docs/distributed.md)",
+      R::kPerRun));
   t.push_back(Integer<uint64_t>(
       "seed", WEMBED_FIELD(uint64_t, options.seed), 0,
       std::numeric_limits<uint64_t>::max(), kTraining,

@@ -222,7 +222,15 @@ class Trainer::Run {
     return AlphaFor(synced_words_ + own * sync_threads_);
   }
   // The replicas, barrier and schedule (before the workers start).
-  void SetUpDeterministic();
+  Status SetUpDeterministic();
+  // Under a group whose members share this machine's memory (and no
+  // --deterministic): the one replica in that memory, copied from rank 0's
+  // matrices, and machine_shared_ set; otherwise nothing changes.
+  // Collective.
+  Status ShareReplica();
+  // machine_shared_: trainer_'s matrices become the shared replica's rows
+  // (while no member trains: at the last sync, a stop or a checkpoint).
+  void CopySharedReplica();
   // A periodic checkpoint of the merge of every replica, which stay as
   // they are (so a run's result does not depend on its checkpoints).
   void WriteMergedCheckpoint();
@@ -418,6 +426,9 @@ class Trainer::Run {
   // replica each, so a member holds 2 copies of the model whatever its
   // --threads, and the group merges one replica per member.
   const bool shared_replica_;
+  // A shared replica in memory every member maps (SharedMemory): the
+  // members train one replica hogwild, and a sync merges nothing.
+  bool machine_shared_ = false;
   // Sync state (--deterministic, replica groups). The replicas are each
   // worker's own; the rest is written by the thread completing a sync while
   // the others wait at barrier_.
@@ -775,6 +786,11 @@ bool Trainer::Run::SyncsPending(uint64_t j) const {
 
 namespace {
 
+// Syncs under machine_shared_ only agree on the word count, a stop or a
+// checkpoint (no rows to merge): this many times fewer. A stop or a
+// checkpoint waits for the next one, about 0.25 s at 4M words/s a thread.
+constexpr uint64_t kSharedSyncFactor = 16;
+
 // What a sync's first round sums over the replica group: four flags (set
 // on some member when the sum is non-zero) and the words trained since the
 // last sync.
@@ -814,7 +830,9 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
       schedule_->RanksAt(k, j == syncs_per_epoch_ || sync_stop_);
   const RowSet in = schedule_->InputRows(ranks);
   const RowSet out = schedule_->OutputRows(ranks);
-  if (group != nullptr && st.ok()) {
+  if (machine_shared_) {
+    if (last || sync_stop_) CopySharedReplica();  // the run's result
+  } else if (group != nullptr && st.ok()) {
     st = MergeAcrossGroup(in, out, &trainer_.input_, &trainer_.output_);
   } else {  // alone, or after a failure: this member's own merge
     MergeRows(trainer_.input_, input_replicas_, in, kDeterministicMergeRule,
@@ -829,8 +847,10 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
   synced_words_ += round[kWords];
   words_processed_.store(synced_words_);
   if (!sync_stop_) {  // a stop keeps the merged matrices; replicas go
-    CopyRows(trainer_.input_, in, &input_replicas_);
-    CopyRows(trainer_.output_, out, &output_replicas_);
+    if (!machine_shared_) {
+      CopyRows(trainer_.input_, in, &input_replicas_);
+      CopyRows(trainer_.output_, out, &output_replicas_);
+    }
     if (round[kCheckpointWanted] && !round[kNotQuiet]) {
       WriteMergedCheckpoint();
     }
@@ -840,6 +860,16 @@ void Trainer::Run::CompleteSync(uint64_t epoch, uint64_t j) {
 
 void Trainer::Run::WriteMergedCheckpoint() {
   checkpoint_wanted_.store(false);
+  if (machine_shared_) {  // the other members wait in the checkpoint's
+    CopySharedReplica();  // collective while this copies
+    RecordProgress();
+    Status st = Status::Ok();
+    if (hooks_.write_checkpoint) {
+      st = trainer_.WithCheckpoint(hooks_.write_checkpoint);
+    }
+    if (!st.ok()) Abort(st);
+    return;
+  }
   Matrix input = trainer_.input_;  // then the merge of every row
   Matrix output = trainer_.output_;
   const SyncSchedule& s = *schedule_;
@@ -864,18 +894,60 @@ void Trainer::Run::WriteMergedCheckpoint() {
   if (!st.ok()) Abort(st);
 }
 
-void Trainer::Run::SetUpDeterministic() {
-  const size_t replicas = shared_replica_ ? 1 : size_t(num_threads_);
-  input_replicas_.assign(replicas, trainer_.input_);
-  output_replicas_.assign(replicas, trainer_.output_);
+Status Trainer::Run::SetUpDeterministic() {
+  if (shared_replica_ && !hooks_.private_member_replicas) {
+    WEMBED_RETURN_IF_ERROR(ShareReplica());
+  }
+  if (!machine_shared_) {
+    const size_t replicas = shared_replica_ ? 1 : size_t(num_threads_);
+    input_replicas_.assign(replicas, trainer_.input_);
+    output_replicas_.assign(replicas, trainer_.output_);
+  }
   barrier_ = std::make_unique<SyncBarrier>(num_threads_);
-  syncs_per_epoch_ = SyncPoints::PerEpoch(group_tokens_, sync_threads_,
-                                          hooks_.sync_every_words);
+  uint64_t every = hooks_.sync_every_words;
+  if (machine_shared_) {  // syncs that merge nothing: fewer suffice
+    every = (every ? every : kSyncEveryWords) * kSharedSyncFactor;
+  }
+  syncs_per_epoch_ = SyncPoints::PerEpoch(group_tokens_, sync_threads_, every);
   schedule_ = std::make_unique<SyncSchedule>(
       trainer_.input_.rows(), trainer_.output_.rows(), UsesTree(options_),
       hooks_.sync_hot_rows ? hooks_.sync_hot_rows : SyncSchedule::kHotRows,
       syncs_per_epoch_);
   synced_words_ = words_processed_.load();
+  return Status::Ok();
+}
+
+Status Trainer::Run::ShareReplica() {
+  ReplicaGroup& group = *hooks_.replicas;
+  const Matrix* bases[2] = {&trainer_.input_, &trainer_.output_};
+  std::vector<Matrix>* replicas[2] = {&input_replicas_, &output_replicas_};
+  for (int m = 0; m < 2; ++m) {
+    const Matrix& base = *bases[m];
+    const size_t bytes = base.rows() * base.stride() * sizeof(float);
+    StatusOr<void*> memory = group.SharedMemory(bytes);
+    WEMBED_RETURN_IF_ERROR(memory.status());
+    if (*memory == nullptr) return Status::Ok();  // on every member
+    Matrix view =
+        Matrix::View(static_cast<float*>(*memory), base.rows(), base.cols());
+    if (group.rank() == 0 && bytes > 0) {
+      std::memcpy(view.data(), base.data(), bytes);
+    }
+    replicas[m]->clear();
+    replicas[m]->push_back(std::move(view));
+  }
+  int32_t copied = 0;  // a round: rank 0's copies are in place
+  WEMBED_RETURN_IF_ERROR(group.MaxInt(&copied, 1));
+  machine_shared_ = true;
+  return Status::Ok();
+}
+
+void Trainer::Run::CopySharedReplica() {
+  Matrix* bases[2] = {&trainer_.input_, &trainer_.output_};
+  const Matrix* replicas[2] = {&input_replicas_[0], &output_replicas_[0]};
+  for (int m = 0; m < 2; ++m) {
+    const size_t bytes = bases[m]->rows() * bases[m]->stride() * sizeof(float);
+    if (bytes > 0) std::memcpy(bases[m]->data(), replicas[m]->data(), bytes);
+  }
 }
 
 Status Trainer::Run::JoinGroup() {
@@ -1517,7 +1589,12 @@ StatusOr<TrainSummary> Trainer::Run::Execute() {
   loss_count_before_ = trainer_.progress_.loss_count;
   const uint64_t processed_before = words_processed_.load();
   WEMBED_RETURN_IF_ERROR(JoinGroup());
-  if (synced_) SetUpDeterministic();
+  if (synced_) {
+    if (Status st = SetUpDeterministic(); !st.ok()) {
+      LeaveGroup();
+      return st;
+    }
+  }
   std::thread monitor;
   Status started = StartMonitor(&monitor);
   if (!started.ok()) {
@@ -1585,7 +1662,8 @@ void Trainer::Run::FinishSummary(TrainSummary* summary) const {
   summary->final_loss = LossSinceSnapshot(loss_sum, loss_count);
   summary->words_total = words_total_;
   summary->sync_seconds = sync_seconds_;
-  summary->replicas = int(input_replicas_.size());
+  summary->replicas = machine_shared_ ? 0 : int(input_replicas_.size());
+  summary->shared_model = machine_shared_;
   for (const WorkerShared& w : workers_) {
     summary->sync_wait_seconds += w.sync_wait.load() / double(num_threads_);
   }

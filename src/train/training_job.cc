@@ -534,6 +534,7 @@ class TrainingRun {
     TrainHooks hooks;
     hooks.stop_requested = stop_;
     hooks.replicas = ranks_;
+    hooks.private_member_replicas = job_.private_rank_models;
     if (!job_.checkpoint.empty() && PeriodicCheckpointsUnderRanks()) {
       hooks.checkpoint_every_seconds = job_.checkpoint_every;
       hooks.write_checkpoint = [this](const Checkpoint& c) {

@@ -26,6 +26,12 @@ class Matrix {
   Matrix(Matrix&&) noexcept = default;
   Matrix& operator=(Matrix&&) noexcept = default;
 
+  // A matrix over `data`, which it does not own: rows x StrideFor(cols)
+  // floats, 64-byte aligned, that must outlive it (memory several processes
+  // map, ReplicaGroup::SharedMemory). Copying it copies the elements into a
+  // matrix of its own.
+  static Matrix View(float* data, size_t rows, size_t cols);
+
   size_t rows() const { return rows_; }
   size_t cols() const { return cols_; }
   size_t stride() const { return stride_; }  // floats between row starts
@@ -49,7 +55,10 @@ class Matrix {
 
  private:
   struct FreeDeleter {
+    FreeDeleter() : owned(true) {}
+    explicit FreeDeleter(bool owns) : owned(owns) {}
     void operator()(float* p) const;
+    bool owned;  // false: a View's memory
   };
   size_t rows_ = 0;
   size_t cols_ = 0;

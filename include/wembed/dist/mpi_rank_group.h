@@ -37,9 +37,15 @@ class MpiRankGroup : public RankGroup {
   Status GatherBytes(const std::string& mine,
                      std::vector<std::string>* all) override;
   Status BroadcastBytes(std::string* data) override;
+  // An MPI-3 shared-memory window allocated by rank 0, when every rank runs
+  // on this machine (MPI_COMM_TYPE_SHARED holds them all); nullptr
+  // otherwise. Freed (collectively) by the destructor.
+  StatusOr<void*> SharedMemory(size_t bytes) override;
 
  private:
-  MpiRankGroup(int rank, int size) : rank_(rank), size_(size) {}
+  struct Windows;  // the shared windows and their communicator (mpi.h types)
+
+  MpiRankGroup(int rank, int size);
 
   // AverageFloats of at most INT_MAX floats.
   Status RingAverage(float* data, size_t count);
@@ -51,6 +57,7 @@ class MpiRankGroup : public RankGroup {
   int rank_;
   int size_;
   std::vector<float> ring_buffer_;  // one received block
+  std::unique_ptr<Windows> windows_;
 };
 
 }  // namespace wembed

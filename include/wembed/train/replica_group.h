@@ -33,6 +33,16 @@ class ReplicaGroup {
   // In place: element-wise maximum over all members (agreeing on a stop
   // request or an error: every member learns that some member has one).
   virtual Status MaxInt(int32_t* data, size_t count) = 0;
+
+  // Collective: `bytes` of zeroed memory, 64-byte aligned, that every
+  // member maps (one copy, on one machine), valid until the group is
+  // destroyed; every member gets the same contents at its own address.
+  // nullptr when the members do not all share this machine's memory (MPI
+  // ranks on several machines): the default.
+  virtual StatusOr<void*> SharedMemory(size_t bytes) {
+    (void)bytes;
+    return static_cast<void*>(nullptr);
+  }
 };
 
 }  // namespace wembed

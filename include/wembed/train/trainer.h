@@ -55,13 +55,15 @@ struct TrainSummary {
                                 // of a replica group)
   double seconds = 0;           // training wall time in this process
   double words_per_second = 0;  // words_trained / seconds
-  int members = 1;        // of the replica group (MPI ranks), 1 without one
-  int replicas = 0;       // private copies of the model this process trained
-                          // (0: the threads trained the model itself, hogwild)
-  double final_loss = 0;  // mean loss per pair since the last progress
-                          // snapshot (whole run if none; if no pair was
-                          // trained since, the snapshot's)
-  bool stopped = false;   // true if stopped on request before the end
+  int members = 1;   // of the replica group (MPI ranks), 1 without one
+  int replicas = 0;  // private copies of the model this process trained
+                     // (0: the threads trained the model itself, hogwild)
+  bool shared_model = false;     // the members trained one replica in memory
+                                 // they share (TrainHooks::replicas)
+  double final_loss = 0;         // mean loss per pair since the last progress
+                                 // snapshot (whole run if none; if no pair was
+                                 // trained since, the snapshot's)
+  bool stopped = false;          // true if stopped on request before the end
   double sync_seconds = 0;       // --deterministic: wall time in the syncs'
                                  // merges and group rounds (not the waits)
   double sync_wait_seconds = 0;  // --deterministic: a thread's mean wall
@@ -108,9 +110,9 @@ struct TrainHooks {
   // options and starting matrices; the members' token and thread counts
   // (summed at the start) fix the learning-rate schedule and the sync
   // points, so all meet the same number of times (docs/distributed.md).
-  // A group always trains as --deterministic does (each thread its own
-  // replica, merged at the sync points), whatever options.deterministic
-  // says: the hogwild mode does not sync with a group.
+  // A group trains replicas merged at the sync points (with
+  // --deterministic one per thread, otherwise one per member that its
+  // threads share; see private_member_replicas).
   ReplicaGroup* replicas = nullptr;
   // --deterministic: about this many corpus words per thread between two
   // syncs; 0 = 65,536, and the rows of the hottest tier, merged at every
@@ -118,6 +120,12 @@ struct TrainHooks {
   // member of a replica group must use the same. Tests set small values.
   uint64_t sync_every_words = 0;
   size_t sync_hot_rows = 0;
+  // A group without --deterministic whose members share this machine's
+  // memory (ReplicaGroup::SharedMemory) trains one replica in that memory,
+  // hogwild across every member's threads, and its syncs only agree on the
+  // word count, stops and checkpoints. True: every member keeps a replica
+  // of its own, averaged at the syncs, as on several machines.
+  bool private_member_replicas = false;
 };
 
 class Trainer {

@@ -46,7 +46,7 @@ struct TrainingJob {
   // Continued training: start a fresh run (new corpus, new learning-rate
   // schedule) from these vectors, a word2vec file or a checkpoint.
   std::string init;
-  bool quiet = false;             // for front ends: no progress display
+  bool quiet = false;  // for front ends: no progress display
   // MiB for buffers and intermediate data of the scan and of training
   // (the matrices, the vocabulary and the count table come on top).
   uint64_t memory_budget = 256;
@@ -55,6 +55,10 @@ struct TrainingJob {
   std::string cache_dir;
   // Keep the cache as <cache_dir>/wembed-<fingerprint>.wenc.
   bool keep_cache = false;
+  // Under a RankGroup whose ranks all run on one machine: each rank trains
+  // a replica of its own (averaged at the syncs) instead of one replica in
+  // shared memory (TrainHooks::private_member_replicas).
+  bool private_rank_models = false;
   // Another tool's defaults for the options wembed shares with it
   // ("wembed" = wembed's own defaults, or "word2vec", "fasttext",
   // "gensim"); applied by ApplyPreset to every option not given explicitly.
@@ -112,7 +116,7 @@ class TrainingObserver {
 };
 
 struct TrainingResult {
-  TrainingJob job;        // as run: a resumed run's merged options
+  TrainingJob job;  // as run: a resumed run's merged options
   TrainSummary summary;
   // Stopped on request (stop flag) before the end; the checkpoint, if one
   // was asked for, holds the state to resume from, and no vectors were
