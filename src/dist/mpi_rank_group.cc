@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace wembed {
@@ -42,9 +43,24 @@ Status AllreduceInPlace(T* data, size_t count, MPI_Datatype type, MPI_Op op,
   return Status::Ok();
 }
 
+// Open MPI, every rank on this machine (mpirun sets both sizes), and no
+// PML chosen by the user (`--mca pml` arrives as OMPI_MCA_pml): ob1 over
+// shared memory, whose start-up takes 0.13 s against 0.34 s for the default
+// search that starts UCX (2 ranks, measured 2026-12-03). On several
+// machines the default stays (UCX on InfiniBand).
+void PreferSharedMemoryTransportOnOneMachine() {
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  const char* all = std::getenv("OMPI_COMM_WORLD_SIZE");
+  if (local == nullptr || all == nullptr || std::strcmp(local, all) != 0) {
+    return;
+  }
+  ::setenv("OMPI_MCA_pml", "ob1", /*overwrite=*/0);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<MpiRankGroup>> MpiRankGroup::Create() {
+  PreferSharedMemoryTransportOnOneMachine();
   int provided = 0;
   WEMBED_MPI_CALL(
       "MPI_Init_thread",
