@@ -8,7 +8,11 @@
 #   - peak RSS of the big and the 1x run differ by at most 64 MB (the big
 #     run uses --min-count 5 x N, which keeps exactly the 1x vocabulary, so
 #     the matrices are the same size);
-#   - words/s on the big corpus >= 90% of words/s on the 1x corpus;
+#   - words/s on the big corpus >= 90% of words/s on the 1x corpus, both
+#     for 1 epoch of each (the issue's wording) and against the 1x corpus
+#     trained for N epochs: as many words over as long a run, which sees
+#     the machine's speed states as the big run does (a 1-epoch 1x run
+#     lasts 4-5 s and mostly falls in one fast stretch);
 #   - the whole scan of `train` with the threads given is <= 1.1x zcat's
 #     time for the .gz and <= `wc -w`'s time for the unpacked text;
 #   - Google analogy of the 1x run (compare with 26.5% at 1 epoch).
@@ -86,13 +90,15 @@ seconds() {
   cat "$WORKDIR/t"
 }
 
-# run NAME INPUT MIN_COUNT: trains 1 epoch, keeps the cache to measure it;
-# sets TOKENS WALL WPS RSS_MB CACHE_MB SCAN VOCAB for the row.
+# run NAME INPUT MIN_COUNT [EPOCHS]: trains 1 epoch (or EPOCHS), keeps the
+# cache to measure it; sets TOKENS WALL WPS RSS_MB CACHE_MB SCAN VOCAB for
+# the row.
 run() {
-  local name="$1" input="$2" min_count="$3" log="$WORKDIR/$1.log"
+  local name="$1" input="$2" min_count="$3" epochs="${4:-1}"
+  local log="$WORKDIR/$1.log"
   rm -f "$WORKDIR"/cache/*.wenc
   /usr/bin/time -v "$WEMBED" train --input "$input" \
-    --output "$WORKDIR/$name.bin" --epochs 1 --threads "$THREADS" \
+    --output "$WORKDIR/$name.bin" --epochs "$epochs" --threads "$THREADS" \
     --dim 100 --window 5 --negative 5 --sample 1e-4 --min-count "$min_count" \
     --cache-dir "$WORKDIR/cache" --keep-cache --log-json "$WORKDIR/$1.json" \
     2> "$log"
@@ -170,6 +176,10 @@ if [ "$SKIP_BIG" = 0 ]; then
   # corpora in the fast state.
   BIG_P90=$(second_rates "$WORKDIR/big.json" | p90)
   ONE_P90=$(p90 < "$WORKDIR/one.rates")
+  # The 1x corpus for N epochs: the same words, as long a run.
+  run long "$GZ" 5 "$COPIES"
+  LONG_WPS=$(unhuman "$WPS")
+  LONG_ROW=("1x for $COPIES epochs" "$TOKENS" "$WALL" "$WPS" "$RSS_MB" "$CACHE_MB" "$SCAN")
   # The machine's speed drifts over minutes: as many 1x trainings after the
   # big run as before it, so their median brackets it.
   for _ in $(seq "$REPEATS"); do
@@ -193,7 +203,10 @@ ONE=("1x $(basename "$CORPUS") (median of ${#ONE_WPSS[@]})" "$ONE_TOKENS" \
 printf '\n%-34s %10s %10s %10s %10s %10s %8s\n' corpus tokens wall words/s \
   "peak RSS" cache "scan s"
 printf '%-34s %10s %10s %10s %8s MB %7s MB %8s\n' "${ONE[@]}"
-[ "$SKIP_BIG" = 1 ] || printf '%-34s %10s %10s %10s %8s MB %7s MB %8s\n' "${BIG_ROW[@]}"
+if [ "$SKIP_BIG" = 0 ]; then
+  printf '%-34s %10s %10s %10s %8s MB %7s MB %8s\n' "${BIG_ROW[@]}"
+  printf '%-34s %10s %10s %10s %8s MB %7s MB %8s\n' "${LONG_ROW[@]}"
+fi
 
 # Matrices: 2 x V rows of dim 100 padded to 112 floats; the vocabulary and
 # its tables: about 100 bytes a word (strings, counts, index, sampling).
@@ -212,7 +225,9 @@ if [ "$SKIP_BIG" = 0 ]; then
   DIFF=$(( BIG_RSS > ONE_RSS ? BIG_RSS - ONE_RSS : ONE_RSS - BIG_RSS ))
   check "$(( DIFF <= 64 ))" "peak RSS differs by ${DIFF} MB <= 64 MB"
   check "$(awk -v b="$BIG_WPS" -v o="$ONE_WPS" 'BEGIN{print (b >= 0.9*o)}')" \
-    "words/s on the big corpus $BIG_WPS >= 90% of $ONE_WPS"
+    "words/s on the big corpus $BIG_WPS >= 90% of $ONE_WPS (1x, 1 epoch)"
+  check "$(awk -v b="$BIG_WPS" -v o="$LONG_WPS" 'BEGIN{print (b >= 0.9*o)}')" \
+    "words/s on the big corpus $BIG_WPS >= 90% of $LONG_WPS (1x, $COPIES epochs: as many words)"
   check "$(awk -v b="$BIG_P90" -v o="$ONE_P90" 'BEGIN{print (o > 0 && b >= 0.9*o)}')" \
     "fast-state words/s (90th percentile of per-second rates): big corpus $BIG_P90 >= 90% of $ONE_P90"
 fi

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/coding.h"
+#include "corpus/provisional_store.h"
 #include "test_util.h"
 #include "wembed/corpus/corpus_file.h"
 #include "wembed/corpus/corpus_scanner.h"
@@ -207,6 +208,42 @@ TEST(ParallelScanTest, SpillingToDiskChangesNothing) {
   EXPECT_GT(got->stats.spilled_bytes, 40000u);
   ExpectSameAsReference(*got, want);
   EXPECT_TRUE(scratch.List().empty()) << "the spill file has no name";
+}
+
+// The buffers of spilled records come back as empty streams for the next
+// blocks; writing into them never changes a record, spilled or in memory.
+TEST(ProvisionalStoreTest, ReusedBuffersLeaveEveryRecordIntact) {
+  TempDir scratch;
+  ProvisionalStore store(30000, scratch.path(), Env::Default(), 2);
+  std::vector<std::string> want;
+  int reused = 0;
+  for (int i = 0; i < 40; ++i) {
+    ByteStream s = store.ReusableStream(1000);
+    ASSERT_EQ(s.size(), 0u);
+    ASSERT_GE(s.capacity(), 1000u);
+    // A new buffer has 4 KiB; every record outgrows that.
+    reused += s.capacity() > 4096 ? 1 : 0;
+    const std::string bytes(size_t(4097 + 37 * i), char('a' + i % 26));
+    s.Append(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    ProvisionalRecord r;
+    r.stream = std::move(s);
+    r.map.AppendByte(uint8_t(i));
+    r.map_entries = 1;
+    ASSERT_TRUE(store.Append(std::move(r)).ok());
+    want.push_back(bytes);
+  }
+  EXPECT_GT(store.spilled_bytes(), 0u);
+  EXPECT_GT(reused, 0);
+  for (int i = 0; i < 40; ++i) {
+    ProvisionalRecord r;
+    ASSERT_TRUE(store.TakeNext(&r).ok());
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.stream.data()),
+                          r.stream.size()),
+              want[size_t(i)])
+        << i;
+    ASSERT_EQ(r.map.size(), 1u);
+    EXPECT_EQ(r.map.data()[0], uint8_t(i));
+  }
 }
 
 TEST(ParallelScanTest, FixedVocabularyEncodesTheSameInParallel) {

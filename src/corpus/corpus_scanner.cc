@@ -378,7 +378,8 @@ class Scan {
         pieces_(std::move(pieces)),
         layout_(LayoutFor(request)),
         counter_(request.vocab.max_table_entries),
-        store_(layout_.spill_limit, request.scratch_dir, env_) {
+        store_(layout_.spill_limit, request.scratch_dir, env_,
+               size_t(layout_.slots)) {
     stats_.threads = layout_.workers;
   }
 
@@ -474,12 +475,11 @@ Status Scan::Consume(BlockResult& r) {
   record.map_entries = r.words.size();
   record.continues = r.continues;
   counter_.Merge(r.words, &record.map);
-  // The stream moves into the record; the slot gets a fresh buffer of the
-  // same size (not touched, so not resident until written).
+  // The stream moves into the record; the slot gets a spilled record's
+  // buffer or a fresh one of the same size.
   const size_t capacity = r.stream.capacity();
   record.stream = std::move(r.stream);
-  r.stream = ByteStream();
-  r.stream.Reserve(capacity);
+  r.stream = store_.ReusableStream(capacity);
   return store_.Append(std::move(record));
 }
 

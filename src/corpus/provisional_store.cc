@@ -14,8 +14,22 @@ constexpr size_t kRecordHeaderBytes = 32;
 }  // namespace
 
 ProvisionalStore::ProvisionalStore(uint64_t memory_limit, std::string dir,
-                                   const Env& env)
-    : memory_limit_(memory_limit), dir_(std::move(dir)), env_(env) {}
+                                   const Env& env, size_t max_reusable)
+    : memory_limit_(memory_limit),
+      dir_(std::move(dir)),
+      env_(env),
+      max_reusable_(max_reusable) {}
+
+ByteStream ProvisionalStore::ReusableStream(size_t capacity) {
+  ByteStream s;
+  if (!reusable_.empty()) {
+    s = std::move(reusable_.back());
+    reusable_.pop_back();
+    s.Clear();
+  }
+  s.Reserve(capacity);
+  return s;
+}
 
 Status ProvisionalStore::Append(ProvisionalRecord record) {
   memory_bytes_ += record.bytes();
@@ -42,6 +56,9 @@ Status ProvisionalStore::Spill() {
     WEMBED_RETURN_IF_ERROR(spill_->Append(r.stream.data(), r.stream.size()));
     WEMBED_RETURN_IF_ERROR(spill_->Append(r.map.data(), r.map.size()));
     ++spilled_records_;
+    if (reusable_.size() < max_reusable_) {
+      reusable_.push_back(std::move(r.stream));
+    }
   }
   memory_.clear();
   memory_bytes_ = 0;
@@ -49,6 +66,7 @@ Status ProvisionalStore::Spill() {
 }
 
 Status ProvisionalStore::TakeNext(ProvisionalRecord* record) {
+  reusable_.clear();  // appending is over: no block needs a buffer now
   if (taken_ >= spilled_records_) {
     *record = std::move(memory_.front());
     memory_.pop_front();
