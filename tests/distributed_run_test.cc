@@ -230,11 +230,17 @@ TEST(DistributedRunTest, SubwordsAreRefusedUnderRanks) {
   EXPECT_FALSE(std::filesystem::exists(job.output));
 }
 
+// SmallJob with 2 threads a rank and a checkpoint, run.ckpt.
+TrainingJob CheckpointedJob(const Corpus& c) {
+  TrainingJob job = SmallJob(c);
+  job.options.threads = 2;
+  job.checkpoint = c.dir.File("run.ckpt");
+  return job;
+}
+
 TEST(DistributedRunTest, TheCheckpointHoldsEveryRanksThreadsAndResumes) {
   auto c = MakeCorpus(3000);
-  TrainingJob job = SmallJob(*c);
-  job.options.threads = 2;
-  job.checkpoint = c->dir.File("run.ckpt");
+  const TrainingJob job = CheckpointedJob(*c);
   const Env& env = Env::Default();
   std::vector<StatusOr<TrainingResult>> r = RunRanks(job, 2, {&env, &env});
   ASSERT_TRUE(r[0].ok()) << r[0].status().message();
@@ -282,9 +288,7 @@ TEST(DistributedRunTest, TheCheckpointHoldsEveryRanksThreadsAndResumes) {
 // with it, the checkpoint holds it, and the run resumes.
 TEST(DistributedRunTest, RanksSharingMemoryEndWithOneModelThatResumes) {
   auto c = MakeCorpus(3000);
-  TrainingJob job = SmallJob(*c);
-  job.options.threads = 2;
-  job.checkpoint = c->dir.File("run.ckpt");
+  const TrainingJob job = CheckpointedJob(*c);
   const Env& env = Env::Default();
   std::vector<StatusOr<TrainingResult>> r =
       RunRanks(job, 2, {&env, &env}, true);
